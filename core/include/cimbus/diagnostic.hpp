@@ -1,0 +1,35 @@
+#pragma once
+// One finding about a message: an IEC 61968-100 code, a level, a reason and where it was found.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cimbus {
+
+// The `level` values of the 61968-100 Error element, in increasing severity.
+enum class Level { inform, warning, fatal, catastrophic };
+
+const char* to_string(Level level);
+
+struct Diagnostic {
+  std::string code;              // e.g. "1.8"; see error_code.hpp
+  Level level = Level::fatal;
+  std::string reason;            // one line for people: what is wrong
+  std::string path;              // element path, e.g. /RequestMessage/Header/Verb ("" = document)
+  std::string element_namespace; // namespace and local name of the element at fault, used for
+  std::string element_name;      // the QName-typed Error/xpath
+  std::string detail;            // the validator's own message, when there is one
+  std::uint64_t line = 0;
+  std::uint64_t column = 0;
+
+  bool is_error() const { return level >= Level::fatal; }
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+// The code that best names what is wrong: the first error by the precedence 1.5, 2.9, 2.5, 1.6,
+// 1.7, 7.7, 3.1, then the rest in order. Empty when there is no error.
+std::string primary_code(const Diagnostics& diagnostics);
+
+}  // namespace cimbus

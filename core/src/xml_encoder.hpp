@@ -1,0 +1,36 @@
+#pragma once
+// Envelope -> XML, driven by the descriptors: fields in number order (= schema sequence order),
+// element names and namespaces from the xsd2proto options.
+
+#include <string>
+
+#include "cimbus/codec_options.hpp"
+#include "cimbus/envelope.pb.h"
+#include "type_map.hpp"
+#include "xml_writer.hpp"
+
+namespace cimbus::detail {
+
+class XmlEncoder {
+ public:
+  explicit XmlEncoder(TypeMapCache& types) : types_(types) {}
+
+  // Throws EncodeError.
+  std::string encode(const Envelope& envelope, const EncodeOptions& options);
+
+ private:
+  // Writes the children of `message`. Elements in the message namespace are written in
+  // `child_ns` instead (typed wrappers put some levels in the wrapper namespace).
+  void write_children(XmlWriter& out, const google::protobuf::Message& message, const TypeMap& type,
+                      const std::string& path, const std::string& child_ns);
+  void write_element(XmlWriter& out, const google::protobuf::Message& message, const FieldMap& field, int index,
+                     const std::string& path, const std::string& ns);
+  std::string scalar_text(const google::protobuf::Message& message, const FieldMap& field, int index,
+                          const std::string& path);
+
+  TypeMapCache& types_;
+  std::string wrapper_ns_;   // set while encoding a typed wrapper
+  bool get_form_ = false;
+};
+
+}  // namespace cimbus::detail

@@ -1,0 +1,69 @@
+#include "xml_escape.hpp"
+
+namespace cimbus::detail {
+
+void append_escaped_text(std::string& out, std::string_view text) {
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* replacement = nullptr;
+    switch (text[i]) {
+      case '&': replacement = "&amp;"; break;
+      case '<': replacement = "&lt;"; break;
+      case '>': replacement = "&gt;"; break;
+      case '\r': replacement = "&#13;"; break;
+      default: continue;
+    }
+    out.append(text.data() + start, i - start);
+    out += replacement;
+    start = i + 1;
+  }
+  out.append(text.data() + start, text.size() - start);
+}
+
+void append_escaped_attribute(std::string& out, std::string_view text) {
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* replacement = nullptr;
+    switch (text[i]) {
+      case '&': replacement = "&amp;"; break;
+      case '<': replacement = "&lt;"; break;
+      case '>': replacement = "&gt;"; break;
+      case '"': replacement = "&quot;"; break;
+      case '\r': replacement = "&#13;"; break;
+      case '\n': replacement = "&#10;"; break;
+      case '\t': replacement = "&#9;"; break;
+      default: continue;
+    }
+    out.append(text.data() + start, i - start);
+    out += replacement;
+    start = i + 1;
+  }
+  out.append(text.data() + start, text.size() - start);
+}
+
+bool is_xml_text(std::string_view text, std::size_t* where) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char b = static_cast<unsigned char>(text[i]);
+    char32_t c;
+    size_t n;
+    if (b < 0x80) { c = b; n = 1; }
+    else if ((b & 0xE0) == 0xC0) { c = b & 0x1F; n = 2; }
+    else if ((b & 0xF0) == 0xE0) { c = b & 0x0F; n = 3; }
+    else if ((b & 0xF8) == 0xF0) { c = b & 0x07; n = 4; }
+    else { if (where) *where = i; return false; }
+    if (i + n > text.size()) { if (where) *where = i; return false; }
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char cb = static_cast<unsigned char>(text[i + k]);
+      if ((cb & 0xC0) != 0x80) { if (where) *where = i; return false; }
+      c = (c << 6) | (cb & 0x3F);
+    }
+    bool overlong = (n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000);
+    bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                   (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+    if (overlong || !allowed) { if (where) *where = i; return false; }
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace cimbus::detail

@@ -1,0 +1,18 @@
+#pragma once
+// Escaping of UTF-8 text for XML output.
+
+#include <string>
+#include <string_view>
+
+namespace cimbus::detail {
+
+// &, <, > and CR become references (CR would otherwise be normalised away by a reader).
+void append_escaped_text(std::string& out, std::string_view text);
+// As above, plus '"', TAB and LF, which attribute-value normalisation would otherwise change.
+void append_escaped_attribute(std::string& out, std::string_view text);
+
+// True when `text` is valid UTF-8 made only of characters XML 1.0 can carry. On failure, `where`
+// is the byte offset of the first bad byte.
+bool is_xml_text(std::string_view text, std::size_t* where = nullptr);
+
+}  // namespace cimbus::detail

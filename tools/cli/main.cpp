@@ -1,0 +1,19 @@
+// cimbus: the command-line tool of cimbus (IEC 61968-100 messaging).
+
+#include <iostream>
+#include <vector>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"cimbus: IEC 61968-100 messages for CIS, OMS and WMS"};
+  app.require_subcommand(1);
+  std::vector<cimbus::cli::Command> commands = {cimbus::cli::add_validate_command(app),
+                                                cimbus::cli::add_convert_command(app)};
+  CLI11_PARSE(app, argc, argv);
+  for (const auto& command : commands) {
+    int status = command();
+    if (status >= 0) return status;
+  }
+  return 2;
+}
