@@ -33,6 +33,8 @@ HardenedReader::HardenedReader(XMLGrammarPool* grammars, DecodeHandler& handler,
   // Xerces reports errors to error() only while an ErrorHandler is installed; DecodeHandler's
   // ErrorHandler methods are no-ops, everything arrives through error() with its code.
   setErrorHandler(&handler);
+  // Xerces calls doctypeDecl() only while a LexicalHandler is installed (its methods are no-ops).
+  setLexicalHandler(&handler);
 }
 
 void HardenedReader::error(const unsigned int code, const XMLCh* const domain, const XMLErrorReporter::ErrTypes type,

@@ -3,6 +3,7 @@
 #include "cimbus/timestamp.hpp"
 #include "cimbus/uuid.hpp"
 #include "cimbus/wrapper_name.hpp"
+#include "xml_escape.hpp"
 
 namespace cimbus {
 
@@ -28,13 +29,14 @@ msg::ErrorType to_error(const Diagnostic& d) {
     case Level::fatal: e.set_level(msg::ErrorType_level::FATAL); break;
     case Level::catastrophic: e.set_level(msg::ErrorType_level::CATASTROPHIC); break;
   }
-  if (!d.reason.empty()) e.set_reason(d.reason);
+  // Reasons and details may quote the offending input: keep them XML-safe.
+  if (!d.reason.empty()) e.set_reason(detail::xml_safe(d.reason));
   std::string details = d.path.empty() ? std::string() : "at " + d.path;
   if (d.line > 0) details += (details.empty() ? "" : " ") + std::string("(line ") + std::to_string(d.line) + ", column " + std::to_string(d.column) + ")";
   if (!d.detail.empty()) details += (details.empty() ? "" : ": ") + d.detail;
-  if (!details.empty()) e.set_details(details);
+  if (!details.empty()) e.set_details(detail::xml_safe(details));
   // Error/xpath is an xs:QName, not an XPath: the element's qualified name (Clark form here).
-  if (!d.element_name.empty()) e.set_xpath("{" + d.element_namespace + "}" + d.element_name);
+  if (!d.element_name.empty() && detail::is_xml_text(d.element_name)) e.set_xpath("{" + d.element_namespace + "}" + d.element_name);
   return e;
 }
 

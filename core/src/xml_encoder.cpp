@@ -72,13 +72,15 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
     // Typed wrapper: wrapper-level elements prefixed, the common namespace as default.
     out.start(root_ns, root_name, {{"w", wrapper_ns_}, {"", kMessageNamespace}});
   }
-  write_children(out, m, types_.get(m.GetDescriptor()), path, wrapper_ns_.empty() ? kMessageNamespace : wrapper_ns_);
+  // The archetype rules above decide what the root needs; MessageType's own minimums do not apply.
+  write_children(out, m, types_.get(m.GetDescriptor()), path, wrapper_ns_.empty() ? kMessageNamespace : wrapper_ns_,
+                 /*check_mandatory=*/false);
   out.end();
   return out.take();
 }
 
 void XmlEncoder::write_children(XmlWriter& out, const Message& message, const TypeMap& type, const std::string& path,
-                                const std::string& child_ns) {
+                                const std::string& child_ns, bool check_mandatory) {
   const auto* r = message.GetReflection();
   for (const FieldMap& field : type.elements) {
     if (field.kind == FieldMap::Kind::text) continue;
@@ -94,7 +96,7 @@ void XmlEncoder::write_children(XmlWriter& out, const Message& message, const Ty
       }
       continue;
     }
-    if (count == 0 && field.min_occurs > 0) throw EncodeError(path + "/" + field.name, "mandatory element missing");
+    if (check_mandatory && count == 0 && field.min_occurs > 0) throw EncodeError(path + "/" + field.name, "mandatory element missing");
     const std::string ns = field.ns == kMessageNamespace ? child_ns : field.ns;
     for (int i = 0; i < count; ++i) write_element(out, message, field, fd->is_repeated() ? i : -1, path, ns);
   }

@@ -22,7 +22,7 @@ class XmlEncoder {
   // Writes the children of `message`. Elements in the message namespace are written in
   // `child_ns` instead (typed wrappers put some levels in the wrapper namespace).
   void write_children(XmlWriter& out, const google::protobuf::Message& message, const TypeMap& type,
-                      const std::string& path, const std::string& child_ns);
+                      const std::string& path, const std::string& child_ns, bool check_mandatory = true);
   void write_element(XmlWriter& out, const google::protobuf::Message& message, const FieldMap& field, int index,
                      const std::string& path, const std::string& ns);
   std::string scalar_text(const google::protobuf::Message& message, const FieldMap& field, int index,

@@ -66,4 +66,17 @@ bool is_xml_text(std::string_view text, std::size_t* where) {
   return true;
 }
 
+std::string xml_safe(std::string_view text) {
+  std::string out;
+  size_t where = 0;
+  while (!is_xml_text(text, &where)) {
+    out.append(text.data(), where);
+    out += "\xEF\xBF\xBD";
+    text.remove_prefix(where + 1);
+    while (!text.empty() && (static_cast<unsigned char>(text.front()) & 0xC0) == 0x80) text.remove_prefix(1);
+  }
+  out.append(text.data(), text.size());
+  return out;
+}
+
 }  // namespace cimbus::detail

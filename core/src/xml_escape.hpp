@@ -15,4 +15,8 @@ void append_escaped_attribute(std::string& out, std::string_view text);
 // is the byte offset of the first bad byte.
 bool is_xml_text(std::string_view text, std::size_t* where = nullptr);
 
+// `text` with every byte sequence that is_xml_text refuses replaced by U+FFFD: for messages that
+// quote hostile input back to its sender.
+std::string xml_safe(std::string_view text);
+
 }  // namespace cimbus::detail

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `cimbus validate` and `cimbus convert` on every reference file, as a user runs them.
+set -uo pipefail
+cimbus=$1 reference=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+check() { # description, expected status, actual status
+  if [[ $2 != "$3" ]]; then echo "FAIL: $1 (exit $3, expected $2)"; failures=$((failures + 1)); fi
+}
+tv=$reference/instances/testvectors
+
+"$cimbus" validate "$tv"/tv*.xml > "$work/tv.out"; check "validate tv*" 0 $?
+"$cimbus" validate --policy lenient "$reference"/instances/openwms/*.xml > "$work/openwms.out"; check "validate --policy lenient openwms" 0 $?
+for f in "$tv"/neg*.xml; do
+  "$cimbus" validate "$f" > "$work/neg.out"; rc=$?; check "validate $f" 1 $rc
+  # one line per error: FILE: CODE LEVEL PATH: reason
+  grep -Eq "^$f: [0-9]+\.[0-9]+ (FATAL|WARNING|INFORM|CATASTROPHIC) /[^ ]*: .+" "$work/neg.out" ||
+    { echo "FAIL: finding format for $f"; cat "$work/neg.out"; failures=$((failures + 1)); }
+done
+grep -q "neg01_bad_verb_case.xml: 2.9 FATAL /RequestMessage/Header/Verb: " <("$cimbus" validate "$tv/neg01_bad_verb_case.xml") ||
+  { echo "FAIL: neg01 line"; failures=$((failures + 1)); }
+
+for f in "$tv"/tv*.xml "$reference"/instances/openwms/*.xml; do
+  name=$(basename "$f" .xml)
+  "$cimbus" convert --policy lenient --to json "$f" > "$work/$name.json" 2>/dev/null; check "convert $name to json" 0 $?
+  "$cimbus" convert --policy lenient --from json --to binary "$work/$name.json" > "$work/$name.bin"; check "json to binary $name" 0 $?
+  "$cimbus" convert --policy lenient --from binary --to xml "$work/$name.bin" > "$work/$name.xml"; check "binary to xml $name" 0 $?
+  "$cimbus" convert --policy lenient --to json "$work/$name.xml" > "$work/$name.2.json" 2>/dev/null; check "xml to json again $name" 0 $?
+  cmp -s "$work/$name.json" "$work/$name.2.json" || { echo "FAIL: $name json differs after a round trip"; failures=$((failures + 1)); }
+done
+for f in "$tv"/tv*.xml; do
+  name=$(basename "$f" .xml)
+  xmllint --noout --schema "$reference/iec61968-100/Message.xsd" "$work/$name.xml" 2>"$work/lint.err" ||
+    { echo "FAIL: $name.xml does not validate with xmllint"; cat "$work/lint.err"; failures=$((failures + 1)); }
+done
+"$cimbus" convert --to xml "$tv/neg01_bad_verb_case.xml" > /dev/null 2>&1; check "convert an invalid file" 1 $?
+echo '{"archetype":"FAULT_MESSAGE","message":{"Header":{"Verb":"get","Noun":"X"},"Reply":{"Result":"FAILED"}}}' > "$work/bad.json"
+"$cimbus" convert --from json --to xml "$work/bad.json" > /dev/null 2>&1; check "encode a FaultMessage with a Header" 1 $?
+"$cimbus" validate /nonexistent.xml > /dev/null 2>&1; check "validate a missing file" 1 $?
+"$cimbus" frobnicate > /dev/null 2>&1; [[ $? -ne 0 ]] || { echo "FAIL: unknown command accepted"; failures=$((failures + 1)); }
+
+if ((failures)); then echo "$failures CLI checks failed"; exit 1; fi
+echo "CLI checks passed"

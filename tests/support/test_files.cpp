@@ -1,0 +1,56 @@
+#include "test_files.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace cimbus::test {
+
+std::string reference(const std::string& relative) { return std::string(CIMBUS_REFERENCE_DIR) + "/" + relative; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> list_files(const std::string& dir, const std::string& prefix, const std::string& suffix) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string scratch_file(const std::string& name, const std::string& content) {
+  fs::create_directories(CIMBUS_TEST_TMP);
+  std::string path = std::string(CIMBUS_TEST_TMP) + "/" + name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+std::string xmllint_errors(const std::string& xml, const std::string& xsd) {
+  static int counter = 0;
+  std::string path = scratch_file("xmllint_" + std::to_string(++counter) + ".xml", xml);
+  std::string command = "xmllint --noout --schema '" + xsd + "' '" + path + "' 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "cannot run xmllint";
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int status = pclose(pipe);
+  return status == 0 ? std::string() : output.empty() ? "xmllint failed" : output;
+}
+
+}  // namespace cimbus::test
