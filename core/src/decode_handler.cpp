@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 
 #include <xercesc/framework/XMLValidityCodes.hpp>
 #include <xercesc/sax2/Attributes.hpp>
@@ -365,7 +364,8 @@ void DecodeHandler::set_scalar(Message* message, const FieldMap& field, const st
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
       auto it = field.literal_to_number.find(text);
-      if (it == field.literal_to_number.end() && fd == msg::HeaderType::descriptor()->FindFieldByName("verb")) {
+      static const FieldDescriptor* const verb_field = msg::HeaderType::descriptor()->FindFieldByName("verb");
+      if (it == field.literal_to_number.end() && fd == verb_field) {
         std::string tolerated = verb_tolerated(text);
         if (!tolerated.empty()) it = field.literal_to_number.find(tolerated);
         if (it == field.literal_to_number.end() && !validating())
@@ -411,7 +411,6 @@ void DecodeHandler::on_xerces_error(unsigned code, const XMLCh* domain, XMLError
     if (c != code::kSchemaInvalid) reason = "mandatory elements are missing or out of order";
   }
   // An element is in scope at end-tag time, so the path names the element at fault.
-  if (std::getenv("CIMBUS_DEBUG_XERCES")) reason += " [xerces " + utf8(domain) + " " + std::to_string(code) + "]";
   add(code_string(c), level, reason, message, line, column);
 }
 

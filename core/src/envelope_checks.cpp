@@ -56,9 +56,10 @@ void check_envelope(DecodeResult& result, const ParseFacts& facts, ValidationPol
 
   if (envelope.archetype() == Envelope::FAULT_MESSAGE) {
     // With validation on, Xerces has reported these already, with its own wording.
-    if (policy != ValidationPolicy::off) {
-    } else if (!m.has_reply()) findings.add(code::kSchemaInvalid, Level::fatal, "a FaultMessage needs a Reply", "/Reply");
-    if (m.has_header()) findings.add(code::kSchemaInvalid, Level::fatal, "a FaultMessage has no Header", "/Header");
+    if (policy == ValidationPolicy::off) {
+      if (!m.has_reply()) findings.add(code::kSchemaInvalid, Level::fatal, "a FaultMessage needs a Reply", "/Reply");
+      if (m.has_header()) findings.add(code::kSchemaInvalid, Level::fatal, "a FaultMessage has no Header", "/Header");
+    }
   } else if (!m.has_header()) {
     findings.add(code::kHeaderElementsMissing, Level::fatal, "the Header is missing", "/Header", "Header");
   } else {

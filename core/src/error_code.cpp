@@ -1,12 +1,11 @@
 #include "cimbus/error_code.hpp"
 
-#include <array>
 #include <utility>
 
 namespace cimbus::code {
 
 std::string_view describe(std::string_view code) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 60> table{{
+  static constexpr std::pair<std::string_view, std::string_view> table[] = {
       {"0.0", "No errors"},
       {"0.1", "Partial result (additional results conveyed in separate messages)"},
       {"0.2", "Partial result (no further results to follow)"},
@@ -67,7 +66,7 @@ std::string_view describe(std::string_view code) {
       {"7.5", "Action not authorized for user"},
       {"7.6", "Authentication mechanism requires encryption"},
       {"7.7", "Policy violation"},
-  }};
+  };
   for (const auto& [c, text] : table)
     if (c == code) return text;
   return {};

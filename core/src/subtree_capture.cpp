@@ -16,6 +16,17 @@ std::u16string_view prefix_of(const XMLCh* qname) {
   return colon == std::u16string_view::npos ? std::u16string_view() : q.substr(0, colon);
 }
 
+// Appends ` xmlns:prefix="uri"` (` xmlns="uri"` for the default namespace).
+void append_declaration(std::string& out, const std::u16string& prefix, const std::u16string& uri) {
+  out += prefix.empty() ? " xmlns" : " xmlns:";
+  append_utf8(out, reinterpret_cast<const XMLCh*>(prefix.data()), prefix.size());
+  out += "=\"";
+  std::string value;
+  append_utf8(value, reinterpret_cast<const XMLCh*>(uri.data()), uri.size());
+  append_escaped_attribute(out, value);
+  out += '"';
+}
+
 bool is_xsi_type(const XMLCh* uri, const XMLCh* local) {
   return xercesc::XMLString::equals(uri, xercesc::SchemaSymbols::fgURI_XSI) &&
          xercesc::XMLString::equals(local, xercesc::SchemaSymbols::fgXSI_TYPE);
@@ -54,15 +65,8 @@ void SubtreeCapture::start(const XMLCh* uri, const XMLCh* qname, const xercesc::
   out += '<';
   out += utf8(qname);
   const auto& bindings = scope_.bindings();
-  for (size_t i = scope_.element_mark(); i < bindings.size(); ++i) {
-    out += bindings[i].first.empty() ? " xmlns" : " xmlns:";
-    append_utf8(out, reinterpret_cast<const XMLCh*>(bindings[i].first.data()), bindings[i].first.size());
-    out += "=\"";
-    std::string value;
-    append_utf8(value, reinterpret_cast<const XMLCh*>(bindings[i].second.data()), bindings[i].second.size());
-    append_escaped_attribute(out, value);
-    out += '"';
-  }
+  for (size_t i = scope_.element_mark(); i < bindings.size(); ++i)
+    append_declaration(out, bindings[i].first, bindings[i].second);
   for (XMLSize_t a = 0; a < attributes.getLength(); ++a) {
     const XMLCh* name = attributes.getQName(a);
     std::u16string_view prefix = prefix_of(name);
@@ -95,17 +99,7 @@ bool SubtreeCapture::end(const XMLCh* qname) {
       body_ += '>';
     }
   } else {
-    std::string declarations;
-    for (const auto& [prefix, uri] : outer_) {
-      declarations += prefix.empty() ? " xmlns" : " xmlns:";
-      append_utf8(declarations, reinterpret_cast<const XMLCh*>(prefix.data()), prefix.size());
-      declarations += "=\"";
-      std::string value;
-      append_utf8(value, reinterpret_cast<const XMLCh*>(uri.data()), uri.size());
-      append_escaped_attribute(declarations, value);
-      declarations += '"';
-    }
-    root_start_ += declarations;
+    for (const auto& [prefix, uri] : outer_) append_declaration(root_start_, prefix, uri);
     if (body_.empty()) {
       root_start_ += "/>";
     } else {
