@@ -110,7 +110,7 @@ void DecodeHandler::startElement(const XMLCh* uri, const XMLCh* local, const XML
                     "elements are nested more than " + std::to_string(limits_.max_depth) + " deep", {}, {}};
 
   if (capture_.active()) {
-    capture_.start(uri, qname, attrs);
+    capture_.start(qname, attrs);
     return;
   }
   if (skip_depth_ > 0) {
@@ -198,7 +198,7 @@ void DecodeHandler::begin_child(Frame& parent, const XMLCh* uri, const XMLCh* lo
   const FieldMap* field = parent.type->element(ns, local);
   if (field == nullptr) {
     if (parent.type->any != nullptr) {
-      capture_.start(uri, qname, attrs);
+      capture_.start(qname, attrs);
       return;
     }
     if (!validating())

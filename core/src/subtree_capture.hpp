@@ -20,7 +20,7 @@ class SubtreeCapture {
   bool active() const { return depth_ > 0; }
   void reset() { depth_ = 0; start_tag_open_ = false; }
   // Call after scope.open_element() for each element, with the element's qualified name.
-  void start(const XMLCh* uri, const XMLCh* qname, const xercesc::Attributes& attributes);
+  void start(const XMLCh* qname, const xercesc::Attributes& attributes);
   void text(const XMLCh* chars, std::size_t length);
   // Returns true when the fragment root has ended; take() then returns the fragment.
   bool end(const XMLCh* qname);
@@ -32,11 +32,13 @@ class SubtreeCapture {
 
   const NamespaceScope& scope_;
   std::size_t depth_ = 0;
-  std::size_t base_mark_ = 0;       // bindings below this index are declared outside the fragment
-  std::string root_start_;          // "<p:Root ..." without its closing '>'
-  std::string body_;
+  static constexpr std::size_t kKeptCapacity = 1 << 20;
+
+  std::size_t base_mark_ = 0;     // bindings below this index are declared outside the fragment
+  std::string buffer_;            // the fragment so far
+  std::size_t root_tag_end_ = 0;  // where the root's outer declarations and '>' go
   bool start_tag_open_ = false;
-  std::map<std::u16string, std::u16string> outer_;  // prefixes the fragment needs from outside
+  std::map<std::u16string, std::u16string, std::less<>> outer_;  // prefixes the fragment needs from outside
 };
 
 }  // namespace cimbus::detail

@@ -2,17 +2,13 @@
 
 namespace cimbus::detail {
 
-void append_escaped_text(std::string& out, std::string_view text) {
+namespace {
+
+void append_escaped(std::string& out, std::string_view text, EscapeContext context) {
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    const char* replacement = nullptr;
-    switch (text[i]) {
-      case '&': replacement = "&amp;"; break;
-      case '<': replacement = "&lt;"; break;
-      case '>': replacement = "&gt;"; break;
-      case '\r': replacement = "&#13;"; break;
-      default: continue;
-    }
+    const char* replacement = xml_escape_of(text[i], context);
+    if (replacement == nullptr) continue;
     out.append(text.data() + start, i - start);
     out += replacement;
     start = i + 1;
@@ -20,25 +16,12 @@ void append_escaped_text(std::string& out, std::string_view text) {
   out.append(text.data() + start, text.size() - start);
 }
 
+}  // namespace
+
+void append_escaped_text(std::string& out, std::string_view text) { append_escaped(out, text, EscapeContext::text); }
+
 void append_escaped_attribute(std::string& out, std::string_view text) {
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char* replacement = nullptr;
-    switch (text[i]) {
-      case '&': replacement = "&amp;"; break;
-      case '<': replacement = "&lt;"; break;
-      case '>': replacement = "&gt;"; break;
-      case '"': replacement = "&quot;"; break;
-      case '\r': replacement = "&#13;"; break;
-      case '\n': replacement = "&#10;"; break;
-      case '\t': replacement = "&#9;"; break;
-      default: continue;
-    }
-    out.append(text.data() + start, i - start);
-    out += replacement;
-    start = i + 1;
-  }
-  out.append(text.data() + start, text.size() - start);
+  append_escaped(out, text, EscapeContext::attribute);
 }
 
 bool is_xml_text(std::string_view text, std::size_t* where) {

@@ -6,6 +6,26 @@
 
 namespace cimbus::detail {
 
+enum class EscapeContext { text, attribute };
+
+// The reference that replaces the ASCII character `c` in `context`, or nullptr when `c` stays.
+inline const char* xml_escape_of(char c, EscapeContext context) {
+  switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '\r': return "&#13;";
+    default: break;
+  }
+  if (context == EscapeContext::text) return nullptr;
+  switch (c) {
+    case '"': return "&quot;";
+    case '\n': return "&#10;";
+    case '\t': return "&#9;";
+    default: return nullptr;
+  }
+}
+
 // &, <, > and CR become references (CR would otherwise be normalised away by a reader).
 void append_escaped_text(std::string& out, std::string_view text);
 // As above, plus '"', TAB and LF, which attribute-value normalisation would otherwise change.

@@ -1,0 +1,48 @@
+#pragma once
+// A Google Benchmark reporter that prints the usual console lines and remembers each run, then a
+// table of msg/s, MB/s and the ratio of every benchmark to the baseline of its message size.
+//
+// Benchmarks are named "<family>/<case>"; the baseline family is named in the constructor. A
+// ratio is time per message of the benchmark divided by that of the baseline on the same case,
+// measured in the same run, so that a shared, noisy machine affects both alike.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+namespace cimbus::bench {
+
+class RatioReport : public benchmark::ConsoleReporter {
+ public:
+  struct Target {
+    std::string family;
+    double max_ratio;  // printed next to the ratio; not asserted (the machine is noisy)
+  };
+
+  RatioReport(std::string baseline_family, std::vector<Target> targets);
+
+  void ReportRuns(const std::vector<Run>& runs) override;
+
+  // Figures measured outside Google Benchmark (a peer stack in another process).
+  void add(const std::string& name, double seconds_per_message, double bytes_per_message);
+  void add_error(const std::string& name, const std::string& error);
+
+  // Prints the table to stdout. Returns false when a benchmark failed or a baseline is missing.
+  bool print_table() const;
+
+ private:
+  struct Figure {
+    double seconds_per_message = 0;
+    double bytes_per_message = 0;
+    std::string error;
+  };
+
+  std::string baseline_family_;
+  std::vector<Target> targets_;
+  std::vector<std::string> order_;
+  std::map<std::string, Figure> figures_;
+};
+
+}  // namespace cimbus::bench
