@@ -1,5 +1,7 @@
 #include "bench_messages.hpp"
 
+#include <cstdio>
+
 namespace cimbus::bench {
 
 namespace {
@@ -32,12 +34,20 @@ const char* const kTail = R"(    </so:ServiceOrders>
 </RequestMessage>
 )";
 
+// A ServiceOrder that validates against schemas/work/ServiceOrders.xsd (and the EPRI profile).
 std::string service_order(std::size_t n) {
-  const std::string id = std::to_string(100000 + n);
-  return "      <so:ServiceOrder><so:mRID>54bfd0c8-475a-4705-ab50-a794fc" + id +
-         "</so:mRID><so:kind>service</so:kind><so:priority><so:rank>2</so:rank></so:priority>"
-         "<so:status><so:value>scheduled</so:value><so:dateTime>2026-11-22T09:00:00Z</so:dateTime></so:status>"
-         "<so:ServiceLocation><so:mRID>loc-" + id + "</so:mRID></so:ServiceLocation></so:ServiceOrder>\n";
+  char id[13];
+  std::snprintf(id, sizeof id, "%012zx", n);
+  const std::string mrid = std::string("54bfd0c8-475a-4705-ab50-") + id;
+  return "      <so:ServiceOrder><so:mRID>" + mrid + "</so:mRID>"
+         "<so:Work><so:mRID>7c9e6679-7425-40de-944b-" + std::string(id) + "</so:mRID><so:kind>service</so:kind>"
+         "<so:requestDateTime>2026-11-22T09:00:00Z</so:requestDateTime><so:statusKind>scheduled</so:statusKind>"
+         "<so:priority><so:rank>2</so:rank></so:priority>"
+         "<so:WorkLocation><so:mainAddress><so:streetDetail><so:addressGeneral>12 Main Street</so:addressGeneral>"
+         "</so:streetDetail><so:townDetail><so:name>Springfield</so:name></so:townDetail></so:mainAddress></so:WorkLocation>"
+         "<so:WorkTasks><so:crewETA>2026-11-22T10:30:00Z</so:crewETA><so:statusKind>scheduled</so:statusKind>"
+         "<so:subject>Meter exchange</so:subject><so:taskKind>exchange</so:taskKind></so:WorkTasks>"
+         "</so:Work></so:ServiceOrder>\n";
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // Messages the benchmarks parse: a RequestMessage (create ServiceOrders) with every Header field
-// and a payload of ServiceOrder elements repeated until the message reaches the asked size. The
-// bytes are the same for cimbus and for the baselines it is compared against.
+// and a ServiceOrders payload (valid against the Part 6 profile) whose ServiceOrder elements are
+// repeated until the message reaches the asked size. The bytes are the same for cimbus and for
+// the baselines it is compared against.
 
 #include <cstddef>
 #include <string>

@@ -19,16 +19,22 @@ RatioReport::RatioReport(std::string baseline_family, std::vector<Target> target
 
 void RatioReport::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
+  // With --benchmark_repetitions, the median of the repetitions is the figure; otherwise the one run.
+  bool has_median = false;
+  for (const Run& run : runs) has_median |= run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
   for (const Run& run : runs) {
-    if (run.run_type != Run::RT_Iteration) continue;
-    const std::string name = run.benchmark_name();
+    if (has_median ? !(run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")
+                   : run.run_type != Run::RT_Iteration)
+      continue;
+    const std::string name = run.run_name.str();
     if (!figures_.count(name)) order_.push_back(name);
     Figure& f = figures_[name];
     if (run.error_occurred) {
       f.error = run.error_message;
       continue;
     }
-    f.seconds_per_message = run.real_accumulated_time / static_cast<double>(run.iterations);
+    // CPU time: on a shared machine, time spent waiting for a core is not the code's cost.
+    f.seconds_per_message = run.cpu_accumulated_time / static_cast<double>(run.iterations);
     const auto bytes = run.counters.find("bytes_per_message");
     if (bytes != run.counters.end()) f.bytes_per_message = bytes->second.value;
   }

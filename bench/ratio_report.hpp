@@ -4,7 +4,8 @@
 //
 // Benchmarks are named "<family>/<case>"; the baseline family is named in the constructor. A
 // ratio is time per message of the benchmark divided by that of the baseline on the same case,
-// measured in the same run, so that a shared, noisy machine affects both alike.
+// measured in the same run, so that a shared, noisy machine affects both alike. Times are CPU
+// time per message; with --benchmark_repetitions=N, the median of the N runs.
 
 #include <map>
 #include <string>

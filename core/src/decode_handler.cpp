@@ -43,15 +43,20 @@ std::optional<Envelope::Archetype> archetype_of_element(const std::string& name)
 DecodeHandler::DecodeHandler(TypeMapCache& types, const DecodeLimits& limits)
     : types_(types), limits_(limits), capture_(scope_) {}
 
-void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const GrammarSet* grammars,
-                          ValidationPolicy policy) {
+void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const SchemaRegistry* registry,
+                          const GrammarSet* grammars, ValidationPolicy policy) {
   out_ = out;
   diagnostics_ = diagnostics;
+  registry_ = registry;
   grammars_ = grammars;
   policy_ = policy;
   frames_.clear();
+  namespace_ids_.clear();
   scope_.clear();
   capture_.reset();
+  object_ = nullptr;
+  object_arena_.Reset();
+  object_sink_ = nullptr;
   skip_depth_ = 0;
   depth_ = 0;
   elements_ = 0;
@@ -63,6 +68,20 @@ void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const Grammar
   well_formed_ = true;
   saw_verb_ = false;
   saw_noun_ = false;
+  unmapped_path_.clear();
+}
+
+void DecodeHandler::check_nothing_dropped() {
+  if (unmapped_path_.empty()) return;
+  for (const Diagnostic& d : *diagnostics_)
+    if (d.is_error()) return;  // the validator refused the element: that error says it all
+  Diagnostic d;
+  d.code = code_string(code::kSchemaInvalid);
+  d.level = Level::fatal;
+  d.reason = "element " + unmapped_path_ + " validated but has no place in the decoded message";
+  d.detail = "the generated model is out of step with the schemas; refused rather than dropped";
+  d.path = unmapped_path_;
+  diagnostics_->push_back(std::move(d));
 }
 
 void DecodeHandler::startPrefixMapping(const XMLCh* prefix, const XMLCh* uri) { scope_.declare(prefix, uri); }
@@ -162,13 +181,14 @@ void DecodeHandler::begin_message(const XMLCh* uri, const XMLCh* local, const XM
   const std::string ns = utf8(uri);
   const std::string name = utf8(local);
   root_path_ = "/" + name;
+  root_name_ = name;
   std::optional<Envelope::Archetype> generic;
   if (ns == kMessageNamespace) generic = archetype_of_element(name);
   Envelope::Archetype archetype = generic.value_or(Envelope::MESSAGE);
   if (!generic) {
     std::optional<WrapperName> wrapper = ns == kMessageNamespace ? std::nullopt : WrapperName::parse(name);
     if (!wrapper || !wrapper->namespace_fits(ns)) {
-      frames_.push_back(Frame{Role::none, nullptr, nullptr, nullptr, name});
+      frames_.push_back(Frame{Role::none, nullptr, nullptr, nullptr, root_name_});
       add(code_string(code::kSchemaInvalid), Level::fatal,
           "the root element {" + ns + "}" + name + " is not an IEC 61968-100 message");
       frames_.pop_back();
@@ -186,7 +206,7 @@ void DecodeHandler::begin_message(const XMLCh* uri, const XMLCh* local, const XM
   found_message_ = true;
   out_->set_archetype(archetype);
   msg::MessageType* message = out_->mutable_message();
-  frames_.push_back(Frame{Role::root, message, &types_.get(message->GetDescriptor()), nullptr, name});
+  frames_.push_back(Frame{Role::root, message, &types_.get(message->GetDescriptor()), nullptr, root_name_});
 }
 
 void DecodeHandler::begin_child(Frame& parent, const XMLCh* uri, const XMLCh* local, const XMLCh* qname,
@@ -195,15 +215,17 @@ void DecodeHandler::begin_child(Frame& parent, const XMLCh* uri, const XMLCh* lo
   // own children) in the wrapper namespace; their types are those of the message namespace.
   const XMLCh* ns = uri;
   if (!wrapper_ns16_.empty() && same(uri, wrapper_ns16_)) ns = reinterpret_cast<const XMLCh*>(kMessageNamespace16.c_str());
-  const FieldMap* field = parent.type->element(ns, local);
+  const FieldMap* field = parent.type->element(namespace_id(ns), local, parent.hint);
   if (field == nullptr) {
     if (parent.type->any != nullptr) {
-      capture_.start(qname, attrs);
+      if (!begin_object(parent, uri, local, attrs)) capture_.start(qname, attrs);
       return;
     }
     if (!validating())
       add(code_string(code::kSchemaInvalid), Level::fatal,
-          "unexpected element {" + utf8(uri) + "}" + utf8(local) + " in " + parent.name);
+          "unexpected element {" + utf8(uri) + "}" + utf8(local) + " in " + std::string(parent.name));
+    else if (unmapped_path_.empty())
+      unmapped_path_ = current_path() + "/" + utf8(local);  // the validator should have refused it
     skip_depth_ = 1;
     return;
   }
@@ -220,11 +242,12 @@ void DecodeHandler::begin_child(Frame& parent, const XMLCh* uri, const XMLCh* lo
   if (role == Role::verb) saw_verb_ = true;
   if (role == Role::noun) saw_noun_ = true;
 
-  const auto* reflection = parent.message->GetReflection();
+  const auto* reflection = parent.type->reflection;
   if (field->is_message) {
     Message* child = field->field->is_repeated() ? reflection->AddMessage(parent.message, field->field)
                                                  : reflection->MutableMessage(parent.message, field->field);
-    const TypeMap& type = types_.get(child->GetDescriptor());
+    if (field->child == nullptr) field->child = &types_.get(field->field->message_type());
+    const TypeMap& type = *field->child;
     frames_.push_back(Frame{role, child, &type, field, field->name});
     if (!type.attributes.empty()) set_attributes(child, type, attrs);
     if (type.text != nullptr) text_.clear();
@@ -232,6 +255,36 @@ void DecodeHandler::begin_child(Frame& parent, const XMLCh* uri, const XMLCh* lo
   }
   frames_.push_back(Frame{role, parent.message, nullptr, field, field->name});
   text_.clear();
+}
+
+const std::u16string* DecodeHandler::namespace_id(const XMLCh* uri) {
+  // Xerces keeps each URI once in a pool for the whole parse, so its address identifies it.
+  for (const auto& [address, id] : namespace_ids_)
+    if (address == uri) return id;
+  // Unknown namespaces are not remembered: a type map built later in the parse may add them.
+  const std::u16string* id = types_.namespace_id(uri);
+  if (id != nullptr) namespace_ids_.emplace_back(uri, id);
+  return id;
+}
+
+bool DecodeHandler::begin_object(const Frame& parent, const XMLCh* uri, const XMLCh* local, const Attributes& attrs) {
+  if (registry_ == nullptr || object_ != nullptr || (parent.role != Role::payload && parent.role != Role::request))
+    return false;
+  const PayloadType* type = registry_->payload_type(utf8(uri), utf8(local));
+  if (type == nullptr) return false;
+  object_ = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type->descriptor)->New(&object_arena_);
+  object_sink_ = parent.role == Role::payload ? out_->mutable_payload_objects() : out_->mutable_request_objects();
+  const TypeMap& map = types_.get(type->descriptor);
+  frames_.push_back(Frame{Role::object, object_, &map, nullptr, type->element});
+  if (!map.attributes.empty()) set_attributes(object_, map, attrs);
+  return true;
+}
+
+void DecodeHandler::end_object() {
+  object_sink_->Add()->PackFrom(*object_);
+  object_ = nullptr;
+  object_arena_.Reset();
+  object_sink_ = nullptr;
 }
 
 void DecodeHandler::set_attributes(Message* message, const TypeMap& type, const Attributes& attrs) {
@@ -263,7 +316,7 @@ void DecodeHandler::endElement(const XMLCh* uri, const XMLCh* local, const XMLCh
     if (capture_.end(qname)) {
       Frame& owner = frames_.back();
       const FieldMap* any = owner.type->any;
-      const auto* reflection = owner.message->GetReflection();
+      const auto* reflection = owner.type->reflection;
       if (any->field->is_repeated()) reflection->AddString(owner.message, any->field, capture_.take());
       else reflection->SetString(owner.message, any->field, capture_.take());
     }
@@ -285,6 +338,7 @@ void DecodeHandler::endElement(const XMLCh* uri, const XMLCh* local, const XMLCh
   } else if (top.type != nullptr && top.type->text != nullptr) {
     set_scalar(top.message, *top.type->text, text_);
   }
+  if (top.role == Role::object) end_object();
   frames_.pop_back();
   scope_.close_element();
 }
@@ -302,7 +356,7 @@ std::string DecodeHandler::verb_tolerated(const std::string& text) const {
 
 void DecodeHandler::set_scalar(Message* message, const FieldMap& field, const std::string& text) {
   const FieldDescriptor* fd = field.field;
-  const auto* r = message->GetReflection();
+  const auto* r = field.owner_reflection;
   const bool repeated = fd->is_repeated();
   auto invalid = [&](const char* what) {
     // With validation on, Xerces has already reported the value; say it once.
@@ -312,18 +366,21 @@ void DecodeHandler::set_scalar(Message* message, const FieldMap& field, const st
   };
   switch (fd->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
-      std::string value = text;
-      if (field.xsd_type == XsdType::qname) {
-        // Kept in Clark notation, {namespace}local, so that it survives a change of prefixes.
-        std::string_view q = collapse_edges(text);
-        size_t colon = q.find(':');
-        std::u16string prefix = colon == std::string_view::npos ? u"" : to_u16(q.substr(0, colon));
-        std::string_view local_part = colon == std::string_view::npos ? q : q.substr(colon + 1);
-        const std::u16string* bound = scope_.lookup(prefix);
-        if (bound != nullptr) value = "{" + utf8(reinterpret_cast<const XMLCh*>(bound->c_str())) + "}" + std::string(local_part);
-        else if (prefix.empty()) value = std::string(local_part);
-        else invalid("QName (unbound prefix)");
+      if (field.xsd_type != XsdType::qname) {
+        if (repeated) r->AddString(message, fd, text);
+        else r->SetString(message, fd, text);
+        return;
       }
+      // A QName is kept in Clark notation, {namespace}local, so that it survives a change of prefixes.
+      std::string value = text;
+      std::string_view q = collapse_edges(text);
+      size_t colon = q.find(':');
+      std::u16string prefix = colon == std::string_view::npos ? u"" : to_u16(q.substr(0, colon));
+      std::string_view local_part = colon == std::string_view::npos ? q : q.substr(colon + 1);
+      const std::u16string* bound = scope_.lookup(prefix);
+      if (bound != nullptr) value = "{" + utf8(reinterpret_cast<const XMLCh*>(bound->c_str())) + "}" + std::string(local_part);
+      else if (prefix.empty()) value = std::string(local_part);
+      else invalid("QName (unbound prefix)");
       if (repeated) r->AddString(message, fd, std::move(value));
       else r->SetString(message, fd, std::move(value));
       return;
@@ -396,7 +453,17 @@ void DecodeHandler::on_xerces_error(unsigned code, const XMLCh* domain, XMLError
   std::string reason = "does not validate against the schema";
   Level level = Level::fatal;
   Role role = frames_.empty() ? Role::none : frames_.back().role;
-  if (role == Role::verb) {
+  const FieldMap* scalar = frames_.empty() || frames_.back().type != nullptr ? nullptr : frames_.back().field;
+  if (scalar != nullptr && !scalar->pattern_type.empty()) {
+    // The value breaks its type's pattern, e.g. an mRID that is not a UUID: common in real
+    // traffic, so lenient decoding reads it with a warning.
+    reason = "'" + text_ + "' is not a valid " + scalar->pattern_type +
+             (scalar->pattern_type == "mRID" ? " (a UUID, RFC 4122)" : "");
+    if (policy_ == ValidationPolicy::lenient) {
+      level = Level::warning;
+      reason += "; accepted (lenient)";
+    }
+  } else if (role == Role::verb) {
     c = code::kInvalidVerb;
     reason = "'" + text_ + "' is not an IEC 61968-100 verb (they are lower-case and case-sensitive)";
     std::string tolerated = verb_tolerated(text_);

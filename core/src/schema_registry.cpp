@@ -11,6 +11,7 @@
 #include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
+#include "cimbus/generated_roots.hpp"
 #include "xerces_runtime.hpp"
 #include "xerces_text.hpp"
 
@@ -133,9 +134,65 @@ std::shared_ptr<SchemaRegistry> SchemaRegistry::builtin() {
 }
 
 SchemaRegistry::SchemaRegistry(std::vector<SchemaSource> sources, SchemaRegistryOptions options)
-    : sources_(std::move(sources)), options_(options) {
+    : sources_(std::move(sources)), options_(std::move(options)) {
   detail::ensure_xerces();
+  index_payload_types();
+  add_noun_wrappers();
   current_ = compile(1);
+}
+
+void SchemaRegistry::index_payload_types() {
+  std::set<std::string> namespaces;
+  for (const SchemaSource& s : sources_) namespaces.insert(target_namespace_of(s.text));
+  for (const GeneratedRoot& root : generated_roots()) {
+    if (std::string_view(root.ns) == kMessageNamespace || namespaces.count(root.ns) == 0) continue;
+    payload_types_.push_back(PayloadType{root.ns, root.local, root.descriptor()});
+  }
+}
+
+// The typed wrappers of every loaded noun are compiled with the registry, with the noun's payload
+// element in their Payload: ".../2015/ServiceOrders#" gives ".../2015/ServiceOrdersMessage",
+// ".../2015/GetServiceOrdersMessage" and ".../2015/ServiceOrdersOperationSetMessage".
+void SchemaRegistry::add_noun_wrappers() {
+  using Form = WrapperName::Form;
+  for (const PayloadType& payload : payload_types_) {
+    if (payload_type_for_noun(payload.element) != &payload) continue;
+    // A query profile (GetServiceOrders) is not a noun: its wrappers are the noun's get form.
+    if (payload.element.rfind("Get", 0) == 0 && payload_type_for_noun(payload.element.substr(3)) != nullptr) continue;
+    const std::string suffix = payload.element + "#";
+    const std::string base = payload.ns.substr(0, payload.ns.size() - suffix.size());
+    for (auto [form, ns] : {std::pair{Form::plain, base + payload.element + "Message"},
+                            std::pair{Form::get, base + "Get" + payload.element + "Message"},
+                            std::pair{Form::operation_set, base + payload.element + "OperationSetMessage"}}) {
+      WrapperName wrapper;
+      wrapper.form = form;
+      wrapper.noun = payload.element;
+      sources_.push_back({"wrappers/" + payload.element + "/" + ns.substr(base.size()) + ".xsd",
+                          wrapper_schema(ns, wrapper, &payload)});
+    }
+  }
+}
+
+const PayloadType* SchemaRegistry::payload_type(std::string_view ns, std::string_view element) const {
+  for (const PayloadType& p : payload_types_)
+    if (p.ns == ns && p.element == element) return &p;
+  return nullptr;
+}
+
+std::string_view SchemaRegistry::canonical_noun(std::string_view noun) const {
+  auto alias = options_.noun_aliases.find(noun);
+  return alias == options_.noun_aliases.end() ? noun : std::string_view(alias->second);
+}
+
+const PayloadType* SchemaRegistry::payload_type_for_noun(std::string_view noun) const {
+  noun = canonical_noun(noun);
+  const std::string suffix = std::string(noun) + "#";
+  for (const PayloadType& p : payload_types_)
+    if (p.element == noun && p.ns.size() > suffix.size() &&
+        p.ns.compare(p.ns.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+        p.ns[p.ns.size() - suffix.size() - 1] == '/')
+      return &p;
+  return nullptr;
 }
 
 SchemaRegistry::~SchemaRegistry() = default;
@@ -184,7 +241,8 @@ std::shared_ptr<const GrammarSet> SchemaRegistry::add_wrapper_grammar(std::strin
   std::lock_guard<std::mutex> lock(mutex_);
   if (current_->declares(ns)) return current_;
   if (!wrapper.namespace_fits(ns) || synthesized_.size() >= options_.max_synthesized_wrappers) return nullptr;
-  synthesized_.push_back({"synthesized/" + std::to_string(synthesized_.size() + 1) + ".xsd", wrapper_schema(ns, wrapper)});
+  synthesized_.push_back({"synthesized/" + std::to_string(synthesized_.size() + 1) + ".xsd",
+                          wrapper_schema(ns, wrapper, payload_type_for_noun(wrapper.noun))});
   try {
     current_ = compile(current_->generation() + 1);
   } catch (const std::exception&) {
@@ -194,29 +252,38 @@ std::shared_ptr<const GrammarSet> SchemaRegistry::add_wrapper_grammar(std::strin
   return current_;
 }
 
-std::string SchemaRegistry::wrapper_schema(std::string_view ns, const WrapperName& wrapper) {
+std::string SchemaRegistry::wrapper_schema(std::string_view ns, const WrapperName& wrapper,
+                                           const PayloadType* payload) {
   using Form = WrapperName::Form;
   const std::string& n = wrapper.noun;
   std::string x;
   x += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<!-- Synthesized by cimbus from the typed wrapper pattern, for a noun whose schema is not loaded. -->\n";
+  x += payload ? "<!-- The typed wrappers of " + n + ", made by cimbus from the wrapper pattern (IEC 61968-100). -->\n"
+               : "<!-- Synthesized by cimbus from the typed wrapper pattern, for a noun whose schema is not loaded. -->\n";
   x += "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:m=\"" + std::string(kMessageNamespace) +
        "\" xmlns:w=\"" + escape_attribute(ns) + "\" targetNamespace=\"" + escape_attribute(ns) +
        "\" elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">\n";
   x += "  <xs:import namespace=\"" + std::string(kMessageNamespace) + "\"/>\n";
-  // The payload of an unknown noun is carried unvalidated, as the generic envelope does.
-  x += "  <xs:complexType name=\"PayloadType\"><xs:sequence>\n"
-       "    <xs:any namespace=\"##other\" processContents=\"skip\" minOccurs=\"0\" maxOccurs=\"unbounded\"/>\n"
-       "    <xs:element name=\"OperationSet\" type=\"m:OperationSet\" minOccurs=\"0\"/>\n"
+  if (payload) x += "  <xs:import namespace=\"" + escape_attribute(payload->ns) + "\"/>\n";
+  x += "  <xs:complexType name=\"PayloadType\"><xs:sequence>\n";
+  if (payload) {
+    // Optional: a Payload may carry only an OperationSet or Compressed content instead.
+    x += "    <xs:element xmlns:p=\"" + escape_attribute(payload->ns) + "\" ref=\"p:" + payload->element +
+         "\" minOccurs=\"0\"/>\n";
+  } else {
+    // The payload of an unknown noun is carried unvalidated.
+    x += "    <xs:any namespace=\"##other\" processContents=\"skip\" minOccurs=\"0\" maxOccurs=\"unbounded\"/>\n";
+  }
+  x += "    <xs:element name=\"OperationSet\" type=\"m:OperationSet\" minOccurs=\"0\"/>\n"
        "    <xs:element name=\"Compressed\" type=\"xs:string\" minOccurs=\"0\"/>\n"
        "    <xs:element name=\"Format\" type=\"xs:string\" minOccurs=\"0\"/>\n"
        "  </xs:sequence></xs:complexType>\n";
-  auto type = [&](const std::string& name, bool header, const std::string& request, bool reply, bool payload) {
+  auto type = [&](const std::string& name, bool header, const std::string& request, bool reply, bool has_payload) {
     x += "  <xs:complexType name=\"" + name + "\"><xs:sequence>\n";
     if (header) x += "    <xs:element name=\"Header\" type=\"m:HeaderType\"/>\n";
     if (!request.empty()) x += "    <xs:element name=\"Request\" type=\"" + request + "\" minOccurs=\"0\"/>\n";
     if (reply) x += "    <xs:element name=\"Reply\" type=\"m:ReplyType\"/>\n";
-    if (payload) x += "    <xs:element name=\"Payload\" type=\"w:PayloadType\" minOccurs=\"0\"/>\n";
+    if (has_payload) x += "    <xs:element name=\"Payload\" type=\"w:PayloadType\" minOccurs=\"0\"/>\n";
     x += "  </xs:sequence></xs:complexType>\n";
   };
   auto element = [&](const std::string& name, const std::string& of_type) {

@@ -11,10 +11,9 @@ namespace {
 
 bool equals(const std::u16string& a, const XMLCh* b) {
   if (b == nullptr) return a.empty();
-  size_t i = 0;
-  for (; i < a.size(); ++i)
-    if (b[i] != a[i]) return false;  // also stops at b's terminator
-  return b[i] == 0;
+  // b is NUL-terminated and a holds no NUL, so a mismatch, b's end included, stops the compare.
+  return std::char_traits<char16_t>::compare(a.data(), reinterpret_cast<const char16_t*>(b), a.size()) == 0 &&
+         b[a.size()] == 0;
 }
 
 XsdType xsd_type_of(const std::string& builtin) {
@@ -45,6 +44,7 @@ FieldMap make_field(const google::protobuf::FieldDescriptor* fd) {
   f.name16 = to_u16(f.name);
   f.ns16 = to_u16(f.ns);
   f.min_occurs = m.min_occurs();
+  f.pattern_type = m.pattern_type();
   f.is_message = fd->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE;
   if (const auto* e = fd->enum_type()) {
     for (int i = 0; i < e->value_count(); ++i) {
@@ -58,9 +58,16 @@ FieldMap make_field(const google::protobuf::FieldDescriptor* fd) {
 
 }  // namespace
 
-const FieldMap* TypeMap::element(const XMLCh* ns, const XMLCh* local) const {
-  for (const FieldMap& f : elements)
-    if (f.kind == FieldMap::Kind::element && equals(f.name16, local) && equals(f.ns16, ns)) return &f;
+const FieldMap* TypeMap::element(const std::u16string* ns_id, const XMLCh* local, std::size_t& hint) const {
+  const std::size_t n = elements.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (hint + k) % n;
+    const FieldMap& f = elements[i];
+    if (f.kind == FieldMap::Kind::element && f.ns_id == ns_id && equals(f.name16, local)) {
+      hint = i;  // a repeated element is followed by itself
+      return &f;
+    }
+  }
   return nullptr;
 }
 
@@ -70,17 +77,33 @@ const FieldMap* TypeMap::attribute(const XMLCh* ns, const XMLCh* local) const {
   return nullptr;
 }
 
+const std::u16string* TypeMapCache::intern(const std::u16string& ns) {
+  for (const auto& known : namespaces_)
+    if (*known == ns) return known.get();
+  namespaces_.push_back(std::make_unique<std::u16string>(ns));
+  return namespaces_.back().get();
+}
+
+const std::u16string* TypeMapCache::namespace_id(const XMLCh* ns) const {
+  for (const auto& known : namespaces_)
+    if (equals(*known, ns)) return known.get();
+  return nullptr;
+}
+
 const TypeMap& TypeMapCache::get(const google::protobuf::Descriptor* descriptor) {
   auto& slot = maps_[descriptor];
   if (slot) return *slot;
   slot = std::make_unique<TypeMap>();
   TypeMap& map = *slot;
   map.descriptor = descriptor;
+  map.reflection = google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->GetReflection();
   std::vector<FieldMap> others;
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const auto* fd = descriptor->field(i);
     if (!fd->options().HasExtension(xml::field)) continue;
     FieldMap f = make_field(fd);
+    f.owner_reflection = map.reflection;
+    f.ns_id = intern(f.ns16);
     if (f.kind == FieldMap::Kind::element) map.elements.push_back(std::move(f));
     else if (f.kind == FieldMap::Kind::attribute) map.attributes.push_back(std::move(f));
     else others.push_back(std::move(f));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
 #include <xercesc/util/XercesDefs.hpp>
 
 namespace cimbus::detail {
@@ -25,8 +26,12 @@ struct FieldMap {
   std::string ns;                    // namespace URI (UTF-8), empty when unqualified
   std::u16string name16;             // the same, as Xerces sees them
   std::u16string ns16;
+  const std::u16string* ns_id = nullptr;  // ns16 interned by the TypeMapCache: compared by address
   unsigned min_occurs = 0;
   bool is_message = false;
+  mutable const struct TypeMap* child = nullptr;  // the message field's type, once looked up
+  const google::protobuf::Reflection* owner_reflection = nullptr;  // of the type that has the field
+  std::string pattern_type;          // named pattern-restricted simple type (e.g. "mRID"), if any
   // Enumerations: XML literal <-> protobuf number.
   std::unordered_map<std::string, int> literal_to_number;
   std::unordered_map<int, std::string> number_to_literal;
@@ -34,13 +39,18 @@ struct FieldMap {
 
 struct TypeMap {
   const google::protobuf::Descriptor* descriptor = nullptr;
+  // Of the generated type: asking a message for it on every element costs a once-flag check.
+  const google::protobuf::Reflection* reflection = nullptr;
   std::vector<FieldMap> elements;    // elements, text and wildcards, in sequence order
   std::vector<FieldMap> attributes;
   const FieldMap* text = nullptr;    // simpleContent value
   const FieldMap* any = nullptr;     // first wildcard: where unmatched children go
 
-  // The element field named (ns, local), or nullptr.
-  const FieldMap* element(const XMLCh* ns, const XMLCh* local) const;
+  // The element field named (ns, local), or nullptr. `hint` is where the search starts and, on a
+  // match, becomes the index after it: children arrive in sequence order, so the next one is
+  // almost always at the hint.
+  // `ns_id` is the namespace as TypeMapCache::namespace_id gives it.
+  const FieldMap* element(const std::u16string* ns_id, const XMLCh* local, std::size_t& hint) const;
   const FieldMap* attribute(const XMLCh* ns, const XMLCh* local) const;
 };
 
@@ -49,8 +59,15 @@ class TypeMapCache {
  public:
   const TypeMap& get(const google::protobuf::Descriptor* descriptor);
 
+  // The interned copy of a namespace that some field uses, or nullptr when no field does: element
+  // lookups then compare namespaces by address instead of by 40 characters each time.
+  const std::u16string* namespace_id(const XMLCh* ns) const;
+
  private:
+  const std::u16string* intern(const std::u16string& ns);
+
   std::unordered_map<const google::protobuf::Descriptor*, std::unique_ptr<TypeMap>> maps_;
+  std::vector<std::unique_ptr<std::u16string>> namespaces_;
 };
 
 }  // namespace cimbus::detail

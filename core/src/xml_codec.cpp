@@ -70,7 +70,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
   Impl& i = *impl_;
   DecodeResult result;
   if (xml.size() > i.options.limits.max_message_bytes) {
-    i.handler.reset(&result.envelope, &result.diagnostics, nullptr, i.options.policy);
+    i.handler.reset(&result.envelope, &result.diagnostics, i.registry.get(), nullptr, i.options.policy);
     i.fail(result, code::kTooManyItems,
            "the message is " + std::to_string(xml.size()) + " bytes; the limit is " +
                std::to_string(i.options.limits.max_message_bytes));
@@ -80,7 +80,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
     i.ensure_reader();
     result.envelope.Clear();
     result.diagnostics.clear();
-    i.handler.reset(&result.envelope, &result.diagnostics, i.grammars.get(), i.options.policy);
+    i.handler.reset(&result.envelope, &result.diagnostics, i.registry.get(), i.grammars.get(), i.options.policy);
     xercesc::MemBufInputSource input(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(), "message", false);
     try {
       i.reader->parse(input);
@@ -120,6 +120,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
     break;
   }
   if (!i.handler.found_message() || !i.handler.well_formed()) return result;  // unreadable
+  i.handler.check_nothing_dropped();
 
   detail::ParseFacts facts{i.handler.saw_verb(), i.handler.saw_noun(), i.handler.wrapper(), i.handler.root_path()};
   detail::check_envelope(result, facts, i.options.policy, i.options.limits);

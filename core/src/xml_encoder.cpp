@@ -1,6 +1,9 @@
 #include "xml_encoder.hpp"
 
+#include <memory>
+
 #include "cimbus/encode_error.hpp"
+#include "cimbus/xml_options.pb.h"
 #include "cimbus/wrapper_name.hpp"
 #include "lexical.hpp"
 #include "message_namespaces.hpp"
@@ -30,6 +33,10 @@ ArchetypeRules rules_for(Envelope::Archetype archetype) {
   return {"Message", true, true, true, true, true, false};
 }
 
+std::string path_of(const ArchetypeRules& rules, const Envelope& envelope) {
+  return "/" + (envelope.has_wrapper() ? envelope.wrapper().name() : std::string(rules.element));
+}
+
 void check_text(std::string_view text, const std::string& path) {
   size_t where = 0;
   if (!is_xml_text(text, &where))
@@ -45,6 +52,13 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   std::string root_name = rules.element;
   wrapper_ns_.clear();
   get_form_ = false;
+  envelope_ = &envelope;
+  payload_ = m.has_payload() ? &m.payload() : nullptr;
+  request_ = m.has_request() ? &m.request() : nullptr;
+  if (envelope.payload_objects_size() > 0 && !rules.payload)
+    throw EncodeError(path_of(rules, envelope) + "/Payload", "this archetype carries no Payload");
+  if (envelope.request_objects_size() > 0 && !rules.request)
+    throw EncodeError(path_of(rules, envelope) + "/Request", "this archetype carries no Request");
   if (envelope.has_wrapper()) {
     auto wrapper = WrapperName::parse(envelope.wrapper().name());
     if (!wrapper || wrapper->archetype != envelope.archetype() || !wrapper->namespace_fits(envelope.wrapper().namespace_()))
@@ -62,7 +76,7 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   package(m.has_header(), rules.header, rules.header_required, "Header");
   package(m.has_request(), rules.request, false, "Request");
   package(m.has_reply(), rules.reply, rules.reply_required, "Reply");
-  package(m.has_payload(), rules.payload, false, "Payload");
+  package(m.has_payload() || envelope.payload_objects_size() > 0, rules.payload, false, "Payload");
 
   XmlWriter out(options.indent);
   if (options.xml_declaration) out.declaration();
@@ -87,6 +101,10 @@ void XmlEncoder::write_children(XmlWriter& out, const Message& message, const Ty
     const FieldDescriptor* fd = field.field;
     const int count = fd->is_repeated() ? r->FieldSize(message, fd) : (r->HasField(message, fd) ? 1 : 0);
     if (field.kind == FieldMap::Kind::any) {
+      if (&message == payload_)
+        for (const auto& object : envelope_->payload_objects()) write_object(out, object, path);
+      if (&message == request_)
+        for (const auto& object : envelope_->request_objects()) write_object(out, object, path);
       for (int i = 0; i < count; ++i) {
         const std::string fragment = fd->is_repeated() ? r->GetRepeatedString(message, fd, i) : r->GetString(message, fd);
         check_text(fragment, path + "/*");
@@ -100,6 +118,27 @@ void XmlEncoder::write_children(XmlWriter& out, const Message& message, const Ty
     const std::string ns = field.ns == kMessageNamespace ? child_ns : field.ns;
     for (int i = 0; i < count; ++i) write_element(out, message, field, fd->is_repeated() ? i : -1, path, ns);
   }
+}
+
+void XmlEncoder::write_object(XmlWriter& out, const google::protobuf::Any& object, const std::string& path) {
+  const std::string& url = object.type_url();
+  const std::string type_name = url.substr(url.rfind('/') + 1);
+  const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
+  const auto& roots = descriptor ? descriptor->options().GetExtension(xml::type).global_element()
+                                 : google::protobuf::RepeatedPtrField<std::string>();
+  if (roots.empty()) throw EncodeError(path + "/*", "'" + url + "' is not a payload type cimbus knows");
+  std::unique_ptr<Message> value(google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+  if (!object.UnpackTo(value.get())) throw EncodeError(path + "/*", "the " + type_name + " object does not parse");
+  const std::string& root = roots.Get(0);  // "{namespace}local"
+  const std::string ns = root.substr(1, root.find('}') - 1);
+  const std::string local = root.substr(root.find('}') + 1);
+  const TypeMap& type = types_.get(descriptor);
+  out.start(ns, local, {{"m", ns}});
+  for (const FieldMap& attribute : type.attributes)
+    if (value->GetReflection()->HasField(*value, attribute.field))
+      out.attribute(attribute.name, scalar_text(*value, attribute, -1, path + "/" + local + "/@" + attribute.name));
+  write_children(out, *value, type, path + "/" + local, kMessageNamespace);
+  out.end();
 }
 
 void XmlEncoder::write_element(XmlWriter& out, const Message& message, const FieldMap& field, int index,

@@ -25,11 +25,17 @@ class XmlEncoder {
                       const std::string& path, const std::string& child_ns, bool check_mandatory = true);
   void write_element(XmlWriter& out, const google::protobuf::Message& message, const FieldMap& field, int index,
                      const std::string& path, const std::string& ns);
+  // Writes a typed payload or query object as the root element its type was generated for.
+  void write_object(XmlWriter& out, const google::protobuf::Any& object, const std::string& path);
   std::string scalar_text(const google::protobuf::Message& message, const FieldMap& field, int index,
                           const std::string& path);
 
   TypeMapCache& types_;
   std::string wrapper_ns_;   // set while encoding a typed wrapper
+  // Where the envelope's typed objects go: before the wildcard content of Payload and Request.
+  const google::protobuf::Message* payload_ = nullptr;
+  const google::protobuf::Message* request_ = nullptr;
+  const Envelope* envelope_ = nullptr;
   bool get_form_ = false;
 };
 

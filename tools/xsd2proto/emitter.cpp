@@ -19,6 +19,7 @@ std::string field_mapping(const ProtoField& field) {
   if (!field.xml_name.empty()) out += " name: " + quoted(field.xml_name);
   if (!field.xml_namespace.empty()) out += " namespace: " + quoted(field.xml_namespace);
   if (!field.xsd_type.empty()) out += " xsd_type: " + quoted(field.xsd_type);
+  if (!field.pattern_type.empty()) out += " pattern_type: " + quoted(field.pattern_type);
   out += " min_occurs: " + std::to_string(field.min_occurs);
   if (field.repeated) out += " unbounded: true";
   if (!field.process_contents.empty()) out += " process_contents: " + quoted(field.process_contents);

@@ -37,6 +37,17 @@ std::string builtin_name(XSSimpleTypeDefinition* type) {
   return t == nullptr ? "string" : utf8(t->getName());
 }
 
+// The nearest named, non-built-in type that restricts `type` with a pattern (e.g. mRID), or "".
+std::string pattern_type_name(XSSimpleTypeDefinition* type) {
+  for (XSTypeDefinition* t = type; t != nullptr && utf8(t->getNamespace()) != kXsdNamespace; t = t->getBaseType()) {
+    if (t->getTypeCategory() != XSTypeDefinition::SIMPLE_TYPE) break;
+    auto* simple = static_cast<XSSimpleTypeDefinition*>(t);
+    if (!simple->getAnonymous() && simple->isDefinedFacet(XSSimpleTypeDefinition::FACET_PATTERN))
+      return utf8(simple->getName());
+  }
+  return {};
+}
+
 std::string scalar_for_builtin(const std::string& builtin) {
   static const std::map<std::string, std::string> scalars = {
       {"boolean", "bool"},        {"float", "float"},          {"double", "double"},
@@ -145,12 +156,13 @@ std::string Generator::message_for(XSComplexTypeDefinition* type, const std::str
       break;
     case XSComplexTypeDefinition::CONTENTTYPE_SIMPLE: {
       ProtoField text;
-      auto [proto_type, builtin] = simple_type(file, type->getSimpleType(), name + "_value");
+      const SimpleMapping simple = simple_type(file, type->getSimpleType(), name + "_value");
       text.name = "value";
       text.json_name = "value";
-      text.type = proto_type;
+      text.type = simple.proto_type;
       text.kind = "TEXT";
-      text.xsd_type = builtin;
+      text.xsd_type = simple.builtin;
+      text.pattern_type = simple.pattern_type;
       text.min_occurs = 1;
       add_field(message, file, text);
       break;
@@ -169,14 +181,15 @@ std::string Generator::message_for(XSComplexTypeDefinition* type, const std::str
       XSAttributeDeclaration* decl = use->getAttrDeclaration();
       const std::string local = utf8(decl->getName());
       ProtoField field;
-      auto [proto_type, builtin] = simple_type(file, decl->getTypeDefinition(), name + "_" + local);
+      const SimpleMapping simple = simple_type(file, decl->getTypeDefinition(), name + "_" + local);
       field.name = snake_case(local);
       field.json_name = local;
-      field.type = proto_type;
+      field.type = simple.proto_type;
       field.kind = "ATTRIBUTE";
       field.xml_name = local;
       field.xml_namespace = utf8(decl->getNamespace());
-      field.xsd_type = builtin;
+      field.xsd_type = simple.builtin;
+      field.pattern_type = simple.pattern_type;
       field.min_occurs = use->getRequired() ? 1 : 0;
       add_field(message, file, field);
     }
@@ -213,10 +226,11 @@ void Generator::add_particle(ProtoMessage& message, ProtoFile& file, XSParticle*
       if (type->getTypeCategory() == XSTypeDefinition::COMPLEX_TYPE) {
         field.type = message_for(static_cast<XSComplexTypeDefinition*>(type), message.name + "_" + local);
       } else {
-        auto [proto_type, builtin] =
+        const SimpleMapping simple =
             simple_type(file, static_cast<XSSimpleTypeDefinition*>(type), message.name + "_" + local);
-        field.type = proto_type;
-        field.xsd_type = builtin;
+        field.type = simple.proto_type;
+        field.xsd_type = simple.builtin;
+        field.pattern_type = simple.pattern_type;
       }
       add_field(message, file, field);
       break;
@@ -267,17 +281,16 @@ void Generator::add_field(ProtoMessage& message, ProtoFile& file, ProtoField fie
   message.fields.push_back(std::move(field));
 }
 
-std::pair<std::string, std::string> Generator::simple_type(ProtoFile& file, XSSimpleTypeDefinition* type,
-                                                           const std::string& anonymous_name) {
+SimpleMapping Generator::simple_type(ProtoFile& file, XSSimpleTypeDefinition* type, const std::string& anonymous_name) {
   const std::string builtin = builtin_name(type);
   if (type->getVariety() == XSSimpleTypeDefinition::VARIETY_ATOMIC &&
       type->isDefinedFacet(XSSimpleTypeDefinition::FACET_ENUMERATION)) {
     std::string holder = enum_for(type, anonymous_name);
     reference(file, holder);
-    return {holder + ".Value", builtin};
+    return {holder + ".Value", builtin, {}};
   }
-  if (type->getVariety() != XSSimpleTypeDefinition::VARIETY_ATOMIC) return {"string", "string"};
-  return {scalar_for_builtin(builtin), builtin};
+  if (type->getVariety() != XSSimpleTypeDefinition::VARIETY_ATOMIC) return {"string", "string", {}};
+  return {scalar_for_builtin(builtin), builtin, pattern_type_name(type)};
 }
 
 std::string Generator::enum_for(XSSimpleTypeDefinition* type, const std::string& anonymous_name) {
@@ -297,14 +310,18 @@ std::string Generator::enum_for(XSSimpleTypeDefinition* type, const std::string&
   holder.xsd_name = xsd_name;
   holder.xsd_namespace = ns;
   holder.is_enum_holder = true;
-  std::set<std::string> taken = {"Value"};
+  // protoc wants value names unique once case and underscores are ignored (CIM unit literals
+  // such as "m" and "M" are not), so the later of two such literals gets a numeric suffix.
+  std::set<std::string> taken_folded = {"VALUE"};
   StringList* literals = type->getLexicalEnumeration();
   for (XMLSize_t i = 0; literals != nullptr && i < literals->size(); ++i) {
     ProtoEnumValue value;
     value.literal = utf8(literals->elementAt(i));
     std::string id = identifier(value.literal);
     if (is_unsafe_cpp_name(id)) id += "_";
-    value.name = claim_unique(taken, id);
+    value.name = id;
+    for (int n = 2; taken_folded.count(folded(value.name)) != 0; ++n) value.name = id + "_" + std::to_string(n);
+    taken_folded.insert(folded(value.name));
     holder.enum_values.push_back(value);
   }
   if (holder.enum_values.empty())

@@ -36,7 +36,7 @@ class Generator {
                     bool repeated, bool optional);
   void add_field(ProtoMessage& message, ProtoFile& file, ProtoField field);
   // Scalar or enum type for a simple type, with the built-in XSD datatype it derives from.
-  std::pair<std::string, std::string> simple_type(ProtoFile& file, xercesc::XSSimpleTypeDefinition* type,
+  SimpleMapping simple_type(ProtoFile& file, xercesc::XSSimpleTypeDefinition* type,
                                                   const std::string& anonymous_name);
   void reference(ProtoFile& from, const std::string& qualified_type);
 

@@ -1,10 +1,11 @@
 // xsd2proto: turns the project's XSDs into .proto files at build time.
 //
-//   xsd2proto --schemas DIR --manifest FILE --out DIR
+//   xsd2proto --schemas DIR --manifest FILE --out DIR [--roots FILE.cpp]
 //
 // Loads every XSD named in the manifest into one Xerces-C grammar pool, walks the resulting
-// XSModel and writes one .proto per target namespace. A file is rewritten only when its content
-// changes, so that an unchanged schema does not rebuild the model.
+// XSModel and writes one .proto per target namespace; with --roots, also the C++ table of the
+// global elements and their generated types (cimbus/generated_roots.hpp). A file is rewritten
+// only when its content changes, so that an unchanged schema does not rebuild the model.
 
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include <xercesc/validators/common/Grammar.hpp>
 
 #include "emitter.hpp"
+#include "roots_emitter.hpp"
 #include "generator.hpp"
 #include "manifest.hpp"
 
@@ -62,7 +64,8 @@ void write_if_changed(const fs::path& path, const std::string& content) {
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
-int run(const std::string& schema_root, const std::string& manifest_file, const std::string& out_dir) {
+int run(const std::string& schema_root, const std::string& manifest_file, const std::string& out_dir,
+        const std::string& roots_file) {
   std::vector<xsd2proto::ManifestEntry> entries = xsd2proto::read_manifest(manifest_file);
   auto* pool = new XMLGrammarPoolImpl(XMLPlatformUtils::fgMemoryManager);
   std::map<std::string, std::string> packages;
@@ -95,6 +98,7 @@ int run(const std::string& schema_root, const std::string& manifest_file, const 
   generator.generate(*model);
   for (const auto& [ns, file] : generator.files())
     write_if_changed(fs::path(out_dir) / file.path, xsd2proto::render(file));
+  if (!roots_file.empty()) write_if_changed(roots_file, xsd2proto::render_roots(generator.files()));
   delete pool;
   return 0;
 }
@@ -102,22 +106,24 @@ int run(const std::string& schema_root, const std::string& manifest_file, const 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string schemas, manifest, out;
+  std::string schemas, manifest, out, roots;
+  bool bad = argc % 2 == 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--schemas") schemas = argv[i + 1];
     else if (flag == "--manifest") manifest = argv[i + 1];
     else if (flag == "--out") out = argv[i + 1];
-    else schemas.clear();
+    else if (flag == "--roots") roots = argv[i + 1];
+    else bad = true;
   }
-  if (schemas.empty() || manifest.empty() || out.empty() || argc != 7) {
-    std::cerr << "usage: xsd2proto --schemas DIR --manifest FILE --out DIR\n";
+  if (bad || schemas.empty() || manifest.empty() || out.empty()) {
+    std::cerr << "usage: xsd2proto --schemas DIR --manifest FILE --out DIR [--roots FILE.cpp]\n";
     return 2;
   }
   XMLPlatformUtils::Initialize();
   int status = 1;
   try {
-    status = run(schemas, manifest, out);
+    status = run(schemas, manifest, out, roots);
   } catch (const std::exception& e) {
     std::cerr << "xsd2proto: " << e.what() << "\n";
   } catch (const XMLException& e) {

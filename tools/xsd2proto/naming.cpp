@@ -45,6 +45,13 @@ bool is_unsafe_cpp_name(const std::string& name) {
   return unsafe.count(name) != 0;
 }
 
+std::string folded(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    if (c != '_') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::string claim_unique(std::set<std::string>& taken, const std::string& wanted) {
   std::string name = wanted;
   for (int n = 2; taken.count(name) != 0; ++n) name = wanted + "_" + std::to_string(n);

@@ -18,6 +18,8 @@ std::string identifier(const std::string& text);
 bool is_unsafe_cpp_name(const std::string& name);
 
 // Returns `wanted`, or `wanted_2`, `wanted_3`, ... whichever is not yet in `taken`; records it.
+// `name` upper-cased without underscores: the key under which protoc compares enum value names.
+std::string folded(const std::string& name);
 std::string claim_unique(std::set<std::string>& taken, const std::string& wanted);
 
 // Quotes a string as a protobuf string literal.

@@ -18,8 +18,17 @@ struct ProtoField {
   std::string xml_name;
   std::string xml_namespace;
   std::string xsd_type;
+  std::string pattern_type;  // named simple type with a pattern facet (e.g. mRID), if any
   unsigned min_occurs = 0;
   std::string process_contents;
+};
+
+// How a simple type maps: the protobuf scalar or enum, its built-in XSD root, and the named
+// pattern-restricted type on the way there (empty when none).
+struct SimpleMapping {
+  std::string proto_type;
+  std::string builtin;
+  std::string pattern_type;
 };
 
 struct ProtoEnumValue {

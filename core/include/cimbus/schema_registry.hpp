@@ -6,6 +6,7 @@
 // Adding a grammar publishes a new GrammarSet; parsers pick it up on their next message.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/descriptor.h>
 #include <xercesc/util/XercesDefs.hpp>
 
 #include "cimbus/schema_source.hpp"
@@ -43,11 +45,20 @@ class GrammarSet {
   std::uint64_t generation_;
 };
 
+// A payload (or query) root element of a loaded schema and the protobuf type generated for it.
+struct PayloadType {
+  std::string ns;        // e.g. http://iec.ch/TC57/2015/ServiceOrders#
+  std::string element;   // e.g. ServiceOrders
+  const google::protobuf::Descriptor* descriptor = nullptr;
+};
+
 struct SchemaRegistryOptions {
   // Typed wrappers of nouns whose schema is not loaded get a grammar made from their name
   // pattern (wrapper_name.hpp), so that their Header and Reply are still validated. Bounded, so
   // that a stream of made-up nouns cannot grow memory without limit.
   std::size_t max_synthesized_wrappers = 64;
+  // Other names a partner uses for a noun, e.g. {"IncidentInformation", "Incidents"}.
+  std::map<std::string, std::string, std::less<>> noun_aliases = {{"IncidentInformation", "Incidents"}};
 };
 
 class SchemaRegistry {
@@ -66,16 +77,32 @@ class SchemaRegistry {
   // limit of synthesized wrappers is reached.
   std::shared_ptr<const GrammarSet> add_wrapper_grammar(std::string_view ns, const WrapperName& wrapper);
 
-  // The XSD text that add_wrapper_grammar compiles for a wrapper namespace (for tests and docs).
-  static std::string wrapper_schema(std::string_view ns, const WrapperName& wrapper);
+  // The payload type whose root element is {ns}element, or nullptr.
+  const PayloadType* payload_type(std::string_view ns, std::string_view element) const;
+  // The payload type of a noun (ServiceOrders, or an alias), or nullptr when none is loaded. A
+  // noun's payload schema has the noun as its root element, in a namespace ending in "<noun>#".
+  const PayloadType* payload_type_for_noun(std::string_view noun) const;
+  // The noun an alias stands for, or `noun` itself.
+  std::string_view canonical_noun(std::string_view noun) const;
+  // Every loaded payload and query type.
+  const std::vector<PayloadType>& payload_types() const { return payload_types_; }
+
+  // The XSD text of the typed wrappers of one namespace (…/<N>Message, …/Get<N>Message or
+  // …/<N>OperationSetMessage). With the noun's payload type, the Payload holds that element;
+  // without, any element, unvalidated.
+  static std::string wrapper_schema(std::string_view ns, const WrapperName& wrapper,
+                                    const PayloadType* payload = nullptr);
 
  private:
   std::shared_ptr<const GrammarSet> compile(std::uint64_t generation) const;
+  void index_payload_types();
+  void add_noun_wrappers();
 
   mutable std::mutex mutex_;
   std::vector<SchemaSource> sources_;
   std::vector<SchemaSource> synthesized_;
   SchemaRegistryOptions options_;
+  std::vector<PayloadType> payload_types_;   // fixed after construction
   std::shared_ptr<const GrammarSet> current_;
 };
 
