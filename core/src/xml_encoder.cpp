@@ -47,7 +47,17 @@ void check_text(std::string_view text, const std::string& path) {
 
 std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& options) {
   const ArchetypeRules rules = rules_for(envelope.archetype());
-  const msg::MessageType& m = envelope.message();
+  // Typed objects need their Payload or Request element even when the message has no other
+  // content there: encode from a copy that has them (the objects themselves are not copied).
+  const bool needs_payload = envelope.payload_objects_size() > 0 && !envelope.message().has_payload();
+  const bool needs_request = envelope.request_objects_size() > 0 && !envelope.message().has_request();
+  msg::MessageType completed;
+  if (needs_payload || needs_request) {
+    completed = envelope.message();
+    if (needs_payload) completed.mutable_payload();
+    if (needs_request) completed.mutable_request();
+  }
+  const msg::MessageType& m = needs_payload || needs_request ? completed : envelope.message();
   std::string root_ns = kMessageNamespace;
   std::string root_name = rules.element;
   wrapper_ns_.clear();
@@ -76,7 +86,7 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   package(m.has_header(), rules.header, rules.header_required, "Header");
   package(m.has_request(), rules.request, false, "Request");
   package(m.has_reply(), rules.reply, rules.reply_required, "Reply");
-  package(m.has_payload() || envelope.payload_objects_size() > 0, rules.payload, false, "Payload");
+  package(m.has_payload(), rules.payload, false, "Payload");
 
   XmlWriter out(options.indent);
   if (options.xml_declaration) out.declaration();

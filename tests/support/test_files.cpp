@@ -36,6 +36,7 @@ std::vector<std::string> list_files(const std::string& dir, const std::string& p
 std::string scratch_file(const std::string& name, const std::string& content) {
   fs::create_directories(CIMBUS_TEST_TMP);
   std::string path = std::string(CIMBUS_TEST_TMP) + "/" + name;
+  fs::create_directories(fs::path(path).parent_path());
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }
