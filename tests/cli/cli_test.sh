@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `cimbus validate` and `cimbus convert` on every reference file, as a user runs them.
+# `cimbus validate` and `cimbus convert` on every reference file and on the example message of
+# every noun (tests/data/messages), as a user runs them.
 set -uo pipefail
-cimbus=$1 reference=$2 work=$3
+cimbus=$1 reference=$2 work=$3 examples=$4
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 check() { # description, expected status, actual status
@@ -20,7 +21,17 @@ done
 grep -q "neg01_bad_verb_case.xml: 2.9 FATAL /RequestMessage/Header/Verb: " <("$cimbus" validate "$tv/neg01_bad_verb_case.xml") ||
   { echo "FAIL: neg01 line"; failures=$((failures + 1)); }
 
-for f in "$tv"/tv*.xml "$reference"/instances/openwms/*.xml; do
+"$cimbus" validate "$examples"/*.xml > "$work/examples.out"; check "validate the examples of every noun" 0 $?
+for noun in TroubleTickets Incidents ServiceRequests CustomerAgreements WorkRequests MaintenanceOrders ServiceOrders; do
+  ls "$examples"/$noun-*.xml > /dev/null 2>&1 || { echo "FAIL: no example of $noun"; failures=$((failures + 1)); }
+  # The payload decodes into the noun's generated type.
+  for f in "$examples"/$noun-*.xml; do
+    "$cimbus" convert --to json "$f" 2>/dev/null | grep -q '"@type": "type.googleapis.com/cimbus\.[a-z]*\.[a-z_]*\.\(Get\)\?'$noun'"' ||
+      { echo "FAIL: $f does not decode into a typed $noun"; failures=$((failures + 1)); }
+  done
+done
+
+for f in "$tv"/tv*.xml "$reference"/instances/openwms/*.xml "$examples"/*.xml; do
   name=$(basename "$f" .xml)
   "$cimbus" convert --policy lenient --to json "$f" > "$work/$name.json" 2>/dev/null; check "convert $name to json" 0 $?
   "$cimbus" convert --policy lenient --from json --to binary "$work/$name.json" > "$work/$name.bin"; check "json to binary $name" 0 $?
@@ -33,6 +44,21 @@ for f in "$tv"/tv*.xml; do
   xmllint --noout --schema "$reference/iec61968-100/Message.xsd" "$work/$name.xml" 2>"$work/lint.err" ||
     { echo "FAIL: $name.xml does not validate with xmllint"; cat "$work/lint.err"; failures=$((failures + 1)); }
 done
+# What cimbus writes for Part 6 nouns validates against the EPRI profiles (change/get: the
+# cardinalities cimbus uses).
+for f in "$examples"/WorkRequests-*.xml "$examples"/MaintenanceOrders-*.xml "$examples"/ServiceOrders-*.xml; do
+  name=$(basename "$f" .xml) noun=${name%%-*}
+  xsd=$reference/iec61968-6-epri2015/change/${noun}Message.xsd
+  [[ $name == *-get ]] && xsd=$reference/iec61968-6-epri2015/get/Get${noun}Message.xsd
+  xmllint --noout --schema "$xsd" "$work/$name.xml" 2>"$work/lint.err" ||
+    { echo "FAIL: $name.xml does not validate against $xsd"; cat "$work/lint.err"; failures=$((failures + 1)); }
+done
+# A payload error is reported with the path of the element at fault.
+sed 's#<m:kind>repair</m:kind>#<m:kind>teleport</m:kind>#' "$examples/MaintenanceOrders-create.xml" > "$work/bad-kind.xml"
+"$cimbus" validate "$work/bad-kind.xml" > "$work/bad-kind.out"; check "validate a bad enumeration literal" 1 $?
+grep -q ": 1.8 FATAL /CreateMaintenanceOrders/Payload/MaintenanceOrders/MaintenanceOrder/Work/kind: " "$work/bad-kind.out" ||
+  { echo "FAIL: bad-kind line"; cat "$work/bad-kind.out"; failures=$((failures + 1)); }
+
 "$cimbus" convert --to xml "$tv/neg01_bad_verb_case.xml" > /dev/null 2>&1; check "convert an invalid file" 1 $?
 echo '{"archetype":"FAULT_MESSAGE","message":{"Header":{"Verb":"get","Noun":"X"},"Reply":{"Result":"FAILED"}}}' > "$work/bad.json"
 "$cimbus" convert --from json --to xml "$work/bad.json" > /dev/null 2>&1; check "encode a FaultMessage with a Header" 1 $?

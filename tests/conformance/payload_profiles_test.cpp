@@ -71,7 +71,14 @@ Envelope envelope_for(const Profile& p, const google::protobuf::Message& object,
   header->set_verb(verb);
   e.set_archetype(archetype_for(verb));
   if (verb == V::reply) e.mutable_message()->mutable_reply()->set_result(msg::ReplyType_Result::OK);
-  if ((seed / 11) % 2 == 0) {
+  if (seed % 7 == 3) {
+    // The answer to a get, in the get form's own response wrapper.
+    header->set_verb(V::reply);
+    e.set_archetype(Envelope::RESPONSE_MESSAGE);
+    e.mutable_message()->mutable_reply()->set_result(msg::ReplyType_Result::OK);
+    e.mutable_wrapper()->set_namespace_(prefix + "Get" + p.noun + "Message");
+    e.mutable_wrapper()->set_name(WrapperName::element_name(Envelope::RESPONSE_MESSAGE, WrapperName::Form::get, p.noun, std::nullopt));
+  } else if ((seed / 11) % 2 == 0) {
     e.mutable_wrapper()->set_namespace_(prefix + p.noun + "Message");
     e.mutable_wrapper()->set_name(WrapperName::element_name(e.archetype(), WrapperName::Form::plain, p.noun,
                                                             verb == V::reply ? std::nullopt : std::optional<Verb>(verb)));
