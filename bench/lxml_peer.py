@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The peer stack for the codec benchmark: lxml parses and validates the same messages against
-the same Message.xsd. Prints "<case> <seconds per message>" for each NAME=FILE argument.
+the same schemas (SCHEMA imports them all). Prints "<case> <seconds per message>" for each
+NAME=FILE argument.
 
     lxml_peer.py SCHEMA NAME=FILE...
 """

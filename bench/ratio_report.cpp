@@ -52,11 +52,11 @@ void RatioReport::add_error(const std::string& name, const std::string& error) {
 
 bool RatioReport::print_table() const {
   bool ok = true;
-  std::printf("\n%-34s %10s %12s %10s %10s %8s\n", "benchmark", "bytes", "msg/s", "MB/s", "ratio", "target");
+  std::printf("\n%-40s %10s %12s %10s %10s %8s\n", "benchmark", "bytes", "msg/s", "MB/s", "ratio", "target");
   for (const std::string& name : order_) {
     const Figure& f = figures_.at(name);
     if (!f.error.empty()) {
-      std::printf("%-34s failed: %s\n", name.c_str(), f.error.c_str());
+      std::printf("%-40s failed: %s\n", name.c_str(), f.error.c_str());
       ok = false;
       continue;
     }
@@ -69,19 +69,21 @@ bool RatioReport::print_table() const {
         ok = false;
       } else {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2fx", f.seconds_per_message / base->second.seconds_per_message);
+        const double r = f.seconds_per_message / base->second.seconds_per_message;
+        std::snprintf(buf, sizeof buf, r < 0.1 ? "%.3fx" : "%.2fx", r);
         ratio = buf;
       }
       for (const Target& t : targets_) {
-        if (t.family != family) continue;
+        if (t.family != family || which.rfind(t.case_prefix, 0) != 0) continue;
         char buf[32];
         std::snprintf(buf, sizeof buf, "<=%.1fx", t.max_ratio);
         target = buf;
+        break;
       }
     } else {
       ratio = "1.00x";
     }
-    std::printf("%-34s %10.0f %12.0f %10.1f %10s %8s\n", name.c_str(), f.bytes_per_message, rate,
+    std::printf("%-40s %10.0f %12.0f %10.1f %10s %8s\n", name.c_str(), f.bytes_per_message, rate,
                 rate * f.bytes_per_message / 1e6, ratio.c_str(), target.c_str());
   }
   std::printf("ratio = time per message / time per message of %s on the same message, same run\n",

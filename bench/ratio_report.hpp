@@ -19,7 +19,8 @@ class RatioReport : public benchmark::ConsoleReporter {
  public:
   struct Target {
     std::string family;
-    double max_ratio;  // printed next to the ratio; not asserted (the machine is noisy)
+    std::string case_prefix;  // "" for every case; the first target that matches applies
+    double max_ratio;         // printed next to the ratio; not asserted (the machine is noisy)
   };
 
   RatioReport(std::string baseline_family, std::vector<Target> targets);
