@@ -10,6 +10,7 @@
 #include <xercesc/validators/schema/SchemaSymbols.hpp>
 
 #include "cimbus/error_code.hpp"
+#include "cimbus/xml_options.pb.h"
 #include "lexical.hpp"
 #include "message_namespaces.hpp"
 #include "xerces_text.hpp"
@@ -57,6 +58,8 @@ void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const SchemaR
   object_ = nullptr;
   object_arena_.Reset();
   object_sink_ = nullptr;
+  alias_ns16_.clear();
+  alias_target_ = nullptr;
   skip_depth_ = 0;
   depth_ = 0;
   elements_ = 0;
@@ -263,6 +266,7 @@ const std::u16string* DecodeHandler::namespace_id(const XMLCh* uri) {
     if (address == uri) return id;
   // Unknown namespaces are not remembered: a type map built later in the parse may add them.
   const std::u16string* id = types_.namespace_id(uri);
+  if (id == nullptr && !alias_ns16_.empty() && same(uri, alias_ns16_)) id = alias_target_;
   if (id != nullptr) namespace_ids_.emplace_back(uri, id);
   return id;
 }
@@ -275,6 +279,13 @@ bool DecodeHandler::begin_object(const Frame& parent, const XMLCh* uri, const XM
   object_ = google::protobuf::MessageFactory::generated_factory()->GetPrototype(type->descriptor)->New(&object_arena_);
   object_sink_ = parent.role == Role::payload ? out_->mutable_payload_objects() : out_->mutable_request_objects();
   const TypeMap& map = types_.get(type->descriptor);
+  // A payload in a partner's namespace (SchemaRegistryOptions::namespace_aliases): its elements
+  // are read as those of the schema's own namespace.
+  const std::string& own_ns = type->descriptor->options().GetExtension(xml::type).namespace_();
+  if (own_ns != type->ns) {
+    alias_ns16_ = to_u16(type->ns);
+    alias_target_ = types_.namespace_id(reinterpret_cast<const XMLCh*>(to_u16(own_ns).c_str()));
+  }
   frames_.push_back(Frame{Role::object, object_, &map, nullptr, type->element});
   if (!map.attributes.empty()) set_attributes(object_, map, attrs);
   return true;

@@ -118,6 +118,8 @@ class DecodeHandler : public xercesc::DefaultHandler {
   google::protobuf::Arena object_arena_;
   google::protobuf::Message* object_ = nullptr;
   google::protobuf::RepeatedPtrField<google::protobuf::Any>* object_sink_ = nullptr;
+  std::u16string alias_ns16_;                       // the object's namespace, when an alias
+  const std::u16string* alias_target_ = nullptr;    // ... and the schema's own, as an interned id
   std::size_t skip_depth_ = 0;     // inside an element that maps to nothing
   std::size_t depth_ = 0;
   std::size_t elements_ = 0;

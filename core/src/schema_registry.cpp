@@ -136,9 +136,31 @@ std::shared_ptr<SchemaRegistry> SchemaRegistry::builtin() {
 SchemaRegistry::SchemaRegistry(std::vector<SchemaSource> sources, SchemaRegistryOptions options)
     : sources_(std::move(sources)), options_(std::move(options)) {
   detail::ensure_xerces();
+  add_namespace_aliases();
   index_payload_types();
   add_noun_wrappers();
   current_ = compile(1);
+}
+
+void SchemaRegistry::add_namespace_aliases() {
+  const std::size_t own = sources_.size();
+  for (const auto& [alias, canonical] : options_.namespace_aliases) {
+    bool found = false;
+    for (std::size_t i = 0; i < own; ++i) {
+      if (target_namespace_of(sources_[i].text) != canonical) continue;
+      // The same schema in the alias namespace: every quoted occurrence of the namespace (the
+      // target namespace and the prefix bound to it) is replaced.
+      std::string text = sources_[i].text;
+      for (const char quote : {'"', '\''}) {
+        const std::string from = quote + canonical + quote, to = quote + alias + quote;
+        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+          text.replace(at, from.size(), to);
+      }
+      sources_.push_back({"aliases/" + std::to_string(sources_.size()) + "/" + sources_[i].path, std::move(text)});
+      found = true;
+    }
+    if (!found) throw std::runtime_error("namespace alias " + alias + ": no loaded schema has namespace " + canonical);
+  }
 }
 
 void SchemaRegistry::index_payload_types() {
@@ -148,6 +170,12 @@ void SchemaRegistry::index_payload_types() {
     if (std::string_view(root.ns) == kMessageNamespace || namespaces.count(root.ns) == 0) continue;
     payload_types_.push_back(PayloadType{root.ns, root.local, root.descriptor()});
   }
+  // After the schema's own namespaces, so that lookups by noun find those first.
+  const std::size_t own = payload_types_.size();
+  for (const auto& [alias, canonical] : options_.namespace_aliases)
+    for (std::size_t i = 0; i < own; ++i)
+      if (payload_types_[i].ns == canonical)
+        payload_types_.push_back(PayloadType{alias, payload_types_[i].element, payload_types_[i].descriptor});
 }
 
 // The typed wrappers of every loaded noun are compiled with the registry, with the noun's payload
@@ -156,18 +184,19 @@ void SchemaRegistry::index_payload_types() {
 void SchemaRegistry::add_noun_wrappers() {
   using Form = WrapperName::Form;
   for (const PayloadType& payload : payload_types_) {
-    if (payload_type_for_noun(payload.element) != &payload) continue;
+    const std::string suffix = "/" + payload.element + "#";
+    if (payload.ns.size() <= suffix.size() || payload.ns.compare(payload.ns.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;  // not a noun's payload namespace
     // A query profile (GetServiceOrders) is not a noun: its wrappers are the noun's get form.
     if (payload.element.rfind("Get", 0) == 0 && payload_type_for_noun(payload.element.substr(3)) != nullptr) continue;
-    const std::string suffix = payload.element + "#";
-    const std::string base = payload.ns.substr(0, payload.ns.size() - suffix.size());
+    const std::string base = payload.ns.substr(0, payload.ns.size() - suffix.size() + 1);
     for (auto [form, ns] : {std::pair{Form::plain, base + payload.element + "Message"},
                             std::pair{Form::get, base + "Get" + payload.element + "Message"},
                             std::pair{Form::operation_set, base + payload.element + "OperationSetMessage"}}) {
       WrapperName wrapper;
       wrapper.form = form;
       wrapper.noun = payload.element;
-      sources_.push_back({"wrappers/" + payload.element + "/" + ns.substr(base.size()) + ".xsd",
+      sources_.push_back({"wrappers/" + ns.substr(ns.find("://") + 3) + ".xsd",
                           wrapper_schema(ns, wrapper, &payload)});
     }
   }

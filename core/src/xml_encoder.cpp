@@ -63,6 +63,7 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   wrapper_ns_.clear();
   get_form_ = false;
   envelope_ = &envelope;
+  options_ = &options;
   payload_ = m.has_payload() ? &m.payload() : nullptr;
   request_ = m.has_request() ? &m.request() : nullptr;
   if (envelope.payload_objects_size() > 0 && !rules.payload)
@@ -125,7 +126,8 @@ void XmlEncoder::write_children(XmlWriter& out, const Message& message, const Ty
       continue;
     }
     if (check_mandatory && count == 0 && field.min_occurs > 0) throw EncodeError(path + "/" + field.name, "mandatory element missing");
-    const std::string ns = field.ns == kMessageNamespace ? child_ns : field.ns;
+    const std::string& ns = field.ns == kMessageNamespace ? child_ns
+                            : field.ns == renamed_ns_.first ? renamed_ns_.second : field.ns;
     for (int i = 0; i < count; ++i) write_element(out, message, field, fd->is_repeated() ? i : -1, path, ns);
   }
 }
@@ -140,14 +142,18 @@ void XmlEncoder::write_object(XmlWriter& out, const google::protobuf::Any& objec
   std::unique_ptr<Message> value(google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
   if (!object.UnpackTo(value.get())) throw EncodeError(path + "/*", "the " + type_name + " object does not parse");
   const std::string& root = roots.Get(0);  // "{namespace}local"
-  const std::string ns = root.substr(1, root.find('}') - 1);
+  std::string ns = root.substr(1, root.find('}') - 1);
   const std::string local = root.substr(root.find('}') + 1);
+  const std::string schema_ns = ns;
+  if (auto wire = options_->payload_namespaces.find(ns); wire != options_->payload_namespaces.end()) ns = wire->second;
   const TypeMap& type = types_.get(descriptor);
   out.start(ns, local, {{"m", ns}});
   for (const FieldMap& attribute : type.attributes)
     if (value->GetReflection()->HasField(*value, attribute.field))
       out.attribute(attribute.name, scalar_text(*value, attribute, -1, path + "/" + local + "/@" + attribute.name));
+  renamed_ns_ = {schema_ns, ns};
   write_children(out, *value, type, path + "/" + local, kMessageNamespace);
+  renamed_ns_ = {};
   out.end();
 }
 

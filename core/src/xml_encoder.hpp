@@ -3,6 +3,7 @@
 // element names and namespaces from the xsd2proto options.
 
 #include <string>
+#include <utility>
 
 #include "cimbus/codec_options.hpp"
 #include "cimbus/envelope.pb.h"
@@ -36,6 +37,9 @@ class XmlEncoder {
   const google::protobuf::Message* payload_ = nullptr;
   const google::protobuf::Message* request_ = nullptr;
   const Envelope* envelope_ = nullptr;
+  const EncodeOptions* options_ = nullptr;
+  // While a typed object is written: its schema's namespace and the one it goes out in.
+  std::pair<std::string, std::string> renamed_ns_;
   bool get_form_ = false;
 };
 

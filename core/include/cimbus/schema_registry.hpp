@@ -59,6 +59,12 @@ struct SchemaRegistryOptions {
   std::size_t max_synthesized_wrappers = 64;
   // Other names a partner uses for a noun, e.g. {"IncidentInformation", "Incidents"}.
   std::map<std::string, std::string, std::less<>> noun_aliases = {{"IncidentInformation", "Incidents"}};
+  // Other namespaces a partner uses for a loaded payload or query schema, each mapped to the
+  // namespace cimbus's schema has, e.g. {"http://iec.ch/TC57/2014/TroubleTickets#",
+  // "http://iec.ch/TC57/2015/TroubleTickets#"}. The schema is compiled once more under each
+  // alias, so such payloads are validated and decode into the same type; their typed wrappers
+  // (…/2014/TroubleTicketsMessage) follow. To write the alias back, see EncodeOptions.
+  std::map<std::string, std::string, std::less<>> namespace_aliases;
 };
 
 class SchemaRegistry {
@@ -95,6 +101,7 @@ class SchemaRegistry {
 
  private:
   std::shared_ptr<const GrammarSet> compile(std::uint64_t generation) const;
+  void add_namespace_aliases();
   void index_payload_types();
   void add_noun_wrappers();
 
