@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# scripts/broker as tests and the demo use it: a private RabbitMQ on loopback, PLAIN logins only,
+# durable messages kept across a restart on the same port, two brokers side by side on different
+# ports, and nothing left running (broker or epmd) after stop.
+set -uo pipefail
+root=$1 work=$2
+broker=$root/scripts/broker
+client="/usr/bin/python3 $(dirname "$0")/durable_client.py"
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+cleanup() { "$broker" stop --dir "$work/a" >/dev/null 2>&1; "$broker" stop --dir "$work/b" >/dev/null 2>&1; }
+trap cleanup EXIT
+
+echo '{"queues":[{"name":"q1","vhost":"/","durable":true,"auto_delete":false,"arguments":{}}]}' > "$work/topology.json"
+url=$("$broker" start --dir "$work/a" --definitions "$work/topology.json") || { fail "start"; exit 1; }
+[[ $url =~ ^amqp://cimbus:[0-9a-f]{32}@127\.0\.0\.1:[0-9]+$ ]] || fail "start prints the AMQP URL (got '$url')"
+eval "$("$broker" env --dir "$work/a")"
+address=amqp://127.0.0.1:$BROKER_AMQP_PORT
+"$broker" status --dir "$work/a" | grep -q "^running: $url" || fail "status while running"
+
+# Only loopback listens: AMQP, Erlang distribution and epmd.
+for port in "$BROKER_AMQP_PORT" "$BROKER_DIST_PORT" "$BROKER_EPMD_PORT"; do
+  ss -Hltn "sport = :$port" | grep -vq "127.0.0.1:$port\|\[::1\]:$port" && fail "port $port listens beyond loopback"
+done
+
+[[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN send q1 5) == "accepted 5" ]] || fail "PLAIN login and durable send"
+[[ $($client "$address" "" "" ANONYMOUS receive q1) == "error: amqp:unauthorized-access" ]] || fail "ANONYMOUS refused"
+[[ $($client "$address" cimbus wrong PLAIN receive q1) == "error: amqp:unauthorized-access" ]] || fail "wrong password refused"
+
+# A second broker at the same time, on other ports.
+url_b=$("$broker" start --dir "$work/b") || fail "second start"
+[[ $url_b != "$url" && ${url_b##*:} != "${url##*:}" ]] || fail "second broker on another port ($url_b)"
+"$broker" stop --dir "$work/b"
+
+old_pid=$BROKER_PID old_epmd=$BROKER_EPMD_PID
+[[ $("$broker" restart --dir "$work/a") == "$url" ]] || fail "restart keeps the URL"
+[[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN receive q1) == "m0 m1 m2 m3 m4" ]] || fail "durable messages survive a restart"
+kill -0 "$old_pid" 2>/dev/null && fail "old broker still running after restart"
+kill -0 "$old_epmd" 2>/dev/null && fail "old epmd still running after restart"
+
+eval "$("$broker" env --dir "$work/a")"
+"$broker" stop --dir "$work/a"
+kill -0 "$BROKER_PID" 2>/dev/null && fail "broker still running after stop"
+kill -0 "$BROKER_EPMD_PID" 2>/dev/null && fail "epmd still running after stop"
+"$broker" status --dir "$work/a" > /dev/null; [[ $? == 3 ]] || fail "status after stop"
+
+if ((failures)); then echo "$failures broker checks failed"; exit 1; fi
+echo "broker checks passed"
