@@ -1,0 +1,26 @@
+#pragma once
+// An AMQP 1.0 message as cimbus sends and receives it, without Proton types: the body (the XML
+// document, UTF-8) and the properties that mirror the envelope (envelope_mapping.hpp).
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace cimbus::bus {
+
+struct AmqpMessage {
+  std::string body;
+  std::string message_id;
+  std::string correlation_id;
+  std::string reply_to;
+  std::string subject;
+  std::string content_type = "application/xml; charset=utf-8";
+  std::string to;                                      // the address it was sent to, if known
+  std::map<std::string, std::string> properties;       // application-properties (strings)
+  bool durable = true;
+  std::optional<std::chrono::milliseconds> ttl;
+  std::uint32_t delivery_count = 0;                    // as received: earlier failed deliveries
+};
+
+}  // namespace cimbus::bus

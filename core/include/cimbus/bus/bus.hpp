@@ -1,0 +1,81 @@
+#pragma once
+// One AMQP 1.0 connection to a broker, on Qpid Proton C++, with at-least-once delivery both ways.
+//
+//   Bus bus(options);
+//   bus.receive("/amq/queue/oms.requests", [](const AmqpMessage& m) { ...; return Outcome::accepted; });
+//   bus.start();
+//   Outcome o = bus.send("/exchange/cim/req.TroubleTickets.create", message).get();
+//   bus.stop();
+//
+// Receiving: a handler decides each delivery's outcome; the delivery is settled only after the
+// handler returns, so work committed inside it is never lost and work not committed is
+// redelivered. Sending: the broker's outcome arrives through the future. At most
+// `max_unsettled` sends are in flight; more wait in memory. A send whose outcome is unknown when
+// the connection drops is sent again after reconnecting (receivers de-duplicate by message-id).
+//
+// Reconnection: after a connection loss the Bus reconnects with back-off (ConnectionOptions),
+// trying the URLs in turn, and re-attaches every receiver; it never gives up by default.
+//
+// Threading: all Bus methods are thread-safe. Handlers run on the Bus's own I/O thread, one at a
+// time, and must not block on a send's future (they may call send()).
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+
+#include "cimbus/bus/amqp_message.hpp"
+#include "cimbus/bus/connection_options.hpp"
+#include "cimbus/bus/outcome.hpp"
+
+namespace cimbus::bus {
+
+struct ReceiveOptions {
+  int credit = 50;  // deliveries the broker may push ahead of the handler
+  // Attach with a durable source, for a queue this receiver declares itself (a reply queue,
+  // BrokerProfile::own_queue_address): the queue and its messages then survive a broker restart.
+  bool durable = false;
+};
+
+struct BusOptions {
+  std::size_t max_unsettled = 256;  // sends awaiting the broker's outcome
+};
+
+class Bus {
+ public:
+  using Handler = std::function<Outcome(const AmqpMessage&)>;
+
+  explicit Bus(ConnectionOptions connection, BusOptions options = {});
+  ~Bus();  // stop()
+  Bus(const Bus&) = delete;
+  Bus& operator=(const Bus&) = delete;
+
+  // Registers a receiver; before or after start(). Source addresses are broker-specific
+  // (addressing.hpp).
+  void receive(const std::string& source, Handler handler, ReceiveOptions options = {});
+
+  // Connects; returns at once (the connection may still be opening).
+  void start();
+
+  // Waits until the connection is open, at most `timeout`. True when open.
+  bool wait_connected(std::chrono::milliseconds timeout);
+  // Waits until the connection is open and every registered receiver is attached (so that a
+  // queue its receiver declares exists), at most `timeout`. True when ready.
+  bool wait_ready(std::chrono::milliseconds timeout);
+
+  // Queues `message` for `target` and returns the broker's outcome when it comes.
+  std::future<Outcome> send(const std::string& target, AmqpMessage message);
+
+  // Stops receiving, waits up to `drain` for sends in flight, closes the connection. Pending
+  // sends whose outcome is unknown complete with Outcome::failed.
+  void stop(std::chrono::milliseconds drain = std::chrono::seconds(5));
+
+  // Times the connection has been opened (1 after the first open; more after reconnects).
+  int connections_opened() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cimbus::bus

@@ -1,0 +1,31 @@
+#include "test_broker.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+namespace cimbus::test {
+
+TestBroker test_broker() {
+  const char* dir = std::getenv("CIMBUS_TEST_BROKER_DIR");
+  if (dir == nullptr) throw std::runtime_error("CIMBUS_TEST_BROKER_DIR is not set (run the test through ctest)");
+  std::ifstream state(std::string(dir) + "/state");
+  if (!state) throw std::runtime_error(std::string("no broker running in ") + dir);
+  std::map<std::string, std::string> values;
+  for (std::string line; std::getline(state, line);) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return {"amqp://127.0.0.1:" + values["BROKER_AMQP_PORT"], values["BROKER_USER"], values["BROKER_PASSWORD"], dir};
+}
+
+bus::ConnectionOptions connection_to(const TestBroker& broker) {
+  bus::ConnectionOptions options;
+  options.urls = {broker.url};
+  options.user = broker.user;
+  options.password = broker.password;
+  return options;
+}
+
+}  // namespace cimbus::test
