@@ -12,5 +12,8 @@ using Command = std::function<int()>;
 
 Command add_validate_command(CLI::App& app);
 Command add_convert_command(CLI::App& app);
+Command add_send_command(CLI::App& app);
+Command add_request_command(CLI::App& app);
+Command add_listen_command(CLI::App& app);
 
 }  // namespace cimbus::cli

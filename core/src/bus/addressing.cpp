@@ -36,6 +36,10 @@ std::string BrokerProfile::reply_address(std::string_view reply_to) const {
   return fill(send_to_queue, "queue", reply_to);
 }
 
+std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
+  return fill(fill(subscribe, "exchange", exchange), "key", pattern);
+}
+
 BrokerProfile BrokerProfile::rabbitmq() {
   BrokerProfile p;
   p.name = "rabbitmq";
@@ -43,6 +47,7 @@ BrokerProfile BrokerProfile::rabbitmq() {
   p.consume = "/amq/queue/{queue}";
   p.own_queue = "/queue/{queue}";
   p.send_to_queue = "/amq/queue/{queue}";
+  p.subscribe = "/exchange/{exchange}/{key}";
   return p;
 }
 
@@ -53,6 +58,7 @@ BrokerProfile BrokerProfile::activemq() {
   p.consume = "queue://{queue}";
   p.own_queue = "queue://{queue}";
   p.send_to_queue = "queue://{queue}";
+  p.subscribe = "topic://{exchange}.{key}";
   return p;
 }
 
@@ -63,6 +69,7 @@ BrokerProfile BrokerProfile::artemis() {
   p.consume = "anycast://{queue}";
   p.own_queue = "anycast://{queue}";
   p.send_to_queue = "anycast://{queue}";
+  p.subscribe = "multicast://{exchange}.{key}";
   return p;
 }
 

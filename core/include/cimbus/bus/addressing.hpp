@@ -28,6 +28,7 @@ struct BrokerProfile {
   std::string consume;        // a durable queue declared by the topology
   std::string own_queue;      // a queue its consumer declares (durable), e.g. a reply queue
   std::string send_to_queue;  // sending straight to a queue that exists
+  std::string subscribe;      // a temporary subscription by routing-key pattern ({key}: * and #)
 
   std::string publish_address(std::string_view key) const;
   std::string consume_address(std::string_view queue) const;
@@ -35,6 +36,7 @@ struct BrokerProfile {
   // Where a reply goes: a ReplyAddress that is already an address ("/...", "queue://...") is used
   // as it is; a queue name is mapped with send_to_queue.
   std::string reply_address(std::string_view reply_to) const;
+  std::string subscribe_address(std::string_view pattern) const;
 
   // RabbitMQ 3.10 with rabbitmq_amqp1_0: /exchange/cim/<key>, /amq/queue/<queue>, /queue/<queue>.
   static BrokerProfile rabbitmq();

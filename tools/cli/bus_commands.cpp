@@ -1,0 +1,209 @@
+// cimbus send / request / listen: a message through the broker, as an adapter would send it.
+
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "broker_args.hpp"
+#include "cimbus/bus/bus.hpp"
+#include "cimbus/bus/envelope_mapping.hpp"
+#include "cimbus/error_code.hpp"
+#include "cimbus/uuid.hpp"
+#include "cimbus/xml_codec.hpp"
+#include "commands.hpp"
+#include "input.hpp"
+
+namespace cimbus::cli {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct MessageArgs {
+  BrokerArgs broker;
+  std::string file;
+  std::string to;           // an explicit address instead of the Header's routing key
+  std::string policy = "strict";
+  int timeout_seconds = 30;
+  std::string instance;     // request: the reply queue is reply.<instance>
+};
+
+// Reads and validates the message; gives it a MessageID when it has none.
+bool load(const MessageArgs& args, XmlCodec& codec, Envelope& envelope) {
+  std::string error;
+  auto xml = read_input(args.file, &error);
+  if (!xml) {
+    std::cerr << error << "\n";
+    return false;
+  }
+  DecodeResult r = codec.decode(*xml);
+  if (!r.accepted()) {
+    for (const auto& d : r.diagnostics) std::cerr << args.file << ": " << d.code << " " << d.path << ": " << d.reason << "\n";
+    return false;
+  }
+  envelope = std::move(r.envelope);
+  auto* header = envelope.mutable_message()->mutable_header();
+  if (!envelope.message().has_header() || header->noun().empty()) {
+    std::cerr << args.file << ": a message without Header cannot be routed\n";
+    return false;
+  }
+  if (header->message_id().empty()) header->set_message_id(new_uuid());
+  return true;
+}
+
+std::string target_of(const MessageArgs& args, const bus::BrokerProfile& profile, const Envelope& e) {
+  if (!args.to.empty()) return args.to;
+  return profile.publish_address(bus::routing_key(e.message().header().noun(), e.message().header().verb()));
+}
+
+int run_send(const MessageArgs& args) {
+  XmlCodec codec({parse_validation_policy(args.policy).value_or(ValidationPolicy::strict), {}});
+  Envelope e;
+  if (!load(args, codec, e)) return 1;
+  const bus::BrokerProfile profile = args.broker.broker_profile();
+  const std::string target = target_of(args, profile, e);
+  bus::Bus bus(args.broker.connection());
+  bus.start();
+  auto outcome = bus.send(target, bus::to_amqp_message(e, codec.encode(e)));
+  if (outcome.wait_for(std::chrono::seconds(args.timeout_seconds)) != std::future_status::ready) {
+    std::cerr << "no answer from the broker within " << args.timeout_seconds << " s\n";
+    bus.stop(0ms);
+    return 1;
+  }
+  const bus::Outcome o = outcome.get();
+  std::cout << "sent " << e.message().header().message_id() << " to " << target << ": " << bus::to_string(o) << "\n";
+  bus.stop();
+  return o == bus::Outcome::accepted ? 0 : 1;
+}
+
+int run_request(const MessageArgs& args) {
+  XmlCodec codec({parse_validation_policy(args.policy).value_or(ValidationPolicy::strict), {}});
+  Envelope e;
+  if (!load(args, codec, e)) return 1;
+  const bus::BrokerProfile profile = args.broker.broker_profile();
+  const std::string instance = args.instance.empty() ? "cli-" + new_uuid() : args.instance;
+  const std::string queue = bus::reply_queue(instance);
+  e.mutable_message()->mutable_header()->set_reply_address(queue);
+  const std::string id = e.message().header().message_id();
+
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::string reply;
+  bus::Bus bus(args.broker.connection());
+  bus::ReceiveOptions durable;
+  durable.durable = true;
+  bus.receive(profile.own_queue_address(queue), [&](const bus::AmqpMessage& m) {
+    if (m.correlation_id != id) return bus::Outcome::accepted;  // a late answer to an earlier request
+    std::lock_guard<std::mutex> lock(mutex);
+    reply = m.body;
+    arrived.notify_all();
+    return bus::Outcome::accepted;
+  }, durable);
+  bus.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
+  if (!bus.wait_ready(std::chrono::seconds(args.timeout_seconds))) {
+    std::cerr << "cannot reach the broker\n";
+    return 1;
+  }
+  const bus::Outcome sent = bus.send(target_of(args, profile, e), bus::to_amqp_message(e, codec.encode(e))).get();
+  if (sent != bus::Outcome::accepted) {
+    std::cerr << "the broker did not take the request: " << bus::to_string(sent) << "\n";
+    return 1;
+  }
+  std::unique_lock<std::mutex> lock(mutex);
+  if (!arrived.wait_until(lock, deadline, [&] { return !reply.empty(); })) {
+    lock.unlock();
+    std::cerr << code::kTimedOut << " FATAL: no reply to " << id << " within " << args.timeout_seconds << " s\n";
+    bus.stop(0ms);
+    return 1;
+  }
+  std::cout << reply << "\n";
+  lock.unlock();
+  bus.stop();
+  DecodeResult r = codec.decode(reply);
+  return r.accepted() && r.envelope.message().reply().result() != msg::ReplyType_Result::FAILED ? 0 : 1;
+}
+
+struct ListenArgs {
+  BrokerArgs broker;
+  std::string from;        // a queue name or an address
+  std::string topic;       // or a routing-key pattern (a temporary subscription)
+  int count = 0;           // 0: until interrupted
+  int timeout_seconds = 0; // 0: no limit
+};
+
+int run_listen(const ListenArgs& args) {
+  const bus::BrokerProfile profile = args.broker.broker_profile();
+  std::string source = !args.topic.empty() ? profile.subscribe_address(args.topic)
+                       : args.from.empty() || args.from.front() == '/' || args.from.find("://") != std::string::npos
+                           ? args.from
+                           : profile.consume_address(args.from);
+  if (source.empty()) {
+    std::cerr << "give --from QUEUE or --topic PATTERN\n";
+    return 2;
+  }
+  std::mutex mutex;
+  std::condition_variable done;
+  int received = 0;
+  bus::Bus bus(args.broker.connection());
+  bus.receive(source, [&](const bus::AmqpMessage& m) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (args.count > 0 && received >= args.count) return bus::Outcome::released;  // not ours to take
+    std::cout << "# " << (m.properties.count("Verb") ? m.properties.at("Verb") : "?") << " " << m.subject
+              << " message-id " << m.message_id << "\n" << m.body << "\n" << std::flush;
+    ++received;
+    done.notify_all();
+    return bus::Outcome::accepted;
+  });
+  bus.start();
+  std::unique_lock<std::mutex> lock(mutex);
+  auto finished = [&] { return args.count > 0 && received >= args.count; };
+  if (args.timeout_seconds > 0) done.wait_for(lock, std::chrono::seconds(args.timeout_seconds), finished);
+  else done.wait(lock, finished);
+  const bool complete = args.count == 0 || received >= args.count;
+  lock.unlock();
+  bus.stop();
+  return complete ? 0 : 1;
+}
+
+void add_message_options(CLI::App* cmd, MessageArgs& args) {
+  args.broker.add_to(*cmd);
+  cmd->add_option("--to", args.to, "Send to this address instead of the Header's routing key (req./evt.<Noun>.<verb>)");
+  cmd->add_option("--policy", args.policy, "Validation of FILE: strict, lenient or off")
+      ->check(CLI::IsMember({"strict", "lenient", "off"}))
+      ->capture_default_str();
+  cmd->add_option("--timeout", args.timeout_seconds, "Seconds to wait")->capture_default_str();
+  cmd->add_option("file", args.file, "The message, XML (- for standard input)")->required();
+}
+
+}  // namespace
+
+Command add_send_command(CLI::App& app) {
+  auto args = std::make_shared<MessageArgs>();
+  CLI::App* cmd = app.add_subcommand("send", "Send a message through the broker; prints the broker's outcome");
+  add_message_options(cmd, *args);
+  return [cmd, args] { return cmd->parsed() ? run_send(*args) : -1; };
+}
+
+Command add_request_command(CLI::App& app) {
+  auto args = std::make_shared<MessageArgs>();
+  CLI::App* cmd = app.add_subcommand("request", "Send a request and print its reply (exit 1 on FAILED or no reply: 4.1)");
+  add_message_options(cmd, *args);
+  cmd->add_option("--instance", args->instance, "Receive the reply on queue reply.<instance> (default: a new one)");
+  return [cmd, args] { return cmd->parsed() ? run_request(*args) : -1; };
+}
+
+Command add_listen_command(CLI::App& app) {
+  auto args = std::make_shared<ListenArgs>();
+  CLI::App* cmd = app.add_subcommand("listen", "Print messages as they arrive");
+  args->broker.add_to(*cmd);
+  cmd->add_option("--from", args->from, "A queue (name or address)");
+  cmd->add_option("--topic", args->topic, "A routing-key pattern, e.g. 'evt.TroubleTickets.*' (temporary subscription)");
+  cmd->add_option("--count", args->count, "Stop after this many messages (0: never)")->capture_default_str();
+  cmd->add_option("--timeout", args->timeout_seconds, "Stop after this many seconds (0: never)")->capture_default_str();
+  return [cmd, args] { return cmd->parsed() ? run_listen(*args) : -1; };
+}
+
+}  // namespace cimbus::cli
