@@ -40,44 +40,37 @@ std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
   return fill(fill(subscribe, "exchange", exchange), "key", pattern);
 }
 
-BrokerProfile BrokerProfile::rabbitmq() {
-  BrokerProfile p;
-  p.name = "rabbitmq";
-  p.publish = "/exchange/{exchange}/{key}";
-  p.consume = "/amq/queue/{queue}";
-  p.own_queue = "/queue/{queue}";
-  p.send_to_queue = "/amq/queue/{queue}";
-  p.subscribe = "/exchange/{exchange}/{key}";
-  return p;
-}
+namespace {
 
-BrokerProfile BrokerProfile::activemq() {
-  BrokerProfile p;
-  p.name = "activemq";
-  p.publish = "topic://{exchange}.{key}";
-  p.consume = "queue://{queue}";
-  p.own_queue = "queue://{queue}";
-  p.send_to_queue = "queue://{queue}";
-  p.subscribe = "topic://{exchange}.{key}";
-  return p;
-}
+// name, publish, consume, own queue, send to queue, subscribe
+const char* const kProfiles[][6] = {
+    {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
+     "/exchange/{exchange}/{key}"},
+    {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
+     "topic://{exchange}.{key}"},
+    {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
+     "multicast://{exchange}.{key}"},
+};
 
-BrokerProfile BrokerProfile::artemis() {
-  BrokerProfile p;
-  p.name = "artemis";
-  p.publish = "multicast://{exchange}.{key}";
-  p.consume = "anycast://{queue}";
-  p.own_queue = "anycast://{queue}";
-  p.send_to_queue = "anycast://{queue}";
-  p.subscribe = "multicast://{exchange}.{key}";
-  return p;
-}
+}  // namespace
 
 BrokerProfile BrokerProfile::named(std::string_view name) {
-  if (name == "rabbitmq") return rabbitmq();
-  if (name == "activemq") return activemq();
-  if (name == "artemis") return artemis();
+  for (const auto& row : kProfiles) {
+    if (name != row[0]) continue;
+    BrokerProfile p;
+    p.name = row[0];
+    p.publish = row[1];
+    p.consume = row[2];
+    p.own_queue = row[3];
+    p.send_to_queue = row[4];
+    p.subscribe = row[5];
+    return p;
+  }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");
 }
+
+BrokerProfile BrokerProfile::rabbitmq() { return named("rabbitmq"); }
+BrokerProfile BrokerProfile::activemq() { return named("activemq"); }
+BrokerProfile BrokerProfile::artemis() { return named("artemis"); }
 
 }  // namespace cimbus::bus
