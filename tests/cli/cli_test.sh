@@ -49,7 +49,7 @@ done
 for f in "$examples"/WorkRequests-*.xml "$examples"/MaintenanceOrders-*.xml "$examples"/ServiceOrders-*.xml; do
   name=$(basename "$f" .xml) noun=${name%%-*}
   xsd=$reference/iec61968-6-epri2015/change/${noun}Message.xsd
-  [[ $name == *-get ]] && xsd=$reference/iec61968-6-epri2015/get/Get${noun}Message.xsd
+  [[ $name == *-get* ]] && xsd=$reference/iec61968-6-epri2015/get/Get${noun}Message.xsd
   xmllint --noout --schema "$xsd" "$work/$name.xml" 2>"$work/lint.err" ||
     { echo "FAIL: $name.xml does not validate against $xsd"; cat "$work/lint.err"; failures=$((failures + 1)); }
 done
