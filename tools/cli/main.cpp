@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<cimbus::cli::Command> commands = {
       cimbus::cli::add_validate_command(app), cimbus::cli::add_convert_command(app),
-      cimbus::cli::add_send_command(app), cimbus::cli::add_request_command(app), cimbus::cli::add_listen_command(app)};
+      cimbus::cli::add_send_command(app), cimbus::cli::add_request_command(app), cimbus::cli::add_listen_command(app),
+      cimbus::cli::add_topology_command(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& command : commands) {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The topology `cimbus topology` generates from deploy/*.json, loaded into a private broker:
+# requests reach the system that handles them, events every subscribing system and no other, an
+# unroutable message is kept in cim.unrouted instead of dropped, and a configuration that asks
+# for an event under "handles" is refused.
+set -uo pipefail
+cimbus=$1 root=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+broker=$root/scripts/broker
+examples=$root/tests/data/messages
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+trap '"$broker" stop --dir "$work/broker" > /dev/null 2>&1' EXIT
+
+"$cimbus" topology --config "$root/deploy/cis.json" --config "$root/deploy/oms.json" --config "$root/deploy/wms.json" \
+  > "$work/topology.json" || { fail "topology"; exit 1; }
+export CIMBUS_BROKER_URL
+CIMBUS_BROKER_URL=$("$broker" start --dir "$work/broker" --fresh --definitions "$work/topology.json") || { fail "broker with the topology"; exit 1; }
+
+listen() { "$cimbus" listen --from "$1" --count 1 --timeout "$2" > "$work/listen.out" 2>&1; }
+
+# A request: to the OMS, which handles TroubleTickets.
+"$cimbus" send "$examples/TroubleTickets-create.xml" > /dev/null || fail "send a TroubleTickets create"
+listen oms.requests 20 && grep -q "message-id 6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21" "$work/listen.out" ||
+  fail "oms.requests: $(cat "$work/listen.out")"
+
+# An event: Incidents created reaches the CIS (subscribed), not the WMS (subscribed to closed only).
+"$cimbus" send "$examples/Incidents-created.xml" > /dev/null || fail "send an Incidents created"
+listen cis.events 20 && grep -q "# created Incidents" "$work/listen.out" || fail "cis.events: $(cat "$work/listen.out")"
+listen wms.events 3 && fail "wms.events received an event it did not subscribe to"
+
+# Nothing routes it: kept in cim.unrouted.
+"$cimbus" send --to /exchange/cim/req.NoSuchNoun.create "$examples/TroubleTickets-cancel.xml" > /dev/null || fail "send unroutable"
+listen cim.unrouted 20 && grep -q "message-id d4f6b8c0-2e4a-4d6f-9b0c-2e4a6d8f0b31" "$work/listen.out" ||
+  fail "cim.unrouted: $(cat "$work/listen.out")"
+
+# A configuration with an event under "handles" is refused with a clear reason.
+echo '{"system": "x", "handles": [{"noun": "Incidents", "verbs": ["created"]}]}' > "$work/bad.json"
+"$cimbus" topology --config "$work/bad.json" > /dev/null 2> "$work/bad.err"; [[ $? == 2 ]] || fail "bad configuration accepted"
+grep -q "created Incidents is an event, not a request it can handle" "$work/bad.err" || fail "bad configuration: $(cat "$work/bad.err")"
+
+if ((failures)); then echo "$failures topology checks failed"; exit 1; fi
+echo "topology checks passed"
