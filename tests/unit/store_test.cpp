@@ -1,0 +1,151 @@
+// The adapter store on real SQLite files: the inbox counts attempts and remembers replies, the
+// outbox keeps every field of a message, and a transaction is all or nothing, also when the
+// process is killed in the middle of it.
+
+#include <csignal>
+#include <filesystem>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "cimbus/store/store.hpp"
+#include "cimbus/uuid.hpp"
+
+namespace cimbus::store {
+namespace {
+
+std::string fresh_file(const std::string& name) {
+  const std::string dir = std::string(CIMBUS_TEST_TMP) + "/store";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/" + name + ".sqlite";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  return path;
+}
+
+bus::AmqpMessage reply_message() {
+  bus::AmqpMessage m;
+  m.body = "<ResponseMessage/>";
+  m.message_id = new_uuid();
+  m.correlation_id = "request-1";
+  m.subject = "TroubleTickets";
+  m.properties = {{"Verb", "reply"}, {"Noun", "TroubleTickets"}, {"Source", "OMS \"north\""}};
+  m.ttl = std::chrono::milliseconds(60000);
+  return m;
+}
+
+TEST(Store, AnUncommittedAttemptLeavesNoTrace) {
+  Store store(fresh_file("rollback"));
+  {
+    Transaction tx = store.begin();
+    EXPECT_EQ(store.inbox().take(tx, "m1").attempts, 1);
+    store.outbox().add(tx, "/amq/queue/x", reply_message());
+  }  // destroyed without commit
+  Transaction tx = store.begin();
+  Inbox::Entry e = store.inbox().take(tx, "m1");
+  EXPECT_EQ(e.state, Inbox::State::fresh);
+  EXPECT_EQ(e.attempts, 1);
+  tx.commit();
+  EXPECT_EQ(store.outbox().size(), 0u);
+}
+
+TEST(Store, AHandledMessageIsAnsweredAgainFromTheInbox) {
+  const std::string path = fresh_file("handled");
+  const bus::AmqpMessage reply = reply_message();
+  {
+    Store store(path);
+    Transaction tx = store.begin();
+    EXPECT_EQ(store.inbox().take(tx, "m1").state, Inbox::State::fresh);
+    store.outbox().add(tx, "/amq/queue/reply.cis-1", reply);
+    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", reply);
+    tx.commit();
+  }
+  Store store(path);  // as after a restart
+  Transaction tx = store.begin();
+  Inbox::Entry again = store.inbox().take(tx, "m1");
+  tx.commit();
+  EXPECT_EQ(again.state, Inbox::State::handled);
+  EXPECT_EQ(again.attempts, 2);
+  EXPECT_EQ(again.reply_target, "/amq/queue/reply.cis-1");
+  ASSERT_TRUE(again.reply);
+  EXPECT_EQ(again.reply->message_id, reply.message_id);
+  EXPECT_EQ(again.reply->properties, reply.properties);
+
+  auto rows = store.outbox().pending(10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].target, "/amq/queue/reply.cis-1");
+  EXPECT_EQ(rows[0].message.body, reply.body);
+  EXPECT_EQ(rows[0].message.correlation_id, "request-1");
+  EXPECT_EQ(rows[0].message.subject, "TroubleTickets");
+  EXPECT_EQ(rows[0].message.properties, reply.properties);
+  ASSERT_TRUE(rows[0].message.ttl);
+  EXPECT_EQ(rows[0].message.ttl->count(), 60000);
+  store.outbox().remove(rows[0].id);
+  EXPECT_EQ(store.outbox().size(), 0u);
+}
+
+TEST(Store, AMessageGivenUpStaysDead) {
+  Store store(fresh_file("dead"));
+  for (int i = 1; i <= 3; ++i) {
+    Transaction tx = store.begin();
+    EXPECT_EQ(store.inbox().take(tx, "poison").attempts, i);
+    if (i == 3) store.inbox().give_up(tx, "poison", "handler failed 3 times");
+    tx.commit();
+  }
+  Transaction tx = store.begin();
+  EXPECT_EQ(store.inbox().take(tx, "poison").state, Inbox::State::dead);
+}
+
+// A child process does the work of a message and is killed with SIGKILL before it commits; a
+// second child commits and exits. What survives is exactly the committed work.
+TEST(Store, KillingTheProcessMidTransactionLosesNothingCommittedAndKeepsNothingElse) {
+  const std::string path = fresh_file("killed");
+  { Store create(path); }
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t killed = fork();
+  if (killed == 0) {
+    Store store(path);
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "uncommitted");
+    for (int i = 0; i < 100; ++i) store.outbox().add(tx, "/amq/queue/x", reply_message());
+    (void)!write(ready[1], "x", 1);
+    pause();  // killed here, mid-transaction
+    _exit(0);
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  kill(killed, SIGKILL);
+  int status = 0;
+  waitpid(killed, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status));
+
+  const pid_t committed = fork();
+  if (committed == 0) {
+    Store store(path);
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "committed");
+    store.outbox().add(tx, "/amq/queue/x", reply_message());
+    store.inbox().finish(tx, "committed", "/amq/queue/x", std::nullopt);
+    tx.commit();
+    _exit(0);
+  }
+  waitpid(committed, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  Store store(path);
+  EXPECT_EQ(store.outbox().size(), 1u);
+  Transaction tx = store.begin();
+  EXPECT_EQ(store.inbox().take(tx, "committed").state, Inbox::State::handled);
+  Inbox::Entry lost = store.inbox().take(tx, "uncommitted");
+  EXPECT_EQ(lost.state, Inbox::State::fresh);
+  EXPECT_EQ(lost.attempts, 1);  // the killed attempt left no trace
+}
+
+TEST(Store, AnUnwritablePathIsAClearError) {
+  EXPECT_THROW(Store("/nonexistent-directory/x.sqlite"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace cimbus::store
