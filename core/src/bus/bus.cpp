@@ -95,12 +95,15 @@ proton::connection_options connection_options(const ConnectionOptions& o) {
   c.sasl_allowed_mechs(o.sasl_mechanisms);
   c.sasl_allow_insecure_mechs(o.allow_plain_without_tls);
   c.idle_timeout(proton::duration(o.idle_timeout.count()));
-  if (o.tls.enabled) {
-    proton::ssl_client_options tls = o.tls.ca_file.empty()
-        ? proton::ssl_client_options(proton::ssl::VERIFY_PEER_NAME)
-        : proton::ssl_client_options(o.tls.ca_file, o.tls.verify_peer_name ? proton::ssl::VERIFY_PEER_NAME
-                                                                             : proton::ssl::VERIFY_PEER);
-    c.ssl_client_options(tls);
+  if (o.tls.enabled || o.urls.at(0).rfind("amqps://", 0) == 0) {
+    const auto verify = o.tls.verify_peer_name ? proton::ssl::VERIFY_PEER_NAME : proton::ssl::VERIFY_PEER;
+    if (!o.tls.certificate_file.empty())  // a client certificate, e.g. for SASL EXTERNAL
+      c.ssl_client_options(proton::ssl_client_options(proton::ssl_certificate(o.tls.certificate_file, o.tls.key_file),
+                                                      o.tls.ca_file, verify));
+    else if (!o.tls.ca_file.empty())
+      c.ssl_client_options(proton::ssl_client_options(o.tls.ca_file, verify));
+    else
+      c.ssl_client_options(proton::ssl_client_options(verify));
   }
   return c;
 }

@@ -18,8 +18,8 @@ struct ReconnectOptions {
 struct TlsOptions {
   bool enabled = false;            // also implied by an amqps:// URL
   std::string ca_file;             // trusted CAs (PEM); empty: the system's
-  std::string certificate_file;    // client certificate for SASL EXTERNAL, optional
-  std::string key_file;
+  std::string certificate_file;    // client certificate (PEM), e.g. for SASL EXTERNAL; optional
+  std::string key_file;            // its private key
   bool verify_peer_name = true;
 };
 
