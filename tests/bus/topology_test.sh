@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The topology `cimbus topology` generates from deploy/*.json, loaded into a private broker:
-# requests reach the system that handles them, events every subscribing system and no other, an
-# unroutable message is kept in cim.unrouted instead of dropped, and a configuration that asks
-# for an event under "handles" is refused.
+# requests reach the system that handles them, events every subscribing system (kept in its
+# durable queue while nobody listens) and no other, an unroutable message is kept in
+# cim.unrouted instead of dropped, and a configuration that asks for an event under "handles" is
+# refused.
 set -uo pipefail
 cimbus=$1 root=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -28,6 +29,15 @@ listen oms.requests 20 && grep -q "message-id 6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f
 "$cimbus" send "$examples/Incidents-created.xml" > /dev/null || fail "send an Incidents created"
 listen cis.events 20 && grep -q "# created Incidents" "$work/listen.out" || fail "cis.events: $(cat "$work/listen.out")"
 listen wms.events 3 && fail "wms.events received an event it did not subscribe to"
+
+# An event two systems subscribe to (Incidents closed: the CIS and the WMS) reaches both, through
+# their durable queues, although neither was listening when it was published.
+sed -e 's/CreatedIncidents/ClosedIncidents/g' -e 's#<Verb>created</Verb>#<Verb>closed</Verb>#' \
+    -e 's#2c4e6a8b-0d1f-4b3c-9e5a-7c9e1b3d5f70#5d7f9b1c-3e5a-4c7d-9f1b-3e5a7c9d1f0a#' \
+    "$examples/Incidents-created.xml" > "$work/incident-closed.xml"
+"$cimbus" send "$work/incident-closed.xml" > /dev/null || fail "send an Incidents closed"
+listen cis.events 20 && grep -q "# closed Incidents message-id 5d7f9b1c" "$work/listen.out" || fail "cis.events, closed: $(cat "$work/listen.out")"
+listen wms.events 20 && grep -q "# closed Incidents message-id 5d7f9b1c" "$work/listen.out" || fail "wms.events, closed: $(cat "$work/listen.out")"
 
 # Nothing routes it: kept in cim.unrouted.
 "$cimbus" send --to /exchange/cim/req.NoSuchNoun.create "$examples/TroubleTickets-cancel.xml" > /dev/null || fail "send unroutable"
