@@ -36,6 +36,7 @@
 #include <xercesc/util/XMLUni.hpp>
 
 #include "bench_messages.hpp"
+#include "cimbus/payload_object.hpp"
 #include "cimbus/schema_registry.hpp"
 #include "cimbus/xml_codec.hpp"
 #include "ratio_report.hpp"
@@ -70,12 +71,7 @@ std::unique_ptr<google::protobuf::Message> payload_object(const Case& c) {
   XmlCodec codec;
   DecodeResult decoded = codec.decode(message_for(c));
   if (!decoded.accepted() || decoded.envelope.payload_objects_size() != 1) return nullptr;  // untyped
-  const auto& any = decoded.envelope.payload_objects(0);
-  const auto* type = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
-      any.type_url().substr(any.type_url().rfind('/') + 1));
-  std::unique_ptr<google::protobuf::Message> object(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
-  return any.UnpackTo(object.get()) ? std::move(object) : nullptr;
+  return unpack_object(decoded.envelope.payload_objects(0));
 }
 
 void protobuf_serialize(benchmark::State& state, const Case& c) {

@@ -54,6 +54,12 @@ std::string normalise(const std::string& path) {
   return out;
 }
 
+// A noun's payload lives in a namespace ending in "/<Noun>#", with <Noun> as its root element.
+bool in_noun_namespace(const PayloadType& p) {
+  const std::string suffix = "/" + p.element + "#";
+  return p.ns.size() > suffix.size() && p.ns.compare(p.ns.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::string escape_attribute(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -184,22 +190,31 @@ void SchemaRegistry::index_payload_types() {
 void SchemaRegistry::add_noun_wrappers() {
   using Form = WrapperName::Form;
   for (const PayloadType& payload : payload_types_) {
-    const std::string suffix = "/" + payload.element + "#";
-    if (payload.ns.size() <= suffix.size() || payload.ns.compare(payload.ns.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;  // not a noun's payload namespace
     // A query profile (GetServiceOrders) is not a noun: its wrappers are the noun's get form.
-    if (payload.element.rfind("Get", 0) == 0 && payload_type_for_noun(payload.element.substr(3)) != nullptr) continue;
-    const std::string base = payload.ns.substr(0, payload.ns.size() - suffix.size() + 1);
-    for (auto [form, ns] : {std::pair{Form::plain, base + payload.element + "Message"},
-                            std::pair{Form::get, base + "Get" + payload.element + "Message"},
-                            std::pair{Form::operation_set, base + payload.element + "OperationSetMessage"}}) {
+    if (!in_noun_namespace(payload) || is_query_profile(payload)) continue;
+    for (Form form : {Form::plain, Form::get, Form::operation_set}) {
       WrapperName wrapper;
       wrapper.form = form;
       wrapper.noun = payload.element;
-      sources_.push_back({"wrappers/" + ns.substr(ns.find("://") + 3) + ".xsd",
-                          wrapper_schema(ns, wrapper, &payload)});
+      const std::string ns = wrapper_namespace(payload, form);
+      sources_.push_back({"wrappers/" + ns.substr(ns.find("://") + 3) + ".xsd", wrapper_schema(ns, wrapper, &payload)});
     }
   }
+}
+
+bool SchemaRegistry::is_query_profile(const PayloadType& type) const {
+  return type.element.rfind("Get", 0) == 0 && payload_type_for_noun(type.element.substr(3)) != nullptr;
+}
+
+std::string SchemaRegistry::wrapper_namespace(const PayloadType& noun_payload, WrapperName::Form form) {
+  const std::string& n = noun_payload.element;
+  const std::string base = noun_payload.ns.substr(0, noun_payload.ns.size() - n.size() - 1);  // ".../2015/"
+  switch (form) {
+    case WrapperName::Form::plain: return base + n + "Message";
+    case WrapperName::Form::get: return base + "Get" + n + "Message";
+    case WrapperName::Form::operation_set: return base + n + "OperationSetMessage";
+  }
+  return base + n + "Message";
 }
 
 const PayloadType* SchemaRegistry::payload_type(std::string_view ns, std::string_view element) const {
@@ -215,12 +230,8 @@ std::string_view SchemaRegistry::canonical_noun(std::string_view noun) const {
 
 const PayloadType* SchemaRegistry::payload_type_for_noun(std::string_view noun) const {
   noun = canonical_noun(noun);
-  const std::string suffix = std::string(noun) + "#";
   for (const PayloadType& p : payload_types_)
-    if (p.element == noun && p.ns.size() > suffix.size() &&
-        p.ns.compare(p.ns.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-        p.ns[p.ns.size() - suffix.size() - 1] == '/')
-      return &p;
+    if (p.element == noun && in_noun_namespace(p)) return &p;
   return nullptr;
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cimbus/encode_error.hpp"
+#include "cimbus/payload_object.hpp"
 #include "cimbus/xml_options.pb.h"
 #include "cimbus/wrapper_name.hpp"
 #include "lexical.hpp"
@@ -133,14 +134,11 @@ void XmlEncoder::write_children(XmlWriter& out, const Message& message, const Ty
 }
 
 void XmlEncoder::write_object(XmlWriter& out, const google::protobuf::Any& object, const std::string& path) {
-  const std::string& url = object.type_url();
-  const std::string type_name = url.substr(url.rfind('/') + 1);
-  const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
-  const auto& roots = descriptor ? descriptor->options().GetExtension(xml::type).global_element()
-                                 : google::protobuf::RepeatedPtrField<std::string>();
-  if (roots.empty()) throw EncodeError(path + "/*", "'" + url + "' is not a payload type cimbus knows");
-  std::unique_ptr<Message> value(google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
-  if (!object.UnpackTo(value.get())) throw EncodeError(path + "/*", "the " + type_name + " object does not parse");
+  const std::unique_ptr<Message> value = unpack_object(object);
+  if (!value) throw EncodeError(path + "/*", "'" + object.type_url() + "' is no type cimbus generated, or does not parse as it");
+  const auto* descriptor = value->GetDescriptor();
+  const auto& roots = descriptor->options().GetExtension(xml::type).global_element();
+  if (roots.empty()) throw EncodeError(path + "/*", "'" + object.type_url() + "' has no root element: not a payload type");
   const std::string& root = roots.Get(0);  // "{namespace}local"
   std::string ns = root.substr(1, root.find('}') - 1);
   const std::string local = root.substr(root.find('}') + 1);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "cimbus/xml_options.pb.h"
+#include "cimbus/payload_object.hpp"
 #include "cimbus/xml_codec.hpp"
 #include "random_instance.hpp"
 
@@ -33,8 +34,7 @@ Sample sample(const std::string& noun) {
   auto object = test::random_instance(type->descriptor, 7, options);
   Envelope e;
   e.set_archetype(Envelope::REQUEST_MESSAGE);
-  const std::string prefix = type->ns.substr(0, type->ns.size() - noun.size() - 1);
-  e.mutable_wrapper()->set_namespace_(prefix + noun + "Message");
+  e.mutable_wrapper()->set_namespace_(SchemaRegistry::wrapper_namespace(*type, WrapperName::Form::plain));
   e.mutable_wrapper()->set_name("Create" + noun);
   e.mutable_message()->mutable_header()->set_verb(msg::HeaderType_Verb::create);
   e.mutable_message()->mutable_header()->set_noun(noun);
@@ -96,10 +96,8 @@ TEST_P(BadPayload, SampleIsValid) {
 TEST_P(BadPayload, UnknownEnumerationLiteral) {
   Sample s = sample(GetParam());
   DecodeResult valid = XmlCodec().decode(s.xml);
-  std::unique_ptr<Message> object(google::protobuf::MessageFactory::generated_factory()
-                                      ->GetPrototype(SchemaRegistry::builtin()->payload_type_for_noun(s.noun)->descriptor)
-                                      ->New());
-  ASSERT_TRUE(valid.envelope.payload_objects(0).UnpackTo(object.get()));
+  std::unique_ptr<Message> object = unpack_object(valid.envelope.payload_objects(0));
+  ASSERT_TRUE(object);
   std::string element, literal;
   ASSERT_TRUE(first_enum(*object, element, literal)) << s.noun;
   const std::string good = "<m:" + element + ">" + literal + "</m:" + element + ">";

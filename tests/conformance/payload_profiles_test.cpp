@@ -36,7 +36,7 @@ std::vector<Profile> profiles() {
   std::vector<Profile> out;
   auto registry = SchemaRegistry::builtin();
   for (const PayloadType& p : registry->payload_types()) {
-    const bool query = p.element.rfind("Get", 0) == 0 && registry->payload_type_for_noun(p.element.substr(3));
+    const bool query = registry->is_query_profile(p);
     const std::string noun = query ? p.element.substr(3) : p.element;
     const bool part6 = noun == "WorkRequests" || noun == "MaintenanceOrders" || noun == "ServiceOrders";
     out.push_back({&p, noun, query, part6 ? "work" : "customer"});
@@ -52,14 +52,13 @@ Envelope envelope_for(const Profile& p, const google::protobuf::Message& object,
   header->set_message_id(new_uuid());
   header->set_timestamp("2026-11-22T08:00:00Z");
   header->set_source("cimbus-test");
-  const std::string base = SchemaRegistry::builtin()->payload_type_for_noun(p.noun)->ns;
-  const std::string prefix = base.substr(0, base.size() - p.noun.size() - 1);
+  const PayloadType& noun = *SchemaRegistry::builtin()->payload_type_for_noun(p.noun);
   if (p.query) {
     header->set_verb(V::get);
     e.set_archetype(Envelope::REQUEST_MESSAGE);
     e.mutable_message()->mutable_request();
     if (seed % 2 == 0) {
-      e.mutable_wrapper()->set_namespace_(prefix + "Get" + p.noun + "Message");
+      e.mutable_wrapper()->set_namespace_(SchemaRegistry::wrapper_namespace(noun, WrapperName::Form::get));
       e.mutable_wrapper()->set_name("Get" + p.noun + "RequestMessage");
     }
     e.add_request_objects()->PackFrom(object);
@@ -76,10 +75,10 @@ Envelope envelope_for(const Profile& p, const google::protobuf::Message& object,
     header->set_verb(V::reply);
     e.set_archetype(Envelope::RESPONSE_MESSAGE);
     e.mutable_message()->mutable_reply()->set_result(msg::ReplyType_Result::OK);
-    e.mutable_wrapper()->set_namespace_(prefix + "Get" + p.noun + "Message");
+    e.mutable_wrapper()->set_namespace_(SchemaRegistry::wrapper_namespace(noun, WrapperName::Form::get));
     e.mutable_wrapper()->set_name(WrapperName::element_name(Envelope::RESPONSE_MESSAGE, WrapperName::Form::get, p.noun, std::nullopt));
   } else if ((seed / 11) % 2 == 0) {
-    e.mutable_wrapper()->set_namespace_(prefix + p.noun + "Message");
+    e.mutable_wrapper()->set_namespace_(SchemaRegistry::wrapper_namespace(noun, WrapperName::Form::plain));
     e.mutable_wrapper()->set_name(WrapperName::element_name(e.archetype(), WrapperName::Form::plain, p.noun,
                                                             verb == V::reply ? std::nullopt : std::optional<Verb>(verb)));
   }

@@ -88,6 +88,12 @@ class SchemaRegistry {
   // The payload type of a noun (ServiceOrders, or an alias), or nullptr when none is loaded. A
   // noun's payload schema has the noun as its root element, in a namespace ending in "<noun>#".
   const PayloadType* payload_type_for_noun(std::string_view noun) const;
+  // True for a Get<Noun> query profile (GetServiceOrders) of a loaded noun.
+  bool is_query_profile(const PayloadType& type) const;
+  // The namespace of a noun's typed wrappers in `form`, from its payload namespace:
+  // http://iec.ch/TC57/2015/ServiceOrders# -> .../2015/ServiceOrdersMessage (plain),
+  // .../2015/GetServiceOrdersMessage (get), .../2015/ServiceOrdersOperationSetMessage.
+  static std::string wrapper_namespace(const PayloadType& noun_payload, WrapperName::Form form);
   // The noun an alias stands for, or `noun` itself.
   std::string_view canonical_noun(std::string_view noun) const;
   // Every loaded payload and query type.
