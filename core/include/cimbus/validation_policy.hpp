@@ -8,7 +8,9 @@ namespace cimbus {
 
 enum class ValidationPolicy {
   strict,   // full XSD validation; any violation is an error
-  lenient,  // as strict, but the deviations named in tolerance.hpp become WARNINGs
+  lenient,  // as strict, but deviations seen in real traffic become WARNINGs: verbs in the wrong
+            // case, padded or spelt "cancelled"; a Header contradicting its typed wrapper; an
+            // mRID that is not a UUID
   off,      // no XSD validation: only what building the typed model needs is checked
 };
 
