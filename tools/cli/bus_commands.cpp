@@ -136,10 +136,9 @@ struct ListenArgs {
 
 int run_listen(const ListenArgs& args) {
   const bus::BrokerProfile profile = args.broker.broker_profile();
-  std::string source = !args.topic.empty() ? profile.subscribe_address(args.topic)
-                       : args.from.empty() || args.from.front() == '/' || args.from.find("://") != std::string::npos
-                           ? args.from
-                           : profile.consume_address(args.from);
+  std::string source = !args.topic.empty()                                  ? profile.subscribe_address(args.topic)
+                       : args.from.empty() || bus::BrokerProfile::is_address(args.from) ? args.from
+                                                                                       : profile.consume_address(args.from);
   if (source.empty()) {
     std::cerr << "give --from QUEUE or --topic PATTERN\n";
     return 2;

@@ -31,9 +31,12 @@ std::string BrokerProfile::consume_address(std::string_view queue) const { retur
 std::string BrokerProfile::own_queue_address(std::string_view queue) const { return fill(own_queue, "queue", queue); }
 
 std::string BrokerProfile::reply_address(std::string_view reply_to) const {
-  if (reply_to.empty() || reply_to.front() == '/' || reply_to.find("://") != std::string_view::npos)
-    return std::string(reply_to);
+  if (reply_to.empty() || is_address(reply_to)) return std::string(reply_to);
   return fill(send_to_queue, "queue", reply_to);
+}
+
+bool BrokerProfile::is_address(std::string_view text) {
+  return (!text.empty() && text.front() == '/') || text.find("://") != std::string_view::npos;
 }
 
 std::string BrokerProfile::subscribe_address(std::string_view pattern) const {

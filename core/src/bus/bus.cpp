@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -122,6 +123,8 @@ class Bus::Impl : public proton::messaging_handler {
     std::size_t index;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      for (const Receiver& r : receivers_)  // deliveries are dispatched by their source address
+        if (r.source == source) throw std::invalid_argument("a receiver for " + source + " exists already");
       receivers_.push_back({source, std::move(handler), options});
       index = receivers_.size() - 1;
     }

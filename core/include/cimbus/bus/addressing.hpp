@@ -37,6 +37,8 @@ struct BrokerProfile {
   // as it is; a queue name is mapped with send_to_queue.
   std::string reply_address(std::string_view reply_to) const;
   std::string subscribe_address(std::string_view pattern) const;
+  // True when `text` is already a broker address ("/...", "queue://...") rather than a queue name.
+  static bool is_address(std::string_view text);
 
   // RabbitMQ 3.10 with rabbitmq_amqp1_0: /exchange/cim/<key>, /amq/queue/<queue>, /queue/<queue>.
   static BrokerProfile rabbitmq();

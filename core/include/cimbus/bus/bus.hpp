@@ -51,7 +51,7 @@ class Bus {
   Bus& operator=(const Bus&) = delete;
 
   // Registers a receiver; before or after start(). Source addresses are broker-specific
-  // (addressing.hpp).
+  // (addressing.hpp); one receiver per source (std::invalid_argument for a second).
   void receive(const std::string& source, Handler handler, ReceiveOptions options = {});
 
   // Connects; returns at once (the connection may still be opening).
