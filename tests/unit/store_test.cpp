@@ -81,8 +81,59 @@ TEST(Store, AHandledMessageIsAnsweredAgainFromTheInbox) {
   EXPECT_EQ(rows[0].message.properties, reply.properties);
   ASSERT_TRUE(rows[0].message.ttl);
   EXPECT_EQ(rows[0].message.ttl->count(), 60000);
-  store.outbox().remove(rows[0].id);
+  EXPECT_TRUE(store.outbox().pending(10, rows[0].id).empty());  // nothing after what is on its way
+  Transaction removal = store.begin();
+  store.outbox().remove(removal, {rows[0].id});
+  removal.commit();
   EXPECT_EQ(store.outbox().size(), 0u);
+}
+
+TEST(Store, ASavepointUndoesOneMessageAndKeepsTheRest) {
+  Store store(fresh_file("savepoint"));
+  {
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "kept");
+    {
+      Savepoint failed(tx);
+      store.inbox().take(tx, "undone");
+      bus::AmqpMessage m;
+      m.body = "<x/>";
+      store.outbox().add(tx, "/queue/q", m);
+    }  // not released: rolled back
+    Savepoint done(tx);
+    store.inbox().finish(tx, "kept", "", std::nullopt);
+    done.release();
+    tx.commit();
+  }
+  EXPECT_EQ(store.outbox().size(), 0u);
+  Transaction tx = store.begin();
+  EXPECT_EQ(store.inbox().take(tx, "kept").state, Inbox::State::handled);
+  EXPECT_EQ(store.inbox().take(tx, "undone").attempts, 1);  // its first attempt was undone
+}
+
+TEST(Store, CorrelationsEndOnTheFinalReplyOrTheDeadline) {
+  const std::string path = fresh_file("correlations");
+  {
+    Store store(path);
+    Transaction tx = store.begin();
+    store.correlations().add(tx, {"r1", "TroubleTickets", 1000});
+    store.correlations().add(tx, {"r2", "Incidents", 2000});
+    tx.commit();
+  }
+  Store store(path);  // survives a restart
+  EXPECT_EQ(store.correlations().size(), 2u);
+  EXPECT_EQ(store.correlations().next_deadline(), 1000);
+  Transaction tx = store.begin();
+  EXPECT_TRUE(store.correlations().answer(tx, "r1", false));  // a partial page: more follow
+  EXPECT_TRUE(store.correlations().answer(tx, "r1", true));
+  EXPECT_FALSE(store.correlations().answer(tx, "r1", true));  // a duplicate final reply
+  EXPECT_FALSE(store.correlations().answer(tx, "unknown", true));
+  tx.commit();
+  EXPECT_TRUE(store.correlations().expired(1999, 10).empty());
+  auto late = store.correlations().expired(2000, 10);
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].message_id, "r2");
+  EXPECT_EQ(late[0].noun, "Incidents");
 }
 
 TEST(Store, AMessageGivenUpStaysDead) {

@@ -31,18 +31,7 @@ bus::ConnectionOptions BrokerArgs::connection() const {
   if (options.urls.empty()) throw std::runtime_error("no broker: give --url or set CIMBUS_BROKER_URL");
   options.user = user.empty() ? env("CIMBUS_BROKER_USER") : user;
   options.password = password.empty() ? env("CIMBUS_BROKER_PASSWORD") : password;
-  // Credentials in a URL (as scripts/broker prints it) are taken out of it.
-  for (std::string& url : options.urls) {
-    const auto scheme = url.find("://");
-    const auto at = url.find('@');
-    if (scheme == std::string::npos || at == std::string::npos || at < scheme) continue;
-    const std::string login = url.substr(scheme + 3, at - scheme - 3);
-    const auto colon = login.find(':');
-    if (options.user.empty()) options.user = login.substr(0, colon);
-    if (options.password.empty() && colon != std::string::npos) options.password = login.substr(colon + 1);
-    url.erase(scheme + 3, at - scheme - 2);
-  }
-  options.tls.enabled = options.urls.front().rfind("amqps://", 0) == 0;
+  bus::take_login_from_urls(options);
   options.reconnect.max_attempts = 3;  // a command gives up; adapters keep trying
   return options;
 }

@@ -39,20 +39,24 @@ bool BrokerProfile::is_address(std::string_view text) {
   return (!text.empty() && text.front() == '/') || text.find("://") != std::string_view::npos;
 }
 
+std::string BrokerProfile::dead_letter_address(std::string_view system) const {
+  return fill(fill(dead_letter, "exchange", exchange), "system", system);
+}
+
 std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
   return fill(fill(subscribe, "exchange", exchange), "key", pattern);
 }
 
 namespace {
 
-// name, publish, consume, own queue, send to queue, subscribe
-const char* const kProfiles[][6] = {
+// name, publish, consume, own queue, send to queue, subscribe, dead letter
+const char* const kProfiles[][7] = {
     {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
-     "/exchange/{exchange}/{key}"},
+     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter"},
     {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
-     "topic://{exchange}.{key}"},
+     "topic://{exchange}.{key}", "queue://{system}.dead"},
     {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
-     "multicast://{exchange}.{key}"},
+     "multicast://{exchange}.{key}", "anycast://{system}.dead"},
 };
 
 }  // namespace
@@ -67,6 +71,7 @@ BrokerProfile BrokerProfile::named(std::string_view name) {
     p.own_queue = row[3];
     p.send_to_queue = row[4];
     p.subscribe = row[5];
+    p.dead_letter = row[6];
     return p;
   }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");

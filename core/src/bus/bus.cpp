@@ -1,6 +1,7 @@
 #include "cimbus/bus/bus.hpp"
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -119,13 +120,13 @@ class Bus::Impl : public proton::messaging_handler {
 
   // --- called from any thread ---------------------------------------------------------------
 
-  void add_receiver(const std::string& source, Handler handler, ReceiveOptions options) {
+  void add_receiver(const std::string& source, Handler handler, DeferredHandler deferred, ReceiveOptions options) {
     std::size_t index;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       for (const Receiver& r : receivers_)  // deliveries are dispatched by their source address
         if (r.source == source) throw std::invalid_argument("a receiver for " + source + " exists already");
-      receivers_.push_back({source, std::move(handler), options});
+      receivers_.push_back({source, std::move(handler), std::move(deferred), options});
       index = receivers_.size() - 1;
     }
     inject([this, index] { open_receiver(index); });  // when connected; otherwise on open
@@ -145,19 +146,18 @@ class Bus::Impl : public proton::messaging_handler {
     return state_changed_.wait_for(lock, timeout, [this] { return open_ && attached_ == receivers_.size(); });
   }
 
-  std::future<Outcome> send(const std::string& target, AmqpMessage message) {
-    Pending pending{target, to_proton(message), {}};
-    std::future<Outcome> result = pending.promise.get_future();
+  void send(const std::string& target, AmqpMessage message, SendCallback done) {
+    Pending pending{target, to_proton(message), std::move(done)};
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_lock<std::mutex> lock(mutex_);
       if (stopping_) {
-        pending.promise.set_value(Outcome::failed);
-        return result;
+        lock.unlock();
+        pending.done(Outcome::failed);
+        return;
       }
       waiting_.push_back(std::move(pending));
     }
     inject([this] { pump(); });
-    return result;
   }
 
   void stop(std::chrono::milliseconds drain) {
@@ -174,11 +174,15 @@ class Bus::Impl : public proton::messaging_handler {
     });
     if (!queued) container_.stop();  // never connected, or the connection is gone: stop directly
     thread_.join();
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& p : waiting_) p.promise.set_value(Outcome::failed);
-    for (auto& [tracker, p] : in_flight_) p.promise.set_value(Outcome::failed);
-    waiting_.clear();
-    in_flight_.clear();
+    std::deque<Pending> unfinished;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unfinished = std::move(waiting_);
+      for (auto& [tracker, p] : in_flight_) unfinished.push_back(std::move(p));
+      waiting_.clear();
+      in_flight_.clear();
+    }
+    for (auto& p : unfinished) p.done(Outcome::failed);
   }
 
   int connections_opened() const {
@@ -224,12 +228,25 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   void on_message(proton::delivery& d, proton::message& m) override {
-    const Handler* handler = nullptr;
+    const Receiver* receiver = nullptr;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = handler_of_.find(d.receiver().source().address());
-      if (it != handler_of_.end()) handler = &receivers_[it->second].handler;
+      if (it != handler_of_.end()) receiver = &receivers_[it->second];
     }
+    if (receiver != nullptr && receiver->deferred) {
+      const std::uint64_t id = ++last_delivery_;
+      unsettled_.emplace(id, d);
+      try {
+        receiver->deferred(from_proton(m), [this, id](Outcome outcome) {
+          inject([this, id, outcome] { settle_delivery(id, outcome); });
+        });
+      } catch (...) {
+        settle_delivery(id, Outcome::released);
+      }
+      return;
+    }
+    const Handler* handler = receiver != nullptr ? &receiver->handler : nullptr;
     Outcome outcome = Outcome::released;
     if (handler != nullptr) {
       try {
@@ -238,12 +255,7 @@ class Bus::Impl : public proton::messaging_handler {
         outcome = Outcome::released;  // the handler failed: try again later
       }
     }
-    switch (outcome) {
-      case Outcome::accepted: d.accept(); break;
-      case Outcome::rejected: d.reject(); break;
-      case Outcome::released:
-      case Outcome::failed: d.release(); break;
-    }
+    settle(d, outcome);
   }
 
   // A link the broker refuses or closes (e.g. a queue that does not exist yet just after a restart)
@@ -263,13 +275,35 @@ class Bus::Impl : public proton::messaging_handler {
   struct Receiver {
     std::string source;
     Handler handler;
+    DeferredHandler deferred;
     ReceiveOptions options;
   };
   struct Pending {
     std::string target;
     proton::message message;
-    std::promise<Outcome> promise;
+    SendCallback done;
   };
+
+  static void settle(proton::delivery& d, Outcome outcome) {
+    switch (outcome) {
+      case Outcome::accepted: d.accept(); break;
+      case Outcome::rejected: d.reject(); break;
+      case Outcome::released:
+      case Outcome::failed: d.release(); break;
+    }
+  }
+
+  // A deferred delivery's outcome, on the I/O thread. Unknown ids belong to a lost connection:
+  // the broker delivers those again. Each settlement gives its receiver one credit back.
+  void settle_delivery(std::uint64_t id, Outcome outcome) {
+    auto it = unsettled_.find(id);
+    if (it == unsettled_.end()) return;
+    proton::delivery d = it->second;
+    unsettled_.erase(it);
+    proton::receiver r = d.receiver();
+    settle(d, outcome);
+    r.add_credit(1);
+  }
 
   // Runs `work` on the I/O thread; false when there is no connection to run it on.
   bool inject(std::function<void()> work) {
@@ -292,6 +326,7 @@ class Bus::Impl : public proton::messaging_handler {
   void lost() {
     senders_.clear();
     open_receivers_.clear();
+    unsettled_.clear();
     std::chrono::milliseconds delay{0};
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -367,17 +402,23 @@ class Bus::Impl : public proton::messaging_handler {
   void open_receiver(std::size_t index) {
     std::string source;
     ReceiveOptions options;
+    bool deferred;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!open_ || index >= receivers_.size()) return;
       source = receivers_[index].source;
       options = receivers_[index].options;
+      deferred = static_cast<bool>(receivers_[index].deferred);
       handler_of_[source] = index;
     }
-    proton::receiver_options r = proton::receiver_options().credit_window(options.credit).auto_accept(false);
+    // Deferred receivers manage credit themselves: one back per settlement, so that at most
+    // `credit` deliveries wait unsettled.
+    proton::receiver_options r =
+        proton::receiver_options().credit_window(deferred ? 0 : options.credit).auto_accept(false);
     if (options.durable)
       r.source(proton::source_options().durability_mode(proton::source::UNSETTLED_STATE).expiry_policy(proton::source::NEVER));
     open_receivers_.push_back(connection_.open_receiver(source, r));
+    if (deferred) open_receivers_.back().add_credit(static_cast<std::uint32_t>(options.credit));
   }
 
   proton::sender& sender_for(const std::string& target) {
@@ -405,16 +446,18 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   void settle(proton::tracker& t, Outcome outcome) {
+    SendCallback done;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
         if (it->first != t) continue;
-        it->second.promise.set_value(outcome);
+        done = std::move(it->second.done);
         in_flight_.erase(it);
         break;
       }
     }
     t.settle();
+    if (done) done(outcome);
     state_changed_.notify_all();
     pump();
   }
@@ -444,6 +487,8 @@ class Bus::Impl : public proton::messaging_handler {
   proton::connection connection_;
   std::map<std::string, proton::sender> senders_;
   std::vector<proton::receiver> open_receivers_;
+  std::map<std::uint64_t, proton::delivery> unsettled_;  // deferred deliveries by id
+  std::uint64_t last_delivery_ = 0;
 };
 
 Bus::Bus(ConnectionOptions connection, BusOptions options)
@@ -452,7 +497,11 @@ Bus::Bus(ConnectionOptions connection, BusOptions options)
 Bus::~Bus() { stop(); }
 
 void Bus::receive(const std::string& source, Handler handler, ReceiveOptions options) {
-  impl_->add_receiver(source, std::move(handler), options);
+  impl_->add_receiver(source, std::move(handler), nullptr, options);
+}
+
+void Bus::receive_deferred(const std::string& source, DeferredHandler handler, ReceiveOptions options) {
+  impl_->add_receiver(source, nullptr, std::move(handler), options);
 }
 
 void Bus::start() { impl_->start(); }
@@ -462,7 +511,14 @@ bool Bus::wait_connected(std::chrono::milliseconds timeout) { return impl_->wait
 bool Bus::wait_ready(std::chrono::milliseconds timeout) { return impl_->wait_ready(timeout); }
 
 std::future<Outcome> Bus::send(const std::string& target, AmqpMessage message) {
-  return impl_->send(target, std::move(message));
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  std::future<Outcome> result = promise->get_future();
+  impl_->send(target, std::move(message), [promise](Outcome o) { promise->set_value(o); });
+  return result;
+}
+
+void Bus::send(const std::string& target, AmqpMessage message, SendCallback done) {
+  impl_->send(target, std::move(message), std::move(done));
 }
 
 void Bus::stop(std::chrono::milliseconds drain) { impl_->stop(drain); }

@@ -24,6 +24,8 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows.
   void run();
+  // Ready to run again with new bindings.
+  void reset();
 
   std::string text(int column) const;
   std::int64_t number(int column) const;

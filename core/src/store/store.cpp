@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS outbox (
   target  TEXT NOT NULL,
   message TEXT NOT NULL                    -- serialized AmqpMessage
 );
+CREATE TABLE IF NOT EXISTS correlations (
+  message_id TEXT PRIMARY KEY,             -- the request's MessageID: its replies' CorrelationID
+  noun       TEXT NOT NULL,
+  deadline   INTEGER NOT NULL              -- ms since the epoch
+);
+CREATE INDEX IF NOT EXISTS correlations_by_deadline ON correlations (deadline);
 )";
 
 std::int64_t now_ms() {
@@ -93,6 +99,19 @@ void Transaction::commit() {
   open_ = false;
 }
 
+Savepoint::Savepoint(Transaction& tx) : db_(tx.db()) { detail::execute(db_, "SAVEPOINT message"); }
+
+Savepoint::~Savepoint() {
+  if (!open_) return;
+  sqlite3_exec(db_, "ROLLBACK TO message", nullptr, nullptr, nullptr);
+  sqlite3_exec(db_, "RELEASE message", nullptr, nullptr, nullptr);
+}
+
+void Savepoint::release() {
+  detail::execute(db_, "RELEASE message");
+  open_ = false;
+}
+
 Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id) {
   (void)tx;
   Statement(db_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', 0, ?) "
@@ -101,7 +120,7 @@ Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id) {
       .bind(2, now_ms())
       .run();
   Statement(db_, "UPDATE inbox SET attempts = attempts + 1 WHERE message_id = ?").bind(1, message_id).run();
-  Statement row(db_, "SELECT state, attempts, reply_target, reply FROM inbox WHERE message_id = ?");
+  Statement row(db_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
   row.bind(1, message_id);
   if (!row.step()) throw std::runtime_error("inbox: " + message_id + " vanished");
   Entry e;
@@ -110,6 +129,7 @@ Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id) {
   e.attempts = static_cast<int>(row.number(1));
   e.reply_target = row.text(2);
   if (!row.is_null(3)) e.reply = deserialize(row.text(3));
+  e.reason = row.text(4);
   return e;
 }
 
@@ -133,15 +153,23 @@ void Outbox::add(Transaction& tx, const std::string& target, const bus::AmqpMess
   Statement(db_, "INSERT INTO outbox (target, message) VALUES (?, ?)").bind(1, target).bind(2, serialize(message)).run();
 }
 
-std::vector<Outbox::Row> Outbox::pending(std::size_t limit) {
-  Statement rows(db_, "SELECT id, target, message FROM outbox ORDER BY id LIMIT ?");
-  rows.bind(1, static_cast<std::int64_t>(limit));
+std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_id) {
+  Statement rows(db_, "SELECT id, target, message FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+  rows.bind(1, after_id);
+  rows.bind(2, static_cast<std::int64_t>(limit));
   std::vector<Row> out;
   while (rows.step()) out.push_back(Row{rows.number(0), rows.text(1), deserialize(rows.text(2))});
   return out;
 }
 
-void Outbox::remove(std::int64_t id) { Statement(db_, "DELETE FROM outbox WHERE id = ?").bind(1, id).run(); }
+void Outbox::remove(Transaction& tx, const std::vector<std::int64_t>& ids) {
+  (void)tx;
+  Statement remove(db_, "DELETE FROM outbox WHERE id = ?");
+  for (std::int64_t id : ids) {
+    remove.bind(1, id).run();
+    remove.reset();
+  }
+}
 
 std::size_t Outbox::size() {
   Statement count(db_, "SELECT COUNT(*) FROM outbox");
@@ -149,7 +177,45 @@ std::size_t Outbox::size() {
   return static_cast<std::size_t>(count.number(0));
 }
 
-Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr) {
+void Correlations::add(Transaction& tx, const Entry& entry) {
+  (void)tx;
+  Statement(db_, "INSERT OR REPLACE INTO correlations (message_id, noun, deadline) VALUES (?, ?, ?)")
+      .bind(1, entry.message_id)
+      .bind(2, entry.noun)
+      .bind(3, entry.deadline_ms)
+      .run();
+}
+
+bool Correlations::answer(Transaction& tx, const std::string& message_id, bool final) {
+  (void)tx;
+  Statement find(db_, "SELECT 1 FROM correlations WHERE message_id = ?");
+  find.bind(1, message_id);
+  if (!find.step()) return false;
+  if (final) Statement(db_, "DELETE FROM correlations WHERE message_id = ?").bind(1, message_id).run();
+  return true;
+}
+
+std::vector<Correlations::Entry> Correlations::expired(std::int64_t now_ms, std::size_t limit) {
+  Statement rows(db_, "SELECT message_id, noun, deadline FROM correlations WHERE deadline <= ? ORDER BY deadline LIMIT ?");
+  rows.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<Entry> out;
+  while (rows.step()) out.push_back(Entry{rows.text(0), rows.text(1), rows.number(2)});
+  return out;
+}
+
+std::optional<std::int64_t> Correlations::next_deadline() {
+  Statement first(db_, "SELECT MIN(deadline) FROM correlations");
+  if (!first.step() || first.is_null(0)) return std::nullopt;
+  return first.number(0);
+}
+
+std::size_t Correlations::size() {
+  Statement count(db_, "SELECT COUNT(*) FROM correlations");
+  count.step();
+  return static_cast<std::size_t>(count.number(0));
+}
+
+Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr), correlations_(nullptr) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -164,6 +230,7 @@ Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr) {
   detail::execute(db_, kSchema);
   inbox_ = Inbox(db_);
   outbox_ = Outbox(db_);
+  correlations_ = Correlations(db_);
 }
 
 Store::~Store() { sqlite3_close(db_); }

@@ -29,6 +29,7 @@ struct BrokerProfile {
   std::string own_queue;      // a queue its consumer declares (durable), e.g. a reply queue
   std::string send_to_queue;  // sending straight to a queue that exists
   std::string subscribe;      // a temporary subscription by routing-key pattern ({key}: * and #)
+  std::string dead_letter;    // the dead-letter queue of a system ({system}), as the topology makes it
 
   std::string publish_address(std::string_view key) const;
   std::string consume_address(std::string_view queue) const;
@@ -37,6 +38,8 @@ struct BrokerProfile {
   // as it is; a queue name is mapped with send_to_queue.
   std::string reply_address(std::string_view reply_to) const;
   std::string subscribe_address(std::string_view pattern) const;
+  // Where an adapter puts a message it gives up on, with its reason: the system's dead queue.
+  std::string dead_letter_address(std::string_view system) const;
   // True when `text` is already a broker address ("/...", "queue://...") rather than a queue name.
   static bool is_address(std::string_view text);
 

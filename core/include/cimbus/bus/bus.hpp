@@ -16,8 +16,13 @@
 // Reconnection: after a connection loss the Bus reconnects with back-off (ConnectionOptions),
 // trying the URLs in turn, and re-attaches every receiver; it never gives up by default.
 //
-// Threading: all Bus methods are thread-safe. Handlers run on the Bus's own I/O thread, one at a
-// time, and must not block on a send's future (they may call send()).
+// Deferred settlement: a DeferredHandler gets the delivery and a Settlement to call later, from
+// any thread (e.g. after a worker's transaction commits). Its receiver holds at most `credit`
+// unsettled deliveries; a delivery whose connection is lost before it is settled is redelivered
+// by the broker, and settling it then does nothing.
+//
+// Threading: all Bus methods are thread-safe. Handlers and send callbacks run on the Bus's own
+// I/O thread, one at a time, and must not block on a send's future (they may call send()).
 
 #include <functional>
 #include <future>
@@ -41,9 +46,14 @@ struct BusOptions {
   std::size_t max_unsettled = 256;  // sends awaiting the broker's outcome
 };
 
+// Settles one delivery received by a DeferredHandler; callable once, from any thread.
+using Settlement = std::function<void(Outcome)>;
+
 class Bus {
  public:
   using Handler = std::function<Outcome(const AmqpMessage&)>;
+  using DeferredHandler = std::function<void(AmqpMessage, Settlement)>;
+  using SendCallback = std::function<void(Outcome)>;
 
   explicit Bus(ConnectionOptions connection, BusOptions options = {});
   ~Bus();  // stop()
@@ -53,6 +63,8 @@ class Bus {
   // Registers a receiver; before or after start(). Source addresses are broker-specific
   // (addressing.hpp); one receiver per source (std::invalid_argument for a second).
   void receive(const std::string& source, Handler handler, ReceiveOptions options = {});
+  // The same, settled later through the Settlement.
+  void receive_deferred(const std::string& source, DeferredHandler handler, ReceiveOptions options = {});
 
   // Connects; returns at once (the connection may still be opening).
   void start();
@@ -65,6 +77,8 @@ class Bus {
 
   // Queues `message` for `target` and returns the broker's outcome when it comes.
   std::future<Outcome> send(const std::string& target, AmqpMessage message);
+  // The same, with the outcome passed to `done` on the I/O thread (or the stopping thread).
+  void send(const std::string& target, AmqpMessage message, SendCallback done);
 
   // Stops receiving, waits up to `drain` for sends in flight, closes the connection. Pending
   // sends whose outcome is unknown complete with Outcome::failed.

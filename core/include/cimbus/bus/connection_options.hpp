@@ -39,4 +39,8 @@ struct ConnectionOptions {
   std::chrono::milliseconds idle_timeout{30000};
 };
 
+// Moves a login written in the URLs (amqp://user:password@host:port, as scripts/broker prints it)
+// into user and password, where those are still empty, and turns TLS on for amqps:// URLs.
+void take_login_from_urls(ConnectionOptions& options);
+
 }  // namespace cimbus::bus

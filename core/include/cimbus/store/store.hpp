@@ -12,7 +12,7 @@
 //   store.inbox().finish(tx, message_id, target, reply);    // a replay gets this reply again
 //   tx.commit();                                            // then accept the delivery
 //
-// Threading: a Store is used by one thread at a time (the adapter's I/O thread); several
+// Threading: a Store is used by one thread at a time (the adapter runtime's worker); several
 // processes may share a file (SQLite locking, WAL mode, busy timeout).
 
 #include <cstdint>
@@ -45,6 +45,22 @@ class Transaction {
   bool open_ = true;
 };
 
+// A nested unit inside a transaction (SQL SAVEPOINT): one message's effects, undone alone when
+// its handler fails while the other messages of the batch commit.
+class Savepoint {
+ public:
+  explicit Savepoint(Transaction& tx);
+  ~Savepoint();  // rolls back to the savepoint unless released
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+
+  void release();
+
+ private:
+  sqlite3* db_;
+  bool open_ = true;
+};
+
 class Inbox {
  public:
   enum class State { fresh, handled, dead };
@@ -53,6 +69,7 @@ class Inbox {
     int attempts = 0;                  // including this one
     std::string reply_target;          // handled: where its reply went
     std::optional<bus::AmqpMessage> reply;  // handled: the reply, to send again to a replay
+    std::string reason;                // dead: why
   };
 
   // Records one more attempt at `message_id` (a first sight creates the entry).
@@ -78,15 +95,41 @@ class Outbox {
   };
 
   void add(Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
-  // The oldest rows not yet sent, at most `limit`.
-  std::vector<Row> pending(std::size_t limit);
-  // A row the broker accepted.
-  void remove(std::int64_t id);
+  // The oldest rows after `after_id` (rows up to it are already on their way), at most `limit`.
+  std::vector<Row> pending(std::size_t limit, std::int64_t after_id = 0);
+  // Rows the broker accepted.
+  void remove(Transaction& tx, const std::vector<std::int64_t>& ids);
   std::size_t size();
 
  private:
   friend class Store;
   explicit Outbox(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Requests this adapter sent and still awaits the (final) reply to, with their deadlines: the
+// correlation store. A reply, or the deadline, ends an entry exactly once.
+class Correlations {
+ public:
+  struct Entry {
+    std::string message_id;
+    std::string noun;
+    std::int64_t deadline_ms = 0;  // ms since the epoch
+  };
+
+  void add(Transaction& tx, const Entry& entry);
+  // A reply to `message_id` arrived. True when the request was awaited; `final` ends the entry
+  // (false for an acknowledgement or a partial page: more replies follow).
+  bool answer(Transaction& tx, const std::string& message_id, bool final);
+  // Entries past their deadline at `now_ms`, oldest first (end them with answer()).
+  std::vector<Entry> expired(std::int64_t now_ms, std::size_t limit);
+  // The earliest deadline, if any entry is open.
+  std::optional<std::int64_t> next_deadline();
+  std::size_t size();
+
+ private:
+  friend class Store;
+  explicit Correlations(sqlite3* db) : db_(db) {}
   sqlite3* db_;
 };
 
@@ -102,12 +145,14 @@ class Store {
   Transaction begin();
   Inbox& inbox() { return inbox_; }
   Outbox& outbox() { return outbox_; }
+  Correlations& correlations() { return correlations_; }
   sqlite3* db() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
   Inbox inbox_;
   Outbox outbox_;
+  Correlations correlations_;
 };
 
 }  // namespace cimbus::store

@@ -1,0 +1,19 @@
+#include "cimbus/adapter/rejection.hpp"
+
+namespace cimbus::adapter {
+
+namespace {
+
+std::string summary(const Diagnostics& errors) {
+  if (errors.empty()) return "rejected";
+  return errors.front().code + " " + errors.front().reason;
+}
+
+}  // namespace
+
+Rejection::Rejection(Diagnostics errors) : std::runtime_error(summary(errors)), errors_(std::move(errors)) {}
+
+Rejection::Rejection(std::string code, std::string reason, std::string path)
+    : Rejection(Diagnostics{Diagnostic{std::move(code), Level::fatal, std::move(reason), std::move(path), {}, {}, {}, 0, 0}}) {}
+
+}  // namespace cimbus::adapter

@@ -1,0 +1,103 @@
+#include "adapter_process.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "cimbus/bus/topology.hpp"
+
+namespace cimbus::test {
+
+adapter::AdapterOptions adapter_options(const std::string& routes_file, const TestBroker& broker,
+                                        const std::string& instance, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  config::AdapterConfig c = bus::load_adapter_config(routes_file);
+  c.mutable_broker()->clear_urls();
+  c.mutable_broker()->add_urls(broker.url);
+  c.mutable_broker()->set_user(broker.user);
+  c.mutable_broker()->set_password(broker.password);
+  c.set_instance(instance);
+  c.set_store(dir + "/" + instance + ".sqlite");
+  return adapter::AdapterOptions::from_config(c);
+}
+
+std::string write_config(const adapter::AdapterOptions& options, const std::string& dir) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(options.config, &json, print).ok())
+    throw std::runtime_error("cannot write the configuration");
+  const std::string path = dir + "/" + options.config.instance() + ".json";
+  std::ofstream(path) << json;
+  return path;
+}
+
+AdapterProcess::AdapterProcess(const std::string& executable, const std::string& config, std::chrono::seconds timeout) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe");
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork");
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    execl(executable.c_str(), executable.c_str(), config.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string seen;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (seen.find("ready\n") == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    pollfd p{out[0], POLLIN, 0};
+    if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    char buffer[256];
+    const ssize_t n = read(out[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    seen.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(out[0]);  // later output goes nowhere: the process writes nothing else to stdout
+  if (seen.find("ready\n") == std::string::npos) {
+    kill_hard();
+    throw std::runtime_error(executable + " did not get ready (" + config + ")");
+  }
+}
+
+AdapterProcess::~AdapterProcess() {
+  if (running()) kill_hard();
+}
+
+bool AdapterProcess::running() const { return pid_ > 0; }
+
+int AdapterProcess::stop(std::chrono::seconds timeout) {
+  if (!running()) return -1;
+  ::kill(pid_, SIGTERM);
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill_hard();
+  return -1;
+}
+
+void AdapterProcess::kill_hard() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+}  // namespace cimbus::test
