@@ -229,8 +229,13 @@ class Adapter::Impl {
   }
 
   AdapterStats stats() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stats_;
+    AdapterStats s;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      s = stats_;
+    }
+    s.connections_opened = bus_.connections_opened();
+    return s;
   }
 
   const AdapterOptions& options() const { return options_; }
