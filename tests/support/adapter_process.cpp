@@ -24,6 +24,7 @@ adapter::AdapterOptions adapter_options(const std::string& routes_file, const Te
   c.mutable_broker()->add_urls(broker.url);
   c.mutable_broker()->set_user(broker.user);
   c.mutable_broker()->set_password(broker.password);
+  c.mutable_broker()->clear_password_env();
   c.set_instance(instance);
   c.set_store(dir + "/" + instance + ".sqlite");
   return adapter::AdapterOptions::from_config(c);
@@ -40,7 +41,12 @@ std::string write_config(const adapter::AdapterOptions& options, const std::stri
   return path;
 }
 
-AdapterProcess::AdapterProcess(const std::string& executable, const std::string& config, std::chrono::seconds timeout) {
+AdapterProcess::AdapterProcess(const std::string& executable, const std::string& config, std::chrono::seconds timeout)
+    : AdapterProcess(std::vector<std::string>{executable, config}, timeout) {}
+
+AdapterProcess::AdapterProcess(const std::vector<std::string>& command, std::chrono::seconds timeout) {
+  const std::string& executable = command.at(0);
+  const std::string config = command.size() > 1 ? command[1] : std::string();
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe");
   pid_ = fork();
@@ -49,7 +55,10 @@ AdapterProcess::AdapterProcess(const std::string& executable, const std::string&
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
-    execl(executable.c_str(), executable.c_str(), config.c_str(), static_cast<char*>(nullptr));
+    std::vector<char*> argv;
+    for (const std::string& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(executable.c_str(), argv.data());
     _exit(127);
   }
   close(out[1]);

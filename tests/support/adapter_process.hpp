@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "cimbus/adapter/adapter_options.hpp"
 #include "test_broker.hpp"
@@ -25,6 +26,8 @@ class AdapterProcess {
   // Starts `executable CONFIG` and waits until it prints "ready" (throws after `timeout`).
   AdapterProcess(const std::string& executable, const std::string& config,
                  std::chrono::seconds timeout = std::chrono::seconds(60));
+  // Starts `command` (program and arguments), the same way.
+  explicit AdapterProcess(const std::vector<std::string>& command, std::chrono::seconds timeout = std::chrono::seconds(60));
   ~AdapterProcess();  // kills it if still running
   AdapterProcess(const AdapterProcess&) = delete;
   AdapterProcess& operator=(const AdapterProcess&) = delete;

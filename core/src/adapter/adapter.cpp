@@ -77,7 +77,7 @@ class Adapter::Impl {
       : options_(std::move(options)),
         registry_(std::move(registry)),
         codec_(CodecOptions{options_.policy, {}}, registry_),
-        bus_(options_.connection, bus::BusOptions{}) {
+        bus_(options_.connection, bus_options()) {
     reply_options_.source = options_.config.system();
   }
 
@@ -263,6 +263,16 @@ class Adapter::Impl {
     bool counted = false;          // went through the inbox
     Outcome outcome = Outcome::accepted;
   };
+
+  // Broker errors are logged once each until the next successful start of a link, not every retry.
+  bus::BusOptions bus_options() {
+    bus::BusOptions o;
+    o.on_error = [this](const std::string& error) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (reported_errors_.insert(error).second) log("broker: " + error);
+    };
+    return o;
+  }
 
   void listen(Queue queue, const std::string& source, bus::ReceiveOptions receive) {
     bus_.receive_deferred(source, [this, queue](AmqpMessage m, bus::Settlement settle) {
@@ -817,6 +827,7 @@ class Adapter::Impl {
   bool stopping_ = false;
   Clock::time_point drain_until_;
   AdapterStats stats_;
+  std::set<std::string> reported_errors_;
   std::thread worker_;
 };
 

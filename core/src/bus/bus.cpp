@@ -214,7 +214,6 @@ class Bus::Impl : public proton::messaging_handler {
 
   void on_transport_error(proton::transport&) override { lost(); }
   void on_transport_close(proton::transport&) override { lost(); }
-  void on_connection_error(proton::connection&) override { lost(); }
   void on_connection_close(proton::connection&) override { lost(); }
 
   void on_sendable(proton::sender&) override { pump(); }
@@ -260,10 +259,20 @@ class Bus::Impl : public proton::messaging_handler {
 
   // A link the broker refuses or closes (e.g. a queue that does not exist yet just after a restart)
   // is opened again after a pause; what was in flight on it is sent again.
-  void on_sender_error(proton::sender& s) override { sender_lost(s); }
+  void on_sender_error(proton::sender& s) override {
+    report("sending to " + s.target().address(), s.error());
+    sender_lost(s);
+  }
   void on_sender_close(proton::sender& s) override { sender_lost(s); }
-  void on_receiver_error(proton::receiver& r) override { receiver_lost(r); }
+  void on_receiver_error(proton::receiver& r) override {
+    report("receiving from " + r.source().address(), r.error());
+    receiver_lost(r);
+  }
   void on_receiver_close(proton::receiver& r) override { receiver_lost(r); }
+  void on_connection_error(proton::connection& c) override {
+    report("connection", c.error());
+    lost();
+  }
 
   void on_tracker_accept(proton::tracker& t) override { settle(t, Outcome::accepted); }
   void on_tracker_reject(proton::tracker& t) override { settle(t, Outcome::rejected); }
@@ -303,6 +312,11 @@ class Bus::Impl : public proton::messaging_handler {
     proton::receiver r = d.receiver();
     settle(d, outcome);
     r.add_credit(1);
+  }
+
+  // A link or connection the broker refused, for the operator (the Bus retries on its own).
+  void report(const std::string& what, const proton::error_condition& e) {
+    if (bus_options_.on_error) bus_options_.on_error(what + ": " + e.what());
   }
 
   // Runs `work` on the I/O thread; false when there is no connection to run it on.

@@ -44,6 +44,9 @@ struct ReceiveOptions {
 
 struct BusOptions {
   std::size_t max_unsettled = 256;  // sends awaiting the broker's outcome
+  // Told (on the I/O thread) when the broker refuses a link or closes the connection with an
+  // error, e.g. a queue that does not exist; the Bus retries by itself.
+  std::function<void(const std::string&)> on_error;
 };
 
 // Settles one delivery received by a DeferredHandler; callable once, from any thread.

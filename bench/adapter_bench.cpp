@@ -1,0 +1,245 @@
+// End-to-end load driver: request/reply through the local broker, against two responders on the
+// same queue, one after the other, in one run:
+//   baseline  cimbus_proton_relay: raw Proton, sends each request back (no XML, no store);
+//   cimbus    an adapter process (cimbus_test_responder): validates the request, runs a trivial
+//             handler through the inbox and outbox in SQLite, and replies with a typed payload.
+// For each: throughput with a window of requests in flight, round-trip latency one request at a
+// time (p50/p99), and the responder's peak RSS. Prints a table and the ratios against the targets
+// (throughput >= 0.7 of the baseline, p99 <= 3x the baseline's, adapter peak RSS <= 64 MiB).
+//
+//   cimbus_adapter_bench --broker-dir DIR [--requests N] [--sequential N] [--window N]
+
+#include <algorithm>
+#include <filesystem>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "adapter_process.hpp"
+#include "cimbus/bus/addressing.hpp"
+#include "cimbus/bus/bus.hpp"
+#include "cimbus/bus/envelope_mapping.hpp"
+#include "cimbus/customer/trouble_tickets.pb.h"
+#include "cimbus/uuid.hpp"
+#include "cimbus/xml_codec.hpp"
+#include "test_broker.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using cimbus::bus::AmqpMessage;
+
+struct Figures {
+  double throughput = 0;      // replies per second with `window` requests in flight
+  double p50_ms = 0, p99_ms = 0;          // one request at a time
+  double load_p50_ms = 0, load_p99_ms = 0;  // during the throughput phase
+  double peak_rss_mib = 0;    // the responder's
+  long missing = 0;           // requests without a reply (must be 0)
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+double peak_rss_mib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+// The client side, the same for both responders: requests prepared in advance, sent to the
+// routing key, replies matched by correlation-id on a reply queue of its own.
+class Driver {
+ public:
+  Driver(const cimbus::test::TestBroker& broker, std::string example)
+      : bus_(cimbus::test::connection_to(broker)), example_(std::move(example)), queue_("reply.bench-" + cimbus::new_uuid()) {
+    cimbus::bus::ReceiveOptions receive;
+    receive.durable = true;
+    receive.credit = 500;
+    bus_.receive(profile_.own_queue_address(queue_), [this](const AmqpMessage& m) {
+      const auto now = Clock::now();
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = index_.find(m.correlation_id);
+      if (it != index_.end() && latency_[it->second] < 0) {
+        latency_[it->second] = std::chrono::duration<double, std::milli>(now - sent_at_[it->second]).count();
+        ++replies_;
+        changed_.notify_all();
+      }
+      return cimbus::bus::Outcome::accepted;
+    }, receive);
+    bus_.start();
+    if (!bus_.wait_ready(60s)) throw std::runtime_error("the broker is not reachable");
+  }
+
+  // Sends `count` requests with at most `window` awaiting their reply; returns per-request
+  // latencies (ms) and the elapsed seconds.
+  std::pair<std::vector<double>, double> run(int count, int window, bool progress, const char* label) {
+    prepare(count);
+    const std::string target = profile_.publish_address("req.TroubleTickets.create");
+    const auto began = Clock::now();
+    for (int i = 0; i < count; ++i) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!changed_.wait_for(lock, 60s, [&] { return i - replies_ < window; })) break;  // a stall: reported as missing
+        sent_at_[i] = Clock::now();
+      }
+      bus_.send(target, messages_[i], [](cimbus::bus::Outcome) {});
+      if (progress && interactive_ && (i + 1) % std::max(1, count / 20) == 0) {
+        std::fprintf(stderr, "\r  %-28s %6d/%d sent", label, i + 1, count);
+        std::fflush(stderr);
+      }
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait_for(lock, 120s, [&] { return replies_ == count; });
+    const double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+    if (progress) std::fprintf(stderr, "\r  %-28s %6d/%d replied in %.1f s\n", label, replies_, count, seconds);
+    std::vector<double> done;
+    for (double l : latency_)
+      if (l >= 0) done.push_back(l);
+    return {done, seconds};
+  }
+
+  ~Driver() { bus_.stop(); }
+
+ private:
+  // Requests with fresh MessageIDs and ticket mRIDs, encoded before the clock starts.
+  void prepare(int count) {
+    cimbus::XmlCodec codec;
+    cimbus::DecodeResult decoded = codec.decode(example_);
+    if (!decoded.accepted()) throw std::runtime_error("the example request does not validate");
+    cimbus::customer::trouble_tickets::TroubleTickets tickets;
+    decoded.envelope.payload_objects(0).UnpackTo(&tickets);
+    std::lock_guard<std::mutex> lock(mutex_);
+    messages_.clear();
+    index_.clear();
+    for (int i = 0; i < count; ++i) {
+      cimbus::Envelope e = decoded.envelope;
+      e.mutable_message()->mutable_header()->set_message_id(cimbus::new_uuid());
+      e.mutable_message()->mutable_header()->set_reply_address(queue_);
+      tickets.mutable_trouble_ticket(0)->set_m_rid(cimbus::new_uuid());
+      e.mutable_payload_objects(0)->PackFrom(tickets);
+      messages_.push_back(cimbus::bus::to_amqp_message(e, codec.encode(e)));
+      index_[messages_.back().message_id] = static_cast<std::size_t>(i);
+    }
+    sent_at_.assign(static_cast<std::size_t>(count), Clock::time_point());
+    latency_.assign(static_cast<std::size_t>(count), -1.0);
+    replies_ = 0;
+  }
+
+  const cimbus::bus::BrokerProfile profile_ = cimbus::bus::BrokerProfile::rabbitmq();
+  const bool interactive_ = isatty(STDERR_FILENO) != 0;  // a progress line on a terminal only
+  cimbus::bus::Bus bus_;
+  std::string example_;
+  std::string queue_;
+  std::vector<AmqpMessage> messages_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<Clock::time_point> sent_at_;
+  std::vector<double> latency_;
+  int replies_ = 0;
+};
+
+struct Options {
+  int requests = 20000;
+  int sequential = 1000;
+  int window = 200;
+  int warmup = 500;
+};
+
+Figures measure(Driver& driver, pid_t responder, const Options& o, const char* name) {
+  Figures f;
+  driver.run(o.warmup, o.window, false, name);
+  auto [loaded, seconds] = driver.run(o.requests, o.window, true, (std::string(name) + " throughput").c_str());
+  f.throughput = static_cast<double>(loaded.size()) / seconds;
+  f.load_p50_ms = percentile(loaded, 0.50);
+  f.load_p99_ms = percentile(loaded, 0.99);
+  f.missing = o.requests - static_cast<long>(loaded.size());
+  auto [one_by_one, unused] = driver.run(o.sequential, 1, true, (std::string(name) + " latency").c_str());
+  (void)unused;
+  f.p50_ms = percentile(one_by_one, 0.50);
+  f.p99_ms = percentile(one_by_one, 0.99);
+  f.missing += o.sequential - static_cast<long>(one_by_one.size());
+  f.peak_rss_mib = peak_rss_mib(responder);
+  return f;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot be read");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Request/reply through the broker: raw Proton relay (baseline) against a cimbus adapter"};
+  Options o;
+  std::string broker_dir, work_dir = "build/bench-adapter";
+  app.add_option("--broker-dir", broker_dir, "The private broker (scripts/broker start --dir)")->required();
+  app.add_option("--work-dir", work_dir, "Where the adapter's configuration and store go")->capture_default_str();
+  app.add_option("--requests", o.requests, "Requests in the throughput phase")->capture_default_str();
+  app.add_option("--sequential", o.sequential, "Requests one at a time in the latency phase")->capture_default_str();
+  app.add_option("--window", o.window, "Requests in flight in the throughput phase")->capture_default_str();
+  app.add_option("--warmup", o.warmup, "Requests before each measurement")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    setenv("CIMBUS_TEST_BROKER_DIR", broker_dir.c_str(), 1);
+    const auto broker = cimbus::test::test_broker();
+    const std::string example = read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
+    std::filesystem::remove_all(work_dir);
+    Driver driver(broker, example);
+    std::fprintf(stderr, "adapter bench: %d requests (window %d), %d one at a time, %d warm-up, TroubleTickets create (%zu bytes)\n",
+                 o.requests, o.window, o.sequential, o.warmup, example.size());
+
+    Figures relay, adapter;
+    {
+      cimbus::test::AdapterProcess p({CIMBUS_PROTON_RELAY, broker.url, broker.user, broker.password, "oms.requests"});
+      relay = measure(driver, p.pid(), o, "proton relay");
+      p.stop();
+    }
+    {
+      auto options = cimbus::test::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", work_dir);
+      cimbus::test::AdapterProcess p(CIMBUS_TEST_RESPONDER, cimbus::test::write_config(options, work_dir));
+      adapter = measure(driver, p.pid(), o, "cimbus adapter");
+      p.stop();
+    }
+
+    std::printf("\n| responder | throughput (req/s) | p50 ms | p99 ms | p50 ms loaded | p99 ms loaded | peak RSS (MiB) | no reply |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
+    for (auto [name, f] : {std::pair<const char*, const Figures&>{"raw Proton relay (baseline)", relay}, {"cimbus adapter", adapter}})
+      std::printf("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %ld |\n", name, f.throughput, f.p50_ms, f.p99_ms, f.load_p50_ms,
+                  f.load_p99_ms, f.peak_rss_mib, f.missing);
+    const double throughput_ratio = adapter.throughput / relay.throughput;
+    const double p99_ratio = adapter.p99_ms / relay.p99_ms;
+    std::printf("\n| figure | value | target |\n|---|---|---|\n");
+    std::printf("| throughput, adapter / baseline | %.2f | >= 0.70 |\n", throughput_ratio);
+    std::printf("| p99 latency, adapter / baseline | %.2fx | <= 3x |\n", p99_ratio);
+    std::printf("| adapter peak RSS | %.1f MiB | <= 64 MiB |\n", adapter.peak_rss_mib);
+    if (relay.missing > 0 || adapter.missing > 0) {
+      std::fprintf(stderr, "cimbus_adapter_bench: requests without a reply\n");
+      return 1;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "cimbus_adapter_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
