@@ -439,7 +439,7 @@ class Adapter::Impl {
       // A query has no effects: a replay of a get simply runs again and gets every page.
       if (item.entry.state == store::Inbox::State::handled && !query) {
         // Executed before: the requester gets the same reply again, with the same MessageID.
-        if (item.entry.reply) store_->outbox().add(tx, item.entry.reply_target, *item.entry.reply);
+        if (item.entry.reply) add_to_outbox(tx, item.entry.reply_target, *item.entry.reply);
         count([](AdapterStats& s) { ++s.duplicates; });
         return;
       }
@@ -518,7 +518,7 @@ class Adapter::Impl {
     copy.properties["x-cimbus-instance"] = options_.config.instance();
     copy.properties["x-cimbus-attempts"] = std::to_string(std::max(1, item.entry.attempts));
     if (copy.message_id.empty()) copy.message_id = item.key.empty() ? new_uuid() : item.key;
-    store_->outbox().add(tx, options_.profile.dead_letter_address(options_.config.system()), copy);
+    add_to_outbox(tx, options_.profile.dead_letter_address(options_.config.system()), copy);
   }
 
   const Handler* find(Queue queue, const std::string& noun, Verb verb) const {
@@ -606,6 +606,7 @@ class Adapter::Impl {
     if (event && answer) *initial.mutable_message()->mutable_reply()->add_error() =
         to_error(error(code::kSimpleAcknowledgment, "Acknowledged", Level::inform));
     const std::string target = reply_target(item);
+    const std::size_t fresh_before = fresh_.size();
     try {
       store::Savepoint savepoint(tx);
       Context context(message, tx.db(), std::move(initial));
@@ -625,12 +626,14 @@ class Adapter::Impl {
       count([](AdapterStats& s) { ++s.handled; });
     } catch (const Rejection& r) {
       // Rolled back; the refusal itself is the answer, and final.
+      fresh_.resize(fresh_before);
       Diagnostics errors = warnings;
       errors.insert(errors.end(), r.errors().begin(), r.errors().end());
       answer_failed(tx, item, errors, answer);
       count([](AdapterStats& s) { ++s.failed; });
     } catch (const std::exception& e) {
       // Rolled back; the delivery comes again, up to max_attempts.
+      fresh_.resize(fresh_before);
       log("handler failed for " + message.message().header().noun() + " " + to_literal(message.message().header().verb()) + " " +
           item.key + " (attempt " + std::to_string(item.entry.attempts) + "): " + e.what());
       last_error_[item.key] = e.what();
@@ -652,8 +655,15 @@ class Adapter::Impl {
                       const std::string& correlation_id = {}) {
     AmqpMessage m = bus::to_amqp_message(envelope, codec_.encode(envelope));
     if (!correlation_id.empty()) m.correlation_id = correlation_id;
-    store_->outbox().add(tx, target, m);
+    add_to_outbox(tx, target, m);
     return m;
+  }
+
+  // Every outbox row goes through here: a copy stays in memory, so that after the commit it is
+  // sent without reading it back (send_outbox).
+  void add_to_outbox(store::Transaction& tx, const std::string& target, const AmqpMessage& m) {
+    const std::int64_t id = store_->outbox().add(tx, target, m);
+    if (!backlog_) fresh_.push_back({id, target, m});
   }
 
   // The events and requests a handler made: completed headers, outbox, correlation store.
@@ -716,6 +726,7 @@ class Adapter::Impl {
       completed_.push_back({late.message_id, reply, true});
       auto it = reply_handlers_.find(late.noun);
       if (it == reply_handlers_.end()) continue;
+      const std::size_t fresh_before = fresh_.size();
       try {
         store::Savepoint savepoint(tx);
         Context context(reply, tx.db(), {});
@@ -723,6 +734,7 @@ class Adapter::Impl {
         send_outgoing(tx, context);
         savepoint.release();
       } catch (const std::exception& e) {
+        fresh_.resize(fresh_before);
         log("reply handler failed on the timeout of " + late.message_id + ": " + e.what());
       }
     }
@@ -766,29 +778,48 @@ class Adapter::Impl {
     sent_rows_.clear();
   }
 
+  // Sends outbox rows in id order while fewer than kMaxUnsettledSends await the broker. Rows
+  // committed since the last call are normally sent from memory (fresh_); after a restart, a
+  // failed send, or when room ran out, rows are read back from the store instead (backlog_).
   void send_outbox() {
-    const std::size_t room = kMaxUnsettledSends - std::min(kMaxUnsettledSends, in_flight_.size());
-    if (room == 0) return;
     if (resend_from_start_ && Clock::now() >= resend_after_) {
       cursor_ = 0;  // rows not yet accepted are sent again from the oldest
       resend_from_start_ = false;
+      backlog_ = true;
     }
-    for (store::Outbox::Row& row : store_->outbox().pending(room + in_flight_.size(), cursor_)) {
-      cursor_ = std::max(cursor_, row.id);
-      if (in_flight_.count(row.id) || std::find(sent_rows_.begin(), sent_rows_.end(), row.id) != sent_rows_.end()) continue;
-      if (in_flight_.size() >= kMaxUnsettledSends) {
-        cursor_ = row.id - 1;
-        break;
+    if (!backlog_) {
+      std::size_t sent = 0;
+      for (; sent < fresh_.size() && in_flight_.size() < kMaxUnsettledSends; ++sent) hand_over(std::move(fresh_[sent]));
+      if (sent < fresh_.size()) backlog_ = true;  // the rest is read back when there is room
+      fresh_.clear();
+      return;
+    }
+    fresh_.clear();
+    const std::size_t room = kMaxUnsettledSends - std::min(kMaxUnsettledSends, in_flight_.size());
+    if (room == 0 || resend_from_start_) return;
+    const std::size_t limit = room + in_flight_.size();  // rows in flight may come back: skipped
+    const auto rows = store_->outbox().pending(limit, cursor_);
+    for (const store::Outbox::Row& row : rows) {
+      if (in_flight_.size() >= kMaxUnsettledSends) return;  // still behind
+      if (in_flight_.count(row.id) || std::find(sent_rows_.begin(), sent_rows_.end(), row.id) != sent_rows_.end()) {
+        cursor_ = std::max(cursor_, row.id);
+        continue;
       }
-      in_flight_.insert(row.id);
-      bus_.send(row.target, std::move(row.message), [this, id = row.id](Outcome o) {
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          send_results_.push_back({id, o});
-        }
-        changed_.notify_all();
-      });
+      hand_over(row);
     }
+    if (rows.size() < limit) backlog_ = false;  // caught up: every row is on its way
+  }
+
+  void hand_over(store::Outbox::Row row) {
+    cursor_ = std::max(cursor_, row.id);
+    in_flight_.insert(row.id);
+    bus_.send(row.target, std::move(row.message), [this, id = row.id](Outcome o) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        send_results_.push_back({id, o});
+      }
+      changed_.notify_all();
+    });
   }
 
   static constexpr std::size_t kMaxUnsettledSends = 256;
@@ -808,6 +839,8 @@ class Adapter::Impl {
   std::set<std::int64_t> in_flight_;               // outbox rows sent, outcome not yet known
   std::vector<std::int64_t> sent_rows_;            // accepted by the broker, to remove
   std::int64_t cursor_ = 0;                        // the highest outbox row handed to the bus
+  std::vector<store::Outbox::Row> fresh_;          // rows added since the last send_outbox()
+  bool backlog_ = true;                            // rows after cursor_ may exist that fresh_ lacks
   bool resend_from_start_ = false;
   Clock::time_point resend_after_;
   std::optional<std::int64_t> next_deadline_;      // of the correlation store, ms since the epoch

@@ -27,6 +27,10 @@ struct sqlite3;
 
 namespace cimbus::store {
 
+namespace detail {
+class StatementCache;
+}
+
 class Store;
 
 class Transaction {
@@ -82,8 +86,8 @@ class Inbox {
 
  private:
   friend class Store;
-  explicit Inbox(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
+  explicit Inbox(detail::StatementCache* statements) : statements_(statements) {}
+  detail::StatementCache* statements_;
 };
 
 class Outbox {
@@ -94,7 +98,8 @@ class Outbox {
     bus::AmqpMessage message;
   };
 
-  void add(Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
+  // Returns the new row's id (ids grow: rows are sent in id order).
+  std::int64_t add(Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
   // The oldest rows after `after_id` (rows up to it are already on their way), at most `limit`.
   std::vector<Row> pending(std::size_t limit, std::int64_t after_id = 0);
   // Rows the broker accepted.
@@ -103,8 +108,8 @@ class Outbox {
 
  private:
   friend class Store;
-  explicit Outbox(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
+  explicit Outbox(detail::StatementCache* statements) : statements_(statements) {}
+  detail::StatementCache* statements_;
 };
 
 // Requests this adapter sent and still awaits the (final) reply to, with their deadlines: the
@@ -129,8 +134,8 @@ class Correlations {
 
  private:
   friend class Store;
-  explicit Correlations(sqlite3* db) : db_(db) {}
-  sqlite3* db_;
+  explicit Correlations(detail::StatementCache* statements) : statements_(statements) {}
+  detail::StatementCache* statements_;
 };
 
 class Store {
@@ -150,6 +155,7 @@ class Store {
 
  private:
   sqlite3* db_ = nullptr;
+  std::unique_ptr<detail::StatementCache> statements_;
   Inbox inbox_;
   Outbox outbox_;
   Correlations correlations_;
