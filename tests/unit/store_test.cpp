@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "cimbus/store/store.hpp"
 #include "cimbus/uuid.hpp"
@@ -109,6 +110,36 @@ TEST(Store, ASavepointUndoesOneMessageAndKeepsTheRest) {
   Transaction tx = store.begin();
   EXPECT_EQ(store.inbox().take(tx, "kept").state, Inbox::State::handled);
   EXPECT_EQ(store.inbox().take(tx, "undone").attempts, 1);  // its first attempt was undone
+}
+
+int synchronous_setting(sqlite3* db) {
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &s, nullptr);
+  sqlite3_step(s);
+  const int value = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return value;
+}
+
+TEST(Store, ARelaxedTransactionCommitsLikeAnyOtherAndFullDurabilityComesBack) {
+  const std::string path = fresh_file("relaxed");
+  {
+    Store store(path);
+    Transaction tx = store.begin(Store::Durability::relaxed);
+    EXPECT_EQ(synchronous_setting(store.db()), 1);  // NORMAL: no fsync at this commit
+    store.inbox().take(tx, "counted");
+    tx.commit();
+    EXPECT_EQ(synchronous_setting(store.db()), 2);
+  }
+  Store store(path);
+  EXPECT_EQ(synchronous_setting(store.db()), 2);  // FULL by default
+  {
+    Transaction tx = store.begin(Store::Durability::relaxed);
+  }  // rolled back: the setting is restored as well
+  EXPECT_EQ(synchronous_setting(store.db()), 2);
+  Transaction tx = store.begin();
+  EXPECT_EQ(synchronous_setting(store.db()), 2);
+  EXPECT_EQ(store.inbox().take(tx, "counted").attempts, 2);
 }
 
 TEST(Store, CorrelationsEndOnTheFinalReplyOrTheDeadline) {

@@ -78,18 +78,37 @@ bus::AmqpMessage deserialize(const std::string& bytes) {
 
 }  // namespace
 
-Transaction::Transaction(sqlite3* db) : db_(db) { detail::execute(db_, "BEGIN IMMEDIATE"); }
+Transaction::Transaction(sqlite3* db, bool relaxed) : db_(db), relaxed_(relaxed) {
+  if (relaxed_) detail::execute(db_, "PRAGMA synchronous = NORMAL");
+  try {
+    detail::execute(db_, "BEGIN IMMEDIATE");
+  } catch (...) {
+    end();
+    throw;
+  }
+}
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), open_(other.open_) { other.open_ = false; }
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), open_(other.open_), relaxed_(other.relaxed_) {
+  other.open_ = false;
+  other.relaxed_ = false;
+}
 
 Transaction::~Transaction() {
   if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  end();
 }
 
 void Transaction::commit() {
   if (!open_) throw std::logic_error("the transaction is already over");
   detail::execute(db_, "COMMIT");
   open_ = false;
+  end();
+}
+
+// Back to the connection's default, full durability.
+void Transaction::end() {
+  if (relaxed_) sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
+  relaxed_ = false;
 }
 
 Savepoint::Savepoint(Transaction& tx) : db_(tx.db()) { detail::execute(db_, "SAVEPOINT message"); }
@@ -232,6 +251,6 @@ Store::~Store() {
   sqlite3_close(db_);
 }
 
-Transaction Store::begin() { return Transaction(db_); }
+Transaction Store::begin(Durability durability) { return Transaction(db_, durability == Durability::relaxed); }
 
 }  // namespace cimbus::store

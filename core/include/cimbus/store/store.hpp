@@ -44,9 +44,11 @@ class Transaction {
 
  private:
   friend class Store;
-  explicit Transaction(sqlite3* db);
+  Transaction(sqlite3* db, bool relaxed);
+  void end();
   sqlite3* db_;
   bool open_ = true;
+  bool relaxed_ = false;
 };
 
 // A nested unit inside a transaction (SQL SAVEPOINT): one message's effects, undone alone when
@@ -146,8 +148,16 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // How a commit reaches the disk.
+  enum class Durability {
+    full,     // fsync at commit: survives a power cut (effects, replies, events)
+    relaxed,  // no fsync: survives a crash of the process, not of the machine; for bookkeeping
+              // whose loss costs a repetition only (attempt counts, removal of sent rows). The
+              // next full commit makes it durable too (one WAL).
+  };
+
   // BEGIN IMMEDIATE: writers queue here rather than fail half-way.
-  Transaction begin();
+  Transaction begin(Durability durability = Durability::full);
   Inbox& inbox() { return inbox_; }
   Outbox& outbox() { return outbox_; }
   Correlations& correlations() { return correlations_; }
