@@ -244,7 +244,7 @@ class Adapter::Impl {
   struct Delivery {
     Queue queue;
     AmqpMessage message;
-    bus::Settlement settle;
+    bus::DeliveryId id;
   };
   struct SendResult {
     std::int64_t row;
@@ -275,10 +275,10 @@ class Adapter::Impl {
   }
 
   void listen(Queue queue, const std::string& source, bus::ReceiveOptions receive) {
-    bus_.receive_deferred(source, [this, queue](AmqpMessage m, bus::Settlement settle) {
+    bus_.receive_deferred(source, [this, queue](AmqpMessage m, bus::DeliveryId id) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        deliveries_.push_back({queue, std::move(m), std::move(settle)});
+        deliveries_.push_back({queue, std::move(m), id});
       }
       changed_.notify_all();
     }, receive);
@@ -331,7 +331,7 @@ class Adapter::Impl {
         }
         take_results(results);
         if (stopping) {
-          for (Delivery& d : batch) d.settle(Outcome::released);  // for another instance, or later
+          release(batch);  // for another instance, or later
           batch.clear();
         }
         if (!batch.empty()) handle(std::move(batch));
@@ -350,7 +350,7 @@ class Adapter::Impl {
       // The store failed (disk full, file removed): stop taking work; the broker keeps the rest.
       log(std::string("worker stopped: ") + e.what());
       std::lock_guard<std::mutex> lock(mutex_);
-      for (Delivery& d : deliveries_) d.settle(Outcome::released);
+      release({deliveries_.begin(), deliveries_.end()});
       deliveries_.clear();
     }
   }
@@ -409,7 +409,15 @@ class Adapter::Impl {
       tx.commit();
     }
     after_commit_of_requests();
-    for (Item& item : items) item.delivery.settle(item.outcome);
+    std::vector<std::pair<bus::DeliveryId, Outcome>> outcomes;
+    for (const Item& item : items) outcomes.emplace_back(item.delivery.id, item.outcome);
+    bus_.settle(std::move(outcomes));
+  }
+
+  void release(const std::vector<Delivery>& deliveries) {
+    std::vector<std::pair<bus::DeliveryId, Outcome>> outcomes;
+    for (const Delivery& d : deliveries) outcomes.emplace_back(d.id, Outcome::released);
+    bus_.settle(std::move(outcomes));
   }
 
   void acknowledge_if_async(store::Transaction& tx, const Item& item) {
@@ -791,11 +799,13 @@ class Adapter::Impl {
       resend_from_start_ = false;
       backlog_ = true;
     }
+    std::vector<bus::Bus::Send> sends;
     if (!backlog_) {
       std::size_t sent = 0;
-      for (; sent < fresh_.size() && in_flight_.size() < kMaxUnsettledSends; ++sent) hand_over(std::move(fresh_[sent]));
+      for (; sent < fresh_.size() && in_flight_.size() < kMaxUnsettledSends; ++sent) hand_over(std::move(fresh_[sent]), sends);
       if (sent < fresh_.size()) backlog_ = true;  // the rest is read back when there is room
       fresh_.clear();
+      bus_.send(std::move(sends));
       return;
     }
     fresh_.clear();
@@ -803,27 +813,32 @@ class Adapter::Impl {
     if (room == 0 || resend_from_start_) return;
     const std::size_t limit = room + in_flight_.size();  // rows in flight may come back: skipped
     const auto rows = store_->outbox().pending(limit, cursor_);
+    bool behind = false;
     for (const store::Outbox::Row& row : rows) {
-      if (in_flight_.size() >= kMaxUnsettledSends) return;  // still behind
+      if (in_flight_.size() >= kMaxUnsettledSends) {
+        behind = true;
+        break;
+      }
       if (in_flight_.count(row.id) || std::find(sent_rows_.begin(), sent_rows_.end(), row.id) != sent_rows_.end()) {
         cursor_ = std::max(cursor_, row.id);
         continue;
       }
-      hand_over(row);
+      hand_over(row, sends);
     }
-    if (rows.size() < limit) backlog_ = false;  // caught up: every row is on its way
+    if (!behind && rows.size() < limit) backlog_ = false;  // caught up: every row is on its way
+    bus_.send(std::move(sends));
   }
 
-  void hand_over(store::Outbox::Row row) {
+  void hand_over(store::Outbox::Row row, std::vector<bus::Bus::Send>& sends) {
     cursor_ = std::max(cursor_, row.id);
     in_flight_.insert(row.id);
-    bus_.send(row.target, std::move(row.message), [this, id = row.id](Outcome o) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        send_results_.push_back({id, o});
-      }
-      changed_.notify_all();
-    });
+    sends.push_back({std::move(row.target), std::move(row.message), [this, id = row.id](Outcome o) {
+                       {
+                         std::lock_guard<std::mutex> lock(mutex_);
+                         send_results_.push_back({id, o});
+                       }
+                       changed_.notify_all();
+                     }});
   }
 
   static constexpr std::size_t kMaxUnsettledSends = 256;

@@ -146,18 +146,27 @@ class Bus::Impl : public proton::messaging_handler {
     return state_changed_.wait_for(lock, timeout, [this] { return open_ && attached_ == receivers_.size(); });
   }
 
-  void send(const std::string& target, AmqpMessage message, SendCallback done) {
-    Pending pending{target, to_proton(message), std::move(done)};
+  void send(std::vector<Send> sends) {
+    if (sends.empty()) return;
+    std::vector<Pending> pending;
+    pending.reserve(sends.size());
+    for (Send& s : sends) pending.push_back({std::move(s.target), to_proton(s.message), std::move(s.done)});
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      if (stopping_) {
-        lock.unlock();
-        pending.done(Outcome::failed);
-        return;
+      if (!stopping_) {
+        for (Pending& p : pending) waiting_.push_back(std::move(p));
+        pending.clear();
       }
-      waiting_.push_back(std::move(pending));
     }
+    for (Pending& p : pending) p.done(Outcome::failed);  // stopping
     inject([this] { pump(); });
+  }
+
+  void settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes) {
+    if (outcomes.empty()) return;
+    inject([this, outcomes = std::move(outcomes)] {
+      for (const auto& [id, outcome] : outcomes) settle_delivery(id, outcome);
+    });
   }
 
   void stop(std::chrono::milliseconds drain) {
@@ -237,9 +246,7 @@ class Bus::Impl : public proton::messaging_handler {
       const std::uint64_t id = ++last_delivery_;
       unsettled_.emplace(id, d);
       try {
-        receiver->deferred(from_proton(m), [this, id](Outcome outcome) {
-          inject([this, id, outcome] { settle_delivery(id, outcome); });
-        });
+        receiver->deferred(from_proton(m), id);
       } catch (...) {
         settle_delivery(id, Outcome::released);
       }
@@ -527,13 +534,19 @@ bool Bus::wait_ready(std::chrono::milliseconds timeout) { return impl_->wait_rea
 std::future<Outcome> Bus::send(const std::string& target, AmqpMessage message) {
   auto promise = std::make_shared<std::promise<Outcome>>();
   std::future<Outcome> result = promise->get_future();
-  impl_->send(target, std::move(message), [promise](Outcome o) { promise->set_value(o); });
+  send(target, std::move(message), [promise](Outcome o) { promise->set_value(o); });
   return result;
 }
 
 void Bus::send(const std::string& target, AmqpMessage message, SendCallback done) {
-  impl_->send(target, std::move(message), std::move(done));
+  std::vector<Send> one;
+  one.push_back({target, std::move(message), std::move(done)});
+  impl_->send(std::move(one));
 }
+
+void Bus::send(std::vector<Send> sends) { impl_->send(std::move(sends)); }
+
+void Bus::settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes) { impl_->settle(std::move(outcomes)); }
 
 void Bus::stop(std::chrono::milliseconds drain) { impl_->stop(drain); }
 

@@ -239,6 +239,11 @@ Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr), corre
   // power cut, which is what lets the adapter accept the delivery right after commit.
   detail::execute(db_, "PRAGMA journal_mode = WAL");
   detail::execute(db_, "PRAGMA synchronous = FULL");
+  // Inbox and outbox pages are rewritten by every batch: a larger WAL between checkpoints and a
+  // larger page cache write and read each page fewer times (measured: bench/adapter_bench.cpp).
+  detail::execute(db_, "PRAGMA wal_autocheckpoint = 8192");   // pages: 32 MiB
+  detail::execute(db_, "PRAGMA journal_size_limit = 67108864");
+  detail::execute(db_, "PRAGMA cache_size = -8192");           // KiB: 8 MiB
   detail::execute(db_, kSchema);
   statements_ = std::make_unique<detail::StatementCache>(db_);
   inbox_ = Inbox(statements_.get());

@@ -16,18 +16,21 @@
 // Reconnection: after a connection loss the Bus reconnects with back-off (ConnectionOptions),
 // trying the URLs in turn, and re-attaches every receiver; it never gives up by default.
 //
-// Deferred settlement: a DeferredHandler gets the delivery and a Settlement to call later, from
-// any thread (e.g. after a worker's transaction commits). Its receiver holds at most `credit`
-// unsettled deliveries; a delivery whose connection is lost before it is settled is redelivered
-// by the broker, and settling it then does nothing.
+// Deferred settlement: a DeferredHandler gets the delivery and its DeliveryId; settle() gives the
+// outcomes later, from any thread (e.g. after a worker's transaction commits), many at once. Its
+// receiver holds at most `credit` unsettled deliveries; a delivery whose connection is lost
+// before it is settled is redelivered by the broker, and settling it then does nothing.
 //
 // Threading: all Bus methods are thread-safe. Handlers and send callbacks run on the Bus's own
 // I/O thread, one at a time, and must not block on a send's future (they may call send()).
 
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cimbus/bus/amqp_message.hpp"
 #include "cimbus/bus/connection_options.hpp"
@@ -49,14 +52,19 @@ struct BusOptions {
   std::function<void(const std::string&)> on_error;
 };
 
-// Settles one delivery received by a DeferredHandler; callable once, from any thread.
-using Settlement = std::function<void(Outcome)>;
+// A delivery received by a DeferredHandler, to be settled with Bus::settle().
+using DeliveryId = std::uint64_t;
 
 class Bus {
  public:
   using Handler = std::function<Outcome(const AmqpMessage&)>;
-  using DeferredHandler = std::function<void(AmqpMessage, Settlement)>;
+  using DeferredHandler = std::function<void(AmqpMessage, DeliveryId)>;
   using SendCallback = std::function<void(Outcome)>;
+  struct Send {
+    std::string target;
+    AmqpMessage message;
+    SendCallback done;
+  };
 
   explicit Bus(ConnectionOptions connection, BusOptions options = {});
   ~Bus();  // stop()
@@ -66,8 +74,10 @@ class Bus {
   // Registers a receiver; before or after start(). Source addresses are broker-specific
   // (addressing.hpp); one receiver per source (std::invalid_argument for a second).
   void receive(const std::string& source, Handler handler, ReceiveOptions options = {});
-  // The same, settled later through the Settlement.
+  // The same, settled later with settle().
   void receive_deferred(const std::string& source, DeferredHandler handler, ReceiveOptions options = {});
+  // Settles deferred deliveries (one hand-over to the I/O thread for all of them).
+  void settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes);
 
   // Connects; returns at once (the connection may still be opening).
   void start();
@@ -82,6 +92,8 @@ class Bus {
   std::future<Outcome> send(const std::string& target, AmqpMessage message);
   // The same, with the outcome passed to `done` on the I/O thread (or the stopping thread).
   void send(const std::string& target, AmqpMessage message, SendCallback done);
+  // Several sends in order, with one hand-over to the I/O thread.
+  void send(std::vector<Send> sends);
 
   // Stops receiving, waits up to `drain` for sends in flight, closes the connection. Pending
   // sends whose outcome is unknown complete with Outcome::failed.
