@@ -48,22 +48,10 @@ class Context {
 
   // The first typed payload object of type T (nullopt when absent or of another type).
   template <class T>
-  std::optional<T> payload() const {
-    for (const auto& any : message_.payload_objects()) {
-      T object;
-      if (any.UnpackTo(&object)) return object;
-    }
-    return std::nullopt;
-  }
+  std::optional<T> payload() const { return first_of<T>(message_.payload_objects()); }
   // The first typed query object (Request/Get<Noun>) of type T.
   template <class T>
-  std::optional<T> query() const {
-    for (const auto& any : message_.request_objects()) {
-      T object;
-      if (any.UnpackTo(&object)) return object;
-    }
-    return std::nullopt;
-  }
+  std::optional<T> query() const { return first_of<T>(message_.request_objects()); }
   // Request/Option values by name (e.g. "pageSize"); nullopt when absent.
   std::optional<std::string> option(const std::string& name) const;
 
@@ -86,6 +74,15 @@ class Context {
   std::vector<Outgoing>& outgoing() { return outgoing_; }
 
  private:
+  template <class T, class Objects>
+  static std::optional<T> first_of(const Objects& objects) {
+    for (const auto& any : objects) {
+      T object;
+      if (any.UnpackTo(&object)) return object;
+    }
+    return std::nullopt;
+  }
+
   const Envelope& message_;
   sqlite3* db_;
   Envelope reply_;
