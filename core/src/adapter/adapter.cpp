@@ -394,16 +394,12 @@ class Adapter::Impl {
     }
 
     // Step 2: the handlers, their replies and effects; one savepoint each.
-    std::map<std::string, const Item*> first_of_key;  // a MessageID twice in one batch runs once
+    std::set<std::string> seen;  // a MessageID twice in one batch runs once
     {
       store::Transaction tx = store_->begin();
       for (Item& item : items) {
-        if (item.counted) {
-          auto [it, first] = first_of_key.emplace(item.key, &item);
-          if (!first) {
-            item.entry = store_->inbox().take(tx, item.key);  // now as the first one left it
-          }
-        }
+        if (item.counted && !seen.insert(item.key).second)
+          item.entry = store_->inbox().take(tx, item.key);  // now as the first one left it
         process(tx, item);
       }
       tx.commit();
