@@ -80,6 +80,7 @@ AmqpMessage from_proton(const proton::message& p) {
   m.to = p.to();
   m.durable = p.durable();
   m.delivery_count = p.delivery_count();
+  m.first_acquirer = p.first_acquirer() && p.delivery_count() == 0;
   if (!p.properties().empty()) {
     std::map<std::string, proton::scalar> properties;
     proton::get(p.properties().value(), properties);

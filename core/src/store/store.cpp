@@ -26,9 +26,10 @@ CREATE TABLE IF NOT EXISTS inbox (
   reply        BLOB                        -- handled: the reply (StoredMessage)
 );
 CREATE TABLE IF NOT EXISTS outbox (
-  id      INTEGER PRIMARY KEY AUTOINCREMENT,
-  target  TEXT NOT NULL,
-  message BLOB NOT NULL                    -- StoredMessage
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  target   TEXT NOT NULL,
+  message  BLOB,                           -- StoredMessage; NULL: the inbox's reply to reply_of
+  reply_of TEXT                            -- inbox.message_id
 );
 CREATE TABLE IF NOT EXISTS correlations (
   message_id TEXT PRIMARY KEY,             -- the request's MessageID: its replies' CorrelationID
@@ -37,6 +38,22 @@ CREATE TABLE IF NOT EXISTS correlations (
 );
 CREATE INDEX IF NOT EXISTS correlations_by_deadline ON correlations (deadline);
 )";
+
+// The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
+constexpr int kLayout = 2;
+
+// A file written by an older cimbus is refused rather than misread: drain that version's outbox
+// first (stop it cleanly), then move the file aside.
+void check_layout(sqlite3* db, const std::string& path) {
+  Statement version(db, "PRAGMA user_version");
+  version.step();
+  const std::int64_t found = version.number(0);
+  Statement tables(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'inbox'");
+  tables.step();
+  if (found == kLayout || tables.number(0) == 0) return;
+  throw std::runtime_error(path + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
+                           std::to_string(kLayout) + "); stop that version cleanly so that its outbox is sent, then move the file aside");
+}
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -124,14 +141,17 @@ void Savepoint::release() {
   open_ = false;
 }
 
-Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id) {
+Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id, bool delivered_before) {
   (void)tx;
   Statement(*statements_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', 0, ?) "
                  "ON CONFLICT(message_id) DO NOTHING")
       .bind(1, message_id)
       .bind(2, now_ms())
       .run();
-  Statement(*statements_, "UPDATE inbox SET attempts = attempts + 1 WHERE message_id = ?").bind(1, message_id).run();
+  Statement(*statements_, "UPDATE inbox SET attempts = MAX(attempts + 1, ?) WHERE message_id = ?")
+      .bind(1, static_cast<std::int64_t>(delivered_before ? 2 : 1))
+      .bind(2, message_id)
+      .run();
   Statement row(*statements_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
   row.bind(1, message_id);
   if (!row.step()) throw std::runtime_error("inbox: " + message_id + " vanished");
@@ -165,12 +185,22 @@ std::int64_t Outbox::add(Transaction& tx, const std::string& target, const bus::
   return sqlite3_last_insert_rowid(tx.db());
 }
 
+std::int64_t Outbox::add_reply(Transaction& tx, const std::string& target, const std::string& message_id) {
+  Statement(*statements_, "INSERT INTO outbox (target, reply_of) VALUES (?, ?)").bind(1, target).bind(2, message_id).run();
+  return sqlite3_last_insert_rowid(tx.db());
+}
+
 std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_id) {
-  Statement rows(*statements_, "SELECT id, target, message FROM outbox WHERE id > ? ORDER BY id LIMIT ?");
+  Statement rows(*statements_,
+                 "SELECT o.id, o.target, COALESCE(o.message, i.reply) FROM outbox o LEFT JOIN inbox i ON i.message_id = o.reply_of "
+                 "WHERE o.id > ? ORDER BY o.id LIMIT ?");
   rows.bind(1, after_id);
   rows.bind(2, static_cast<std::int64_t>(limit));
   std::vector<Row> out;
-  while (rows.step()) out.push_back(Row{rows.number(0), rows.text(1), deserialize(rows.blob(2))});
+  while (rows.step()) {
+    if (rows.is_null(2)) throw std::runtime_error("outbox row " + std::to_string(rows.number(0)) + ": its reply is missing from the inbox");
+    out.push_back(Row{rows.number(0), rows.text(1), deserialize(rows.blob(2))});
+  }
   return out;
 }
 
@@ -244,7 +274,12 @@ Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr), corre
   detail::execute(db_, "PRAGMA wal_autocheckpoint = 8192");   // pages: 32 MiB
   detail::execute(db_, "PRAGMA journal_size_limit = 67108864");
   detail::execute(db_, "PRAGMA cache_size = -8192");           // KiB: 8 MiB
+  // Each message's savepoint keeps the pages it changes in a statement journal; in a temporary
+  // file that is a write per page, in memory it is a copy (the savepoint lives for one handler).
+  detail::execute(db_, "PRAGMA temp_store = MEMORY");
+  check_layout(db_, path);
   detail::execute(db_, kSchema);
+  detail::execute(db_, ("PRAGMA user_version = " + std::to_string(kLayout)).c_str());
   statements_ = std::make_unique<detail::StatementCache>(db_);
   inbox_ = Inbox(statements_.get());
   outbox_ = Outbox(statements_.get());

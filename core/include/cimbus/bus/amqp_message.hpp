@@ -21,6 +21,9 @@ struct AmqpMessage {
   bool durable = true;
   std::optional<std::chrono::milliseconds> ttl;
   std::uint32_t delivery_count = 0;                    // as received: earlier failed deliveries
+  bool first_acquirer = false;                         // as received: the broker vouches that no
+                                                       // one took this message before (AMQP
+                                                       // header; false when the broker is silent)
 };
 
 }  // namespace cimbus::bus

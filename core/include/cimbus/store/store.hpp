@@ -78,8 +78,10 @@ class Inbox {
     std::string reason;                // dead: why
   };
 
-  // Records one more attempt at `message_id` (a first sight creates the entry).
-  Entry take(Transaction& tx, const std::string& message_id);
+  // Records one more attempt at `message_id` (a first sight creates the entry). `delivered_before`:
+  // the broker says an earlier delivery existed, so this is at least the second attempt even when
+  // the first left no trace (the process ended before recording it).
+  Entry take(Transaction& tx, const std::string& message_id, bool delivered_before = false);
   // The message is handled: a later delivery with the same MessageID gets `reply` again.
   void finish(Transaction& tx, const std::string& message_id, const std::string& reply_target,
               const std::optional<bus::AmqpMessage>& reply);
@@ -102,6 +104,9 @@ class Outbox {
 
   // Returns the new row's id (ids grow: rows are sent in id order).
   std::int64_t add(Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
+  // A row that sends the reply the inbox holds for `message_id` (Inbox::finish, in the same
+  // transaction): the reply is stored once.
+  std::int64_t add_reply(Transaction& tx, const std::string& target, const std::string& message_id);
   // The oldest rows after `after_id` (rows up to it are already on their way), at most `limit`.
   std::vector<Row> pending(std::size_t limit, std::int64_t after_id = 0);
   // Rows the broker accepted.

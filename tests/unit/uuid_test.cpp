@@ -1,0 +1,56 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cimbus/uuid.hpp"
+
+namespace {
+
+TEST(Uuid, IsALowerCaseVersion4UuidWithTheRfc4122Variant) {
+  const std::regex form("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  for (int i = 0; i < 1000; ++i) {
+    const std::string id = cimbus::new_uuid();
+    ASSERT_TRUE(std::regex_match(id, form)) << id;
+  }
+}
+
+TEST(Uuid, ManyInARowAreDistinctAcrossRefillsOfTheRandomBuffer) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 20000; ++i) ids.insert(cimbus::new_uuid());
+  EXPECT_EQ(ids.size(), 20000u);
+}
+
+// A forked child must not hand out the IDs its parent still has buffered.
+TEST(Uuid, AForkedChildDoesNotRepeatItsParentsIds) {
+  cimbus::new_uuid();  // the parent's buffer is filled
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string id = cimbus::new_uuid();
+    const ssize_t written = write(pipe_fds[1], id.data(), id.size());
+    _exit(written == static_cast<ssize_t>(id.size()) ? 0 : 1);
+  }
+  const std::string parents = cimbus::new_uuid();
+  char buffer[36];
+  ssize_t got = 0;
+  while (got < 36) {
+    const ssize_t n = read(pipe_fds[0], buffer + got, sizeof buffer - static_cast<std::size_t>(got));
+    ASSERT_GT(n, 0);
+    got += n;
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE(std::string(buffer, 36), parents);
+}
+
+}  // namespace
