@@ -210,6 +210,25 @@ TEST_F(AdapterRuntime, TheSameMessageIdDeliveredTwiceIsExecutedOnceAndAnsweredTw
   EXPECT_EQ(executions(m.message_id), 1);
 }
 
+TEST_F(AdapterRuntime, AMessageIdOlderThanTheInboxRetentionIsANewMessage) {
+  ASSERT_EQ(oms_->stop(), 0);
+  oms_options_.config.set_inbox_retention_s(1);
+  oms_ = std::make_unique<test::AdapterProcess>(CIMBUS_TEST_RESPONDER, test::write_config(oms_options_, dir_));
+  RawClient raw(broker_, test_name());
+  ASSERT_TRUE(raw.bus.wait_ready(30s));
+  bus::AmqpMessage m = encoded(request(V::create, ticket("again, much later")), raw.queue);
+  const std::string target = profile_.publish_address("req.TroubleTickets.create");
+  const auto to_m = [&](const bus::AmqpMessage& r) { return r.correlation_id == m.message_id; };
+  ASSERT_EQ(raw.send(target, m), bus::Outcome::accepted);
+  ASSERT_EQ(raw.inbox.wait(1, to_m).size(), 1u);
+  std::this_thread::sleep_for(3s);  // the retention (1 s) and a pass of forgetting (every 0.5 s)
+  ASSERT_EQ(raw.send(target, m), bus::Outcome::accepted);
+  auto replies = raw.inbox.wait(2, to_m);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_NE(replies[0].message_id, replies[1].message_id) << "forgotten: executed again, with a reply of its own";
+  EXPECT_EQ(executions(m.message_id), 2);
+}
+
 TEST_F(AdapterRuntime, AsyncRequestIsAcknowledgedAtOnceThenAnsweredAtTheReplyAddress) {
   Adapter cis(options("cis"));
   cis.start();

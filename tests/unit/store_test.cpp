@@ -2,6 +2,7 @@
 // outbox keeps every field of a message, and a transaction is all or nothing, also when the
 // process is killed in the middle of it.
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 
@@ -223,6 +224,74 @@ TEST(Store, KillingTheProcessMidTransactionLosesNothingCommittedAndKeepsNothingE
   Inbox::Entry lost = store.inbox().take(tx, "uncommitted");
   EXPECT_EQ(lost.state, Inbox::State::fresh);
   EXPECT_EQ(lost.attempts, 1);  // the killed attempt left no trace
+}
+
+TEST(Store, AReplyStoredOnceInTheInboxIsSentFromTheOutbox) {
+  const std::string path = fresh_file("reply_once");
+  const bus::AmqpMessage reply = reply_message();
+  {
+    Store store(path);
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "m1");
+    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", reply);
+    store.outbox().add_reply(tx, "/amq/queue/reply.cis-1", "m1");
+    tx.commit();
+  }
+  Store store(path);
+  auto rows = store.outbox().pending(10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].target, "/amq/queue/reply.cis-1");
+  EXPECT_EQ(rows[0].message.message_id, reply.message_id);
+  EXPECT_EQ(rows[0].message.body, reply.body);
+  EXPECT_EQ(rows[0].message.properties, reply.properties);
+}
+
+TEST(Store, ARedeliveryIsAtLeastTheSecondAttemptEvenWithoutATraceOfTheFirst) {
+  Store store(fresh_file("redelivered"));
+  Transaction tx = store.begin();
+  EXPECT_EQ(store.inbox().take(tx, "m1", true).attempts, 2);
+  EXPECT_EQ(store.inbox().take(tx, "m1", true).attempts, 3);
+  EXPECT_EQ(store.inbox().take(tx, "m2").attempts, 1);
+}
+
+TEST(Store, OldMessageIdsAreForgottenUnlessTheirReplyIsStillToBeSent) {
+  const std::string path = fresh_file("retention");
+  Store store(path);
+  {
+    Transaction tx = store.begin();
+    for (const char* id : {"old-sent", "old-unsent", "new"}) {
+      store.inbox().take(tx, id);
+      store.inbox().finish(tx, id, "/amq/queue/reply.cis-1", reply_message());
+    }
+    store.outbox().add_reply(tx, "/amq/queue/reply.cis-1", "old-unsent");
+    tx.commit();
+  }
+  // Age two of them by a day.
+  sqlite3_exec(store.db(), "UPDATE inbox SET first_seen = first_seen - 86400000 WHERE message_id LIKE 'old-%'", nullptr, nullptr, nullptr);
+  const std::int64_t an_hour_ago =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600000;
+  Transaction tx = store.begin();
+  EXPECT_EQ(store.inbox().forget_before(tx, an_hour_ago, 100), 1u);
+  EXPECT_EQ(store.inbox().size(), 2u);
+  EXPECT_EQ(store.inbox().take(tx, "old-sent").state, Inbox::State::fresh);      // forgotten: new again
+  EXPECT_EQ(store.inbox().take(tx, "old-unsent").state, Inbox::State::handled);  // its reply waits
+  EXPECT_EQ(store.inbox().take(tx, "new").state, Inbox::State::handled);
+  EXPECT_EQ(store.outbox().pending(10).size(), 1u);
+}
+
+TEST(Store, AFileOfAnotherLayoutIsRefusedWithAClearError) {
+  const std::string path = fresh_file("layout");
+  { Store store(path); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  try {
+    Store store(path);
+    FAIL() << "opened a file of layout 1";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("another version of cimbus"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Store, AnUnwritablePathIsAClearError) {

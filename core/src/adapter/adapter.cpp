@@ -338,6 +338,7 @@ class Adapter::Impl {
         else if (!sent_rows_.empty()) remove_sent_rows();
         for (auto& job : jobs) job();
         expire_requests();
+        forget_old_messages();
         send_outbox();
         if (stopping && ((in_flight_.empty() && store_->outbox().size() == 0) || Clock::now() >= drain_until)) {
           if (!sent_rows_.empty()) remove_sent_rows();
@@ -724,6 +725,22 @@ class Adapter::Impl {
     }
   }
 
+  // --- inbox retention -------------------------------------------------------------------------
+
+  // MessageIDs older than inbox_retention_s are forgotten a slice at a time, at most once per
+  // interval, so that the file stays bounded without a long pause in the handling.
+  void forget_old_messages() {
+    const auto now = Clock::now();
+    if (now < next_forgetting_) return;
+    const std::int64_t retention_ms = options_.config.inbox_retention_s() * 1000;
+    next_forgetting_ = now + std::chrono::milliseconds(std::min<std::int64_t>(60000, retention_ms / 2));
+    constexpr std::size_t kSlice = 5000;
+    store::Transaction tx = store_->begin(store::Store::Durability::relaxed);
+    const std::size_t forgotten = store_->inbox().forget_before(tx, epoch_ms() - retention_ms, kSlice);
+    tx.commit();
+    if (forgotten == kSlice) next_forgetting_ = now;  // more are due: the next turn goes on
+  }
+
   // --- replies to our requests, and their deadlines ---------------------------------------
 
   struct Completion {
@@ -893,6 +910,7 @@ class Adapter::Impl {
   bool resend_from_start_ = false;
   Clock::time_point resend_after_;
   std::optional<std::int64_t> next_deadline_;      // of the correlation store, ms since the epoch
+  Clock::time_point next_forgetting_{};            // the next pass of inbox retention
   bool requests_added_ = false;
   bool stop_noticed_ = false;
   std::vector<Completion> completed_;              // replies of this transaction, for futures

@@ -25,6 +25,7 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (c.request_timeout_ms() <= 0) c.set_request_timeout_ms(30000);
   if (c.batch() <= 0) c.set_batch(64);
   if (c.credit() <= 0) c.set_credit(256);
+  if (c.inbox_retention_s() <= 0) c.set_inbox_retention_s(7 * 24 * 3600);
   if (c.policy().empty()) c.set_policy("strict");
 
   AdapterOptions o;

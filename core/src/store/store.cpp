@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS inbox (
   reply_target TEXT,
   reply        BLOB                        -- handled: the reply (StoredMessage)
 );
+CREATE INDEX IF NOT EXISTS inbox_by_first_seen ON inbox (first_seen);
 CREATE TABLE IF NOT EXISTS outbox (
   id       INTEGER PRIMARY KEY AUTOINCREMENT,
   target   TEXT NOT NULL,
@@ -178,6 +179,22 @@ void Inbox::finish(Transaction& tx, const std::string& message_id, const std::st
 void Inbox::give_up(Transaction& tx, const std::string& message_id, const std::string& reason) {
   (void)tx;
   Statement(*statements_, "UPDATE inbox SET state = 'dead', reason = ? WHERE message_id = ?").bind(1, reason).bind(2, message_id).run();
+}
+
+std::size_t Inbox::forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
+  Statement(*statements_,
+            "DELETE FROM inbox WHERE rowid IN (SELECT i.rowid FROM inbox i WHERE i.first_seen < ? "
+            "AND i.message_id NOT IN (SELECT reply_of FROM outbox WHERE reply_of IS NOT NULL) ORDER BY i.first_seen LIMIT ?)")
+      .bind(1, before_ms)
+      .bind(2, static_cast<std::int64_t>(limit))
+      .run();
+  return static_cast<std::size_t>(sqlite3_changes(tx.db()));
+}
+
+std::size_t Inbox::size() {
+  Statement count(*statements_, "SELECT COUNT(*) FROM inbox");
+  count.step();
+  return static_cast<std::size_t>(count.number(0));
 }
 
 std::int64_t Outbox::add(Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {

@@ -12,9 +12,11 @@
 // For each delivery, on one worker thread:
 //   1. decode and validate (strict/lenient); unreadable input gets a FaultMessage and a copy in
 //      the system's dead-letter queue with the reason, invalid input a FAILED reply (1.8, 2.9...);
-//   2. record the attempt in the inbox (its own transaction, so that a message that crashes the
-//      process is still counted); an AsyncReplyFlag request is acknowledged here (OK, 0.3);
-//   3. in one transaction: a MessageID already handled is answered with the stored reply and not
+//   2. a redelivered message's attempt is recorded in the inbox in a transaction of its own, so that
+//      a message that crashes the process is still counted; an AsyncReplyFlag request is
+//      acknowledged here (OK, 0.3);
+//   3. in one transaction: a first delivery's attempt is recorded; a MessageID already handled
+//      (within options.config.inbox_retention_s) is answered with the stored reply and not
 //      executed again; otherwise the handler runs in a savepoint and its reply, events and
 //      requests go to the outbox; after max_attempts failed attempts the message is given up,
 //      the requester gets FAILED and the message goes to the dead-letter queue with its reason;
@@ -84,7 +86,9 @@ class Adapter {
   // Publishes an event in a transaction of its own; returns its MessageID once committed.
   std::string publish(Envelope event);
   // Sends a request; the future gets its replies (or 4.1 when `deadline` passes first; 0 means
-  // options.config.request_timeout_ms). on_reply handlers are called as well.
+  // options.config.request_timeout_ms). on_reply handlers are called as well. The future fails
+  // when the adapter stops first; the request's correlation entry outlives the process, and after
+  // a restart its reply (or 4.1) reaches on_reply only.
   std::future<Replies> request(Envelope request, std::chrono::milliseconds deadline = std::chrono::milliseconds(0));
   // Runs `work` on the worker thread in a transaction of its own, e.g. a change in the system of
   // record that publishes events. `work` sees an empty message; its reply is ignored.

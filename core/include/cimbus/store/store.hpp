@@ -87,6 +87,11 @@ class Inbox {
               const std::optional<bus::AmqpMessage>& reply);
   // The message will never be handled (dead-lettered after too many attempts).
   void give_up(Transaction& tx, const std::string& message_id, const std::string& reason);
+  // Forgets at most `limit` MessageIDs first seen before `before_ms` (ms since the epoch), except
+  // those whose reply is still to be sent; returns how many. A forgotten MessageID delivered
+  // again is a new message (the retention period bounds the file, and the replay protection).
+  std::size_t forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit);
+  std::size_t size();
 
  private:
   friend class Store;
