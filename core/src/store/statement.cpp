@@ -1,10 +1,10 @@
-#include "statement.hpp"
+#include "cimbus/store/statement.hpp"
 
 #include <stdexcept>
 
 #include <sqlite3.h>
 
-namespace cimbus::store::detail {
+namespace cimbus::store {
 
 namespace {
 
@@ -104,4 +104,4 @@ void execute(sqlite3* db, const char* sql) {
   }
 }
 
-}  // namespace cimbus::store::detail
+}  // namespace cimbus::store

@@ -7,11 +7,10 @@
 
 #include "cimbus/stored_message.pb.h"
 
-#include "statement.hpp"
+#include "cimbus/store/statement.hpp"
 
 namespace cimbus::store {
 
-using detail::Statement;
 
 namespace {
 
@@ -97,9 +96,9 @@ bus::AmqpMessage deserialize(const std::string& bytes) {
 }  // namespace
 
 Transaction::Transaction(sqlite3* db, bool relaxed) : db_(db), relaxed_(relaxed) {
-  if (relaxed_) detail::execute(db_, "PRAGMA synchronous = NORMAL");
+  if (relaxed_) execute(db_, "PRAGMA synchronous = NORMAL");
   try {
-    detail::execute(db_, "BEGIN IMMEDIATE");
+    execute(db_, "BEGIN IMMEDIATE");
   } catch (...) {
     end();
     throw;
@@ -118,7 +117,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   if (!open_) throw std::logic_error("the transaction is already over");
-  detail::execute(db_, "COMMIT");
+  execute(db_, "COMMIT");
   open_ = false;
   end();
 }
@@ -129,7 +128,7 @@ void Transaction::end() {
   relaxed_ = false;
 }
 
-Savepoint::Savepoint(Transaction& tx) : db_(tx.db()) { detail::execute(db_, "SAVEPOINT message"); }
+Savepoint::Savepoint(Transaction& tx) : db_(tx.db()) { execute(db_, "SAVEPOINT message"); }
 
 Savepoint::~Savepoint() {
   if (!open_) return;
@@ -138,7 +137,7 @@ Savepoint::~Savepoint() {
 }
 
 void Savepoint::release() {
-  detail::execute(db_, "RELEASE message");
+  execute(db_, "RELEASE message");
   open_ = false;
 }
 
@@ -284,20 +283,20 @@ Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr), corre
   sqlite3_busy_timeout(db_, 10000);
   // WAL: readers do not block the writer; synchronous FULL: a committed transaction survives a
   // power cut, which is what lets the adapter accept the delivery right after commit.
-  detail::execute(db_, "PRAGMA journal_mode = WAL");
-  detail::execute(db_, "PRAGMA synchronous = FULL");
+  execute(db_, "PRAGMA journal_mode = WAL");
+  execute(db_, "PRAGMA synchronous = FULL");
   // Inbox and outbox pages are rewritten by every batch: a larger WAL between checkpoints and a
   // larger page cache write and read each page fewer times (measured: bench/adapter_bench.cpp).
-  detail::execute(db_, "PRAGMA wal_autocheckpoint = 8192");   // pages: 32 MiB
-  detail::execute(db_, "PRAGMA journal_size_limit = 67108864");
-  detail::execute(db_, "PRAGMA cache_size = -8192");           // KiB: 8 MiB
+  execute(db_, "PRAGMA wal_autocheckpoint = 8192");   // pages: 32 MiB
+  execute(db_, "PRAGMA journal_size_limit = 67108864");
+  execute(db_, "PRAGMA cache_size = -8192");           // KiB: 8 MiB
   // Each message's savepoint keeps the pages it changes in a statement journal; in a temporary
   // file that is a write per page, in memory it is a copy (the savepoint lives for one handler).
-  detail::execute(db_, "PRAGMA temp_store = MEMORY");
+  execute(db_, "PRAGMA temp_store = MEMORY");
   check_layout(db_, path);
-  detail::execute(db_, kSchema);
-  detail::execute(db_, ("PRAGMA user_version = " + std::to_string(kLayout)).c_str());
-  statements_ = std::make_unique<detail::StatementCache>(db_);
+  execute(db_, kSchema);
+  execute(db_, ("PRAGMA user_version = " + std::to_string(kLayout)).c_str());
+  statements_ = std::make_unique<StatementCache>(db_);
   inbox_ = Inbox(statements_.get());
   outbox_ = Outbox(statements_.get());
   correlations_ = Correlations(statements_.get());

@@ -27,9 +27,7 @@ struct sqlite3;
 
 namespace cimbus::store {
 
-namespace detail {
 class StatementCache;
-}
 
 class Store;
 
@@ -95,8 +93,8 @@ class Inbox {
 
  private:
   friend class Store;
-  explicit Inbox(detail::StatementCache* statements) : statements_(statements) {}
-  detail::StatementCache* statements_;
+  explicit Inbox(StatementCache* statements) : statements_(statements) {}
+  StatementCache* statements_;
 };
 
 class Outbox {
@@ -120,8 +118,8 @@ class Outbox {
 
  private:
   friend class Store;
-  explicit Outbox(detail::StatementCache* statements) : statements_(statements) {}
-  detail::StatementCache* statements_;
+  explicit Outbox(StatementCache* statements) : statements_(statements) {}
+  StatementCache* statements_;
 };
 
 // Requests this adapter sent and still awaits the (final) reply to, with their deadlines: the
@@ -146,8 +144,8 @@ class Correlations {
 
  private:
   friend class Store;
-  explicit Correlations(detail::StatementCache* statements) : statements_(statements) {}
-  detail::StatementCache* statements_;
+  explicit Correlations(StatementCache* statements) : statements_(statements) {}
+  StatementCache* statements_;
 };
 
 class Store {
@@ -175,7 +173,7 @@ class Store {
 
  private:
   sqlite3* db_ = nullptr;
-  std::unique_ptr<detail::StatementCache> statements_;
+  std::unique_ptr<StatementCache> statements_;
   Inbox inbox_;
   Outbox outbox_;
   Correlations correlations_;

@@ -1,7 +1,13 @@
 #pragma once
 // A prepared SQLite statement with bound parameters; throws std::runtime_error with SQLite's
 // message on any error. Statements run for every message come from a StatementCache: prepared
-// once, reset after each use.
+// once, reset after each use. The store uses them, and so do the embedded systems of record
+// (adapters/), inside the handler's transaction (Context::db()).
+//
+//   Statement(db, "UPDATE tickets SET state = ? WHERE mrid = ?").bind(1, state).bind(2, mrid).run();
+//   Statement rows(db, "SELECT mrid FROM tickets WHERE state = ?");
+//   rows.bind(1, "open");
+//   while (rows.step()) use(rows.text(0));
 
 #include <cstdint>
 #include <string>
@@ -10,7 +16,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace cimbus::store::detail {
+namespace cimbus::store {
 
 // Prepared statements of one connection, by SQL text (string literals: keyed by address).
 class StatementCache {
@@ -59,7 +65,9 @@ class Statement {
   bool cached_ = false;
 };
 
-// Runs SQL without parameters (schema, pragmas, BEGIN/COMMIT).
+// Runs SQL without parameters (schema, pragmas, BEGIN/COMMIT); several statements may follow
+// one another.
 void execute(sqlite3* db, const char* sql);
+inline void execute(sqlite3* db, const std::string& sql) { execute(db, sql.c_str()); }
 
-}  // namespace cimbus::store::detail
+}  // namespace cimbus::store
