@@ -1,0 +1,58 @@
+#pragma once
+// What the CIS adapter needs from a customer information system. The CIS is where customer
+// contacts enter (outage calls, service needs); the adapter asks the backend what is due to be
+// sent, reports the answers, and passes on what the OMS and WMS publish. It also owns the
+// customer agreements that third parties read and change. Calls run inside the message's
+// transaction (`db`, as in OmsBackend); refusals are adapter::Rejection (2.22 unknown customer,
+// 2.24 invalid agreement, 6.1 a business rule).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "cimbus/customer/customer_agreements.pb.h"
+#include "cimbus/customer/incidents.pb.h"
+#include "cimbus/envelope.pb.h"
+#include "cimbus/verb.hpp"
+
+struct sqlite3;
+
+namespace cimbus::cis {
+
+using customer::customer_agreements::CustomerAgreement;
+using customer::incidents::Incident;
+
+class CisBackend {
+ public:
+  virtual ~CisBackend() = default;
+
+  virtual void prepare(sqlite3* db) = 0;
+
+  // A request the CIS must send now (a new ticket, a cancellation, a new service order ...).
+  struct Due {
+    std::string noun;
+    Verb verb;
+    std::string mrid;                                   // the object it is about
+    std::unique_ptr<google::protobuf::Message> payload; // the noun's payload root
+  };
+  // What became due since the last call; the backend notes it as sent.
+  virtual std::vector<Due> due(sqlite3* db) = 0;
+  // The request about `mrid` was sent with MessageID `message_id` (for the answer).
+  virtual void sent(sqlite3* db, const std::string& message_id, const Due& request) = 0;
+  // The final answer to a request this CIS sent (its CorrelationID is the request's MessageID).
+  virtual void answered(sqlite3* db, const std::string& message_id, const Envelope& reply) = 0;
+
+  // The OMS published an incident; returns the tickets the CIS now closes (when it is closed).
+  virtual std::vector<std::string> incident_published(sqlite3* db, const Incident& incident, Verb verb) = 0;
+  // The WMS published a status change of work the CIS asked for (an item of `noun`).
+  virtual void work_published(sqlite3* db, const std::string& noun, const google::protobuf::Message& item, Verb verb) = 0;
+
+  // Customer agreements, owned here.
+  virtual CustomerAgreement create_agreement(sqlite3* db, const CustomerAgreement& agreement) = 0;
+  virtual CustomerAgreement change_agreement(sqlite3* db, const CustomerAgreement& agreement) = 0;
+  virtual CustomerAgreement cancel_agreement(sqlite3* db, const std::string& mrid) = 0;
+};
+
+}  // namespace cimbus::cis

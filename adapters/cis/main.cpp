@@ -1,0 +1,144 @@
+// cimbus-cis: the CIS adapter. Customer contacts entered in the CIS become messages: outage calls
+// become TroubleTickets for the OMS (create, and cancel on a call-back), service needs become
+// ServiceOrders, ServiceRequests or WorkRequests for the WMS. It follows what the OMS and WMS
+// publish (Incidents: customer notifications, and the tickets closed when power is restored;
+// work status changes), and serves the customer agreements it owns to third parties (create,
+// change, cancel, get, with created/changed/canceled events). The system of record is behind
+// CisBackend; the embedded one is ReferenceCis.
+//
+//   cimbus-cis deploy/cis.json
+
+#include <memory>
+
+#include "cimbus/customer/customer_agreements.pb.h"
+#include "cimbus/customer/trouble_tickets.pb.h"
+#include "messages.hpp"
+#include "nouns.hpp"
+#include "records.hpp"
+#include "reference_cis.hpp"
+#include "role.hpp"
+
+namespace {
+
+using namespace cimbus;
+using adapter::Context;
+using adapter::Rejection;
+using cis::CisBackend;
+using customer::customer_agreements::CustomerAgreements;
+using google::protobuf::Message;
+using reference::Records;
+using V = msg::HeaderType_Verb;
+
+const char* const kWork[] = {"ServiceOrders", "ServiceRequests", "WorkRequests"};
+
+void count_in(Context& c) { Records(c.db()).count(c.noun(), reference::verb_name(c.verb()), "in"); }
+
+void send(Context& c, CisBackend& backend, const CisBackend::Due& due) {
+  const std::string id = c.request(reference::make_message(due.noun, due.verb, due.payload.get()));
+  backend.sent(c.db(), id, due);
+  Records(c.db()).count(due.noun, reference::verb_name(due.verb), "out");
+}
+
+void publish(Context& c, Verb verb, const CustomerAgreements& agreements) {
+  c.publish(reference::make_message("CustomerAgreements", verb, &agreements));
+  Records(c.db()).count("CustomerAgreements", reference::verb_name(verb), "out");
+}
+
+CustomerAgreements agreements_of(Context& c) {
+  auto agreements = c.payload<CustomerAgreements>();
+  if (agreements && agreements->customer_agreement_size() > 0) return *agreements;
+  CustomerAgreements named;
+  for (const auto& id : reference::named_ids(c)) named.add_customer_agreement()->set_m_rid(id);
+  if (named.customer_agreement_size() == 0) throw Rejection("1.7", "no CustomerAgreements in the payload and no ID naming one");
+  return named;
+}
+
+void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend) {
+  a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
+
+  // Answers to what the CIS asked (acknowledgements and partial pages are not the answer).
+  for (const char* noun : {"TroubleTickets", "ServiceOrders", "ServiceRequests", "WorkRequests"})
+    a.on_reply(noun, [backend](Context& c) {
+      count_in(c);
+      for (const auto& e : c.message().message().reply().error())
+        if (e.code() == "0.3" || e.code() == "0.1") return;
+      backend->answered(c.db(), c.header().correlation_id(), c.message());
+    });
+
+  for (Verb verb : {V::created, V::changed, V::closed})
+    a.on_event("Incidents", verb, [backend](Context& c) {
+      count_in(c);
+      auto incidents = c.payload<customer::incidents::Incidents>();
+      if (!incidents) return;
+      for (const auto& incident : incidents->incident())
+        for (const std::string& ticket : backend->incident_published(c.db(), incident, c.verb())) {
+          // Power is back: the CIS closes its tickets at the OMS.
+          auto payload = std::make_unique<customer::trouble_tickets::TroubleTickets>();
+          payload->add_trouble_ticket()->set_m_rid(ticket);
+          send(c, *backend, CisBackend::Due{"TroubleTickets", V::close, ticket, std::move(payload)});
+        }
+    });
+
+  for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
+    a.on_event("TroubleTickets", verb, [](Context& c) { count_in(c); });
+
+  for (const char* noun : kWork)
+    for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
+      a.on_event(noun, verb, [backend, noun = std::string(noun)](Context& c) {
+        count_in(c);
+        const reference::NounModel& model = reference::noun_model(noun);
+        std::unique_ptr<Message> root(model.root->New());
+        for (const auto& any : c.message().payload_objects()) {
+          if (!any.UnpackTo(root.get())) continue;
+          const auto* f = root->GetDescriptor()->FindFieldByName(model.item_field);
+          for (int i = 0; i < root->GetReflection()->FieldSize(*root, f); ++i)
+            backend->work_published(c.db(), noun, root->GetReflection()->GetRepeatedMessage(*root, f, i), c.verb());
+        }
+      });
+
+  a.on("CustomerAgreements", V::create, [backend](Context& c) {
+    count_in(c);
+    CustomerAgreements created;
+    const auto given = agreements_of(c);
+    for (const auto& agreement : given.customer_agreement()) *created.add_customer_agreement() = backend->create_agreement(c.db(), agreement);
+    for (const auto& agreement : created.customer_agreement()) c.add_reply_id(agreement.m_rid());
+    c.add_payload(created);
+    publish(c, V::created, created);
+  });
+  a.on("CustomerAgreements", V::change, [backend](Context& c) {
+    count_in(c);
+    CustomerAgreements changed;
+    const auto given = agreements_of(c);
+    for (const auto& agreement : given.customer_agreement()) *changed.add_customer_agreement() = backend->change_agreement(c.db(), agreement);
+    c.add_payload(changed);
+    publish(c, V::changed, changed);
+  });
+  a.on("CustomerAgreements", V::cancel, [backend](Context& c) {
+    count_in(c);
+    CustomerAgreements canceled;
+    const auto given = agreements_of(c);
+    for (const auto& agreement : given.customer_agreement())
+      *canceled.add_customer_agreement() = backend->cancel_agreement(c.db(), agreement.m_rid());
+    c.add_payload(canceled);
+    publish(c, V::canceled, canceled);
+  });
+  // Gets of the nouns the OMS and WMS own go to them; the CIS answers for what it owns.
+  a.on("CustomerAgreements", V::get, [](Context& c) {
+    count_in(c);
+    reference::answer_get(c, "CustomerAgreements", Records(c.db()));
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return reference::run_role(argc, argv, "cimbus-cis", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
+    std::map<std::string, std::string> settings(o.config.backend().settings().begin(), o.config.backend().settings().end());
+    auto backend = std::make_shared<cis::ReferenceCis>(settings);
+    register_handlers(a, backend);
+    // What the CIS's users entered since the last look: sent now, in one transaction with the note.
+    return std::vector<reference::Periodic>{{std::chrono::milliseconds(50), [backend](Context& c) {
+      for (const auto& due : backend->due(c.db())) send(c, *backend, due);
+    }}};
+  });
+}

@@ -1,0 +1,363 @@
+#include "reference_cis.hpp"
+
+#include "cimbus/adapter/rejection.hpp"
+#include "cimbus/customer/trouble_tickets.pb.h"
+#include "cimbus/store/statement.hpp"
+#include "cimbus/timestamp.hpp"
+#include "cimbus/uuid.hpp"
+#include "nouns.hpp"
+#include "records.hpp"
+
+namespace cimbus::cis {
+
+namespace {
+
+using adapter::Rejection;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using reference::Records;
+using store::Statement;
+using customer::trouble_tickets::TroubleTickets;
+using V = msg::HeaderType_Verb;
+
+const FieldDescriptor* field(const Message& m, const char* name) { return m.GetDescriptor()->FindFieldByName(name); }
+
+void set_string(Message* m, const char* name, const std::string& value) {
+  if (const FieldDescriptor* f = field(*m, name); f != nullptr && f->type() == FieldDescriptor::TYPE_STRING && !f->is_repeated())
+    m->GetReflection()->SetString(m, f, value);
+}
+
+void set_enum(Message* m, const char* name, const std::string& literal) {
+  const FieldDescriptor* f = field(*m, name);
+  if (f == nullptr || f->enum_type() == nullptr) return;
+  if (const auto* v = f->enum_type()->FindValueByName(literal)) m->GetReflection()->SetEnum(m, f, v);
+}
+
+Message* add(Message* m, const char* name) { return m->GetReflection()->AddMessage(m, field(*m, name)); }
+
+// A payload root of `noun` with one item: new work of `kind` for `customer`, or (kind empty) only
+// the item's mRID, as a cancel names it.
+std::unique_ptr<Message> work_payload(const std::string& noun, const std::string& mrid, const std::string& kind, const std::string& customer) {
+  const reference::NounModel& model = reference::noun_model(noun);
+  std::unique_ptr<Message> root(model.root->New());
+  Message* item = add(root.get(), model.item_field.c_str());
+  set_string(item, "m_rid", mrid);
+  if (kind.empty()) return root;
+  Message* work = add(item, "work");
+  set_string(work, "m_rid", new_uuid());
+  set_enum(work, "kind", kind);
+  set_string(work, "request_date_time", now_timestamp());
+  set_enum(work, "status_kind", "waitingToBeScheduled");
+  if (field(*work, "customers") != nullptr) set_string(add(work, "customers"), "m_rid", customer);
+  Message* task = add(work, "work_tasks");
+  set_string(task, "m_rid", new_uuid());
+  set_string(task, "subject", kind + " for customer " + customer);
+  set_enum(task, "task_kind", kind == "disconnect" ? "remove" : "install");
+  return root;
+}
+
+std::string work_status(const Message& item) {
+  const FieldDescriptor* works = field(item, "work");
+  if (works == nullptr || item.GetReflection()->FieldSize(item, works) == 0) return {};
+  const Message& work = item.GetReflection()->GetRepeatedMessage(item, works, 0);
+  const FieldDescriptor* status = field(work, "status_kind");
+  if (status == nullptr || !work.GetReflection()->HasField(work, status)) return {};
+  return work.GetReflection()->GetEnum(work, status)->name();
+}
+
+void notify(sqlite3* db, const std::string& incident, const std::string& customer, const std::string& trigger, const std::string& etr) {
+  Statement(db, "INSERT INTO notifications (incident, customer, trigger_kind, etr, at) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, incident)
+      .bind(2, customer)
+      .bind(3, trigger)
+      .bind(4, etr)
+      .bind(5, reference::now_ms())
+      .run();
+}
+
+bool notified(sqlite3* db, const std::string& incident, const std::string& customer, const std::string& trigger) {
+  Statement row(db, "SELECT 1 FROM notifications WHERE incident = ? AND customer = ? AND trigger_kind = ? LIMIT 1");
+  row.bind(1, incident).bind(2, customer).bind(3, trigger);
+  return row.step();
+}
+
+}  // namespace
+
+ReferenceCis::ReferenceCis(const std::map<std::string, std::string>& settings)
+    : territory_(reference::TerritoryOptions::from_settings(settings)) {}
+
+void ReferenceCis::prepare(sqlite3* db) {
+  Records::prepare(db);
+  store::execute(db, R"(
+CREATE TABLE IF NOT EXISTS calls (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  customer        TEXT NOT NULL,
+  at              INTEGER NOT NULL DEFAULT 0,     -- ms since the epoch; 0: when taken
+  cancel_after_ms INTEGER NOT NULL DEFAULT 0,
+  ticket          TEXT,                           -- the ticket made of it
+  cancel_state    INTEGER NOT NULL DEFAULT 0      -- 1: cancel sent, 2: nothing left to cancel
+);
+CREATE TABLE IF NOT EXISTS service_needs (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  noun            TEXT NOT NULL,
+  customer        TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  at              INTEGER NOT NULL DEFAULT 0,
+  cancel_after_ms INTEGER NOT NULL DEFAULT 0,
+  mrid            TEXT,
+  cancel_state    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS requests (
+  message_id TEXT PRIMARY KEY,
+  noun       TEXT NOT NULL,
+  verb       TEXT NOT NULL,
+  mrid       TEXT NOT NULL,
+  sent_at    INTEGER NOT NULL,
+  replied_at INTEGER,
+  result     TEXT
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident     TEXT NOT NULL,
+  customer     TEXT NOT NULL,
+  trigger_kind TEXT NOT NULL,                     -- NotificationTriggerKind
+  etr          TEXT NOT NULL DEFAULT '',
+  at           INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notifications_by_incident ON notifications (incident, customer, trigger_kind);
+CREATE TABLE IF NOT EXISTS incident_view (incident TEXT PRIMARY KEY, etr TEXT NOT NULL DEFAULT '', dispatched INTEGER NOT NULL DEFAULT 0);
+)");
+  Records records(db);
+  if (!records.list("CustomerAgreements", {}, {}, 1).empty()) return;
+  for (const reference::Site& s : territory_.sites()) {
+    CustomerAgreement a;
+    a.set_m_rid(s.agreement);
+    a.set_sign_date("2020-01-01");
+    a.set_load_mgmt("none");
+    a.mutable_customer()->set_m_rid(s.customer);
+    a.mutable_customer()->set_kind(customer::customer_agreements::CustomerKind::residential);
+    a.mutable_customer()->add_names()->set_name(s.name);
+    a.mutable_customer_account()->set_m_rid(s.account);
+    a.mutable_service_supplier()->set_kind(customer::customer_agreements::SupplierKind::utility);
+    a.add_service_locations()->set_m_rid(s.service_location);
+    a.add_usage_points()->set_m_rid(s.usage_point);
+    a.mutable_status()->set_value("active");
+    records.put("CustomerAgreements", s.agreement, "active", a, s.customer);
+  }
+}
+
+std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
+  Records records(db);
+  const std::int64_t now = reference::now_ms();
+  std::vector<Due> out;
+  {  // New calls: a ticket each.
+    Statement calls(db, "SELECT id, customer, at FROM calls WHERE ticket IS NULL ORDER BY id LIMIT 200");
+    std::vector<std::tuple<std::int64_t, std::string, std::int64_t>> taken;
+    while (calls.step()) taken.emplace_back(calls.number(0), calls.text(1), calls.number(2));
+    for (auto& [id, customer, at] : taken) {
+      const reference::Site* site = territory_.by_customer(customer);
+      TroubleTickets tickets;
+      auto* t = tickets.add_trouble_ticket();
+      t->set_m_rid(new_uuid());
+      t->set_created_date_time(now_timestamp());
+      t->set_date_time_of_report(format_timestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(at > 0 ? at : now))));
+      t->set_reporting_kind(customer::trouble_tickets::TroubleReportingKind::call);
+      t->set_trouble_code("power out");
+      t->mutable_customer()->set_m_rid(customer);
+      if (site != nullptr) {
+        t->mutable_customer()->add_names()->set_name(site->name);
+        t->mutable_service_location()->set_m_rid(site->service_location);
+      }
+      t->mutable_notification()->set_contact_type("phone");
+      records.put("TroubleTickets", t->m_rid(), "new", *t, customer);
+      Statement(db, "UPDATE calls SET ticket = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, t->m_rid()).bind(2, now).bind(3, id).run();
+      out.push_back(Due{"TroubleTickets", V::create, t->m_rid(), std::make_unique<TroubleTickets>(std::move(tickets))});
+    }
+  }
+  {  // Call-backs: the customer's power is back, the ticket is canceled.
+    Statement calls(db, "SELECT id, ticket FROM calls WHERE ticket IS NOT NULL AND cancel_after_ms > 0 AND cancel_state = 0 "
+                        "AND at + cancel_after_ms <= ? LIMIT 200");
+    calls.bind(1, now);
+    std::vector<std::pair<std::int64_t, std::string>> due_cancel;
+    while (calls.step()) due_cancel.emplace_back(calls.number(0), calls.text(1));
+    for (auto& [id, ticket] : due_cancel) {
+      auto r = records.get("TroubleTickets", ticket);
+      if (!r || r->state == "new" || r->state == "sent") continue;  // not answered yet: later
+      const bool open = r->state == "accepted";
+      Statement(db, "UPDATE calls SET cancel_state = ? WHERE id = ?").bind(1, static_cast<std::int64_t>(open ? 1 : 2)).bind(2, id).run();
+      if (!open) continue;
+      TroubleTickets tickets;
+      tickets.add_trouble_ticket()->set_m_rid(ticket);
+      out.push_back(Due{"TroubleTickets", V::cancel, ticket, std::make_unique<TroubleTickets>(std::move(tickets))});
+    }
+  }
+  {  // New service needs: work for the WMS.
+    Statement needs(db, "SELECT id, noun, customer, kind FROM service_needs WHERE mrid IS NULL ORDER BY id LIMIT 200");
+    std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> taken;
+    while (needs.step()) taken.emplace_back(needs.number(0), needs.text(1), needs.text(2), needs.text(3));
+    for (auto& [id, noun, customer, kind] : taken) {
+      const std::string mrid = new_uuid();
+      auto payload = work_payload(noun, mrid, kind, customer);
+      const auto& model = reference::noun_model(noun);
+      const Message& item = payload->GetReflection()->GetRepeatedMessage(*payload, field(*payload, model.item_field.c_str()), 0);
+      records.put(noun, mrid, "new", item, customer);
+      Statement(db, "UPDATE service_needs SET mrid = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, mrid).bind(2, now).bind(3, id).run();
+      out.push_back(Due{noun, V::create, mrid, std::move(payload)});
+    }
+  }
+  {  // Service needs withdrawn by the customer.
+    Statement needs(db, "SELECT id, noun, mrid FROM service_needs WHERE mrid IS NOT NULL AND cancel_after_ms > 0 AND cancel_state = 0 "
+                        "AND at + cancel_after_ms <= ? LIMIT 200");
+    needs.bind(1, now);
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> due_cancel;
+    while (needs.step()) due_cancel.emplace_back(needs.number(0), needs.text(1), needs.text(2));
+    for (auto& [id, noun, mrid] : due_cancel) {
+      auto r = records.get(noun, mrid);
+      if (!r || r->state == "new" || r->state == "sent") continue;
+      const bool open = r->state != "refused" && r->state != "completed" && r->state != "closed" && r->state != "cancelled";
+      Statement(db, "UPDATE service_needs SET cancel_state = ? WHERE id = ?").bind(1, static_cast<std::int64_t>(open ? 1 : 2)).bind(2, id).run();
+      if (open) out.push_back(Due{noun, V::cancel, mrid, work_payload(noun, mrid, {}, {})});
+    }
+  }
+  return out;
+}
+
+void ReferenceCis::sent(sqlite3* db, const std::string& message_id, const Due& request) {
+  Statement(db, "INSERT INTO requests (message_id, noun, verb, mrid, sent_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, message_id)
+      .bind(2, request.noun)
+      .bind(3, to_literal(request.verb))
+      .bind(4, request.mrid)
+      .bind(5, reference::now_ms())
+      .run();
+  Records records(db);
+  if (request.verb == V::create)
+    if (auto r = records.get(request.noun, request.mrid); r && r->state == "new") {
+      std::unique_ptr<Message> item(reference::root_of(reference::noun_model(request.noun), {r.value()}));
+      const auto* f = field(*item, reference::noun_model(request.noun).item_field.c_str());
+      records.put(request.noun, request.mrid, "sent", item->GetReflection()->GetRepeatedMessage(*item, f, 0));
+    }
+}
+
+void ReferenceCis::answered(sqlite3* db, const std::string& message_id, const Envelope& reply) {
+  Statement row(db, "SELECT noun, verb, mrid FROM requests WHERE message_id = ? AND replied_at IS NULL");
+  row.bind(1, message_id);
+  if (!row.step()) return;  // not ours, or answered before
+  const std::string noun = row.text(0), verb = row.text(1), mrid = row.text(2);
+  const bool ok = reply.message().reply().result() != msg::ReplyType_Result::FAILED;
+  const std::string code = reply.message().reply().error_size() > 0 ? reply.message().reply().error(0).code() : std::string();
+  Statement(db, "UPDATE requests SET replied_at = ?, result = ? WHERE message_id = ?")
+      .bind(1, reference::now_ms())
+      .bind(2, ok ? std::string("OK") : "FAILED " + code)
+      .bind(3, message_id)
+      .run();
+  Records records(db);
+  auto r = records.get(noun, mrid);
+  if (!r) return;
+  std::unique_ptr<Message> root(reference::root_of(reference::noun_model(noun), {*r}));
+  const Message& item = root->GetReflection()->GetRepeatedMessage(*root, field(*root, reference::noun_model(noun).item_field.c_str()), 0);
+  std::string state = r->state;
+  if (verb == "create") state = ok ? (noun == "TroubleTickets" ? "accepted" : (r->state == "sent" ? "accepted" : r->state)) : "refused";
+  else if (verb == "cancel" && ok) state = noun == "TroubleTickets" ? "canceled" : "cancelled";
+  else if (verb == "close" && ok) state = "closed";
+  if (noun == "TroubleTickets" && verb == "create" && ok) {
+    // The OMS's answer names the incident the ticket joined.
+    TroubleTickets answered;
+    if (reply.payload_objects_size() > 0 && reply.payload_objects(0).UnpackTo(&answered) && answered.trouble_ticket_size() > 0) {
+      records.put(noun, mrid, state, answered.trouble_ticket(0));
+      return;
+    }
+  }
+  records.put(noun, mrid, state, item);
+}
+
+std::vector<std::string> ReferenceCis::incident_published(sqlite3* db, const Incident& incident, Verb verb) {
+  Records records(db);
+  const std::string& id = incident.m_rid();
+  const std::string etr = incident.outage().estimated_period().end();
+  Statement view(db, "SELECT etr, dispatched FROM incident_view WHERE incident = ?");
+  view.bind(1, id);
+  std::string known_etr;
+  bool dispatched_known = false;
+  if (view.step()) {
+    known_etr = view.text(0);
+    dispatched_known = view.number(1) != 0;
+  }
+  const bool dispatched = incident.status().value() == "dispatched" || incident.status().value() == "enroute" ||
+                          incident.status().value() == "onSite";
+  std::vector<std::string> to_close;
+  for (const auto& ref : incident.trouble_tickets()) {
+    auto ticket = records.get("TroubleTickets", ref.m_rid());
+    if (!ticket) continue;
+    const std::string& customer = ticket->key;
+    if (verb == V::closed) {
+      if (!notified(db, id, customer, "powerRestored")) notify(db, id, customer, "powerRestored", {});
+      if (ticket->state == "accepted") to_close.push_back(ref.m_rid());
+      continue;
+    }
+    if (!etr.empty() && !notified(db, id, customer, "initialEtr")) notify(db, id, customer, "initialEtr", etr);
+    else if (!etr.empty() && etr != known_etr && !known_etr.empty()) notify(db, id, customer, "etrChange", etr);
+    if (dispatched && !dispatched_known) notify(db, id, customer, "informDispatched", {});
+  }
+  Statement(db, "INSERT INTO incident_view (incident, etr, dispatched) VALUES (?, ?, ?) "
+                "ON CONFLICT (incident) DO UPDATE SET etr = excluded.etr, dispatched = MAX(dispatched, excluded.dispatched)")
+      .bind(1, id)
+      .bind(2, etr)
+      .bind(3, static_cast<std::int64_t>(dispatched ? 1 : 0))
+      .run();
+  records.put("Incidents", id, verb == V::closed ? "closed" : incident.status().value(), incident);
+  return to_close;
+}
+
+void ReferenceCis::work_published(sqlite3* db, const std::string& noun, const Message& item, Verb verb) {
+  Records records(db);
+  const std::string mrid = item.GetReflection()->GetString(item, field(item, "m_rid"));
+  auto r = records.get(noun, mrid);
+  if (!r) return;  // work another system asked for
+  std::string state = verb == V::canceled ? "cancelled" : work_status(item);
+  if (state.empty() || r->state == "closed" || r->state == "cancelled") return;
+  records.put(noun, mrid, state, item);
+}
+
+CustomerAgreement ReferenceCis::create_agreement(sqlite3* db, const CustomerAgreement& given) {
+  Records records(db);
+  if (given.m_rid().empty()) throw Rejection("1.7", "a customer agreement without mRID");
+  if (territory_.by_customer(given.customer().m_rid()) == nullptr)
+    throw Rejection("2.22", "unknown customer '" + given.customer().m_rid() + "' on agreement " + given.m_rid());
+  if (records.get("CustomerAgreements", given.m_rid())) throw Rejection("6.1", "customer agreement " + given.m_rid() + " exists already");
+  CustomerAgreement a = given;
+  a.mutable_status()->set_value("active");
+  a.mutable_status()->set_date_time(now_timestamp());
+  records.put("CustomerAgreements", a.m_rid(), "active", a, a.customer().m_rid());
+  return a;
+}
+
+CustomerAgreement ReferenceCis::change_agreement(sqlite3* db, const CustomerAgreement& changed) {
+  Records records(db);
+  auto r = records.get("CustomerAgreements", changed.m_rid());
+  if (!r) throw Rejection("2.24", "no customer agreement '" + changed.m_rid() + "'");
+  if (r->state == "terminated") throw Rejection("6.1", "customer agreement " + changed.m_rid() + " is terminated and cannot change");
+  CustomerAgreement a = r->as<CustomerAgreement>();
+  if (!changed.customer().m_rid().empty() && changed.customer().m_rid() != a.customer().m_rid())
+    throw Rejection("2.22", "customer " + changed.customer().m_rid() + " does not hold agreement " + changed.m_rid());
+  if (changed.has_load_mgmt()) a.set_load_mgmt(changed.load_mgmt());
+  if (changed.pricing_structures_size() > 0) *a.mutable_pricing_structures() = changed.pricing_structures();
+  if (changed.names_size() > 0) *a.mutable_names() = changed.names();
+  if (changed.has_validity_interval()) *a.mutable_validity_interval() = changed.validity_interval();
+  records.put("CustomerAgreements", a.m_rid(), r->state, a);
+  return a;
+}
+
+CustomerAgreement ReferenceCis::cancel_agreement(sqlite3* db, const std::string& mrid) {
+  Records records(db);
+  auto r = records.get("CustomerAgreements", mrid);
+  if (!r) throw Rejection("2.24", "no customer agreement '" + mrid + "'");
+  CustomerAgreement a = r->as<CustomerAgreement>();
+  if (r->state == "terminated") return a;
+  a.mutable_status()->set_value("terminated");
+  a.mutable_status()->set_date_time(now_timestamp());
+  records.put("CustomerAgreements", mrid, "terminated", a);
+  return a;
+}
+
+}  // namespace cimbus::cis

@@ -1,0 +1,112 @@
+#include "nouns.hpp"
+
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "cimbus/customer/customer_agreements.pb.h"
+#include "cimbus/customer/incidents.pb.h"
+#include "cimbus/customer/service_requests.pb.h"
+#include "cimbus/customer/trouble_tickets.pb.h"
+#include "cimbus/work/maintenance_orders.pb.h"
+#include "cimbus/work/service_orders.pb.h"
+#include "cimbus/work/work_requests.pb.h"
+#include "messages.hpp"
+
+namespace cimbus::reference {
+
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// The string `name` of `m`, if it has such a field.
+std::string string_field(const Message& m, const char* name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(name);
+  if (f == nullptr || f->type() != FieldDescriptor::TYPE_STRING || f->is_repeated()) return {};
+  return m.GetReflection()->GetString(m, f);
+}
+
+// The values of `field` (repeated message) of `query`: their m_rid, and a status/value if any.
+void collect(const Message& query, const char* field, std::vector<std::string>* mrids, std::string* status) {
+  const FieldDescriptor* f = query.GetDescriptor()->FindFieldByName(field);
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || !f->is_repeated()) return;
+  const auto* r = query.GetReflection();
+  for (int i = 0; i < r->FieldSize(query, f); ++i) {
+    const Message& filter = r->GetRepeatedMessage(query, f, i);
+    if (std::string id = string_field(filter, "m_rid"); !id.empty()) mrids->push_back(id);
+    const FieldDescriptor* s = filter.GetDescriptor()->FindFieldByName("status");
+    if (status != nullptr && s != nullptr && s->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !s->is_repeated() &&
+        filter.GetReflection()->HasField(filter, s))
+      *status = string_field(filter.GetReflection()->GetMessage(filter, s), "value");
+  }
+}
+
+}  // namespace
+
+const NounModel& noun_model(const std::string& noun) {
+  static const std::map<std::string, NounModel> models = {
+      {"TroubleTickets", {"TroubleTickets", &customer::trouble_tickets::TroubleTickets::default_instance(), "trouble_ticket"}},
+      {"Incidents", {"Incidents", &customer::incidents::Incidents::default_instance(), "incident"}},
+      {"ServiceRequests", {"ServiceRequests", &customer::service_requests::ServiceRequests::default_instance(), "service_request"}},
+      {"CustomerAgreements",
+       {"CustomerAgreements", &customer::customer_agreements::CustomerAgreements::default_instance(), "customer_agreement"}},
+      {"WorkRequests", {"WorkRequests", &work::work_requests::WorkRequests::default_instance(), "work_request"}},
+      {"MaintenanceOrders", {"MaintenanceOrders", &work::maintenance_orders::MaintenanceOrders::default_instance(), "maintenance_order"}},
+      {"ServiceOrders", {"ServiceOrders", &work::service_orders::ServiceOrders::default_instance(), "service_order"}},
+  };
+  auto it = models.find(noun);
+  if (it == models.end()) throw std::invalid_argument(noun + " is not kept by the reference systems");
+  return it->second;
+}
+
+std::vector<Item> items_of(const Message& root, const NounModel& model) {
+  const FieldDescriptor* f = root.GetDescriptor()->FindFieldByName(model.item_field);
+  std::vector<Item> out;
+  if (f == nullptr) return out;
+  const auto* r = root.GetReflection();
+  for (int i = 0; i < r->FieldSize(root, f); ++i) {
+    const Message& item = r->GetRepeatedMessage(root, f, i);
+    out.push_back(Item{string_field(item, "m_rid"), item.SerializeAsString()});
+  }
+  return out;
+}
+
+std::unique_ptr<Message> root_of(const NounModel& model, const std::vector<Record>& records) {
+  std::unique_ptr<Message> root(model.root->New());
+  const FieldDescriptor* f = root->GetDescriptor()->FindFieldByName(model.item_field);
+  for (const Record& rec : records) root->GetReflection()->AddMessage(root.get(), f)->ParseFromString(rec.data);
+  return root;
+}
+
+void answer_get(adapter::Context& c, const std::string& noun, const Records& records) {
+  const NounModel& model = noun_model(noun);
+  std::vector<std::string> ids = named_ids(c);
+  std::vector<std::string> customers;
+  std::string status;
+  for (const auto& any : c.message().request_objects()) {
+    // The query's type is the noun's Get<Noun>; read it by reflection from the Any's bytes.
+    const std::string type = any.type_url().substr(any.type_url().rfind('/') + 1);
+    const auto* descriptor = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(type);
+    if (descriptor == nullptr) continue;
+    std::unique_ptr<Message> query(google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+    if (!any.UnpackTo(query.get())) continue;
+    collect(*query, model.item_field.c_str(), &ids, &status);
+    collect(*query, "customer", &customers, nullptr);
+  }
+  std::vector<Record> found;
+  if (!ids.empty()) {
+    std::set<std::string> seen;
+    for (const auto& id : ids)
+      if (seen.insert(id).second)
+        if (auto r = records.get(noun, id)) found.push_back(std::move(*r));
+  } else if (!customers.empty()) {
+    for (const auto& customer : customers)
+      for (Record& r : records.list(noun, status, customer)) found.push_back(std::move(r));
+  } else {
+    found = records.list(noun, status);
+  }
+  c.add_payload(*root_of(model, found));
+}
+
+}  // namespace cimbus::reference

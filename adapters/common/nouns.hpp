@@ -1,0 +1,40 @@
+#pragma once
+// The seven nouns the reference systems keep, seen generically: each payload is a root (e.g.
+// TroubleTickets) holding a list of items (TroubleTicket), and each Get<Noun> query names items by
+// mRID in a field of the same singular name. With these, one get handler serves every noun.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+#include "cimbus/adapter/context.hpp"
+#include "records.hpp"
+
+namespace cimbus::reference {
+
+struct NounModel {
+  std::string noun;                       // TroubleTickets
+  const google::protobuf::Message* root;  // the payload root's default instance
+  std::string item_field;                 // trouble_ticket
+};
+
+// Throws std::invalid_argument for a noun the reference systems do not keep.
+const NounModel& noun_model(const std::string& noun);
+
+// The items of a payload root, each serialized (protobuf binary), with its mRID.
+struct Item {
+  std::string mrid;
+  std::string data;
+};
+std::vector<Item> items_of(const google::protobuf::Message& root, const NounModel& model);
+// A payload root holding `records`' items.
+std::unique_ptr<google::protobuf::Message> root_of(const NounModel& model, const std::vector<Record>& records);
+
+// Answers a get for `noun` from `records`: the items named by Request/ID, Payload/ID or the
+// query's mRIDs; else those whose key (the customer) the query's Customer names; else those in
+// the state its status filter names; else all of them. Paging is the runtime's (page_size).
+void answer_get(adapter::Context& c, const std::string& noun, const Records& records);
+
+}  // namespace cimbus::reference

@@ -1,0 +1,97 @@
+#include "records.hpp"
+
+#include <chrono>
+
+#include "cimbus/store/statement.hpp"
+
+namespace cimbus::reference {
+
+using store::Statement;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void Records::prepare(sqlite3* db) {
+  store::execute(db, R"(
+CREATE TABLE IF NOT EXISTS records (
+  noun    TEXT NOT NULL,
+  mrid    TEXT NOT NULL,
+  state   TEXT NOT NULL,
+  key     TEXT NOT NULL DEFAULT '',
+  data    BLOB NOT NULL,
+  updated INTEGER NOT NULL,
+  PRIMARY KEY (noun, mrid)
+);
+CREATE INDEX IF NOT EXISTS records_by_key ON records (noun, key);
+CREATE TABLE IF NOT EXISTS journal (
+  seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+  noun  TEXT NOT NULL,
+  mrid  TEXT NOT NULL,
+  state TEXT NOT NULL,
+  at    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS traffic (
+  noun      TEXT NOT NULL,
+  verb      TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  n         INTEGER NOT NULL,
+  PRIMARY KEY (noun, verb, direction)
+);
+)");
+}
+
+std::optional<Record> Records::get(const std::string& noun, const std::string& mrid) const {
+  Statement row(db_, "SELECT state, key, data, updated FROM records WHERE noun = ? AND mrid = ?");
+  row.bind(1, noun).bind(2, mrid);
+  if (!row.step()) return std::nullopt;
+  return Record{noun, mrid, row.text(0), row.text(1), row.blob(2), row.number(3)};
+}
+
+void Records::put(const std::string& noun, const std::string& mrid, const std::string& state, const google::protobuf::Message& item,
+                  const std::string& key) {
+  const std::optional<Record> before = get(noun, mrid);
+  const std::int64_t now = now_ms();
+  Statement(db_, "INSERT INTO records (noun, mrid, state, key, data, updated) VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (noun, mrid) DO UPDATE SET state = excluded.state, key = excluded.key, data = excluded.data, "
+                 "updated = excluded.updated")
+      .bind(1, noun)
+      .bind(2, mrid)
+      .bind(3, state)
+      .bind(4, key.empty() && before ? before->key : key)
+      .bind_blob(5, item.SerializeAsString())
+      .bind(6, now)
+      .run();
+  if (!before || before->state != state)
+    Statement(db_, "INSERT INTO journal (noun, mrid, state, at) VALUES (?, ?, ?, ?)").bind(1, noun).bind(2, mrid).bind(3, state).bind(4, now).run();
+}
+
+std::vector<Record> Records::list(const std::string& noun, const std::string& state, const std::string& key, std::size_t limit) const {
+  Statement rows(db_, "SELECT mrid, state, key, data, updated FROM records WHERE noun = ? AND (? = '' OR state = ?) AND (? = '' OR key = ?) "
+                      "ORDER BY updated, mrid LIMIT ?");
+  rows.bind(1, noun).bind(2, state).bind(3, state).bind(4, key).bind(5, key).bind(6, static_cast<std::int64_t>(limit));
+  std::vector<Record> out;
+  while (rows.step()) out.push_back(Record{noun, rows.text(0), rows.text(1), rows.text(2), rows.blob(3), rows.number(4)});
+  return out;
+}
+
+std::vector<Record> Records::open_with_key(const std::string& noun, const std::string& key, const std::vector<std::string>& final_states) const {
+  std::vector<Record> out;
+  for (Record& r : list(noun, {}, key)) {
+    bool is_final = false;
+    for (const auto& f : final_states) is_final = is_final || r.state == f;
+    if (!is_final) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void Records::count(const std::string& noun, const std::string& verb, const std::string& direction) {
+  Statement(db_, "INSERT INTO traffic (noun, verb, direction, n) VALUES (?, ?, ?, 1) "
+                 "ON CONFLICT (noun, verb, direction) DO UPDATE SET n = n + 1")
+      .bind(1, noun)
+      .bind(2, verb)
+      .bind(3, direction)
+      .run();
+}
+
+}  // namespace cimbus::reference

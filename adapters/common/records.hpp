@@ -1,0 +1,66 @@
+#pragma once
+// The reference systems' storage, in the adapter's own SQLite file and inside the handler's
+// transaction: one row per business object (a ticket, an incident, a work order ...) with its
+// current state and its CIM content (the payload item, protobuf binary), every state change in
+// a journal, and a count of the messages each system took per noun and verb. The journal is
+// what the storm's conservation check reads: each object must reach its final state exactly once.
+//
+//   Records records(c.db());
+//   records.put("TroubleTickets", ticket.m_rid(), "assigned", ticket);
+//   if (auto r = records.get("TroubleTickets", mrid)) { r->state; r->as<TroubleTicket>(); }
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/message.h>
+
+struct sqlite3;
+
+namespace cimbus::reference {
+
+struct Record {
+  std::string noun;
+  std::string mrid;
+  std::string state;
+  std::string key;       // a secondary key of the owning system (e.g. the incident's transformer)
+  std::string data;      // the CIM item, protobuf binary
+  std::int64_t updated_ms = 0;
+
+  template <class T>
+  T as() const {
+    T item;
+    item.ParseFromString(data);
+    return item;
+  }
+};
+
+class Records {
+ public:
+  explicit Records(sqlite3* db) : db_(db) {}
+
+  // Creates the tables (prepare_store).
+  static void prepare(sqlite3* db);
+
+  std::optional<Record> get(const std::string& noun, const std::string& mrid) const;
+  // Creates or replaces the object; a new state is written to the journal.
+  void put(const std::string& noun, const std::string& mrid, const std::string& state, const google::protobuf::Message& item,
+           const std::string& key = {});
+  // Objects of `noun`, optionally only in `state` or with `key`, oldest change first.
+  std::vector<Record> list(const std::string& noun, const std::string& state = {}, const std::string& key = {},
+                           std::size_t limit = 100000) const;
+  // Objects of `noun` whose state is none of `final_states` and whose key is `key`.
+  std::vector<Record> open_with_key(const std::string& noun, const std::string& key,
+                                    const std::vector<std::string>& final_states) const;
+
+  // One more message of (noun, verb) taken ("in") or sent ("out") by this system.
+  void count(const std::string& noun, const std::string& verb, const std::string& direction);
+
+ private:
+  sqlite3* db_;
+};
+
+std::int64_t now_ms();
+
+}  // namespace cimbus::reference

@@ -1,0 +1,144 @@
+// cimbus-oms: the OMS adapter. It takes trouble tickets from the CIS (create, change, cancel,
+// close, get), groups them into incidents and publishes both (TroubleTickets and Incidents
+// created/changed/closed, with the estimated restoration time), asks the WMS for crew work on
+// each new incident (MaintenanceOrders create), and follows the crews (MaintenanceOrders events)
+// until it restores and closes the incident. The system of record is behind OmsBackend; the
+// embedded one is ReferenceOms.
+//
+//   cimbus-oms deploy/oms.json
+
+#include <memory>
+
+#include "cimbus/customer/trouble_tickets.pb.h"
+#include "messages.hpp"
+#include "nouns.hpp"
+#include "records.hpp"
+#include "reference_oms.hpp"
+#include "role.hpp"
+
+namespace {
+
+using namespace cimbus;
+using adapter::Context;
+using adapter::Rejection;
+using customer::incidents::Incidents;
+using customer::trouble_tickets::TroubleTickets;
+using oms::OmsBackend;
+using reference::make_message;
+using reference::Records;
+using V = msg::HeaderType_Verb;
+
+void count_in(Context& c) { Records(c.db()).count(c.noun(), reference::verb_name(c.verb()), "in"); }
+
+void publish(Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload) {
+  c.publish(make_message(noun, verb, &payload));
+  Records(c.db()).count(noun, reference::verb_name(verb), "out");
+}
+
+void publish_incident(Context& c, const oms::Incident& incident, Verb verb) {
+  Incidents incidents;
+  *incidents.add_incident() = incident;
+  publish(c, "Incidents", verb, incidents);
+}
+
+TroubleTickets tickets_of(Context& c) {
+  auto tickets = c.payload<TroubleTickets>();
+  if (tickets && tickets->trouble_ticket_size() > 0) return *tickets;
+  // A cancel or close may name the tickets by ID only.
+  TroubleTickets named;
+  for (const auto& id : reference::named_ids(c)) named.add_trouble_ticket()->set_m_rid(id);
+  if (named.trouble_ticket_size() == 0) throw Rejection("1.7", "no TroubleTickets in the payload and no ID naming one");
+  return named;
+}
+
+void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend) {
+  a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
+
+  a.on("TroubleTickets", V::create, [backend](Context& c) {
+    count_in(c);
+    TroubleTickets recorded;
+    const auto given = tickets_of(c);
+    for (const auto& t : given.trouble_ticket()) {
+      OmsBackend::Grouped g = backend->take_ticket(c.db(), t);
+      *recorded.add_trouble_ticket() = g.ticket;
+      c.add_reply_id(g.ticket.m_rid());
+      publish_incident(c, g.incident, g.new_incident ? V::created : V::changed);
+      if (g.crew_work) {
+        work::maintenance_orders::MaintenanceOrders orders;
+        *orders.add_maintenance_order() = *g.crew_work;
+        c.request(make_message("MaintenanceOrders", V::create, &orders));
+        Records(c.db()).count("MaintenanceOrders", "create", "out");
+      }
+    }
+    c.add_payload(recorded);
+    publish(c, "TroubleTickets", V::created, recorded);
+  });
+
+  a.on("TroubleTickets", V::change, [backend](Context& c) {
+    count_in(c);
+    TroubleTickets changed;
+    const auto given = tickets_of(c);
+    for (const auto& t : given.trouble_ticket()) *changed.add_trouble_ticket() = backend->change_ticket(c.db(), t);
+    c.add_payload(changed);
+    publish(c, "TroubleTickets", V::changed, changed);
+  });
+
+  a.on("TroubleTickets", V::cancel, [backend](Context& c) {
+    count_in(c);
+    TroubleTickets canceled;
+    const auto given = tickets_of(c);
+    for (const auto& t : given.trouble_ticket()) {
+      auto [ticket, incident] = backend->cancel_ticket(c.db(), t.m_rid());
+      *canceled.add_trouble_ticket() = ticket;
+      if (incident) publish_incident(c, *incident, V::changed);
+    }
+    c.add_payload(canceled);
+    publish(c, "TroubleTickets", V::canceled, canceled);
+  });
+
+  a.on("TroubleTickets", V::close, [backend](Context& c) {
+    count_in(c);
+    TroubleTickets closed;
+    const auto given = tickets_of(c);
+    for (const auto& t : given.trouble_ticket()) *closed.add_trouble_ticket() = backend->close_ticket(c.db(), t.m_rid());
+    c.add_payload(closed);
+    publish(c, "TroubleTickets", V::closed, closed);
+  });
+
+  for (const char* noun : {"TroubleTickets", "Incidents"})
+    a.on(noun, V::get, [noun](Context& c) {
+      count_in(c);
+      reference::answer_get(c, noun, Records(c.db()));
+    });
+
+  // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
+  a.on_reply("MaintenanceOrders", [](Context& c) {
+    count_in(c);
+    const auto& reply = c.message().message().reply();
+    if (reply.result() == msg::ReplyType_Result::FAILED)
+      std::cerr << "cimbus-oms: the WMS refused crew work " << c.header().correlation_id() << ": "
+                << (reply.error_size() > 0 ? reply.error(0).code() + " " + reply.error(0).reason() : std::string("no reason")) << "\n";
+  });
+
+  for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
+    a.on_event("MaintenanceOrders", verb, [backend](Context& c) {
+      count_in(c);
+      auto orders = c.payload<work::maintenance_orders::MaintenanceOrders>();
+      if (!orders) return;
+      for (const auto& order : orders->maintenance_order()) {
+        auto progress = backend->crew_progress(c.db(), order);
+        if (!progress) continue;
+        publish_incident(c, progress->incident, progress->restored ? V::closed : V::changed);
+      }
+    });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return reference::run_role(argc, argv, "cimbus-oms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
+    std::map<std::string, std::string> settings(o.config.backend().settings().begin(), o.config.backend().settings().end());
+    register_handlers(a, std::make_shared<oms::ReferenceOms>(settings));
+    return std::vector<reference::Periodic>{};
+  });
+}

@@ -1,0 +1,207 @@
+#include "reference_oms.hpp"
+
+#include <algorithm>
+
+#include "cimbus/adapter/rejection.hpp"
+#include "cimbus/timestamp.hpp"
+#include "cimbus/uuid.hpp"
+#include "records.hpp"
+
+namespace cimbus::oms {
+
+namespace {
+
+using adapter::Rejection;
+using reference::Records;
+using Status = work::maintenance_orders::WorkStatusKind;
+using IncidentWorkStatus = customer::incidents::WorkStatusKind;
+
+const std::vector<std::string> kIncidentFinal = {"closed"};
+
+std::string at(long long ms_from_now) {
+  return format_timestamp(std::chrono::system_clock::now() + std::chrono::milliseconds(ms_from_now));
+}
+
+Incident load_incident(const Records& records, const std::string& mrid) {
+  auto r = records.get("Incidents", mrid);
+  if (!r) throw std::runtime_error("incident " + mrid + " is missing from the OMS's records");
+  return r->as<Incident>();
+}
+
+void set_status(customer::trouble_tickets::Status* status, const std::string& value) {
+  status->set_value(value);
+  status->set_date_time(now_timestamp());
+}
+
+void set_status(customer::incidents::Status* status, const std::string& value) {
+  status->set_value(value);
+  status->set_date_time(now_timestamp());
+}
+
+TroubleTicket existing_ticket(const Records& records, const std::string& mrid, std::string* state) {
+  auto r = records.get("TroubleTickets", mrid);
+  if (!r) throw Rejection("2.15", "no trouble ticket " + mrid + " at the OMS");
+  *state = r->state;
+  return r->as<TroubleTicket>();
+}
+
+}  // namespace
+
+ReferenceOms::ReferenceOms(const std::map<std::string, std::string>& settings)
+    : territory_(reference::TerritoryOptions::from_settings(settings)),
+      etr_initial_ms_(reference::setting(settings, "etr_initial_ms", 20000)),
+      repair_ms_(reference::setting(settings, "repair_ms", 3000)) {}
+
+void ReferenceOms::prepare(sqlite3* db) { Records::prepare(db); }
+
+OmsBackend::Grouped ReferenceOms::take_ticket(sqlite3* db, const TroubleTicket& reported) {
+  Records records(db);
+  if (reported.m_rid().empty()) throw Rejection("1.7", "a trouble ticket without mRID");
+  const reference::Site* site = territory_.by_customer(reported.customer().m_rid());
+  if (site == nullptr) throw Rejection("2.22", "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
+  if (records.get("TroubleTickets", reported.m_rid()))
+    throw Rejection("6.1", "trouble ticket " + reported.m_rid() + " exists already; change it instead");
+
+  Grouped g;
+  const std::string transformer = territory_.transformer_name(site->transformer);
+  auto open = records.open_with_key("Incidents", transformer, kIncidentFinal);
+  if (!open.empty()) {
+    g.incident = open.front().as<Incident>();
+  } else {
+    g.new_incident = true;
+    g.incident.set_m_rid(new_uuid());
+    g.incident.set_cause("fault on " + transformer + " (" + territory_.feeder_name(site->feeder) + ")");
+    g.incident.set_created_date_time(now_timestamp());
+    g.incident.add_names()->set_name("INC " + transformer);
+    auto* outage = g.incident.mutable_outage();
+    outage->set_m_rid(new_uuid());
+    outage->set_cause("unplanned");
+    outage->set_is_planned(false);
+    outage->mutable_actual_period()->set_start(reported.date_time_of_report().empty() ? now_timestamp() : reported.date_time_of_report());
+    outage->mutable_estimated_period()->set_end(at(etr_initial_ms_));
+    set_status(g.incident.mutable_status(), "open");
+
+    MaintenanceOrder order;
+    order.set_m_rid(new_uuid());
+    order.add_names()->set_name("Restore " + transformer + " for " + g.incident.m_rid());
+    auto* work = order.add_work();
+    work->set_m_rid(new_uuid());
+    work->set_kind(work::maintenance_orders::WorkKind::repair);
+    work->set_request_date_time(now_timestamp());
+    work->set_status_kind(Status::waitingToBeScheduled);
+    work->mutable_priority()->set_rank(1);
+    work->mutable_priority()->set_type("outage");
+    auto* task = work->add_work_tasks();
+    task->set_m_rid(new_uuid());
+    task->set_subject("Restore supply from " + transformer);
+    task->set_task_kind(work::maintenance_orders::WorkTaskKind::investigate);
+    task->set_status_kind(Status::waitingToBeScheduled);
+    auto* ref = g.incident.add_works();
+    ref->set_m_rid(work->m_rid());
+    ref->set_kind(customer::incidents::WorkKind::repair);
+    ref->set_status_kind(IncidentWorkStatus::waitingToBeScheduled);
+    records.put("MaintenanceOrders", order.m_rid(), "requested", order, g.incident.m_rid());
+    g.crew_work = std::move(order);
+  }
+  g.incident.add_trouble_tickets()->set_m_rid(reported.m_rid());
+  records.put("Incidents", g.incident.m_rid(), g.incident.status().value(), g.incident, transformer);
+
+  g.ticket = reported;
+  g.ticket.mutable_incident()->set_m_rid(g.incident.m_rid());
+  if (g.ticket.created_date_time().empty()) g.ticket.set_created_date_time(now_timestamp());
+  set_status(g.ticket.mutable_status(), "assigned");
+  records.put("TroubleTickets", g.ticket.m_rid(), "assigned", g.ticket, site->customer);
+  return g;
+}
+
+TroubleTicket ReferenceOms::change_ticket(sqlite3* db, const TroubleTicket& changed) {
+  Records records(db);
+  std::string state;
+  TroubleTicket ticket = existing_ticket(records, changed.m_rid(), &state);
+  if (state == "closed" || state == "canceled") throw Rejection("6.1", "trouble ticket " + changed.m_rid() + " is " + state + " and cannot change");
+  // What the change names replaces what was there; the OMS keeps the incident link and status.
+  TroubleTicket merged = ticket;
+  merged.MergeFrom(changed);
+  *merged.mutable_incident() = ticket.incident();
+  *merged.mutable_status() = ticket.status();
+  records.put("TroubleTickets", merged.m_rid(), state, merged);
+  return merged;
+}
+
+std::pair<TroubleTicket, std::optional<Incident>> ReferenceOms::cancel_ticket(sqlite3* db, const std::string& mrid) {
+  Records records(db);
+  std::string state;
+  TroubleTicket ticket = existing_ticket(records, mrid, &state);
+  if (state == "closed") throw Rejection("6.1", "trouble ticket " + mrid + " is closed and cannot be canceled");
+  if (state == "canceled") return {ticket, std::nullopt};
+  set_status(ticket.mutable_status(), "canceled");
+  records.put("TroubleTickets", mrid, "canceled", ticket);
+  std::optional<Incident> incident;
+  if (!ticket.incident().m_rid().empty()) {
+    auto r = records.get("Incidents", ticket.incident().m_rid());
+    if (r && r->state != "closed") {
+      Incident i = r->as<Incident>();
+      auto* refs = i.mutable_trouble_tickets();
+      refs->erase(std::remove_if(refs->begin(), refs->end(), [&](const auto& ref) { return ref.m_rid() == mrid; }), refs->end());
+      records.put("Incidents", i.m_rid(), r->state, i);
+      incident = std::move(i);
+    }
+  }
+  return {ticket, incident};
+}
+
+TroubleTicket ReferenceOms::close_ticket(sqlite3* db, const std::string& mrid) {
+  Records records(db);
+  std::string state;
+  TroubleTicket ticket = existing_ticket(records, mrid, &state);
+  if (state == "canceled") throw Rejection("6.1", "trouble ticket " + mrid + " was canceled and cannot be closed");
+  if (state == "closed") return ticket;
+  set_status(ticket.mutable_status(), "closed");
+  ticket.set_resolved_date_time(now_timestamp());
+  records.put("TroubleTickets", mrid, "closed", ticket);
+  return ticket;
+}
+
+std::optional<OmsBackend::Progress> ReferenceOms::crew_progress(sqlite3* db, const MaintenanceOrder& order) {
+  Records records(db);
+  auto copy = records.get("MaintenanceOrders", order.m_rid());
+  if (!copy || order.work_size() == 0 || !order.work(0).has_status_kind()) return std::nullopt;  // not ours
+  const work::maintenance_orders::Work& work = order.work(0);
+  const std::string status = Status::Value_Name(work.status_kind());
+  records.put("MaintenanceOrders", order.m_rid(), status, order);
+  auto r = records.get("Incidents", copy->key);
+  if (!r || r->state == "closed") return std::nullopt;
+  Incident incident = r->as<Incident>();
+  for (auto& ref : *incident.mutable_works())
+    if (ref.m_rid() == work.m_rid()) ref.set_status_kind(static_cast<IncidentWorkStatus::Value>(work.status_kind()));
+  Progress p;
+  switch (work.status_kind()) {
+    case Status::dispatched: {
+      std::string eta = work.work_tasks_size() > 0 ? work.work_tasks(0).crew_eta() : std::string();
+      incident.mutable_outage()->mutable_estimated_period()->set_end(at(repair_ms_ * 2));
+      if (!eta.empty()) incident.mutable_outage()->mutable_estimated_period()->set_start(eta);
+      set_status(incident.mutable_status(), "dispatched");
+      break;
+    }
+    case Status::enroute:
+      set_status(incident.mutable_status(), "enroute");
+      break;
+    case Status::onSite:
+      incident.mutable_outage()->mutable_estimated_period()->set_end(at(repair_ms_));
+      set_status(incident.mutable_status(), "onSite");
+      break;
+    case Status::completed:
+      incident.mutable_outage()->mutable_actual_period()->set_end(now_timestamp());
+      set_status(incident.mutable_status(), "closed");
+      p.restored = true;
+      break;
+    default:
+      records.put("Incidents", incident.m_rid(), r->state, incident);
+      return std::nullopt;  // scheduled, closed, ...: noted on the work reference only
+  }
+  records.put("Incidents", incident.m_rid(), incident.status().value(), incident);
+  p.incident = std::move(incident);
+  return p;
+}
+
+}  // namespace cimbus::oms

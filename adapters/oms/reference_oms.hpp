@@ -1,0 +1,34 @@
+#pragma once
+// The embedded reference OMS: tickets grouped into incidents by the distribution transformer
+// that feeds the caller (the synthetic territory), estimated restoration times from crew
+// progress, records in the adapter's SQLite file (reference/records.hpp).
+//
+// Settings (backend.settings): the territory's (territory.hpp), and etr_initial_ms (the first
+// estimate, 20000) and repair_ms (the expected time on site, 3000).
+
+#include <map>
+#include <string>
+
+#include "oms_backend.hpp"
+#include "territory.hpp"
+
+namespace cimbus::oms {
+
+class ReferenceOms : public OmsBackend {
+ public:
+  explicit ReferenceOms(const std::map<std::string, std::string>& settings);
+
+  void prepare(sqlite3* db) override;
+  Grouped take_ticket(sqlite3* db, const TroubleTicket& ticket) override;
+  TroubleTicket change_ticket(sqlite3* db, const TroubleTicket& ticket) override;
+  std::pair<TroubleTicket, std::optional<Incident>> cancel_ticket(sqlite3* db, const std::string& mrid) override;
+  TroubleTicket close_ticket(sqlite3* db, const std::string& mrid) override;
+  std::optional<Progress> crew_progress(sqlite3* db, const MaintenanceOrder& order) override;
+
+ private:
+  reference::Territory territory_;
+  long long etr_initial_ms_;
+  long long repair_ms_;
+};
+
+}  // namespace cimbus::oms

@@ -1,0 +1,262 @@
+#include "reference_wms.hpp"
+
+#include "cimbus/adapter/rejection.hpp"
+#include "cimbus/store/statement.hpp"
+#include "cimbus/timestamp.hpp"
+#include "nouns.hpp"
+#include "records.hpp"
+#include "territory.hpp"
+
+namespace cimbus::wms {
+
+namespace {
+
+using adapter::Rejection;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using reference::Records;
+using store::Statement;
+
+// WorkStatusKind, numbered alike in every generated profile (the literals in alphabetical order).
+enum Status { approved = 0, cancelled = 1, closed = 2, completed = 3, dispatched = 4, enroute = 5, inProgress = 6,
+              onSite = 7, scheduled = 8, waitingOnApproval = 9, waitingOnMaterial = 10, waitingToBeScheduled = 11 };
+
+const char* name_of(int s) {
+  static const char* const names[] = {"approved", "cancelled", "closed", "completed", "dispatched", "enroute", "inProgress",
+                                      "onSite", "scheduled", "waitingOnApproval", "waitingOnMaterial", "waitingToBeScheduled"};
+  return s >= 0 && s < 12 ? names[s] : "unknown";
+}
+
+const FieldDescriptor* field(const Message& m, const char* name) { return m.GetDescriptor()->FindFieldByName(name); }
+
+// The item's first Work (the one the reference WMS schedules); created when absent.
+Message* first_work(Message* item) {
+  const FieldDescriptor* work = field(*item, "work");
+  const auto* r = item->GetReflection();
+  return r->FieldSize(*item, work) > 0 ? r->MutableRepeatedMessage(item, work, 0) : r->AddMessage(item, work);
+}
+
+void set_string_if_present(Message* m, const char* name, const std::string& value) {
+  if (const FieldDescriptor* f = field(*m, name); f != nullptr && f->type() == FieldDescriptor::TYPE_STRING && !f->is_repeated())
+    m->GetReflection()->SetString(m, f, value);
+}
+
+void set_status_if_present(Message* m, int status) {
+  if (const FieldDescriptor* f = field(*m, "status_kind"); f != nullptr) m->GetReflection()->SetEnumValue(m, f, status);
+}
+
+// Work and its tasks to `status`; a crew, when given, goes on every task that has none.
+void set_status(Message* item, int status, const std::string& crew = {}, const std::string& crew_name = {}, const std::string& eta = {}) {
+  Message* work = first_work(item);
+  set_status_if_present(work, status);
+  set_string_if_present(work, "last_modified_date_time", now_timestamp());
+  const FieldDescriptor* tasks = field(*work, "work_tasks");
+  const auto* r = work->GetReflection();
+  for (int i = 0; i < r->FieldSize(*work, tasks); ++i) {
+    Message* task = r->MutableRepeatedMessage(work, tasks, i);
+    set_status_if_present(task, status);
+    if (!eta.empty()) set_string_if_present(task, "crew_eta", eta);
+    const FieldDescriptor* crews = field(*task, "crews");
+    if (!crew.empty() && crews != nullptr && task->GetReflection()->FieldSize(*task, crews) == 0) {
+      Message* c = task->GetReflection()->AddMessage(task, crews);
+      set_string_if_present(c, "m_rid", crew);
+      const FieldDescriptor* names = field(*c, "names");
+      set_string_if_present(c->GetReflection()->AddMessage(c, names), "name", crew_name);
+    }
+  }
+}
+
+std::string mrid_of(const Message& item) { return item.GetReflection()->GetString(item, field(item, "m_rid")); }
+
+// The customer a piece of work is for, when it names one (its key in the records).
+std::string customer_of(Message& item) {
+  Message* work = first_work(&item);
+  const FieldDescriptor* customers = field(*work, "customers");
+  if (customers == nullptr || work->GetReflection()->FieldSize(*work, customers) == 0) return {};
+  return mrid_of(work->GetReflection()->GetRepeatedMessage(*work, customers, 0));
+}
+
+std::unique_ptr<Message> load(const Records& records, const std::string& noun, const std::string& mrid, std::string* state) {
+  auto r = records.get(noun, mrid);
+  if (!r) throw Rejection("2.15", "no " + noun + " item " + mrid + " at the WMS");
+  *state = r->state;
+  std::unique_ptr<Message> item(reference::root_of(reference::noun_model(noun), {}).release());
+  // root_of gives the root; the item type is its list field's type.
+  const FieldDescriptor* list = field(*item, reference::noun_model(noun).item_field.c_str());
+  std::unique_ptr<Message> one(item->GetReflection()->AddMessage(item.get(), list)->New());
+  one->ParseFromString(r->data);
+  return one;
+}
+
+bool is_final(const std::string& state) { return state == "closed" || state == "cancelled"; }
+
+int priority_of(const std::string& noun) { return noun == "MaintenanceOrders" ? 1 : 5; }
+
+}  // namespace
+
+ReferenceWms::ReferenceWms(const std::map<std::string, std::string>& settings)
+    : crews_(static_cast<int>(reference::setting(settings, "crews", 12))),
+      step_ms_(reference::setting(settings, "step_ms", 400)),
+      random_(static_cast<std::uint64_t>(reference::setting(settings, "seed", 61968))) {
+  if (crews_ <= 0 || step_ms_ <= 0) throw std::invalid_argument("backend.settings: crews and step_ms must be positive");
+}
+
+void ReferenceWms::prepare(sqlite3* db) {
+  Records::prepare(db);
+  store::execute(db, R"(
+CREATE TABLE IF NOT EXISTS work_schedule (
+  noun     TEXT NOT NULL,
+  mrid     TEXT NOT NULL,
+  next_at  INTEGER NOT NULL,            -- ms since the epoch: when the work takes its next step
+  priority INTEGER NOT NULL,
+  crew     TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (noun, mrid)
+);
+CREATE INDEX IF NOT EXISTS work_schedule_due ON work_schedule (next_at);
+CREATE TABLE IF NOT EXISTS crews (mrid TEXT PRIMARY KEY, name TEXT NOT NULL, busy INTEGER NOT NULL DEFAULT 0);
+)");
+  for (int i = 0; i < crews_; ++i)
+    Statement(db, "INSERT OR IGNORE INTO crews (mrid, name) VALUES (?, ?)")
+        .bind(1, reference::stable_uuid(61968, "crew", i))
+        .bind(2, "Crew " + std::to_string(i + 1))
+        .run();
+}
+
+long long ReferenceWms::next_step_ms() {
+  std::uniform_int_distribution<long long> jitter(step_ms_ / 2, step_ms_ * 3 / 2);
+  return jitter(random_);
+}
+
+std::unique_ptr<Message> ReferenceWms::accept(sqlite3* db, const std::string& noun, const Message& given) {
+  Records records(db);
+  std::unique_ptr<Message> item(given.New());
+  item->CopyFrom(given);
+  const std::string mrid = mrid_of(*item);
+  if (mrid.empty()) throw Rejection("1.7", noun + ": an item without mRID");
+  if (records.get(noun, mrid)) throw Rejection("6.1", noun + " item " + mrid + " exists already; change it instead");
+  set_status(item.get(), waitingToBeScheduled);
+  set_string_if_present(first_work(item.get()), "request_date_time", now_timestamp());
+  records.put(noun, mrid, name_of(waitingToBeScheduled), *item, customer_of(*item));
+  Statement(db, "INSERT INTO work_schedule (noun, mrid, next_at, priority) VALUES (?, ?, ?, ?)")
+      .bind(1, noun)
+      .bind(2, mrid)
+      .bind(3, reference::now_ms())
+      .bind(4, static_cast<std::int64_t>(priority_of(noun)))
+      .run();
+  return item;
+}
+
+std::unique_ptr<Message> ReferenceWms::change(sqlite3* db, const std::string& noun, const Message& changed) {
+  Records records(db);
+  std::string state;
+  std::unique_ptr<Message> item = load(records, noun, mrid_of(changed), &state);
+  if (is_final(state) || state == name_of(completed))
+    throw Rejection("6.1", noun + " item " + mrid_of(changed) + " is " + state + " and cannot change");
+  // A change replaces the names, and the first Work's priority, schedules, appointments and
+  // location where it gives them; the WMS keeps the statuses and crews.
+  const auto* r = changed.GetReflection();
+  if (const FieldDescriptor* names = field(changed, "names"); names && r->FieldSize(changed, names) > 0) {
+    item->GetReflection()->ClearField(item.get(), names);
+    for (int i = 0; i < r->FieldSize(changed, names); ++i)
+      item->GetReflection()->AddMessage(item.get(), names)->CopyFrom(r->GetRepeatedMessage(changed, names, i));
+  }
+  const FieldDescriptor* works = field(changed, "work");
+  if (r->FieldSize(changed, works) > 0) {
+    const Message& w = r->GetRepeatedMessage(changed, works, 0);
+    Message* mine = first_work(item.get());
+    for (const char* name : {"priority", "time_schedules", "appointments", "work_location"}) {
+      const FieldDescriptor* f = field(w, name);
+      if (f == nullptr) continue;
+      const bool given = f->is_repeated() ? w.GetReflection()->FieldSize(w, f) > 0 : w.GetReflection()->HasField(w, f);
+      if (!given) continue;
+      mine->GetReflection()->ClearField(mine, f);
+      if (f->is_repeated()) {
+        for (int i = 0; i < w.GetReflection()->FieldSize(w, f); ++i)
+          mine->GetReflection()->AddMessage(mine, f)->CopyFrom(w.GetReflection()->GetRepeatedMessage(w, f, i));
+      } else {
+        mine->GetReflection()->MutableMessage(mine, f)->CopyFrom(w.GetReflection()->GetMessage(w, f));
+      }
+    }
+  }
+  records.put(noun, mrid_of(*item), state, *item);
+  return item;
+}
+
+std::unique_ptr<Message> ReferenceWms::cancel(sqlite3* db, const std::string& noun, const std::string& mrid) {
+  Records records(db);
+  std::string state;
+  std::unique_ptr<Message> item = load(records, noun, mrid, &state);
+  if (state == name_of(cancelled)) return item;
+  if (state == name_of(completed) || state == name_of(closed))
+    throw Rejection("6.1", noun + " item " + mrid + " is " + state + ": completed work cannot be canceled");
+  set_status(item.get(), cancelled);
+  records.put(noun, mrid, name_of(cancelled), *item);
+  Statement crew(db, "SELECT crew FROM work_schedule WHERE noun = ? AND mrid = ?");
+  crew.bind(1, noun).bind(2, mrid);
+  if (crew.step() && !crew.text(0).empty()) Statement(db, "UPDATE crews SET busy = 0 WHERE mrid = ?").bind(1, crew.text(0)).run();
+  Statement(db, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, noun).bind(2, mrid).run();
+  return item;
+}
+
+std::vector<WmsBackend::Update> ReferenceWms::advance(sqlite3* db) {
+  Records records(db);
+  const std::int64_t now = reference::now_ms();
+  struct Due {
+    std::string noun, mrid, crew;
+  };
+  std::vector<Due> due;
+  {
+    Statement rows(db, "SELECT noun, mrid, crew FROM work_schedule WHERE next_at <= ? ORDER BY priority, next_at LIMIT 500");
+    rows.bind(1, now);
+    while (rows.step()) due.push_back({rows.text(0), rows.text(1), rows.text(2)});
+  }
+  std::vector<Update> updates;
+  for (const Due& d : due) {
+    std::string state;
+    std::unique_ptr<Message> item = load(records, d.noun, d.mrid, &state);
+    int next = -1;
+    std::string crew = d.crew, crew_name, eta;
+    if (state == name_of(waitingToBeScheduled)) {
+      next = scheduled;
+    } else if (state == name_of(scheduled)) {
+      Statement free(db, "SELECT mrid, name FROM crews WHERE busy = 0 ORDER BY name LIMIT 1");
+      if (!free.step()) {  // every crew is out: try again shortly
+        Statement(db, "UPDATE work_schedule SET next_at = ? WHERE noun = ? AND mrid = ?").bind(1, now + step_ms_ / 2).bind(2, d.noun).bind(3, d.mrid).run();
+        continue;
+      }
+      crew = free.text(0);
+      crew_name = free.text(1);
+      Statement(db, "UPDATE crews SET busy = 1 WHERE mrid = ?").bind(1, crew).run();
+      next = dispatched;
+      eta = format_timestamp(std::chrono::system_clock::now() + std::chrono::milliseconds(2 * step_ms_));
+    } else if (state == name_of(dispatched)) {
+      next = enroute;
+    } else if (state == name_of(enroute)) {
+      next = onSite;
+    } else if (state == name_of(onSite)) {
+      next = completed;
+      if (!crew.empty()) Statement(db, "UPDATE crews SET busy = 0 WHERE mrid = ?").bind(1, crew).run();
+    } else if (state == name_of(completed)) {
+      next = closed;
+    } else {
+      Statement(db, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, d.noun).bind(2, d.mrid).run();
+      continue;
+    }
+    set_status(item.get(), next, crew, crew_name, eta);
+    records.put(d.noun, d.mrid, name_of(next), *item);
+    if (next == closed) {
+      Statement(db, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, d.noun).bind(2, d.mrid).run();
+    } else {
+      Statement(db, "UPDATE work_schedule SET next_at = ?, crew = ? WHERE noun = ? AND mrid = ?")
+          .bind(1, now + (next == scheduled ? 0 : next_step_ms()))
+          .bind(2, crew)
+          .bind(3, d.noun)
+          .bind(4, d.mrid)
+          .run();
+    }
+    updates.push_back(Update{d.noun, std::move(item), next == closed});
+  }
+  return updates;
+}
+
+}  // namespace cimbus::wms
