@@ -31,17 +31,8 @@ using V = msg::HeaderType_Verb;
 
 const char* const kWork[] = {"ServiceOrders", "ServiceRequests", "WorkRequests"};
 
-void count_in(Context& c) { Records(c.db()).count(c.noun(), reference::verb_name(c.verb()), "in"); }
-
 void send(Context& c, CisBackend& backend, const CisBackend::Due& due) {
-  const std::string id = c.request(reference::make_message(due.noun, due.verb, due.payload.get()));
-  backend.sent(c.db(), id, due);
-  Records(c.db()).count(due.noun, reference::verb_name(due.verb), "out");
-}
-
-void publish(Context& c, Verb verb, const CustomerAgreements& agreements) {
-  c.publish(reference::make_message("CustomerAgreements", verb, &agreements));
-  Records(c.db()).count("CustomerAgreements", reference::verb_name(verb), "out");
+  backend.sent(c.db(), reference::request(c, due.noun, due.verb, *due.payload), due);
 }
 
 CustomerAgreements agreements_of(Context& c) {
@@ -59,7 +50,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
   // Answers to what the CIS asked (acknowledgements and partial pages are not the answer).
   for (const char* noun : {"TroubleTickets", "ServiceOrders", "ServiceRequests", "WorkRequests"})
     a.on_reply(noun, [backend](Context& c) {
-      count_in(c);
+      reference::count_received(c);
       for (const auto& e : c.message().message().reply().error())
         if (e.code() == "0.3" || e.code() == "0.1") return;
       backend->answered(c.db(), c.header().correlation_id(), c.message());
@@ -67,7 +58,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
 
   for (Verb verb : {V::created, V::changed, V::closed})
     a.on_event("Incidents", verb, [backend](Context& c) {
-      count_in(c);
+      reference::count_received(c);
       auto incidents = c.payload<customer::incidents::Incidents>();
       if (!incidents) return;
       for (const auto& incident : incidents->incident())
@@ -80,51 +71,44 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
     });
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
-    a.on_event("TroubleTickets", verb, [](Context& c) { count_in(c); });
+    a.on_event("TroubleTickets", verb, [](Context& c) { reference::count_received(c); });
 
   for (const char* noun : kWork)
     for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
-      a.on_event(noun, verb, [backend, noun = std::string(noun)](Context& c) {
-        count_in(c);
-        const reference::NounModel& model = reference::noun_model(noun);
-        std::unique_ptr<Message> root(model.root->New());
-        for (const auto& any : c.message().payload_objects()) {
-          if (!any.UnpackTo(root.get())) continue;
-          const auto* f = root->GetDescriptor()->FindFieldByName(model.item_field);
-          for (int i = 0; i < root->GetReflection()->FieldSize(*root, f); ++i)
-            backend->work_published(c.db(), noun, root->GetReflection()->GetRepeatedMessage(*root, f, i), c.verb());
-        }
+      a.on_event(noun, verb, [backend, &model = reference::noun_model(noun)](Context& c) {
+        reference::count_received(c);
+        for (const auto& item : reference::items_in(c, model)) backend->work_published(c.db(), model.noun, *item, c.verb());
       });
 
   a.on("CustomerAgreements", V::create, [backend](Context& c) {
-    count_in(c);
+    reference::count_received(c);
     CustomerAgreements created;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement()) *created.add_customer_agreement() = backend->create_agreement(c.db(), agreement);
     for (const auto& agreement : created.customer_agreement()) c.add_reply_id(agreement.m_rid());
     c.add_payload(created);
-    publish(c, V::created, created);
+    reference::publish(c, "CustomerAgreements", V::created, created);
   });
   a.on("CustomerAgreements", V::change, [backend](Context& c) {
-    count_in(c);
+    reference::count_received(c);
     CustomerAgreements changed;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement()) *changed.add_customer_agreement() = backend->change_agreement(c.db(), agreement);
     c.add_payload(changed);
-    publish(c, V::changed, changed);
+    reference::publish(c, "CustomerAgreements", V::changed, changed);
   });
   a.on("CustomerAgreements", V::cancel, [backend](Context& c) {
-    count_in(c);
+    reference::count_received(c);
     CustomerAgreements canceled;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement())
       *canceled.add_customer_agreement() = backend->cancel_agreement(c.db(), agreement.m_rid());
     c.add_payload(canceled);
-    publish(c, V::canceled, canceled);
+    reference::publish(c, "CustomerAgreements", V::canceled, canceled);
   });
   // Gets of the nouns the OMS and WMS own go to them; the CIS answers for what it owns.
   a.on("CustomerAgreements", V::get, [](Context& c) {
-    count_in(c);
+    reference::count_received(c);
     reference::answer_get(c, "CustomerAgreements", Records(c.db()));
   });
 }

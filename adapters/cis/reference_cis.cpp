@@ -7,43 +7,31 @@
 #include "cimbus/uuid.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
+#include "reflection.hpp"
 
 namespace cimbus::cis {
 
 namespace {
 
 using adapter::Rejection;
-using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using reference::Records;
+using reference::add;
+using reference::field;
+using reference::set_enum;
+using reference::set_string;
+using reference::work_status;
 using store::Statement;
 using customer::trouble_tickets::TroubleTickets;
 using V = msg::HeaderType_Verb;
 
-const FieldDescriptor* field(const Message& m, const char* name) { return m.GetDescriptor()->FindFieldByName(name); }
-
-void set_string(Message* m, const char* name, const std::string& value) {
-  if (const FieldDescriptor* f = field(*m, name); f != nullptr && f->type() == FieldDescriptor::TYPE_STRING && !f->is_repeated())
-    m->GetReflection()->SetString(m, f, value);
-}
-
-void set_enum(Message* m, const char* name, const std::string& literal) {
-  const FieldDescriptor* f = field(*m, name);
-  if (f == nullptr || f->enum_type() == nullptr) return;
-  if (const auto* v = f->enum_type()->FindValueByName(literal)) m->GetReflection()->SetEnum(m, f, v);
-}
-
-Message* add(Message* m, const char* name) { return m->GetReflection()->AddMessage(m, field(*m, name)); }
-
-// A payload root of `noun` with one item: new work of `kind` for `customer`, or (kind empty) only
-// the item's mRID, as a cancel names it.
-std::unique_ptr<Message> work_payload(const std::string& noun, const std::string& mrid, const std::string& kind, const std::string& customer) {
-  const reference::NounModel& model = reference::noun_model(noun);
-  std::unique_ptr<Message> root(model.root->New());
-  Message* item = add(root.get(), model.item_field.c_str());
-  set_string(item, "m_rid", mrid);
-  if (kind.empty()) return root;
-  Message* work = add(item, "work");
+// An item of `noun`: new work of `kind` for `customer`, or (kind empty) only its mRID, as a cancel
+// names it.
+std::unique_ptr<Message> work_item(const std::string& noun, const std::string& mrid, const std::string& kind, const std::string& customer) {
+  std::unique_ptr<Message> item = reference::new_item(reference::noun_model(noun));
+  set_string(item.get(), "m_rid", mrid);
+  if (kind.empty()) return item;
+  Message* work = add(item.get(), "work");
   set_string(work, "m_rid", new_uuid());
   set_enum(work, "kind", kind);
   set_string(work, "request_date_time", now_timestamp());
@@ -53,16 +41,7 @@ std::unique_ptr<Message> work_payload(const std::string& noun, const std::string
   set_string(task, "m_rid", new_uuid());
   set_string(task, "subject", kind + " for customer " + customer);
   set_enum(task, "task_kind", kind == "disconnect" ? "remove" : "install");
-  return root;
-}
-
-std::string work_status(const Message& item) {
-  const FieldDescriptor* works = field(item, "work");
-  if (works == nullptr || item.GetReflection()->FieldSize(item, works) == 0) return {};
-  const Message& work = item.GetReflection()->GetRepeatedMessage(item, works, 0);
-  const FieldDescriptor* status = field(work, "status_kind");
-  if (status == nullptr || !work.GetReflection()->HasField(work, status)) return {};
-  return work.GetReflection()->GetEnum(work, status)->name();
+  return item;
 }
 
 void notify(sqlite3* db, const std::string& incident, const std::string& customer, const std::string& trigger, const std::string& etr) {
@@ -197,10 +176,10 @@ std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
     while (needs.step()) taken.emplace_back(needs.number(0), needs.text(1), needs.text(2), needs.text(3));
     for (auto& [id, noun, customer, kind] : taken) {
       const std::string mrid = new_uuid();
-      auto payload = work_payload(noun, mrid, kind, customer);
-      const auto& model = reference::noun_model(noun);
-      const Message& item = payload->GetReflection()->GetRepeatedMessage(*payload, field(*payload, model.item_field.c_str()), 0);
-      records.put(noun, mrid, "new", item, customer);
+      std::vector<std::unique_ptr<Message>> item;
+      item.push_back(work_item(noun, mrid, kind, customer));
+      records.put(noun, mrid, "new", *item.front(), customer);
+      auto payload = reference::root_with(reference::noun_model(noun), item);
       Statement(db, "UPDATE service_needs SET mrid = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, mrid).bind(2, now).bind(3, id).run();
       out.push_back(Due{noun, V::create, mrid, std::move(payload)});
     }
@@ -216,7 +195,10 @@ std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
       if (!r || r->state == "new" || r->state == "sent") continue;
       const bool open = r->state != "refused" && r->state != "completed" && r->state != "closed" && r->state != "cancelled";
       Statement(db, "UPDATE service_needs SET cancel_state = ? WHERE id = ?").bind(1, static_cast<std::int64_t>(open ? 1 : 2)).bind(2, id).run();
-      if (open) out.push_back(Due{noun, V::cancel, mrid, work_payload(noun, mrid, {}, {})});
+      if (!open) continue;
+      std::vector<std::unique_ptr<Message>> item;
+      item.push_back(work_item(noun, mrid, {}, {}));
+      out.push_back(Due{noun, V::cancel, mrid, reference::root_with(reference::noun_model(noun), item)});
     }
   }
   return out;
@@ -233,9 +215,7 @@ void ReferenceCis::sent(sqlite3* db, const std::string& message_id, const Due& r
   Records records(db);
   if (request.verb == V::create)
     if (auto r = records.get(request.noun, request.mrid); r && r->state == "new") {
-      std::unique_ptr<Message> item(reference::root_of(reference::noun_model(request.noun), {r.value()}));
-      const auto* f = field(*item, reference::noun_model(request.noun).item_field.c_str());
-      records.put(request.noun, request.mrid, "sent", item->GetReflection()->GetRepeatedMessage(*item, f, 0));
+      records.put(request.noun, request.mrid, "sent", *reference::item_of(reference::noun_model(request.noun), *r));
     }
 }
 
@@ -254,8 +234,7 @@ void ReferenceCis::answered(sqlite3* db, const std::string& message_id, const En
   Records records(db);
   auto r = records.get(noun, mrid);
   if (!r) return;
-  std::unique_ptr<Message> root(reference::root_of(reference::noun_model(noun), {*r}));
-  const Message& item = root->GetReflection()->GetRepeatedMessage(*root, field(*root, reference::noun_model(noun).item_field.c_str()), 0);
+  const std::unique_ptr<Message> item = reference::item_of(reference::noun_model(noun), *r);
   std::string state = r->state;
   if (verb == "create") state = ok ? (noun == "TroubleTickets" ? "accepted" : (r->state == "sent" ? "accepted" : r->state)) : "refused";
   else if (verb == "cancel" && ok) state = noun == "TroubleTickets" ? "canceled" : "cancelled";
@@ -268,7 +247,7 @@ void ReferenceCis::answered(sqlite3* db, const std::string& message_id, const En
       return;
     }
   }
-  records.put(noun, mrid, state, item);
+  records.put(noun, mrid, state, *item);
 }
 
 std::vector<std::string> ReferenceCis::incident_published(sqlite3* db, const Incident& incident, Verb verb) {
@@ -311,7 +290,7 @@ std::vector<std::string> ReferenceCis::incident_published(sqlite3* db, const Inc
 
 void ReferenceCis::work_published(sqlite3* db, const std::string& noun, const Message& item, Verb verb) {
   Records records(db);
-  const std::string mrid = item.GetReflection()->GetString(item, field(item, "m_rid"));
+  const std::string mrid = reference::mrid_of(item);
   auto r = records.get(noun, mrid);
   if (!r) return;  // work another system asked for
   std::string state = verb == V::canceled ? "cancelled" : work_status(item);

@@ -24,4 +24,11 @@ std::vector<std::string> named_ids(const adapter::Context& c);
 // The verb's literal, for the traffic counts.
 std::string verb_name(Verb verb);
 
+// The message being handled, counted in the system's traffic (records.hpp).
+void count_received(adapter::Context& c);
+// Publishes an event of (noun, verb) with `payload`, counted in the traffic.
+void publish(adapter::Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload);
+// Sends a request of (noun, verb) with `payload`, counted in the traffic; returns its MessageID.
+std::string request(adapter::Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload);
+
 }  // namespace cimbus::reference

@@ -60,22 +60,43 @@ const NounModel& noun_model(const std::string& noun) {
   return it->second;
 }
 
-std::vector<Item> items_of(const Message& root, const NounModel& model) {
-  const FieldDescriptor* f = root.GetDescriptor()->FindFieldByName(model.item_field);
-  std::vector<Item> out;
-  if (f == nullptr) return out;
-  const auto* r = root.GetReflection();
-  for (int i = 0; i < r->FieldSize(root, f); ++i) {
-    const Message& item = r->GetRepeatedMessage(root, f, i);
-    out.push_back(Item{string_field(item, "m_rid"), item.SerializeAsString()});
+std::unique_ptr<Message> new_item(const NounModel& model) {
+  const FieldDescriptor* list = model.root->GetDescriptor()->FindFieldByName(model.item_field);
+  return std::unique_ptr<Message>(model.root->GetReflection()->GetMessageFactory()->GetPrototype(list->message_type())->New());
+}
+
+std::unique_ptr<Message> item_of(const NounModel& model, const Record& record) {
+  std::unique_ptr<Message> item = new_item(model);
+  item->ParseFromString(record.data);
+  return item;
+}
+
+std::vector<std::unique_ptr<Message>> items_in(const adapter::Context& c, const NounModel& model) {
+  std::unique_ptr<Message> root(model.root->New());
+  const FieldDescriptor* list = root->GetDescriptor()->FindFieldByName(model.item_field);
+  std::vector<std::unique_ptr<Message>> out;
+  for (const auto& any : c.message().payload_objects()) {
+    if (!any.UnpackTo(root.get())) continue;
+    for (int i = 0; i < root->GetReflection()->FieldSize(*root, list); ++i) {
+      std::unique_ptr<Message> item = new_item(model);
+      item->CopyFrom(root->GetReflection()->GetRepeatedMessage(*root, list, i));
+      out.push_back(std::move(item));
+    }
   }
   return out;
 }
 
+std::unique_ptr<Message> root_with(const NounModel& model, const std::vector<std::unique_ptr<Message>>& items) {
+  std::unique_ptr<Message> root(model.root->New());
+  const FieldDescriptor* list = root->GetDescriptor()->FindFieldByName(model.item_field);
+  for (const auto& item : items) root->GetReflection()->AddMessage(root.get(), list)->CopyFrom(*item);
+  return root;
+}
+
 std::unique_ptr<Message> root_of(const NounModel& model, const std::vector<Record>& records) {
   std::unique_ptr<Message> root(model.root->New());
-  const FieldDescriptor* f = root->GetDescriptor()->FindFieldByName(model.item_field);
-  for (const Record& rec : records) root->GetReflection()->AddMessage(root.get(), f)->ParseFromString(rec.data);
+  const FieldDescriptor* list = root->GetDescriptor()->FindFieldByName(model.item_field);
+  for (const Record& rec : records) root->GetReflection()->AddMessage(root.get(), list)->ParseFromString(rec.data);
   return root;
 }
 

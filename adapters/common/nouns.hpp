@@ -23,13 +23,15 @@ struct NounModel {
 // Throws std::invalid_argument for a noun the reference systems do not keep.
 const NounModel& noun_model(const std::string& noun);
 
-// The items of a payload root, each serialized (protobuf binary), with its mRID.
-struct Item {
-  std::string mrid;
-  std::string data;
-};
-std::vector<Item> items_of(const google::protobuf::Message& root, const NounModel& model);
-// A payload root holding `records`' items.
+// A new, empty list item of the noun (a TroubleTicket for TroubleTickets).
+std::unique_ptr<google::protobuf::Message> new_item(const NounModel& model);
+// The item a record keeps.
+std::unique_ptr<google::protobuf::Message> item_of(const NounModel& model, const Record& record);
+// The items of the message's typed payloads of this noun.
+std::vector<std::unique_ptr<google::protobuf::Message>> items_in(const adapter::Context& c, const NounModel& model);
+// A payload root holding `items`, or `records`' items.
+std::unique_ptr<google::protobuf::Message> root_with(const NounModel& model,
+                                                     const std::vector<std::unique_ptr<google::protobuf::Message>>& items);
 std::unique_ptr<google::protobuf::Message> root_of(const NounModel& model, const std::vector<Record>& records);
 
 // Answers a get for `noun` from `records`: the items named by Request/ID, Payload/ID or the

@@ -24,16 +24,10 @@ using adapter::Rejection;
 using customer::incidents::Incidents;
 using customer::trouble_tickets::TroubleTickets;
 using oms::OmsBackend;
-using reference::make_message;
+using reference::count_received;
+using reference::publish;
 using reference::Records;
 using V = msg::HeaderType_Verb;
-
-void count_in(Context& c) { Records(c.db()).count(c.noun(), reference::verb_name(c.verb()), "in"); }
-
-void publish(Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload) {
-  c.publish(make_message(noun, verb, &payload));
-  Records(c.db()).count(noun, reference::verb_name(verb), "out");
-}
 
 void publish_incident(Context& c, const oms::Incident& incident, Verb verb) {
   Incidents incidents;
@@ -55,7 +49,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
 
   a.on("TroubleTickets", V::create, [backend](Context& c) {
-    count_in(c);
+    count_received(c);
     TroubleTickets recorded;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) {
@@ -66,8 +60,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
       if (g.crew_work) {
         work::maintenance_orders::MaintenanceOrders orders;
         *orders.add_maintenance_order() = *g.crew_work;
-        c.request(make_message("MaintenanceOrders", V::create, &orders));
-        Records(c.db()).count("MaintenanceOrders", "create", "out");
+        reference::request(c, "MaintenanceOrders", V::create, orders);
       }
     }
     c.add_payload(recorded);
@@ -75,7 +68,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   });
 
   a.on("TroubleTickets", V::change, [backend](Context& c) {
-    count_in(c);
+    count_received(c);
     TroubleTickets changed;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) *changed.add_trouble_ticket() = backend->change_ticket(c.db(), t);
@@ -84,7 +77,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   });
 
   a.on("TroubleTickets", V::cancel, [backend](Context& c) {
-    count_in(c);
+    count_received(c);
     TroubleTickets canceled;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) {
@@ -97,7 +90,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   });
 
   a.on("TroubleTickets", V::close, [backend](Context& c) {
-    count_in(c);
+    count_received(c);
     TroubleTickets closed;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) *closed.add_trouble_ticket() = backend->close_ticket(c.db(), t.m_rid());
@@ -107,13 +100,13 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
 
   for (const char* noun : {"TroubleTickets", "Incidents"})
     a.on(noun, V::get, [noun](Context& c) {
-      count_in(c);
+      count_received(c);
       reference::answer_get(c, noun, Records(c.db()));
     });
 
   // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
   a.on_reply("MaintenanceOrders", [](Context& c) {
-    count_in(c);
+    count_received(c);
     const auto& reply = c.message().message().reply();
     if (reply.result() == msg::ReplyType_Result::FAILED)
       std::cerr << "cimbus-oms: the WMS refused crew work " << c.header().correlation_id() << ": "
@@ -122,7 +115,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
     a.on_event("MaintenanceOrders", verb, [backend](Context& c) {
-      count_in(c);
+      count_received(c);
       auto orders = c.payload<work::maintenance_orders::MaintenanceOrders>();
       if (!orders) return;
       for (const auto& order : orders->maintenance_order()) {

@@ -10,6 +10,7 @@
 
 #include "messages.hpp"
 #include "nouns.hpp"
+#include "reflection.hpp"
 #include "records.hpp"
 #include "reference_wms.hpp"
 #include "role.hpp"
@@ -26,87 +27,50 @@ using V = msg::HeaderType_Verb;
 
 const char* const kWork[] = {"MaintenanceOrders", "ServiceOrders", "WorkRequests", "ServiceRequests"};
 
-void count_in(Context& c) { Records(c.db()).count(c.noun(), reference::verb_name(c.verb()), "in"); }
-
 // The payload's items, or for a cancel items named by ID only.
-std::vector<std::unique_ptr<Message>> items_of(Context& c, const std::string& noun) {
-  const reference::NounModel& model = reference::noun_model(noun);
-  std::unique_ptr<Message> root(model.root->New());
-  std::vector<std::unique_ptr<Message>> out;
-  for (const auto& any : c.message().payload_objects()) {
-    if (!any.UnpackTo(root.get())) continue;
-    const auto* f = root->GetDescriptor()->FindFieldByName(model.item_field);
-    for (int i = 0; i < root->GetReflection()->FieldSize(*root, f); ++i) {
-      const Message& item = root->GetReflection()->GetRepeatedMessage(*root, f, i);
-      std::unique_ptr<Message> copy(item.New());
-      copy->CopyFrom(item);
-      out.push_back(std::move(copy));
-    }
-  }
-  if (out.empty()) {
+std::vector<std::unique_ptr<Message>> items_of(Context& c, const reference::NounModel& model) {
+  std::vector<std::unique_ptr<Message>> out = reference::items_in(c, model);
+  if (out.empty())
     for (const auto& id : reference::named_ids(c)) {
-      std::unique_ptr<Message> tmp(model.root->New());
-      const auto* f = tmp->GetDescriptor()->FindFieldByName(model.item_field);
-      Message* item = tmp->GetReflection()->AddMessage(tmp.get(), f);
-      item->GetReflection()->SetString(item, item->GetDescriptor()->FindFieldByName("m_rid"), id);
-      std::unique_ptr<Message> copy(item->New());
-      copy->CopyFrom(*item);
-      out.push_back(std::move(copy));
+      out.push_back(reference::new_item(model));
+      reference::set_string(out.back().get(), "m_rid", id);
     }
-  }
-  if (out.empty()) throw Rejection("1.7", "no " + noun + " in the payload and no ID naming one");
+  if (out.empty()) throw Rejection("1.7", "no " + model.noun + " in the payload and no ID naming one");
   return out;
 }
 
-// A payload root of `noun` holding `items`.
-std::unique_ptr<Message> root_with(const std::string& noun, const std::vector<std::unique_ptr<Message>>& items) {
-  const reference::NounModel& model = reference::noun_model(noun);
-  std::unique_ptr<Message> root(model.root->New());
-  const auto* f = root->GetDescriptor()->FindFieldByName(model.item_field);
-  for (const auto& item : items) root->GetReflection()->AddMessage(root.get(), f)->CopyFrom(*item);
-  return root;
+// Answers with the items as the WMS recorded them, and publishes them as the event `verb`.
+void answer(Context& c, const reference::NounModel& model, Verb verb, const std::vector<std::unique_ptr<Message>>& items) {
+  auto root = reference::root_with(model, items);
+  c.add_payload(*root);
+  reference::publish(c, model.noun, verb, *root);
 }
-
-void publish(Context& c, const std::string& noun, Verb verb, const Message& payload) {
-  c.publish(reference::make_message(noun, verb, &payload));
-  Records(c.db()).count(noun, reference::verb_name(verb), "out");
-}
-
 
 void register_handlers(adapter::Adapter& a, std::shared_ptr<WmsBackend> backend) {
   a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
   for (const char* noun : kWork) {
-    const std::string n = noun;
-    a.on(n, V::create, [backend, n](Context& c) {
-      count_in(c);
+    const reference::NounModel& model = reference::noun_model(noun);
+    a.on(noun, V::create, [backend, &model](Context& c) {
+      reference::count_received(c);
       std::vector<std::unique_ptr<Message>> accepted;
-      for (auto& item : items_of(c, n)) accepted.push_back(backend->accept(c.db(), n, *item));
-      auto root = root_with(n, accepted);
-      c.add_payload(*root);
-      publish(c, n, V::created, *root);
+      for (auto& item : items_of(c, model)) accepted.push_back(backend->accept(c.db(), model.noun, *item));
+      answer(c, model, V::created, accepted);
     });
-    a.on(n, V::change, [backend, n](Context& c) {
-      count_in(c);
+    a.on(noun, V::change, [backend, &model](Context& c) {
+      reference::count_received(c);
       std::vector<std::unique_ptr<Message>> changed;
-      for (auto& item : items_of(c, n)) changed.push_back(backend->change(c.db(), n, *item));
-      auto root = root_with(n, changed);
-      c.add_payload(*root);
-      publish(c, n, V::changed, *root);
+      for (auto& item : items_of(c, model)) changed.push_back(backend->change(c.db(), model.noun, *item));
+      answer(c, model, V::changed, changed);
     });
-    a.on(n, V::cancel, [backend, n](Context& c) {
-      count_in(c);
+    a.on(noun, V::cancel, [backend, &model](Context& c) {
+      reference::count_received(c);
       std::vector<std::unique_ptr<Message>> canceled;
-      for (auto& item : items_of(c, n)) {
-        const std::string mrid = item->GetReflection()->GetString(*item, item->GetDescriptor()->FindFieldByName("m_rid"));
-        canceled.push_back(backend->cancel(c.db(), n, mrid));
-      }
-      auto root = root_with(n, canceled);
-      c.add_payload(*root);
-      publish(c, n, V::canceled, *root);
+      for (auto& item : items_of(c, model)) canceled.push_back(backend->cancel(c.db(), model.noun, reference::mrid_of(*item)));
+      answer(c, model, V::canceled, canceled);
     });
-    a.on(n, V::get, [n](Context& c) {
-      count_in(c);
-      reference::answer_get(c, n, Records(c.db()));
+    a.on(noun, V::get, [&model](Context& c) {
+      reference::count_received(c);
+      reference::answer_get(c, model.noun, Records(c.db()));
     });
   }
 }
@@ -123,7 +87,7 @@ int main(int argc, char** argv) {
       for (auto& update : backend->advance(c.db())) {
         std::vector<std::unique_ptr<Message>> one;
         one.push_back(std::move(update.item));
-        publish(c, update.noun, update.closed ? V::closed : V::changed, *root_with(update.noun, one));
+        reference::publish(c, update.noun, update.closed ? V::closed : V::changed, *reference::root_with(reference::noun_model(update.noun), one));
       }
     }}};
   });

@@ -5,6 +5,7 @@
 #include "cimbus/timestamp.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
+#include "reflection.hpp"
 #include "territory.hpp"
 
 namespace cimbus::wms {
@@ -15,6 +16,12 @@ using adapter::Rejection;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using reference::Records;
+using reference::add;
+using reference::field;
+using reference::first_work;
+using reference::mrid_of;
+using reference::set_enum_number;
+using reference::set_string;
 using store::Statement;
 
 // WorkStatusKind, numbered alike in every generated profile (the literals in alphabetical order).
@@ -27,46 +34,26 @@ const char* name_of(int s) {
   return s >= 0 && s < 12 ? names[s] : "unknown";
 }
 
-const FieldDescriptor* field(const Message& m, const char* name) { return m.GetDescriptor()->FindFieldByName(name); }
-
-// The item's first Work (the one the reference WMS schedules); created when absent.
-Message* first_work(Message* item) {
-  const FieldDescriptor* work = field(*item, "work");
-  const auto* r = item->GetReflection();
-  return r->FieldSize(*item, work) > 0 ? r->MutableRepeatedMessage(item, work, 0) : r->AddMessage(item, work);
-}
-
-void set_string_if_present(Message* m, const char* name, const std::string& value) {
-  if (const FieldDescriptor* f = field(*m, name); f != nullptr && f->type() == FieldDescriptor::TYPE_STRING && !f->is_repeated())
-    m->GetReflection()->SetString(m, f, value);
-}
-
-void set_status_if_present(Message* m, int status) {
-  if (const FieldDescriptor* f = field(*m, "status_kind"); f != nullptr) m->GetReflection()->SetEnumValue(m, f, status);
-}
-
 // Work and its tasks to `status`; a crew, when given, goes on every task that has none.
 void set_status(Message* item, int status, const std::string& crew = {}, const std::string& crew_name = {}, const std::string& eta = {}) {
   Message* work = first_work(item);
-  set_status_if_present(work, status);
-  set_string_if_present(work, "last_modified_date_time", now_timestamp());
+  set_enum_number(work, "status_kind", status);
+  set_string(work, "last_modified_date_time", now_timestamp());
   const FieldDescriptor* tasks = field(*work, "work_tasks");
   const auto* r = work->GetReflection();
   for (int i = 0; i < r->FieldSize(*work, tasks); ++i) {
     Message* task = r->MutableRepeatedMessage(work, tasks, i);
-    set_status_if_present(task, status);
-    if (!eta.empty()) set_string_if_present(task, "crew_eta", eta);
+    set_enum_number(task, "status_kind", status);
+    if (!eta.empty()) set_string(task, "crew_eta", eta);
     const FieldDescriptor* crews = field(*task, "crews");
     if (!crew.empty() && crews != nullptr && task->GetReflection()->FieldSize(*task, crews) == 0) {
       Message* c = task->GetReflection()->AddMessage(task, crews);
-      set_string_if_present(c, "m_rid", crew);
+      set_string(c, "m_rid", crew);
       const FieldDescriptor* names = field(*c, "names");
-      set_string_if_present(c->GetReflection()->AddMessage(c, names), "name", crew_name);
+      set_string(c->GetReflection()->AddMessage(c, names), "name", crew_name);
     }
   }
 }
-
-std::string mrid_of(const Message& item) { return item.GetReflection()->GetString(item, field(item, "m_rid")); }
 
 // The customer a piece of work is for, when it names one (its key in the records).
 std::string customer_of(Message& item) {
@@ -80,12 +67,7 @@ std::unique_ptr<Message> load(const Records& records, const std::string& noun, c
   auto r = records.get(noun, mrid);
   if (!r) throw Rejection("2.15", "no " + noun + " item " + mrid + " at the WMS");
   *state = r->state;
-  std::unique_ptr<Message> item(reference::root_of(reference::noun_model(noun), {}).release());
-  // root_of gives the root; the item type is its list field's type.
-  const FieldDescriptor* list = field(*item, reference::noun_model(noun).item_field.c_str());
-  std::unique_ptr<Message> one(item->GetReflection()->AddMessage(item.get(), list)->New());
-  one->ParseFromString(r->data);
-  return one;
+  return reference::item_of(reference::noun_model(noun), *r);
 }
 
 bool is_final(const std::string& state) { return state == "closed" || state == "cancelled"; }
@@ -135,7 +117,7 @@ std::unique_ptr<Message> ReferenceWms::accept(sqlite3* db, const std::string& no
   if (mrid.empty()) throw Rejection("1.7", noun + ": an item without mRID");
   if (records.get(noun, mrid)) throw Rejection("6.1", noun + " item " + mrid + " exists already; change it instead");
   set_status(item.get(), waitingToBeScheduled);
-  set_string_if_present(first_work(item.get()), "request_date_time", now_timestamp());
+  set_string(first_work(item.get()), "request_date_time", now_timestamp());
   records.put(noun, mrid, name_of(waitingToBeScheduled), *item, customer_of(*item));
   Statement(db, "INSERT INTO work_schedule (noun, mrid, next_at, priority) VALUES (?, ?, ?, ?)")
       .bind(1, noun)
