@@ -613,9 +613,13 @@ class Adapter::Impl {
   }
 
   void finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge) {
+    if (!acknowledge) {
+      finish(tx, item, reply_target(item), nullptr);
+      return;
+    }
     const Envelope ack = make_reply(item.decoded.envelope, msg::ReplyType_Result::OK,
                                     {error(code::kSimpleAcknowledgment, "Acknowledged", Level::inform)}, reply_options_);
-    finish(tx, item, reply_target(item), acknowledge ? &ack : nullptr);
+    finish(tx, item, reply_target(item), &ack);
   }
 
   // Runs a handler in a savepoint; its reply (when `answer`), events and requests are queued.
