@@ -22,12 +22,6 @@ std::string at(long long ms_from_now) {
   return format_timestamp(std::chrono::system_clock::now() + std::chrono::milliseconds(ms_from_now));
 }
 
-Incident load_incident(const Records& records, const std::string& mrid) {
-  auto r = records.get("Incidents", mrid);
-  if (!r) throw std::runtime_error("incident " + mrid + " is missing from the OMS's records");
-  return r->as<Incident>();
-}
-
 void set_status(customer::trouble_tickets::Status* status, const std::string& value) {
   status->set_value(value);
   status->set_date_time(now_timestamp());

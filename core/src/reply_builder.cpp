@@ -37,6 +37,7 @@ msg::ErrorType to_error(const Diagnostic& d) {
   if (!details.empty()) e.set_details(detail::xml_safe(details));
   // Error/xpath is an xs:QName, not an XPath: the element's qualified name (Clark form here).
   if (!d.element_name.empty() && detail::is_xml_text(d.element_name)) e.set_xpath("{" + d.element_namespace + "}" + d.element_name);
+  if (d.operation_id) e.set_operation_id(*d.operation_id);
   return e;
 }
 

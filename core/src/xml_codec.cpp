@@ -134,4 +134,8 @@ std::string XmlCodec::encode(const Envelope& envelope, const EncodeOptions& opti
   return impl_->encoder.encode(envelope, options);
 }
 
+std::string XmlCodec::encode_object(const google::protobuf::Any& object, const EncodeOptions& options) {
+  return impl_->encoder.encode_object(object, options);
+}
+
 }  // namespace cimbus

@@ -105,6 +105,13 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   return out.take();
 }
 
+std::string XmlEncoder::encode_object(const google::protobuf::Any& object, const EncodeOptions& options) {
+  options_ = &options;
+  XmlWriter out(options.indent);
+  write_object(out, object, "");
+  return out.take();
+}
+
 void XmlEncoder::write_children(XmlWriter& out, const Message& message, const TypeMap& type, const std::string& path,
                                 const std::string& child_ns, bool check_mandatory) {
   const auto* r = message.GetReflection();

@@ -18,6 +18,8 @@ class XmlEncoder {
 
   // Throws EncodeError.
   std::string encode(const Envelope& envelope, const EncodeOptions& options);
+  // One typed payload object as a standalone element that declares what it uses.
+  std::string encode_object(const google::protobuf::Any& object, const EncodeOptions& options);
 
  private:
   // Writes the children of `message`. Elements in the message namespace are written in

@@ -364,6 +364,57 @@ TEST_F(AdapterRuntime, ABusinessRefusalIsAnsweredWithItsCodeAndLeavesNoEffect) {
   cis.stop();
 }
 
+// An OperationSet over the broker, named as tv06 names it (<Noun>OperationSet): the responder has
+// no execute handler of its own, the runtime runs each operation through its create handler.
+TEST_F(AdapterRuntime, AnOperationSetRunsAllOrNothingOrPerOperation) {
+  Adapter cis(options("cis"));
+  cis.start();
+  ASSERT_TRUE(cis.wait_ready(30s));
+  XmlCodec codec;
+  auto operation_set = [&](bool all_or_nothing, const std::vector<TroubleTickets>& tickets) {
+    Envelope e;
+    e.mutable_message()->mutable_header()->set_verb(V::execute);
+    e.mutable_message()->mutable_header()->set_noun("TroubleTicketsOperationSet");
+    e.mutable_message()->mutable_header()->set_message_id(new_uuid());
+    auto* set = e.mutable_message()->mutable_payload()->mutable_operation_set();
+    set->set_enforce_msg_sequence(true);
+    set->set_enforce_transactional_integrity(all_or_nothing);
+    for (std::size_t i = 0; i < tickets.size(); ++i) {
+      google::protobuf::Any any;
+      any.PackFrom(tickets[i]);
+      auto* op = set->add_operation();
+      op->set_operation_id(static_cast<std::int64_t>(i + 1));
+      op->set_verb("create");
+      op->set_any(codec.encode_object(any));
+    }
+    return e;
+  };
+  const TroubleTickets kept = ticket("fallen tree"), refused = ticket("refuse: unknown customer");
+
+  Envelope whole = operation_set(true, {kept, refused});
+  Replies r = cis.request(whole, 30s).get();
+  EXPECT_EQ(r.result(), msg::ReplyType_Result::FAILED);
+  EXPECT_EQ(codes(r.last()), (std::vector<std::string>{"5.9", "2.22"}));
+  EXPECT_EQ(r.last().message().reply().error(0).operation_id(), 2);
+  EXPECT_EQ(executions(whole.message().header().message_id() + "#1"), 0) << "operation 1 must be rolled back";
+
+  Envelope each = operation_set(false, {kept, refused});
+  r = cis.request(each, 30s).get();
+  EXPECT_EQ(r.result(), msg::ReplyType_Result::PARTIAL);
+  EXPECT_EQ(codes(r.last()), std::vector<std::string>{"2.22"});
+  ASSERT_EQ(r.last().message().reply().id_size(), 1);
+  EXPECT_EQ(r.last().message().reply().id(0).value(), kept.trouble_ticket(0).m_rid());
+  EXPECT_EQ(executions(each.message().header().message_id() + "#1"), 1);
+
+  // No OperationSet at all: the whole message is refused.
+  Envelope none = operation_set(true, {});
+  none.mutable_message()->clear_payload();
+  r = cis.request(none, 30s).get();
+  EXPECT_EQ(r.result(), msg::ReplyType_Result::FAILED);
+  EXPECT_EQ(codes(r.last()), std::vector<std::string>{"1.7"});
+  cis.stop();
+}
+
 TEST_F(AdapterRuntime, ARequestNobodyAnswersTimesOutWith4_1) {
   Adapter cis(options("cis"));
   std::promise<std::string> handled;

@@ -2,6 +2,7 @@
 // One finding about a message: an IEC 61968-100 code, a level, a reason and where it was found.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct Diagnostic {
   std::string detail;            // the validator's own message, when there is one
   std::uint64_t line = 0;
   std::uint64_t column = 0;
+  std::optional<std::int64_t> operation_id;  // the OperationSet operation it concerns (Error/operationId)
 
   bool is_error() const { return level >= Level::fatal; }
 };

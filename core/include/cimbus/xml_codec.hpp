@@ -33,6 +33,9 @@ class XmlCodec {
   // Throws EncodeError when a mandatory element is missing, a string holds a character XML 1.0
   // cannot carry, or the archetype forbids a package (e.g. a Header in a FaultMessage).
   std::string encode(const Envelope& envelope, const EncodeOptions& options = {});
+  // One typed payload object (Envelope::payload_objects) as a standalone XML element, e.g. the
+  // content of an OperationSet's Operation. options.xml_declaration does not apply.
+  std::string encode_object(const google::protobuf::Any& object, const EncodeOptions& options = {});
 
   const CodecOptions& options() const;
 

@@ -22,6 +22,7 @@
 #include "cimbus/timestamp.hpp"
 #include "cimbus/uuid.hpp"
 #include "cimbus/xml_codec.hpp"
+#include "operation_set.hpp"
 #include "paging.hpp"
 
 namespace cimbus::adapter {
@@ -79,6 +80,8 @@ class Adapter::Impl {
         codec_(CodecOptions{options_.policy, {}}, registry_),
         bus_(options_.connection, bus_options()) {
     reply_options_.source = options_.config.system();
+    operation_sets_.emplace(codec_, handlers_[Queue::requests], reply_options_);
+    execute_ = [this](Context& c) { operation_sets_->execute(c); };
   }
 
   ~Impl() { stop(); }
@@ -570,6 +573,9 @@ class Adapter::Impl {
       return;
     }
     const Handler* handler = find(Queue::requests, h.noun(), h.verb());
+    // An OperationSet runs through the handlers of its operations, unless the adapter has its own.
+    if (handler == nullptr && h.verb() == msg::HeaderType_Verb::execute && serves_noun(detail::operation_set_noun(h.noun())))
+      handler = &execute_;
     if (handler == nullptr) {
       const bool noun_known = serves_noun(h.noun());
       answer_failed(tx, item, {error(noun_known ? code::kInvalidVerb : code::kInvalidNoun,
@@ -897,13 +903,15 @@ class Adapter::Impl {
   AdapterOptions options_;
   std::shared_ptr<SchemaRegistry> registry_;
   ReplyOptions reply_options_;
+  XmlCodec codec_;  // the worker thread's
   std::map<Queue, std::map<HandlerKey, Handler>> handlers_;
   std::map<std::string, Handler> reply_handlers_;
+  std::optional<detail::OperationSetRunner> operation_sets_;  // execute: over handlers_[requests]
+  Handler execute_;
   std::vector<std::function<void(sqlite3*)>> prepare_store_;
   bool started_ = false;
 
   // The worker thread's own.
-  XmlCodec codec_;
   std::unique_ptr<store::Store> store_;
   std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
   std::set<std::int64_t> in_flight_;               // outbox rows sent, outcome not yet known

@@ -13,7 +13,19 @@ std::string summary(const Diagnostics& errors) {
 
 Rejection::Rejection(Diagnostics errors) : std::runtime_error(summary(errors)), errors_(std::move(errors)) {}
 
+namespace {
+
+Diagnostic fatal(std::string code, std::string reason, std::string path) {
+  Diagnostic d;
+  d.code = std::move(code);
+  d.reason = std::move(reason);
+  d.path = std::move(path);
+  return d;
+}
+
+}  // namespace
+
 Rejection::Rejection(std::string code, std::string reason, std::string path)
-    : Rejection(Diagnostics{Diagnostic{std::move(code), Level::fatal, std::move(reason), std::move(path), {}, {}, {}, 0, 0}}) {}
+    : Rejection(Diagnostics{fatal(std::move(code), std::move(reason), std::move(path))}) {}
 
 }  // namespace cimbus::adapter

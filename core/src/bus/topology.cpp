@@ -76,6 +76,8 @@ std::vector<std::string> keys(const config::Route& route, bool events, const std
       throw std::invalid_argument(system + ": " + literal + " " + route.noun() + " is " +
                                   (events ? "a request, not an event it can subscribe to" : "an event, not a request it can handle"));
     out.push_back(routing_key(route.noun(), *verb));
+    // An OperationSet may name its noun either way (tv06: ServiceOrdersOperationSet).
+    if (*verb == msg::HeaderType_Verb::execute) out.push_back(routing_key(route.noun() + "OperationSet", *verb));
   }
   return out;
 }

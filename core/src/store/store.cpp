@@ -128,7 +128,9 @@ void Transaction::end() {
   relaxed_ = false;
 }
 
-Savepoint::Savepoint(Transaction& tx) : db_(tx.db()) { execute(db_, "SAVEPOINT message"); }
+Savepoint::Savepoint(Transaction& tx) : Savepoint(tx.db()) {}
+
+Savepoint::Savepoint(sqlite3* db) : db_(db) { execute(db_, "SAVEPOINT message"); }
 
 Savepoint::~Savepoint() {
   if (!open_) return;

@@ -54,6 +54,8 @@ class Transaction {
 class Savepoint {
  public:
   explicit Savepoint(Transaction& tx);
+  // A savepoint inside one already open on `db` (e.g. one operation of an OperationSet).
+  explicit Savepoint(sqlite3* db);
   ~Savepoint();  // rolls back to the savepoint unless released
   Savepoint(const Savepoint&) = delete;
   Savepoint& operator=(const Savepoint&) = delete;
