@@ -294,6 +294,49 @@ TEST(Store, AFileOfAnotherLayoutIsRefusedWithAClearError) {
   }
 }
 
+// Two instances of one system on one file (two OMS processes sharing their system of record).
+TEST(Store, InstancesSharingAFileShareTheInboxButEachSendsItsOwnRowsAndAwaitsItsOwnRequests) {
+  const std::string path = fresh_file("shared");
+  Store one(path, "oms-1"), two(path, "oms-2");
+  {
+    Transaction tx = one.begin();
+    EXPECT_EQ(one.inbox().take(tx, "m1").state, Inbox::State::fresh);
+    one.outbox().add(tx, "/exchange/cim/evt.x", reply_message());
+    one.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", reply_message());
+    one.correlations().add(tx, {"request-of-1", "MaintenanceOrders", 1000});
+    tx.commit();
+  }
+  Transaction tx = two.begin();
+  EXPECT_EQ(two.inbox().take(tx, "m1").state, Inbox::State::handled) << "a MessageID one instance handled is a duplicate for the other";
+  tx.commit();
+  EXPECT_EQ(two.outbox().pending(10).size(), 0u);
+  EXPECT_EQ(two.outbox().size(), 0u);
+  EXPECT_EQ(two.correlations().expired(5000, 10).size(), 0u);
+  EXPECT_FALSE(two.correlations().next_deadline());
+  EXPECT_EQ(one.outbox().pending(10).size(), 1u);
+  EXPECT_EQ(one.correlations().expired(5000, 10).size(), 1u);
+}
+
+TEST(Store, AFileOfLayout2GainsOwnersAndItsRowsGoToTheInstanceThatOpensIt) {
+  const std::string path = fresh_file("layout2");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE inbox (message_id TEXT PRIMARY KEY, state TEXT NOT NULL, attempts INTEGER NOT NULL, "
+                         "first_seen INTEGER NOT NULL, reason TEXT, reply_target TEXT, reply BLOB);"
+                         "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, message BLOB, reply_of TEXT);"
+                         "CREATE TABLE correlations (message_id TEXT PRIMARY KEY, noun TEXT NOT NULL, deadline INTEGER NOT NULL);"
+                         "CREATE INDEX correlations_by_deadline ON correlations (deadline);"
+                         "INSERT INTO correlations VALUES ('r1', 'WorkRequests', 1000);"
+                         "PRAGMA user_version = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Store store(path, "wms-1");
+  EXPECT_EQ(store.correlations().size(), 1u);
+  EXPECT_EQ(*store.correlations().next_deadline(), 1000);
+}
+
 TEST(Store, AnUnwritablePathIsAClearError) {
   EXPECT_THROW(Store("/nonexistent-directory/x.sqlite"), std::runtime_error);
 }

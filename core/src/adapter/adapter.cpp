@@ -107,7 +107,7 @@ class Adapter::Impl {
 
   void start() {
     if (started_) return;
-    store_ = std::make_unique<store::Store>(options_.config.store());
+    store_ = std::make_unique<store::Store>(options_.config.store(), options_.config.instance());
     for (auto& prepare : prepare_store_) prepare(store_->db());
     started_ = true;
     const std::string& system = options_.config.system();

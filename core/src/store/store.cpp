@@ -29,28 +29,47 @@ CREATE TABLE IF NOT EXISTS outbox (
   id       INTEGER PRIMARY KEY AUTOINCREMENT,
   target   TEXT NOT NULL,
   message  BLOB,                           -- StoredMessage; NULL: the inbox's reply to reply_of
-  reply_of TEXT                            -- inbox.message_id
+  reply_of TEXT,                           -- inbox.message_id
+  owner    TEXT NOT NULL DEFAULT ''        -- the instance that sends it
 );
+CREATE INDEX IF NOT EXISTS outbox_by_owner ON outbox (owner, id);
 CREATE TABLE IF NOT EXISTS correlations (
   message_id TEXT PRIMARY KEY,             -- the request's MessageID: its replies' CorrelationID
   noun       TEXT NOT NULL,
-  deadline   INTEGER NOT NULL              -- ms since the epoch
+  deadline   INTEGER NOT NULL,             -- ms since the epoch
+  owner      TEXT NOT NULL DEFAULT ''      -- the instance that sent it and awaits the reply
 );
-CREATE INDEX IF NOT EXISTS correlations_by_deadline ON correlations (deadline);
+CREATE INDEX IF NOT EXISTS correlations_by_deadline ON correlations (owner, deadline);
 )";
 
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
-constexpr int kLayout = 2;
+// 3: outbox rows and requests have an owner, for instances sharing a file.
+constexpr int kLayout = 3;
 
-// A file written by an older cimbus is refused rather than misread: drain that version's outbox
-// first (stop it cleanly), then move the file aside.
-void check_layout(sqlite3* db, const std::string& path) {
-  Statement version(db, "PRAGMA user_version");
-  version.step();
-  const std::int64_t found = version.number(0);
-  Statement tables(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'inbox'");
-  tables.step();
-  if (found == kLayout || tables.number(0) == 0) return;
+// Layout 2 gains the owner columns, its rows owned by the instance that opens it. Other versions
+// are refused rather than misread: drain that version's outbox first (stop it cleanly), then move
+// the file aside.
+void check_layout(sqlite3* db, const std::string& path, const std::string& owner) {
+  std::int64_t found = 0, tables = 0;
+  {  // finished before the schema changes
+    Statement version(db, "PRAGMA user_version");
+    version.step();
+    found = version.number(0);
+    Statement inbox(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'inbox'");
+    inbox.step();
+    tables = inbox.number(0);
+  }
+  if (found == kLayout || tables == 0) return;
+  if (found == 2) {
+    execute(db, "BEGIN IMMEDIATE");
+    execute(db, "ALTER TABLE outbox ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE correlations ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+                "DROP INDEX IF EXISTS correlations_by_deadline");
+    Statement(db, "UPDATE outbox SET owner = ?").bind(1, owner).run();
+    Statement(db, "UPDATE correlations SET owner = ?").bind(1, owner).run();
+    execute(db, "COMMIT");
+    return;
+  }
   throw std::runtime_error(path + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
                            std::to_string(kLayout) + "); stop that version cleanly so that its outbox is sent, then move the file aside");
 }
@@ -199,21 +218,26 @@ std::size_t Inbox::size() {
 }
 
 std::int64_t Outbox::add(Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {
-  Statement(*statements_, "INSERT INTO outbox (target, message) VALUES (?, ?)").bind(1, target).bind_blob(2, serialize(message)).run();
+  Statement(*statements_, "INSERT INTO outbox (target, message, owner) VALUES (?, ?, ?)")
+      .bind(1, target)
+      .bind_blob(2, serialize(message))
+      .bind(3, *owner_)
+      .run();
   return sqlite3_last_insert_rowid(tx.db());
 }
 
 std::int64_t Outbox::add_reply(Transaction& tx, const std::string& target, const std::string& message_id) {
-  Statement(*statements_, "INSERT INTO outbox (target, reply_of) VALUES (?, ?)").bind(1, target).bind(2, message_id).run();
+  Statement(*statements_, "INSERT INTO outbox (target, reply_of, owner) VALUES (?, ?, ?)").bind(1, target).bind(2, message_id).bind(3, *owner_).run();
   return sqlite3_last_insert_rowid(tx.db());
 }
 
 std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_id) {
   Statement rows(*statements_,
                  "SELECT o.id, o.target, COALESCE(o.message, i.reply) FROM outbox o LEFT JOIN inbox i ON i.message_id = o.reply_of "
-                 "WHERE o.id > ? ORDER BY o.id LIMIT ?");
-  rows.bind(1, after_id);
-  rows.bind(2, static_cast<std::int64_t>(limit));
+                 "WHERE o.owner = ? AND o.id > ? ORDER BY o.id LIMIT ?");
+  rows.bind(1, *owner_);
+  rows.bind(2, after_id);
+  rows.bind(3, static_cast<std::int64_t>(limit));
   std::vector<Row> out;
   while (rows.step()) {
     if (rows.is_null(2)) throw std::runtime_error("outbox row " + std::to_string(rows.number(0)) + ": its reply is missing from the inbox");
@@ -232,17 +256,19 @@ void Outbox::remove(Transaction& tx, const std::vector<std::int64_t>& ids) {
 }
 
 std::size_t Outbox::size() {
-  Statement count(*statements_, "SELECT COUNT(*) FROM outbox");
+  Statement count(*statements_, "SELECT COUNT(*) FROM outbox WHERE owner = ?");
+  count.bind(1, *owner_);
   count.step();
   return static_cast<std::size_t>(count.number(0));
 }
 
 void Correlations::add(Transaction& tx, const Entry& entry) {
   (void)tx;
-  Statement(*statements_, "INSERT OR REPLACE INTO correlations (message_id, noun, deadline) VALUES (?, ?, ?)")
+  Statement(*statements_, "INSERT OR REPLACE INTO correlations (message_id, noun, deadline, owner) VALUES (?, ?, ?, ?)")
       .bind(1, entry.message_id)
       .bind(2, entry.noun)
       .bind(3, entry.deadline_ms)
+      .bind(4, *owner_)
       .run();
 }
 
@@ -256,26 +282,29 @@ bool Correlations::answer(Transaction& tx, const std::string& message_id, bool f
 }
 
 std::vector<Correlations::Entry> Correlations::expired(std::int64_t now_ms, std::size_t limit) {
-  Statement rows(*statements_, "SELECT message_id, noun, deadline FROM correlations WHERE deadline <= ? ORDER BY deadline LIMIT ?");
-  rows.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
+  Statement rows(*statements_, "SELECT message_id, noun, deadline FROM correlations WHERE owner = ? AND deadline <= ? ORDER BY deadline LIMIT ?");
+  rows.bind(1, *owner_).bind(2, now_ms).bind(3, static_cast<std::int64_t>(limit));
   std::vector<Entry> out;
   while (rows.step()) out.push_back(Entry{rows.text(0), rows.text(1), rows.number(2)});
   return out;
 }
 
 std::optional<std::int64_t> Correlations::next_deadline() {
-  Statement first(*statements_, "SELECT MIN(deadline) FROM correlations");
+  Statement first(*statements_, "SELECT MIN(deadline) FROM correlations WHERE owner = ?");
+  first.bind(1, *owner_);
   if (!first.step() || first.is_null(0)) return std::nullopt;
   return first.number(0);
 }
 
 std::size_t Correlations::size() {
-  Statement count(*statements_, "SELECT COUNT(*) FROM correlations");
+  Statement count(*statements_, "SELECT COUNT(*) FROM correlations WHERE owner = ?");
+  count.bind(1, *owner_);
   count.step();
   return static_cast<std::size_t>(count.number(0));
 }
 
-Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr), correlations_(nullptr) {
+Store::Store(const std::string& path, std::string owner)
+    : owner_(std::move(owner)), inbox_(nullptr), outbox_(nullptr, nullptr), correlations_(nullptr, nullptr) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -295,13 +324,13 @@ Store::Store(const std::string& path) : inbox_(nullptr), outbox_(nullptr), corre
   // Each message's savepoint keeps the pages it changes in a statement journal; in a temporary
   // file that is a write per page, in memory it is a copy (the savepoint lives for one handler).
   execute(db_, "PRAGMA temp_store = MEMORY");
-  check_layout(db_, path);
+  check_layout(db_, path, owner_);
   execute(db_, kSchema);
   execute(db_, ("PRAGMA user_version = " + std::to_string(kLayout)).c_str());
   statements_ = std::make_unique<StatementCache>(db_);
   inbox_ = Inbox(statements_.get());
-  outbox_ = Outbox(statements_.get());
-  correlations_ = Correlations(statements_.get());
+  outbox_ = Outbox(statements_.get(), &owner_);
+  correlations_ = Correlations(statements_.get(), &owner_);
 }
 
 Store::~Store() {

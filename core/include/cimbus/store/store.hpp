@@ -12,8 +12,11 @@
 //   store.inbox().finish(tx, message_id, target, reply);    // a replay gets this reply again
 //   tx.commit();                                            // then accept the delivery
 //
-// Threading: a Store is used by one thread at a time (the adapter runtime's worker); several
-// processes may share a file (SQLite locking, WAL mode, busy timeout).
+// Threading: a Store is used by one thread at a time (the adapter runtime's worker). Several
+// processes may share a file (SQLite locking, WAL mode, busy timeout): instances of one system
+// sharing its system of record. They share the inbox (a MessageID handled by one is a duplicate
+// for all); each sends only its own outbox rows and times out only its own requests (the owner
+// given to Store, its instance name).
 
 #include <cstdint>
 #include <memory>
@@ -120,8 +123,9 @@ class Outbox {
 
  private:
   friend class Store;
-  explicit Outbox(StatementCache* statements) : statements_(statements) {}
+  Outbox(StatementCache* statements, const std::string* owner) : statements_(statements), owner_(owner) {}
   StatementCache* statements_;
+  const std::string* owner_;
 };
 
 // Requests this adapter sent and still awaits the (final) reply to, with their deadlines: the
@@ -146,14 +150,16 @@ class Correlations {
 
  private:
   friend class Store;
-  explicit Correlations(StatementCache* statements) : statements_(statements) {}
+  Correlations(StatementCache* statements, const std::string* owner) : statements_(statements), owner_(owner) {}
   StatementCache* statements_;
+  const std::string* owner_;
 };
 
 class Store {
  public:
-  // Opens or creates the file; throws std::runtime_error with SQLite's message.
-  explicit Store(const std::string& path);
+  // Opens or creates the file; throws std::runtime_error with SQLite's message. `owner` names the
+  // process's outbox rows and requests when several processes share the file (the instance).
+  explicit Store(const std::string& path, std::string owner = {});
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -175,6 +181,7 @@ class Store {
 
  private:
   sqlite3* db_ = nullptr;
+  std::string owner_;
   std::unique_ptr<StatementCache> statements_;
   Inbox inbox_;
   Outbox outbox_;
