@@ -26,7 +26,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "adapter_process.hpp"
+#include "test_adapter.hpp"
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"

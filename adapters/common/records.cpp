@@ -35,8 +35,9 @@ CREATE TABLE IF NOT EXISTS traffic (
   noun      TEXT NOT NULL,
   verb      TEXT NOT NULL,
   direction TEXT NOT NULL,
+  instance  TEXT NOT NULL DEFAULT '',   -- instances of one system share the file
   n         INTEGER NOT NULL,
-  PRIMARY KEY (noun, verb, direction)
+  PRIMARY KEY (noun, verb, direction, instance)
 );
 )");
 }
@@ -85,12 +86,24 @@ std::vector<Record> Records::open_with_key(const std::string& noun, const std::s
   return out;
 }
 
+namespace {
+
+std::string& counting_instance() {
+  static std::string instance;
+  return instance;
+}
+
+}  // namespace
+
+void set_counting_instance(std::string instance) { counting_instance() = std::move(instance); }
+
 void Records::count(const std::string& noun, const std::string& verb, const std::string& direction) {
-  Statement(db_, "INSERT INTO traffic (noun, verb, direction, n) VALUES (?, ?, ?, 1) "
-                 "ON CONFLICT (noun, verb, direction) DO UPDATE SET n = n + 1")
+  Statement(db_, "INSERT INTO traffic (noun, verb, direction, instance, n) VALUES (?, ?, ?, ?, 1) "
+                 "ON CONFLICT (noun, verb, direction, instance) DO UPDATE SET n = n + 1")
       .bind(1, noun)
       .bind(2, verb)
       .bind(3, direction)
+      .bind(4, counting_instance())
       .run();
 }
 

@@ -54,7 +54,8 @@ class Records {
   std::vector<Record> open_with_key(const std::string& noun, const std::string& key,
                                     const std::vector<std::string>& final_states) const;
 
-  // One more message of (noun, verb) taken ("in") or sent ("out") by this system.
+  // One more message of (noun, verb) taken ("in") or sent ("out") by this system, counted for
+  // the instance set_counting_instance() named.
   void count(const std::string& noun, const std::string& verb, const std::string& direction);
 
  private:
@@ -62,5 +63,9 @@ class Records {
 };
 
 std::int64_t now_ms();
+
+// The instance this process runs as (run_role sets it): instances of one system share its file,
+// and the traffic counts say which one took what.
+void set_counting_instance(std::string instance);
 
 }  // namespace cimbus::reference

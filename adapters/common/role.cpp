@@ -1,5 +1,7 @@
 #include "role.hpp"
 
+#include "records.hpp"
+
 #include <signal.h>
 
 #include <atomic>
@@ -78,6 +80,7 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   try {
     adapter::AdapterOptions options = adapter::AdapterOptions::load(argv[1]);
+    set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
     std::vector<Periodic> periodic = setup(adapter, options);
     adapter.start();

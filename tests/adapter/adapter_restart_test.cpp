@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "adapter_process.hpp"
+#include "test_adapter.hpp"
 #include "cimbus/adapter/adapter.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/uuid.hpp"

@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include "adapter_process.hpp"
+#include "test_adapter.hpp"
 #include "cimbus/adapter/adapter.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"

@@ -1,5 +1,6 @@
 #include "cimbus/bus/topology.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -146,6 +147,19 @@ config::AdapterConfig load_adapter_config(const std::string& path) {
   const auto status = google::protobuf::util::JsonStringToMessage(text.str(), &config);
   if (!status.ok()) throw std::runtime_error(path + ": " + std::string(status.message()));
   return config;
+}
+
+void save_adapter_config(const config::AdapterConfig& config, const std::string& path) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  print.add_whitespace = true;
+  if (!google::protobuf::util::MessageToJsonString(config, &json, print).ok()) throw std::runtime_error(path + ": cannot be written");
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw std::runtime_error(path + ": cannot be written");
+  out << json;
+  out.close();
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace cimbus::bus

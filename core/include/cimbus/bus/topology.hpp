@@ -33,5 +33,8 @@ std::string rabbitmq_definitions(const std::vector<config::AdapterConfig>& adapt
 
 // Reads an adapter configuration file (JSON); throws std::runtime_error naming the file.
 config::AdapterConfig load_adapter_config(const std::string& path);
+// Writes one (JSON, field names as in deploy/*.json, readable by its owner only: it may hold a
+// password); throws std::runtime_error naming the file.
+void save_adapter_config(const config::AdapterConfig& config, const std::string& path);
 
 }  // namespace cimbus::bus

@@ -1,50 +1,20 @@
 #include "adapter_process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <thread>
 
-#include <google/protobuf/util/json_util.h>
-
-#include "cimbus/bus/topology.hpp"
-
-namespace cimbus::test {
-
-adapter::AdapterOptions adapter_options(const std::string& routes_file, const TestBroker& broker,
-                                        const std::string& instance, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  config::AdapterConfig c = bus::load_adapter_config(routes_file);
-  c.mutable_broker()->clear_urls();
-  c.mutable_broker()->add_urls(broker.url);
-  c.mutable_broker()->set_user(broker.user);
-  c.mutable_broker()->set_password(broker.password);
-  c.mutable_broker()->clear_password_env();
-  c.set_instance(instance);
-  c.set_store(dir + "/" + instance + ".sqlite");
-  return adapter::AdapterOptions::from_config(c);
-}
-
-std::string write_config(const adapter::AdapterOptions& options, const std::string& dir) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(options.config, &json, print).ok())
-    throw std::runtime_error("cannot write the configuration");
-  const std::string path = dir + "/" + options.config.instance() + ".json";
-  std::ofstream(path) << json;
-  return path;
-}
+namespace cimbus::reference {
 
 AdapterProcess::AdapterProcess(const std::string& executable, const std::string& config, std::chrono::seconds timeout)
     : AdapterProcess(std::vector<std::string>{executable, config}, timeout) {}
 
-AdapterProcess::AdapterProcess(const std::vector<std::string>& command, std::chrono::seconds timeout) {
+AdapterProcess::AdapterProcess(const std::vector<std::string>& command, std::chrono::seconds timeout, const std::string& log) {
   const std::string& executable = command.at(0);
   const std::string config = command.size() > 1 ? command[1] : std::string();
   int out[2];
@@ -53,6 +23,10 @@ AdapterProcess::AdapterProcess(const std::vector<std::string>& command, std::chr
   if (pid_ < 0) throw std::runtime_error("fork");
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
+    if (!log.empty()) {
+      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) dup2(fd, STDERR_FILENO);
+    }
     close(out[0]);
     close(out[1]);
     std::vector<char*> argv;
@@ -109,4 +83,4 @@ void AdapterProcess::kill_hard() {
   pid_ = -1;
 }
 
-}  // namespace cimbus::test
+}  // namespace cimbus::reference

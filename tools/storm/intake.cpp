@@ -1,0 +1,60 @@
+#include "intake.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "cimbus/store/statement.hpp"
+#include "records.hpp"
+
+namespace cimbus::storm {
+
+using store::Statement;
+
+Intake::Intake(const std::string& cis_store, const Scenario& scenario) : scenario_(scenario) {
+  if (sqlite3_open_v2(cis_store.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error(cis_store + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 30000);
+}
+
+Intake::~Intake() { sqlite3_close(db_); }
+
+bool Intake::done() const { return calls_written_ == scenario_.calls.size() && needs_written_ == scenario_.needs.size(); }
+
+void Intake::tick(std::int64_t elapsed_ms) {
+  const auto& calls = scenario_.calls;
+  const auto& needs = scenario_.needs;
+  std::size_t c = calls_written_, n = needs_written_;
+  while (c < calls.size() && calls[c].at_ms <= elapsed_ms) ++c;
+  while (n < needs.size() && needs[n].at_ms <= elapsed_ms) ++n;
+  if (c == calls_written_ && n == needs_written_) return;
+  const std::int64_t now = reference::now_ms();
+  store::execute(db_, "BEGIN IMMEDIATE");
+  try {
+    for (std::size_t i = calls_written_; i < c; ++i)
+      Statement(db_, "INSERT INTO calls (customer, at, cancel_after_ms) VALUES (?, ?, ?)")
+          .bind(1, calls[i].customer)
+          .bind(2, now)
+          .bind(3, calls[i].cancel_after_ms)
+          .run();
+    for (std::size_t i = needs_written_; i < n; ++i)
+      Statement(db_, "INSERT INTO service_needs (noun, customer, kind, at, cancel_after_ms) VALUES (?, ?, ?, ?, ?)")
+          .bind(1, needs[i].noun)
+          .bind(2, needs[i].customer)
+          .bind(3, needs[i].kind)
+          .bind(4, now)
+          .bind(5, needs[i].cancel_after_ms)
+          .run();
+    store::execute(db_, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  calls_written_ = c;
+  needs_written_ = n;
+}
+
+}  // namespace cimbus::storm

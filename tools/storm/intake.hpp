@@ -1,0 +1,36 @@
+#pragma once
+// Customers reaching the CIS: the storm writes their calls and service needs into the reference
+// CIS's intake tables (reference_cis.hpp) at the moments the plan says, as the CIS's own front
+// end would. The CIS takes them from there; a CIS that is down finds them when it is back.
+//
+// Threading: one thread.
+
+#include <cstdint>
+#include <string>
+
+#include "scenario.hpp"
+
+struct sqlite3;
+
+namespace cimbus::storm {
+
+class Intake {
+ public:
+  Intake(const std::string& cis_store, const Scenario& scenario);
+  ~Intake();
+  Intake(const Intake&) = delete;
+  Intake& operator=(const Intake&) = delete;
+
+  // Writes what is due at `elapsed_ms` into the storm, in one transaction.
+  void tick(std::int64_t elapsed_ms);
+  std::size_t written() const { return calls_written_ + needs_written_; }
+  bool done() const;
+
+ private:
+  const Scenario& scenario_;
+  sqlite3* db_ = nullptr;
+  std::size_t calls_written_ = 0;
+  std::size_t needs_written_ = 0;
+};
+
+}  // namespace cimbus::storm

@@ -1,0 +1,193 @@
+// cimbus-storm: the storm scenario on the three adapter processes. It starts cimbus-cis, -oms and
+// -wms on a broker that already has their topology (scripts/demo prepares it), lets faults strike
+// a synthetic territory, feeds the calls and service needs into the CIS, plays a customer portal
+// against the CIS's agreements, shows a progress bar, then stops every process and prints the
+// report and the conservation check. Exit status 0 only with `conservation: OK`.
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "intake.hpp"
+#include "portal.hpp"
+#include "report.hpp"
+#include "stack.hpp"
+#include "table.hpp"
+
+namespace {
+
+using namespace cimbus::storm;
+using Clock = std::chrono::steady_clock;
+
+std::string bar(double done, int width = 24) {
+  const int filled = static_cast<int>(done * width + 0.5);
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '-') + "]";
+}
+
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled), terminal_(isatty(STDERR_FILENO) != 0) {}
+
+  void show(const Progress& p, const Scenario& s, const Portal& portal, double seconds) {
+    if (!enabled_) return;
+    const double total = static_cast<double>(s.calls.size() + s.needs.size() + portal.planned()) + static_cast<double>(p.incidents);
+    const double done = static_cast<double>(p.calls_final + p.needs_final + static_cast<std::int64_t>(portal.answered()) +
+                                            (p.incidents - p.incidents_open));
+    const double share = total > 0 ? std::min(1.0, done / total) : 0;
+    const std::string line = bar(share) + " " + fixed(share * 100, 0) + "%  tickets " + std::to_string(p.calls_final) + "/" +
+                             std::to_string(s.calls.size()) + "  work " + std::to_string(p.needs_final) + "/" + std::to_string(s.needs.size()) +
+                             "  portal " + std::to_string(portal.answered()) + "/" + std::to_string(portal.planned()) + "  incidents " +
+                             std::to_string(p.incidents_open) + " open of " + std::to_string(p.incidents) + "  crews out " +
+                             std::to_string(p.orders_open) + "  " + fixed(seconds) + " s";
+    if (terminal_) {
+      std::cerr << "\r" << line << "   " << std::flush;
+    } else if (seconds >= next_line_) {  // a log, not a terminal: a line every few seconds
+      std::cerr << line << "\n";
+      next_line_ = seconds + 5;
+    }
+  }
+  void note(const std::string& text) {
+    if (enabled_ && terminal_) std::cerr << "\n";
+    std::cerr << "storm: " << text << "\n";
+  }
+  void end() {
+    if (enabled_ && terminal_) std::cerr << "\n";
+  }
+
+ private:
+  bool enabled_;
+  bool terminal_;
+  double next_line_ = 0;
+};
+
+std::string here() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : self.parent_path().string();
+}
+
+int run(StormOptions o) {
+  const cimbus::reference::Territory territory({o.seed, o.customers, 8, 25});
+  const Scenario scenario = Scenario::plan(territory, o);
+  std::cerr << "storm: " << o.customers << " customers on " << territory.transformers() << " transformers, " << territory.feeders()
+            << " feeders; " << scenario.failed_transformers.size() << " faults, " << scenario.calls.size() << " calls, "
+            << scenario.needs.size() << " service needs, " << scenario.agreement_requests.size() << " portal requests over "
+            << fixed(static_cast<double>(scenario.span_ms) / 1000.0) << " s\n";
+  std::filesystem::remove_all(o.work_dir);
+  Stack stack(o);
+  std::cerr << "storm: starting cimbus-wms, cimbus-oms (" << o.oms_instances << "), cimbus-cis (logs in " << o.work_dir << ")\n";
+  stack.start();
+  Portal portal(stack.options_for("portal", "portal-1"), scenario.agreement_requests);
+  portal.start();
+  Intake intake(stack.store("cis"), scenario);
+  StoreView cis(stack.store("cis")), oms(stack.store("oms")), wms(stack.store("wms"));
+  const Stores stores{cis, oms, wms};
+
+  ProgressLine progress(o.progress);
+  const auto start = Clock::now();
+  const bool drill = !o.kill_role.empty();
+  std::int64_t killed_at = -1;
+  bool restarted = false, settled = false;
+  auto last_shown = Clock::now() - std::chrono::seconds(1);
+  Progress p;
+  for (;;) {
+    const std::int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    intake.tick(elapsed);
+    portal.tick(elapsed);
+    if (drill && killed_at < 0 && elapsed >= static_cast<std::int64_t>(o.kill_at * static_cast<double>(scenario.span_ms))) {
+      stack.kill(o.kill_role);
+      killed_at = elapsed;
+      progress.note("crash drill: SIGKILL " + o.kill_role + " at " + fixed(static_cast<double>(elapsed) / 1000.0) + " s");
+    }
+    if (drill && killed_at >= 0 && !restarted && elapsed >= killed_at + o.restart_after_ms) {
+      stack.restart(o.kill_role);
+      restarted = true;
+      progress.note("crash drill: " + o.kill_role + " restarted at " + fixed(static_cast<double>(elapsed) / 1000.0) + " s");
+    }
+    if (Clock::now() - last_shown >= std::chrono::milliseconds(250)) {
+      p = read_progress(stores);
+      progress.show(p, scenario, portal, static_cast<double>(elapsed) / 1000.0);
+      last_shown = Clock::now();
+      if (intake.done() && portal.answered() == portal.planned() && p.settled(scenario) && (!drill || restarted)) {
+        settled = true;
+        break;
+      }
+    }
+    if (elapsed > std::int64_t{o.timeout_s} * 1000) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the portal's latency resolution
+  }
+  progress.end();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cerr << "storm: " << (settled ? "settled" : "NOT settled") << " after " << fixed(seconds) << " s; stopping every process\n";
+  portal.stop();
+  const std::vector<std::string> unclean = stack.stop();
+
+  print_report(std::cout, stores, portal);
+  std::vector<std::string> problems = check_conservation(stores, scenario, portal);
+  if (!settled) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
+  for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
+  std::cout << "\nstorm: " << scenario.calls.size() << " calls, " << scenario.needs.size() << " service needs, " << portal.planned()
+            << " portal requests; settled in " << fixed(seconds) << " s" << (drill ? " (with the crash drill on " + o.kill_role + ")" : "")
+            << "\n";
+  if (problems.empty()) {
+    std::cout << "conservation: OK\n";
+    return 0;
+  }
+  std::cout << "conservation: FAILED (" << problems.size() << " discrepancies)\n";
+  for (std::size_t i = 0; i < problems.size() && i < 40; ++i) std::cout << "  " << problems[i] << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  StormOptions o;
+  const std::string bin = here();
+  o.bin_dir = bin;
+  o.deploy_dir = std::filesystem::weakly_canonical(bin + "/../../deploy").string();
+  o.work_dir = std::filesystem::weakly_canonical(bin + "/../storm").string();
+  if (const char* url = std::getenv("CIMBUS_BROKER_URL")) o.broker_url = url;
+
+  CLI::App app("cimbus-storm: a storm on a synthetic territory through the CIS, OMS and WMS adapters; prints a report and a "
+               "conservation check (exit 0 only when conservation: OK)");
+  app.add_option("--broker", o.broker_url, "broker URL with login (default: $CIMBUS_BROKER_URL)");
+  app.add_option("--deploy", o.deploy_dir, "the roles' routing configurations")->capture_default_str();
+  app.add_option("--bin", o.bin_dir, "where cimbus-cis, cimbus-oms and cimbus-wms are")->capture_default_str();
+  app.add_option("--work", o.work_dir, "configurations, stores and logs of this run (emptied first)")->capture_default_str();
+  app.add_option("--oms-instances", o.oms_instances, "OMS processes sharing the load")->capture_default_str()->check(CLI::Range(1, 8));
+  app.add_option("--seed", o.seed, "territory and storm")->capture_default_str();
+  app.add_option("--customers", o.customers, "customers of the territory")->capture_default_str()->check(CLI::Range(16, 1000000));
+  app.add_option("--faults", o.faults, "transformers that fail")->capture_default_str()->check(CLI::Range(0, 100000));
+  app.add_option("--call-share", o.call_share, "share of a failed transformer's customers who call")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("--callback-share", o.callback_share, "share of calls taken back")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("--strangers", o.strangers, "calls from numbers that are no customer")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--service-needs", o.service_needs, "service orders, service requests and work requests")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--withdraw-share", o.withdraw_share, "share of service needs withdrawn")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("--agreement-requests", o.agreement_requests, "customer portal requests")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--duration", o.duration_s, "seconds over which the storm strikes")->capture_default_str()->check(CLI::Range(1, 86400));
+  app.add_option("--timeout", o.timeout_s, "seconds until an unsettled storm fails")->capture_default_str()->check(CLI::Range(10, 86400));
+  app.add_option("--wms-step-ms", o.wms_step_ms, "WMS: time of each work status step")->capture_default_str()->check(CLI::Range(10, 600000));
+  app.add_option("--crews", o.crews, "WMS crews")->capture_default_str()->check(CLI::Range(1, 10000));
+  app.add_option("--kill", o.kill_role, "crash drill: SIGKILL this role mid-storm and restart it")->check(CLI::IsMember({"cis", "oms", "wms"}));
+  app.add_option("--kill-at", o.kill_at, "crash drill: when, as a share of the schedule")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("--restart-after-ms", o.restart_after_ms, "crash drill: downtime")->capture_default_str()->check(CLI::Range(0, 600000));
+  bool quiet = false;
+  app.add_flag("--no-progress", quiet, "no progress bar");
+  CLI11_PARSE(app, argc, argv);
+  o.progress = !quiet;
+  if (o.broker_url.empty()) {
+    std::cerr << "cimbus-storm: no broker: give --broker or set CIMBUS_BROKER_URL (scripts/broker start prints it)\n";
+    return 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "cimbus-storm: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,234 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "table.hpp"
+
+namespace cimbus::storm {
+
+namespace {
+
+const char* kTicketFinal = "('closed', 'canceled', 'refused')";
+const char* kWorkFinal = "('closed', 'cancelled', 'refused')";
+
+std::string str(std::int64_t n) { return std::to_string(n); }
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t i = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(i, values.size() - 1)];
+}
+
+// Objects of `noun` in `view` that reached one of `final_states` other than exactly once.
+void final_exactly_once(const StoreView& view, const std::string& system, const std::string& noun, const std::string& final_states,
+                        std::vector<std::string>& problems) {
+  for (const auto& row : view.rows("SELECT r.mrid, r.state, (SELECT COUNT(*) FROM journal j WHERE j.noun = r.noun AND j.mrid = r.mrid "
+                                   "AND j.state IN " + final_states + ") FROM records r WHERE r.noun = '" + noun + "'")) {
+    if (final_states.find("'" + row[1] + "'") == std::string::npos)
+      problems.push_back(system + ": " + noun + " " + row[0] + " ended " + row[1] + ", not in a final state " + final_states);
+    else if (row[2] != "1")
+      problems.push_back(system + ": " + noun + " " + row[0] + " reached a final state " + row[2] + " times");
+  }
+}
+
+std::map<std::string, std::string> states(const StoreView& view, const std::string& noun) {
+  std::map<std::string, std::string> out;
+  for (const auto& row : view.rows("SELECT mrid, state FROM records WHERE noun = '" + noun + "'")) out[row[0]] = row[1];
+  return out;
+}
+
+}  // namespace
+
+bool Progress::settled(const Scenario& scenario) const {
+  return calls == static_cast<std::int64_t>(scenario.calls.size()) && calls_final == calls &&
+         needs == static_cast<std::int64_t>(scenario.needs.size()) && needs_final == needs && incidents_open == 0 && orders_open == 0 &&
+         oms_tickets_open == 0 && orders == incidents;
+}
+
+Progress read_progress(const Stores& s) {
+  Progress p;
+  p.calls = s.cis.number("SELECT COUNT(*) FROM calls");
+  p.calls_final = s.cis.number(std::string("SELECT COUNT(*) FROM calls c JOIN records r ON r.noun = 'TroubleTickets' AND r.mrid = c.ticket "
+                                           "WHERE r.state IN ") + kTicketFinal);
+  p.needs = s.cis.number("SELECT COUNT(*) FROM service_needs");
+  p.needs_final = s.cis.number(std::string("SELECT COUNT(*) FROM service_needs n JOIN records r ON r.noun = n.noun AND r.mrid = n.mrid "
+                                           "WHERE r.state IN ") + kWorkFinal);
+  p.incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
+  p.incidents_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state != 'closed'");
+  p.oms_tickets_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets' AND state NOT IN ('closed', 'canceled')");
+  p.orders = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders'");
+  p.orders_open = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders' AND state != 'closed'");
+  return p;
+}
+
+void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
+  {  // Messages per noun and verb, as each system counted them.
+    std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> counts;
+    const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};
+    for (const auto& [name, view] : systems)
+      for (const auto& row : view->rows("SELECT noun, verb, direction, SUM(n) FROM traffic GROUP BY noun, verb, direction"))
+        counts[{row[0], row[1]}][std::string(name) + " " + row[2]] = row[3];
+    Table t("Messages per noun and verb (requests and events each system took in or sent out)",
+            {"noun", "verb", "cis in", "cis out", "oms in", "oms out", "wms in", "wms out"});
+    for (const auto& [key, by] : counts) {
+      std::vector<std::string> row{key.first, key.second};
+      for (const char* column : {"cis in", "cis out", "oms in", "oms out", "wms in", "wms out"}) {
+        auto it = by.find(column);
+        row.push_back(it == by.end() ? "" : it->second);
+      }
+      t.add(row);
+    }
+    t.print(out);
+  }
+  {  // How instances of one system shared the load (the requests and events each took in).
+    Table t("Messages taken in per instance", {"instance", "requests", "events", "replies"});
+    const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};
+    for (const auto& [name, view] : systems)
+      for (const auto& row : view->rows("SELECT instance, SUM(CASE WHEN verb IN ('create', 'change', 'cancel', 'close', 'delete', 'execute', 'get') "
+                                        "THEN n ELSE 0 END), SUM(CASE WHEN verb IN ('created', 'changed', 'canceled', 'closed', 'deleted', "
+                                        "'executed') THEN n ELSE 0 END), SUM(CASE WHEN verb = 'reply' THEN n ELSE 0 END) FROM traffic "
+                                        "WHERE direction = 'in' GROUP BY instance ORDER BY instance"))
+        t.add(row);
+    t.print(out);
+  }
+  {  // Latency: from the CIS's request log, and the portal's own clock.
+    std::map<std::string, std::vector<double>> by;
+    for (const auto& row : s.cis.rows("SELECT noun || ' ' || verb, replied_at - sent_at FROM requests WHERE replied_at IS NOT NULL"))
+      by["cis: " + row[0]].push_back(std::atof(row[1].c_str()));
+    for (const auto& o : portal.outcomes()) by["portal: CustomerAgreements " + o.what].push_back(o.latency_ms);
+    Table t("Request latency, sent to final reply (ms)", {"requester: noun verb", "n", "p50", "p90", "p99", "max"});
+    for (const auto& [name, values] : by)
+      t.add({name, str(static_cast<std::int64_t>(values.size())), fixed(percentile(values, 0.5), 0), fixed(percentile(values, 0.9), 0),
+             fixed(percentile(values, 0.99), 0), fixed(percentile(values, 1.0), 0)});
+    t.print(out);
+  }
+  {  // Incidents and restoration.
+    std::vector<double> restoration;
+    for (const auto& row : s.oms.rows("SELECT (SELECT MAX(at) FROM journal j WHERE j.noun = 'Incidents' AND j.mrid = r.mrid AND j.state = 'closed') - "
+                                      "(SELECT MIN(at) FROM journal j WHERE j.noun = 'Incidents' AND j.mrid = r.mrid) "
+                                      "FROM records r WHERE r.noun = 'Incidents' AND r.state = 'closed'"))
+      restoration.push_back(std::atof(row[0].c_str()) / 1000.0);
+    const std::int64_t incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
+    const std::int64_t tickets = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets'");
+    Table t("Incidents (OMS)", {"incidents", "closed", "tickets", "customers", "tickets/incident", "restored p50 s", "p90 s", "max s"});
+    t.add({str(incidents), str(s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state = 'closed'")), str(tickets),
+           str(s.oms.number("SELECT COUNT(DISTINCT key) FROM records WHERE noun = 'TroubleTickets'")),
+           fixed(incidents > 0 ? static_cast<double>(tickets) / static_cast<double>(incidents) : 0),
+           fixed(percentile(restoration, 0.5)), fixed(percentile(restoration, 0.9)), fixed(percentile(restoration, 1.0))});
+    t.print(out);
+  }
+  {  // Tickets and work as the CIS sees them; orders as the WMS sees them.
+    Table t("Final states", {"system", "noun", "state", "count"});
+    for (const auto& row : s.cis.rows("SELECT noun, state, COUNT(*) FROM records WHERE noun != 'Incidents' AND noun != 'CustomerAgreements' "
+                                      "GROUP BY noun, state ORDER BY noun, state"))
+      t.add({"cis", row[0], row[1], row[2]});
+    for (const auto& row : s.oms.rows("SELECT noun, state, COUNT(*) FROM records GROUP BY noun, state ORDER BY noun, state"))
+      t.add({"oms", row[0], row[1], row[2]});
+    for (const auto& row : s.wms.rows("SELECT noun, state, COUNT(*) FROM records GROUP BY noun, state ORDER BY noun, state"))
+      t.add({"wms", row[0], row[1], row[2]});
+    t.print(out);
+  }
+  {
+    Table t("Customer notifications (CIS)", {"trigger", "notifications", "customers"});
+    for (const auto& row : s.cis.rows("SELECT trigger_kind, COUNT(*), COUNT(DISTINCT customer) FROM notifications GROUP BY trigger_kind "
+                                      "ORDER BY MIN(id)"))
+      t.add(row);
+    t.print(out);
+  }
+  {
+    std::map<std::pair<std::string, std::string>, std::map<std::string, int>> by;
+    for (const auto& o : portal.outcomes()) ++by[{o.what, o.expected}][o.got];
+    Table t("Customer portal requests (CustomerAgreements at the CIS)", {"request", "expected", "answers"});
+    for (const auto& [key, got] : by) {
+      std::string answers;
+      for (const auto& [code, n] : got) answers += (answers.empty() ? "" : ", ") + std::to_string(n) + " " + code;
+      t.add({key.first, key.second, answers});
+    }
+    t.print(out);
+  }
+}
+
+std::vector<std::string> check_conservation(const Stores& s, const Scenario& scenario, const Portal& portal) {
+  std::vector<std::string> problems;
+  // Every call became one ticket at the CIS, refused exactly when the caller is no customer.
+  std::set<std::string> strangers;
+  for (const Call& c : scenario.calls)
+    if (c.stranger) strangers.insert(c.customer);
+  const auto calls = s.cis.rows("SELECT c.id, c.customer, IFNULL(c.ticket, ''), IFNULL(r.state, '') FROM calls c "
+                                "LEFT JOIN records r ON r.noun = 'TroubleTickets' AND r.mrid = c.ticket");
+  if (calls.size() != scenario.calls.size())
+    problems.push_back("cis: " + std::to_string(calls.size()) + " calls taken, " + std::to_string(scenario.calls.size()) + " made");
+  for (const auto& row : calls) {
+    if (row[2].empty()) {
+      problems.push_back("cis: call " + row[0] + " never became a ticket");
+      continue;
+    }
+    const bool stranger = strangers.count(row[1]) > 0;
+    if (stranger != (row[3] == "refused"))
+      problems.push_back("cis: ticket " + row[2] + " of " + (stranger ? "a stranger" : "a customer") + " ended " + row[3]);
+  }
+  final_exactly_once(s.cis, "cis", "TroubleTickets", kTicketFinal, problems);
+
+  // The OMS holds exactly the tickets the CIS did not see refused, each closed or canceled once,
+  // in the same final state as at the CIS.
+  final_exactly_once(s.oms, "oms", "TroubleTickets", "('closed', 'canceled')", problems);
+  const auto at_cis = states(s.cis, "TroubleTickets"), at_oms = states(s.oms, "TroubleTickets");
+  for (const auto& [mrid, state] : at_cis) {
+    auto oms = at_oms.find(mrid);
+    if (state == "refused") {
+      if (oms != at_oms.end()) problems.push_back("oms: holds ticket " + mrid + " that the CIS saw refused");
+    } else if (oms == at_oms.end()) {
+      problems.push_back("oms: does not know ticket " + mrid + " (" + state + " at the CIS)");
+    } else if (oms->second != state) {
+      problems.push_back("ticket " + mrid + ": " + state + " at the CIS, " + oms->second + " at the OMS");
+    }
+  }
+  for (const auto& [mrid, state] : at_oms)
+    if (!at_cis.count(mrid)) problems.push_back("oms: ticket " + mrid + " that the CIS never made");
+
+  // Every incident closed once, with one maintenance order at the WMS closed once.
+  final_exactly_once(s.oms, "oms", "Incidents", "('closed')", problems);
+  final_exactly_once(s.wms, "wms", "MaintenanceOrders", "('closed')", problems);
+  const std::int64_t incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
+  const std::int64_t orders = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders'");
+  if (incidents != orders) problems.push_back(std::to_string(incidents) + " incidents at the OMS, " + std::to_string(orders) + " maintenance orders at the WMS");
+
+  // Service work: one object per need, final once at the CIS and at the WMS, the same there.
+  const auto needs = s.cis.rows("SELECT id, noun, IFNULL(mrid, '') FROM service_needs");
+  if (needs.size() != scenario.needs.size())
+    problems.push_back("cis: " + std::to_string(needs.size()) + " service needs taken, " + std::to_string(scenario.needs.size()) + " made");
+  for (const char* noun : {"ServiceOrders", "ServiceRequests", "WorkRequests"}) {
+    final_exactly_once(s.cis, "cis", noun, kWorkFinal, problems);
+    final_exactly_once(s.wms, "wms", noun, "('closed', 'cancelled')", problems);
+    const auto cis_work = states(s.cis, noun), wms_work = states(s.wms, noun);
+    for (const auto& [mrid, state] : cis_work) {
+      auto wms = wms_work.find(mrid);
+      if (state == "refused") continue;
+      if (wms == wms_work.end()) problems.push_back("wms: does not know " + std::string(noun) + " " + mrid);
+      else if (wms->second != state) problems.push_back(std::string(noun) + " " + mrid + ": " + state + " at the CIS, " + wms->second + " at the WMS");
+    }
+  }
+  for (const auto& row : needs)
+    if (row[2].empty()) problems.push_back("cis: service need " + row[0] + " never became " + row[1]);
+
+  // The portal got every answer it expected, once.
+  if (portal.answered() != portal.planned())
+    problems.push_back("portal: " + std::to_string(portal.answered()) + " of " + std::to_string(portal.planned()) + " requests answered");
+  for (const auto& o : portal.outcomes())
+    if (o.got != o.expected) problems.push_back("portal: " + o.what + " answered " + o.got + ", expected " + o.expected + (o.reasons.empty() ? "" : " (" + o.reasons + ")"));
+
+  // Nothing left to send, nothing given up.
+  const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};
+  for (const auto& [name, view] : systems) {
+    if (const auto left = view->number("SELECT COUNT(*) FROM outbox"); left > 0)
+      problems.push_back(std::string(name) + ": " + std::to_string(left) + " messages still in the outbox");
+    if (const auto dead = view->number("SELECT COUNT(*) FROM inbox WHERE state = 'dead'"); dead > 0)
+      problems.push_back(std::string(name) + ": " + std::to_string(dead) + " messages given up (dead-lettered)");
+  }
+  return problems;
+}
+
+}  // namespace cimbus::storm

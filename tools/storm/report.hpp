@@ -1,0 +1,41 @@
+#pragma once
+// What the storm reads back from the three roles' stores: its progress while it runs, the report
+// tables at the end, and the conservation check (every ticket, incident and order reached its
+// final state exactly once, in every system that knows it; nothing left unsent or given up).
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "portal.hpp"
+#include "scenario.hpp"
+#include "store_view.hpp"
+
+namespace cimbus::storm {
+
+struct Stores {
+  const StoreView& cis;
+  const StoreView& oms;
+  const StoreView& wms;
+};
+
+struct Progress {
+  std::int64_t calls = 0, calls_final = 0;       // at the CIS: taken, and whose ticket is final
+  std::int64_t needs = 0, needs_final = 0;       // service needs taken, and whose work is final
+  std::int64_t incidents = 0, incidents_open = 0;
+  std::int64_t orders = 0, orders_open = 0;      // maintenance orders at the WMS
+  std::int64_t oms_tickets_open = 0;
+
+  // Everything the plan put in has reached its end (the portal is counted by the caller).
+  bool settled(const Scenario& scenario) const;
+};
+
+Progress read_progress(const Stores& stores);
+
+// The report tables.
+void print_report(std::ostream& out, const Stores& stores, const Portal& portal);
+
+// The conservation check, once every process stopped: the discrepancies (none: conservation OK).
+std::vector<std::string> check_conservation(const Stores& stores, const Scenario& scenario, const Portal& portal);
+
+}  // namespace cimbus::storm

@@ -1,0 +1,107 @@
+#include "stack.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "cimbus/bus/topology.hpp"
+
+namespace cimbus::storm {
+
+namespace {
+
+// The broker URL (with its login) replaces the deployment's broker address and credentials.
+void point_at_broker(config::AdapterConfig& c, const std::string& url) {
+  c.mutable_broker()->clear_urls();
+  c.mutable_broker()->add_urls(url);
+  c.mutable_broker()->clear_user();
+  c.mutable_broker()->clear_password();
+  c.mutable_broker()->clear_password_env();
+}
+
+}  // namespace
+
+Stack::Stack(const StormOptions& options) : options_(options) {}
+
+Stack::~Stack() {
+  for (Instance& i : instances_)
+    if (i.process) i.process->kill_hard();
+}
+
+std::string Stack::store(const std::string& role) const { return options_.work_dir + "/" + role + ".sqlite"; }
+
+adapter::AdapterOptions Stack::options_for(const std::string& system, const std::string& instance) const {
+  config::AdapterConfig c;
+  c.set_system(system);
+  c.set_instance(instance);
+  c.mutable_broker()->set_profile("rabbitmq");
+  point_at_broker(c, options_.broker_url);
+  c.set_store(options_.work_dir + "/" + instance + ".sqlite");
+  c.set_request_timeout_ms(options_.timeout_s * 1000);
+  return adapter::AdapterOptions::from_config(c);
+}
+
+void Stack::start() {
+  std::filesystem::create_directories(options_.work_dir);
+  for (const std::string role : {"wms", "oms", "cis"}) {
+    config::AdapterConfig c = bus::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
+    point_at_broker(c, options_.broker_url);
+    c.set_store(store(role));
+    auto& settings = *c.mutable_backend()->mutable_settings();
+    settings["seed"] = std::to_string(options_.seed);
+    settings["customers"] = std::to_string(options_.customers);
+    if (std::string(role) == "wms") {
+      settings["step_ms"] = std::to_string(options_.wms_step_ms);
+      settings["crews"] = std::to_string(options_.crews);
+    }
+    // Requests wait for a restarted peer rather than time out during a crash drill.
+    c.set_request_timeout_ms(std::max(c.request_timeout_ms(), options_.timeout_s * 1000));
+    const int count = std::string(role) == "oms" ? options_.oms_instances : 1;
+    for (int n = 1; n <= count; ++n) {
+      Instance i;
+      i.role = role;
+      i.name = std::string(role) + "-" + std::to_string(n);
+      c.set_instance(i.name);
+      i.config = options_.work_dir + "/" + i.name + ".json";
+      i.log = options_.work_dir + "/" + i.name + ".log";
+      bus::save_adapter_config(c, i.config);
+      instances_.push_back(std::move(i));
+    }
+  }
+  for (Instance& i : instances_) launch(i);
+}
+
+void Stack::launch(Instance& i) {
+  i.process = std::make_unique<reference::AdapterProcess>(
+      std::vector<std::string>{options_.bin_dir + "/cimbus-" + i.role, i.config}, std::chrono::seconds(60), i.log);
+}
+
+void Stack::kill(const std::string& role) {
+  for (Instance& i : instances_)
+    if (i.role == role && i.process && i.process->running()) {
+      i.process->kill_hard();
+      return;
+    }
+  throw std::invalid_argument("no running instance of '" + role + "' to kill (cis, oms, wms)");
+}
+
+void Stack::restart(const std::string& role) {
+  for (Instance& i : instances_)
+    if (i.role == role && (!i.process || !i.process->running())) {
+      launch(i);
+      return;
+    }
+}
+
+std::vector<std::string> Stack::stop() {
+  std::vector<std::string> failed;
+  // The CIS first: it makes the requests; the WMS last: it answers them.
+  for (const std::string role : {"cis", "oms", "wms"})
+    for (Instance& i : instances_)
+      if (i.role == role && i.process && i.process->running()) {
+        const int status = i.process->stop();
+        if (status != 0) failed.push_back(i.name + ": " + std::to_string(status));
+      }
+  return failed;
+}
+
+}  // namespace cimbus::storm

@@ -1,0 +1,41 @@
+#include "store_view.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace cimbus::storm {
+
+StoreView::StoreView(const std::string& path) {
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error(path + ": " + message);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+}
+
+StoreView::~StoreView() { sqlite3_close(db_); }
+
+std::int64_t StoreView::number(const std::string& sql) const {
+  auto r = rows(sql);
+  return r.empty() || r[0].empty() ? 0 : std::atoll(r[0][0].c_str());
+}
+
+std::vector<std::vector<std::string>> StoreView::rows(const std::string& sql) const {
+  std::vector<std::vector<std::string>> out;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(s); ++i) {
+      const unsigned char* text = sqlite3_column_text(s, i);
+      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    out.push_back(std::move(row));
+  }
+  sqlite3_finalize(s);
+  return out;
+}
+
+}  // namespace cimbus::storm

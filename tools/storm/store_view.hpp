@@ -1,0 +1,30 @@
+#pragma once
+// A read-only look into a role's SQLite file while it runs (WAL: readers never block the role) or
+// after it stopped: what the progress bar, the report and the conservation check read.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace cimbus::storm {
+
+class StoreView {
+ public:
+  explicit StoreView(const std::string& path);  // throws when the file cannot be opened
+  ~StoreView();
+  StoreView(const StoreView&) = delete;
+  StoreView& operator=(const StoreView&) = delete;
+
+  // The first column of the first row as a number (0 without a row, or when a table is missing:
+  // the role may not have created it yet).
+  std::int64_t number(const std::string& sql) const;
+  // Every row, each column as text.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace cimbus::storm

@@ -1,0 +1,45 @@
+#pragma once
+// What one storm run is: the stack it starts (broker URL, the roles' routing configs, where the
+// executables are, its working directory) and the storm itself (territory, faults, calls, service
+// needs, agreement traffic), plus an optional crash drill. Defaults finish in about a minute.
+
+#include <cstdint>
+#include <string>
+
+namespace cimbus::storm {
+
+struct StormOptions {
+  // The stack.
+  std::string broker_url;     // amqp://user:password@host:port (scripts/broker start prints it)
+  std::string deploy_dir;     // the roles' routing configurations (deploy/)
+  std::string bin_dir;        // cimbus-cis, cimbus-oms, cimbus-wms
+  std::string work_dir;       // configurations, stores and logs of this run (emptied first)
+  int oms_instances = 1;      // OMS processes sharing the OMS's store and queues
+
+  // The territory, shared by every role (backend settings customers and seed).
+  std::uint64_t seed = 61968;
+  int customers = 2000;
+
+  // The storm.
+  int faults = 30;              // transformers that fail, at moments spread over `duration_s`
+  double call_share = 0.5;      // customers of a failed transformer who call
+  double callback_share = 0.1;  // calls taken back after a few seconds (ticket canceled)
+  int strangers = 3;            // calls from numbers that are no customer (refused with 2.22)
+  int service_needs = 40;       // service orders, service requests and work requests
+  double withdraw_share = 0.15; // service needs withdrawn after a few seconds (work canceled)
+  int agreement_requests = 60;  // a customer portal reading and changing agreements, bad ones too
+  int duration_s = 20;
+  int timeout_s = 240;          // the run fails when the storm has not settled by then
+  int wms_step_ms = 1500;       // WMS: time of each work status step (restoration takes ~5 of them)
+  int crews = 12;
+
+  // Crash drill: SIGKILL the first instance of `kill_role` (cis, oms, wms) when `kill_at` of the
+  // schedule has passed, and start it again `restart_after_ms` later.
+  std::string kill_role;
+  double kill_at = 0.4;
+  int restart_after_ms = 2000;
+
+  bool progress = true;  // a progress bar on stderr
+};
+
+}  // namespace cimbus::storm
