@@ -128,7 +128,7 @@ int run(StormOptions o) {
   const std::vector<std::string> unclean = stack.stop();
 
   print_report(std::cout, stores, portal);
-  std::vector<std::string> problems = check_conservation(stores, scenario, portal);
+  std::vector<std::string> problems = check_conservation(stores, scenario, portal, o.oms_instances);
   if (!settled) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
   for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
   std::cout << "\nstorm: " << scenario.calls.size() << " calls, " << scenario.needs.size() << " service needs, " << portal.planned()

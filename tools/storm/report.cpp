@@ -151,7 +151,7 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
   }
 }
 
-std::vector<std::string> check_conservation(const Stores& s, const Scenario& scenario, const Portal& portal) {
+std::vector<std::string> check_conservation(const Stores& s, const Scenario& scenario, const Portal& portal, int oms_instances) {
   std::vector<std::string> problems;
   // Every call became one ticket at the CIS, refused exactly when the caller is no customer.
   std::set<std::string> strangers;
@@ -219,6 +219,15 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
     problems.push_back("portal: " + std::to_string(portal.answered()) + " of " + std::to_string(portal.planned()) + " requests answered");
   for (const auto& o : portal.outcomes())
     if (o.got != o.expected) problems.push_back("portal: " + o.what + " answered " + o.got + ", expected " + o.expected + (o.reasons.empty() ? "" : " (" + o.reasons + ")"));
+
+  // Instances of the OMS shared the load (each handled tickets exactly once is checked above).
+  if (oms_instances > 1) {
+    for (int n = 1; n <= oms_instances; ++n) {
+      const std::string instance = "oms-" + std::to_string(n);
+      if (s.oms.number("SELECT SUM(n) FROM traffic WHERE instance = '" + instance + "' AND direction = 'in' AND verb != 'reply'") == 0)
+        problems.push_back("oms: instance " + instance + " took no request or event: the load was not shared");
+    }
+  }
 
   // Nothing left to send, nothing given up.
   const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# A storm through the three adapter processes on a private broker of its own (topology from
+# deploy/), with cimbus-storm's options; passes when the storm settles and prints
+# "conservation: OK" (every ticket, incident and order final exactly once, nothing unsent or
+# dead-lettered, the processes stopped cleanly). The broker is stopped by its pid afterwards.
+#   storm_test.sh SOURCE_DIR BIN_DIR WORK_DIR [cimbus-storm options]
+set -uo pipefail
+root=$1 bin=$2 work=$3
+shift 3
+rm -rf "$work" && mkdir -p "$work"
+"$bin/cimbus" topology --config "$root/deploy/cis.json" --config "$root/deploy/oms.json" --config "$root/deploy/wms.json" \
+  > "$work/topology.json" || { echo "FAIL: topology"; exit 1; }
+trap '"$root/scripts/broker" stop --dir "$work/broker"' EXIT
+url=$("$root/scripts/broker" start --dir "$work/broker" --fresh --definitions "$work/topology.json") || { echo "FAIL: broker"; exit 1; }
+"$bin/cimbus-storm" --broker "$url" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "$@" > "$work/report.txt"
+status=$?
+cat "$work/report.txt"
+if [[ $status -ne 0 ]] || ! grep -q '^conservation: OK$' "$work/report.txt"; then
+  echo "FAIL: cimbus-storm exited $status; the adapters' logs:"
+  tail -n 20 "$work"/storm/*.log
+  exit 1
+fi
+if pgrep -f "$work/storm/" > /dev/null; then
+  echo "FAIL: an adapter process of this run is still running"
+  exit 1
+fi
+echo "PASS"
