@@ -127,7 +127,8 @@ void answer_get(adapter::Context& c, const std::string& noun, const Records& rec
   } else {
     found = records.list(noun, status);
   }
-  c.add_payload(*root_of(model, found));
+  // Nothing found: an answer without payload (the noun's root needs at least one item).
+  if (!found.empty()) c.add_payload(*root_of(model, found));
 }
 
 }  // namespace cimbus::reference
