@@ -65,6 +65,14 @@ class Scheduler {
 
 }  // namespace
 
+std::map<std::string, std::string> embedded_backend_settings(const adapter::AdapterOptions& options) {
+  const auto& backend = options.config.backend();
+  if (!backend.kind().empty() && backend.kind() != "embedded")
+    throw std::invalid_argument("backend.kind: '" + backend.kind() + "' is not in this executable, which embeds the reference system "
+                                "(\"embedded\"); see README, \"Plugging in a real system\"");
+  return {backend.settings().begin(), backend.settings().end()};
+}
+
 int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup) {
   if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::cerr << "usage: " << program << " CONFIG.json\n"

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,10 @@ struct Periodic {
 using RoleSetup = std::function<std::vector<Periodic>(adapter::Adapter&, const adapter::AdapterOptions&)>;
 
 int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup);
+
+// The settings of the embedded reference backend (config backend.settings). Throws
+// std::invalid_argument when backend.kind names another backend: this executable embeds only the
+// reference system (a real one is plugged in by building an executable around its own backend).
+std::map<std::string, std::string> embedded_backend_settings(const adapter::AdapterOptions& options);
 
 }  // namespace cimbus::reference

@@ -130,7 +130,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
 
 int main(int argc, char** argv) {
   return reference::run_role(argc, argv, "cimbus-oms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    std::map<std::string, std::string> settings(o.config.backend().settings().begin(), o.config.backend().settings().end());
+    const std::map<std::string, std::string> settings = reference::embedded_backend_settings(o);
     register_handlers(a, std::make_shared<oms::ReferenceOms>(settings));
     return std::vector<reference::Periodic>{};
   });

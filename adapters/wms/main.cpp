@@ -79,7 +79,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<WmsBackend> backend)
 
 int main(int argc, char** argv) {
   return reference::run_role(argc, argv, "cimbus-wms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    std::map<std::string, std::string> settings(o.config.backend().settings().begin(), o.config.backend().settings().end());
+    const std::map<std::string, std::string> settings = reference::embedded_backend_settings(o);
     auto backend = std::make_shared<wms::ReferenceWms>(settings);
     register_handlers(a, backend);
     // The crews' progress, published as it happens.
