@@ -23,6 +23,7 @@
 #include "cimbus/uuid.hpp"
 #include "cimbus/xml_codec.hpp"
 #include "test_broker.hpp"
+#include "test_files.hpp"
 
 namespace cimbus::adapter {
 namespace {
@@ -31,19 +32,12 @@ using namespace std::chrono_literals;
 using TroubleTickets = customer::trouble_tickets::TroubleTickets;
 using V = msg::HeaderType_Verb;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string test_name() { return ::testing::UnitTest::GetInstance()->current_test_info()->name(); }
 
 // A ticket as the CIS sends it: the example message's ticket with a fresh mRID and `comment`.
 TroubleTickets ticket(const std::string& comment) {
   XmlCodec codec;
-  DecodeResult r = codec.decode(read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml"));
+  DecodeResult r = codec.decode(test::read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml"));
   EXPECT_TRUE(r.accepted());
   TroubleTickets tickets;
   EXPECT_TRUE(r.envelope.payload_objects(0).UnpackTo(&tickets));

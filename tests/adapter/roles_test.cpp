@@ -22,6 +22,7 @@
 #include "territory.hpp"
 #include "test_adapter.hpp"
 #include "test_broker.hpp"
+#include "test_files.hpp"
 
 namespace cimbus::adapter {
 namespace {
@@ -36,13 +37,6 @@ const std::map<std::string, std::string> kSettings = {{"customers", "100"}, {"se
 const std::vector<std::pair<std::string, std::string>> kNouns = {
     {"TroubleTickets", "oms"},    {"Incidents", "oms"},       {"MaintenanceOrders", "wms"}, {"ServiceOrders", "wms"},
     {"WorkRequests", "wms"},      {"ServiceRequests", "wms"}, {"CustomerAgreements", "cis"}};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string first_code(const Envelope& reply) {
   return reply.message().reply().error_size() > 0 ? reply.message().reply().error(0).code() : std::string();
@@ -209,7 +203,7 @@ TEST_F(Roles, HostileInputPerNounGetsAPreciseCodeAndAReplayIsExecutedOnce) {
                                                              {"CustomerAgreements", V::change}};
   for (const auto& [noun, verb] : examples) {
     const std::string file = std::string(CIMBUS_EXAMPLES_DIR) + "/" + noun + "-" + to_literal(verb) + ".xml";
-    const std::string original = read_file(file);
+    const std::string original = test::read_file(file);
     ASSERT_FALSE(original.empty()) << file;
     const std::string old_id = original.substr(original.find("<MessageID>") + 11, 36);
     // A fresh MessageID, and the answer to the raw queue rather than to the example's ReplyAddress.

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "adapter/operation_set.hpp"
+#include "test_files.hpp"
 #include "cimbus/adapter/rejection.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/store/statement.hpp"
@@ -25,13 +26,6 @@ namespace {
 using TroubleTickets = customer::trouble_tickets::TroubleTickets;
 using V = msg::HeaderType_Verb;
 using R = msg::ReplyType_Result;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class OperationSet : public ::testing::Test {
  protected:
@@ -63,7 +57,7 @@ class OperationSet : public ::testing::Test {
 
   // The ticket of the example message, with a fresh mRID and `comment`, as an operation's XML.
   std::string ticket_xml(const std::string& comment, std::string* mrid = nullptr) {
-    DecodeResult r = codec_.decode(read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml"));
+    DecodeResult r = codec_.decode(test::read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml"));
     EXPECT_TRUE(r.accepted());
     TroubleTickets tickets;
     EXPECT_TRUE(r.envelope.payload_objects(0).UnpackTo(&tickets));
@@ -246,7 +240,7 @@ TEST_F(OperationSet, AMissingOrAmbiguousOperationSetIsRefusedAsAWhole) {
 
 TEST_F(OperationSet, TheTestVectorTv06IsRunAsAWholeAndRolledBack) {
   // tv06: ServiceOrdersOperationSet, both flags, create then delete of ServiceOrders.
-  DecodeResult decoded = codec_.decode(read_file(std::string(CIMBUS_REFERENCE_DIR) + "/instances/testvectors/tv06_operationset.xml"));
+  DecodeResult decoded = codec_.decode(test::read_file(test::reference("instances/testvectors/tv06_operationset.xml")));
   ASSERT_TRUE(decoded.accepted());
   int created = 0;
   handlers_[{"ServiceOrders", V::create}] = [&](Context&) { ++created; };

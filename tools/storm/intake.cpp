@@ -2,23 +2,16 @@
 
 #include <sqlite3.h>
 
-#include <stdexcept>
-
 #include "cimbus/store/statement.hpp"
 #include "records.hpp"
+#include "store_view.hpp"
 
 namespace cimbus::storm {
 
 using store::Statement;
 
-Intake::Intake(const std::string& cis_store, const Scenario& scenario) : scenario_(scenario) {
-  if (sqlite3_open_v2(cis_store.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw std::runtime_error(cis_store + ": " + message);
-  }
-  sqlite3_busy_timeout(db_, 30000);
-}
+Intake::Intake(const std::string& cis_store, const Scenario& scenario)
+    : scenario_(scenario), db_(open_store_file(cis_store, SQLITE_OPEN_READWRITE)) {}
 
 Intake::~Intake() { sqlite3_close(db_); }
 

@@ -6,14 +6,18 @@
 
 namespace cimbus::storm {
 
-StoreView::StoreView(const std::string& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
+sqlite3* open_store_file(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    const std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
     throw std::runtime_error(path + ": " + message);
   }
-  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_busy_timeout(db, 30000);
+  return db;
 }
+
+StoreView::StoreView(const std::string& path) : db_(open_store_file(path, SQLITE_OPEN_READONLY)) {}
 
 StoreView::~StoreView() { sqlite3_close(db_); }
 

@@ -10,6 +10,10 @@ struct sqlite3;
 
 namespace cimbus::storm {
 
+// Opens a role's SQLite file with `flags` (SQLITE_OPEN_*) and a busy timeout for the moments the
+// role writes; throws std::runtime_error naming the file.
+sqlite3* open_store_file(const std::string& path, int flags);
+
 class StoreView {
  public:
   explicit StoreView(const std::string& path);  // throws when the file cannot be opened
