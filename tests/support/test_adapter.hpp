@@ -1,7 +1,7 @@
 #pragma once
 // An adapter as the tests run it: its configuration written to a file (from a routing config in
-// tests/adapter/config, with the test broker and a store of the test's own), and, for a separate
-// process, started from its executable, stopped with SIGTERM or killed with SIGKILL.
+// tests/adapter/config or deploy/, with the test broker and a store of the test's own); a separate
+// process is an AdapterProcess (adapters/common/adapter_process.hpp).
 
 #include <string>
 

@@ -67,8 +67,7 @@ Progress read_progress(const Stores& s) {
 void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
   {  // Messages per noun and verb, as each system counted them.
     std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> counts;
-    const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};
-    for (const auto& [name, view] : systems)
+    for (const auto& [name, view] : s.all())
       for (const auto& row : view->rows("SELECT noun, verb, direction, SUM(n) FROM traffic GROUP BY noun, verb, direction"))
         counts[{row[0], row[1]}][std::string(name) + " " + row[2]] = row[3];
     Table t("Messages per noun and verb (requests and events each system took in or sent out)",
@@ -85,8 +84,7 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
   }
   {  // How instances of one system shared the load (the requests and events each took in).
     Table t("Messages taken in per instance", {"instance", "requests", "events", "replies"});
-    const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};
-    for (const auto& [name, view] : systems)
+    for (const auto& [name, view] : s.all())
       for (const auto& row : view->rows("SELECT instance, SUM(CASE WHEN verb IN ('create', 'change', 'cancel', 'close', 'delete', 'execute', 'get') "
                                         "THEN n ELSE 0 END), SUM(CASE WHEN verb IN ('created', 'changed', 'canceled', 'closed', 'deleted', "
                                         "'executed') THEN n ELSE 0 END), SUM(CASE WHEN verb = 'reply' THEN n ELSE 0 END) FROM traffic "
@@ -230,8 +228,7 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
   }
 
   // Nothing left to send, nothing given up.
-  const std::pair<const char*, const StoreView*> systems[] = {{"cis", &s.cis}, {"oms", &s.oms}, {"wms", &s.wms}};
-  for (const auto& [name, view] : systems) {
+  for (const auto& [name, view] : s.all()) {
     if (const auto left = view->number("SELECT COUNT(*) FROM outbox"); left > 0)
       problems.push_back(std::string(name) + ": " + std::to_string(left) + " messages still in the outbox");
     if (const auto dead = view->number("SELECT COUNT(*) FROM inbox WHERE state = 'dead'"); dead > 0)

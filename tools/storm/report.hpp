@@ -3,7 +3,9 @@
 // tables at the end, and the conservation check (every ticket, incident and order reached its
 // final state exactly once, in every system that knows it; nothing left unsent or given up).
 
+#include <array>
 #include <ostream>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,9 @@ struct Stores {
   const StoreView& cis;
   const StoreView& oms;
   const StoreView& wms;
+
+  // The three, with their system's name, in report order.
+  std::array<std::pair<const char*, const StoreView*>, 3> all() const { return {{{"cis", &cis}, {"oms", &oms}, {"wms", &wms}}}; }
 };
 
 struct Progress {

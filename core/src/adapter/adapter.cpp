@@ -557,13 +557,7 @@ class Adapter::Impl {
     return it == q->second.end() ? nullptr : &it->second;
   }
 
-  bool serves_noun(const std::string& noun) const {
-    auto q = handlers_.find(Queue::requests);
-    if (q == handlers_.end()) return false;
-    for (const auto& [key, handler] : q->second)
-      if (key.first == noun) return true;
-    return false;
-  }
+  bool serves_noun(const std::string& noun) const { return operation_sets_->serves_noun(noun); }
 
   void handle_request(store::Transaction& tx, Item& item) {
     const auto& h = item.decoded.envelope.message().header();

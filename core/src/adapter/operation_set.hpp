@@ -42,10 +42,12 @@ class OperationSetRunner {
   // message carries no usable OperationSet (1.7, or 1.8 for an operationId used twice).
   void execute(Context& c) const;
 
+  // Whether some request handler serves `noun` (an unserved verb is 2.9, an unserved noun 2.5).
+  bool serves_noun(const std::string& noun) const;
+
  private:
   struct Outcome;
   Outcome run_operation(Context& c, const msg::OperationType& operation, const std::string& default_noun) const;
-  bool serves_noun(const std::string& noun) const;
 
   XmlCodec& codec_;
   const Handlers& handlers_;
