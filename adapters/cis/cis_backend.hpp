@@ -41,8 +41,9 @@ class CisBackend {
   virtual std::vector<Due> due(sqlite3* db) = 0;
   // The request about `mrid` was sent with MessageID `message_id` (for the answer).
   virtual void sent(sqlite3* db, const std::string& message_id, const Due& request) = 0;
-  // The final answer to a request this CIS sent (its CorrelationID is the request's MessageID).
-  virtual void answered(sqlite3* db, const std::string& message_id, const Envelope& reply) = 0;
+  // The final answer to a request this CIS sent (its CorrelationID is the request's MessageID);
+  // returns the tickets the CIS now closes (their incident closed before the answer came).
+  virtual std::vector<std::string> answered(sqlite3* db, const std::string& message_id, const Envelope& reply) = 0;
 
   // The OMS published an incident; returns the tickets the CIS now closes (when it is closed).
   virtual std::vector<std::string> incident_published(sqlite3* db, const Incident& incident, Verb verb) = 0;

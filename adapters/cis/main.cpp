@@ -35,6 +35,13 @@ void send(Context& c, CisBackend& backend, const CisBackend::Due& due) {
   backend.sent(c.db(), reference::request(c, due.noun, due.verb, *due.payload), due);
 }
 
+// Power is back: the CIS closes its tickets at the OMS.
+void close_ticket(Context& c, CisBackend& backend, const std::string& ticket) {
+  auto payload = std::make_unique<customer::trouble_tickets::TroubleTickets>();
+  payload->add_trouble_ticket()->set_m_rid(ticket);
+  send(c, backend, CisBackend::Due{"TroubleTickets", V::close, ticket, std::move(payload)});
+}
+
 CustomerAgreements agreements_of(Context& c) {
   auto agreements = c.payload<CustomerAgreements>();
   if (agreements && agreements->customer_agreement_size() > 0) return *agreements;
@@ -53,7 +60,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
       reference::count_received(c);
       for (const auto& e : c.message().message().reply().error())
         if (e.code() == "0.3" || e.code() == "0.1") return;
-      backend->answered(c.db(), c.header().correlation_id(), c.message());
+      for (const std::string& ticket : backend->answered(c.db(), c.header().correlation_id(), c.message())) close_ticket(c, *backend, ticket);
     });
 
   for (Verb verb : {V::created, V::changed, V::closed})
@@ -62,12 +69,7 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
       auto incidents = c.payload<customer::incidents::Incidents>();
       if (!incidents) return;
       for (const auto& incident : incidents->incident())
-        for (const std::string& ticket : backend->incident_published(c.db(), incident, c.verb())) {
-          // Power is back: the CIS closes its tickets at the OMS.
-          auto payload = std::make_unique<customer::trouble_tickets::TroubleTickets>();
-          payload->add_trouble_ticket()->set_m_rid(ticket);
-          send(c, *backend, CisBackend::Due{"TroubleTickets", V::close, ticket, std::move(payload)});
-        }
+        for (const std::string& ticket : backend->incident_published(c.db(), incident, c.verb())) close_ticket(c, *backend, ticket);
     });
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})

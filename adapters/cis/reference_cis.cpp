@@ -219,10 +219,10 @@ void ReferenceCis::sent(sqlite3* db, const std::string& message_id, const Due& r
     }
 }
 
-void ReferenceCis::answered(sqlite3* db, const std::string& message_id, const Envelope& reply) {
+std::vector<std::string> ReferenceCis::answered(sqlite3* db, const std::string& message_id, const Envelope& reply) {
   Statement row(db, "SELECT noun, verb, mrid FROM requests WHERE message_id = ? AND replied_at IS NULL");
   row.bind(1, message_id);
-  if (!row.step()) return;  // not ours, or answered before
+  if (!row.step()) return {};  // not ours, or answered before
   const std::string noun = row.text(0), verb = row.text(1), mrid = row.text(2);
   const bool ok = reply.message().reply().result() != msg::ReplyType_Result::FAILED;
   const std::string code = reply.message().reply().error_size() > 0 ? reply.message().reply().error(0).code() : std::string();
@@ -233,7 +233,7 @@ void ReferenceCis::answered(sqlite3* db, const std::string& message_id, const En
       .run();
   Records records(db);
   auto r = records.get(noun, mrid);
-  if (!r) return;
+  if (!r) return {};
   const std::unique_ptr<Message> item = reference::item_of(reference::noun_model(noun), *r);
   std::string state = r->state;
   if (verb == "create") state = ok ? (noun == "TroubleTickets" ? "accepted" : (r->state == "sent" ? "accepted" : r->state)) : "refused";
@@ -244,10 +244,15 @@ void ReferenceCis::answered(sqlite3* db, const std::string& message_id, const En
     TroubleTickets answered;
     if (reply.payload_objects_size() > 0 && reply.payload_objects(0).UnpackTo(&answered) && answered.trouble_ticket_size() > 0) {
       records.put(noun, mrid, state, answered.trouble_ticket(0));
-      return;
+      // Replies and events come on different queues: the incident may have closed before this
+      // reply arrived, when the ticket was not yet accepted and so was not closed with it.
+      auto incident = records.get("Incidents", answered.trouble_ticket(0).incident().m_rid());
+      if (incident && incident->state == "closed") return {mrid};
+      return {};
     }
   }
   records.put(noun, mrid, state, *item);
+  return {};
 }
 
 std::vector<std::string> ReferenceCis::incident_published(sqlite3* db, const Incident& incident, Verb verb) {

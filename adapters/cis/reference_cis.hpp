@@ -27,7 +27,7 @@ class ReferenceCis : public CisBackend {
   void prepare(sqlite3* db) override;
   std::vector<Due> due(sqlite3* db) override;
   void sent(sqlite3* db, const std::string& message_id, const Due& request) override;
-  void answered(sqlite3* db, const std::string& message_id, const Envelope& reply) override;
+  std::vector<std::string> answered(sqlite3* db, const std::string& message_id, const Envelope& reply) override;
   std::vector<std::string> incident_published(sqlite3* db, const Incident& incident, Verb verb) override;
   void work_published(sqlite3* db, const std::string& noun, const google::protobuf::Message& item, Verb verb) override;
   CustomerAgreement create_agreement(sqlite3* db, const CustomerAgreement& agreement) override;
