@@ -26,14 +26,15 @@
 
 #include <CLI/CLI.hpp>
 
-#include "test_adapter.hpp"
+#include "adapter_process.hpp"
+#include "local_adapter.hpp"
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
-#include "cimbus/uuid.hpp"
-#include "cimbus/xml_codec.hpp"
-#include "test_broker.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/xml_codec.hpp"
+#include "private_broker.hpp"
 
 namespace {
 
@@ -79,8 +80,8 @@ double peak_rss_mib(pid_t pid) {
 // routing key, replies matched by correlation-id on a reply queue of its own.
 class Driver {
  public:
-  Driver(const cimbus::test::TestBroker& broker, std::string example)
-      : bus_(cimbus::test::connection_to(broker)), example_(std::move(example)), queue_("reply.bench-" + cimbus::new_uuid()) {
+  Driver(const cimbus::harness::PrivateBroker& broker, std::string example)
+      : bus_(cimbus::harness::connection_to(broker)), example_(std::move(example)), queue_("reply.bench-" + cimbus::new_uuid()) {
     cimbus::bus::ReceiveOptions receive;
     receive.durable = true;
     receive.credit = 500;
@@ -222,7 +223,7 @@ int main(int argc, char** argv) {
 
   try {
     setenv("CIMBUS_TEST_BROKER_DIR", broker_dir.c_str(), 1);
-    const auto broker = cimbus::test::test_broker();
+    const auto broker = cimbus::harness::private_broker_from_environment();
     const std::string example = read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
     std::filesystem::remove_all(work_dir);
     Driver driver(broker, example);
@@ -231,13 +232,13 @@ int main(int argc, char** argv) {
 
     Figures relay, adapter;
     {
-      cimbus::test::AdapterProcess p({CIMBUS_PROTON_RELAY, broker.url, broker.user, broker.password, "oms.requests"});
+      cimbus::harness::AdapterProcess p({CIMBUS_PROTON_RELAY, broker.url, broker.user, broker.password, "oms.requests"});
       relay = measure(driver, p.pid(), o, "proton relay");
       p.stop();
     }
     {
-      auto options = cimbus::test::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", work_dir);
-      cimbus::test::AdapterProcess p(CIMBUS_TEST_RESPONDER, cimbus::test::write_config(options, work_dir));
+      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", work_dir);
+      cimbus::harness::AdapterProcess p(CIMBUS_TEST_RESPONDER, cimbus::harness::write_config(options, work_dir));
       adapter = measure(driver, p.pid(), o, "cimbus adapter");
       p.stop();
     }

@@ -16,6 +16,7 @@
 //                         schemas (envelope, payloads, wrappers), the peer stack
 
 #include <cstdio>
+#include "grammar_set.hpp"
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,9 +37,9 @@
 #include <xercesc/util/XMLUni.hpp>
 
 #include "bench_messages.hpp"
-#include "cimbus/payload_object.hpp"
-#include "cimbus/schema_registry.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/payload_object.hpp"
+#include "cimbus/codec/schema_registry.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "ratio_report.hpp"
 #include "xerces_runtime.hpp"
 

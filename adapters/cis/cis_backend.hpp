@@ -15,7 +15,7 @@
 #include "cimbus/customer/customer_agreements.pb.h"
 #include "cimbus/customer/incidents.pb.h"
 #include "cimbus/envelope.pb.h"
-#include "cimbus/verb.hpp"
+#include "cimbus/codec/verb.hpp"
 
 struct sqlite3;
 

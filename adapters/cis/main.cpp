@@ -12,6 +12,8 @@
 
 #include "cimbus/customer/customer_agreements.pb.h"
 #include "cimbus/customer/trouble_tickets.pb.h"
+#include "cimbus/codec/error_code.hpp"
+#include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
@@ -47,17 +49,17 @@ CustomerAgreements agreements_of(Context& c) {
   if (agreements && agreements->customer_agreement_size() > 0) return *agreements;
   CustomerAgreements named;
   for (const auto& id : reference::named_ids(c)) named.add_customer_agreement()->set_m_rid(id);
-  if (named.customer_agreement_size() == 0) throw Rejection("1.7", "no CustomerAgreements in the payload and no ID naming one");
+  if (named.customer_agreement_size() == 0) throw Rejection(code::kPayloadElementsMissing, "no CustomerAgreements in the payload and no ID naming one");
   return named;
 }
 
-void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend) {
+void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> backend) {
+  reference::CountedHandlers a(adapter);  // every message counted in the traffic first
   a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
 
   // Answers to what the CIS asked (acknowledgements and partial pages are not the answer).
   for (const char* noun : {"TroubleTickets", "ServiceOrders", "ServiceRequests", "WorkRequests"})
     a.on_reply(noun, [backend](Context& c) {
-      reference::count_received(c);
       for (const auto& e : c.message().message().reply().error())
         if (e.code() == "0.3" || e.code() == "0.1") return;
       for (const std::string& ticket : backend->answered(c.db(), c.header().correlation_id(), c.message())) close_ticket(c, *backend, ticket);
@@ -65,7 +67,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
 
   for (Verb verb : {V::created, V::changed, V::closed})
     a.on_event("Incidents", verb, [backend](Context& c) {
-      reference::count_received(c);
       auto incidents = c.payload<customer::incidents::Incidents>();
       if (!incidents) return;
       for (const auto& incident : incidents->incident())
@@ -73,17 +74,15 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
     });
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
-    a.on_event("TroubleTickets", verb, [](Context& c) { reference::count_received(c); });
+    a.on_event("TroubleTickets", verb, [](Context&) {});
 
   for (const char* noun : kWork)
     for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
       a.on_event(noun, verb, [backend, &model = reference::noun_model(noun)](Context& c) {
-        reference::count_received(c);
         for (const auto& item : reference::items_in(c, model)) backend->work_published(c.db(), model.noun, *item, c.verb());
       });
 
   a.on("CustomerAgreements", V::create, [backend](Context& c) {
-    reference::count_received(c);
     CustomerAgreements created;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement()) *created.add_customer_agreement() = backend->create_agreement(c.db(), agreement);
@@ -92,7 +91,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
     reference::publish(c, "CustomerAgreements", V::created, created);
   });
   a.on("CustomerAgreements", V::change, [backend](Context& c) {
-    reference::count_received(c);
     CustomerAgreements changed;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement()) *changed.add_customer_agreement() = backend->change_agreement(c.db(), agreement);
@@ -100,7 +98,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
     reference::publish(c, "CustomerAgreements", V::changed, changed);
   });
   a.on("CustomerAgreements", V::cancel, [backend](Context& c) {
-    reference::count_received(c);
     CustomerAgreements canceled;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement())
@@ -110,7 +107,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<CisBackend> backend)
   });
   // Gets of the nouns the OMS and WMS own go to them; the CIS answers for what it owns.
   a.on("CustomerAgreements", V::get, [](Context& c) {
-    reference::count_received(c);
     reference::answer_get(c, "CustomerAgreements", Records(c.db()));
   });
 }

@@ -1,10 +1,11 @@
 #include "reference_cis.hpp"
 
-#include "cimbus/adapter/rejection.hpp"
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/runtime/rejection.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/store/statement.hpp"
-#include "cimbus/timestamp.hpp"
-#include "cimbus/uuid.hpp"
+#include "cimbus/codec/timestamp.hpp"
+#include "cimbus/codec/uuid.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
 #include "reflection.hpp"
@@ -50,7 +51,7 @@ void notify(sqlite3* db, const std::string& incident, const std::string& custome
       .bind(2, customer)
       .bind(3, trigger)
       .bind(4, etr)
-      .bind(5, reference::now_ms())
+      .bind(5, epoch_ms())
       .run();
 }
 
@@ -127,7 +128,7 @@ CREATE TABLE IF NOT EXISTS incident_view (incident TEXT PRIMARY KEY, etr TEXT NO
 
 std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
   Records records(db);
-  const std::int64_t now = reference::now_ms();
+  const std::int64_t now = epoch_ms();
   std::vector<Due> out;
   {  // New calls: a ticket each.
     Statement calls(db, "SELECT id, customer, at FROM calls WHERE ticket IS NULL ORDER BY id LIMIT 200");
@@ -210,7 +211,7 @@ void ReferenceCis::sent(sqlite3* db, const std::string& message_id, const Due& r
       .bind(2, request.noun)
       .bind(3, to_literal(request.verb))
       .bind(4, request.mrid)
-      .bind(5, reference::now_ms())
+      .bind(5, epoch_ms())
       .run();
   Records records(db);
   if (request.verb == V::create)
@@ -227,7 +228,7 @@ std::vector<std::string> ReferenceCis::answered(sqlite3* db, const std::string& 
   const bool ok = reply.message().reply().result() != msg::ReplyType_Result::FAILED;
   const std::string code = reply.message().reply().error_size() > 0 ? reply.message().reply().error(0).code() : std::string();
   Statement(db, "UPDATE requests SET replied_at = ?, result = ? WHERE message_id = ?")
-      .bind(1, reference::now_ms())
+      .bind(1, epoch_ms())
       .bind(2, ok ? std::string("OK") : "FAILED " + code)
       .bind(3, message_id)
       .run();
@@ -305,10 +306,10 @@ void ReferenceCis::work_published(sqlite3* db, const std::string& noun, const Me
 
 CustomerAgreement ReferenceCis::create_agreement(sqlite3* db, const CustomerAgreement& given) {
   Records records(db);
-  if (given.m_rid().empty()) throw Rejection("1.7", "a customer agreement without mRID");
+  if (given.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a customer agreement without mRID");
   if (territory_.by_customer(given.customer().m_rid()) == nullptr)
-    throw Rejection("2.22", "unknown customer '" + given.customer().m_rid() + "' on agreement " + given.m_rid());
-  if (records.get("CustomerAgreements", given.m_rid())) throw Rejection("6.1", "customer agreement " + given.m_rid() + " exists already");
+    throw Rejection(code::kInvalidCustomers, "unknown customer '" + given.customer().m_rid() + "' on agreement " + given.m_rid());
+  if (records.get("CustomerAgreements", given.m_rid())) throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + given.m_rid() + " exists already");
   CustomerAgreement a = given;
   a.mutable_status()->set_value("active");
   a.mutable_status()->set_date_time(now_timestamp());
@@ -319,11 +320,11 @@ CustomerAgreement ReferenceCis::create_agreement(sqlite3* db, const CustomerAgre
 CustomerAgreement ReferenceCis::change_agreement(sqlite3* db, const CustomerAgreement& changed) {
   Records records(db);
   auto r = records.get("CustomerAgreements", changed.m_rid());
-  if (!r) throw Rejection("2.24", "no customer agreement '" + changed.m_rid() + "'");
-  if (r->state == "terminated") throw Rejection("6.1", "customer agreement " + changed.m_rid() + " is terminated and cannot change");
+  if (!r) throw Rejection(code::kInvalidCustomerAgreements, "no customer agreement '" + changed.m_rid() + "'");
+  if (r->state == "terminated") throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + changed.m_rid() + " is terminated and cannot change");
   CustomerAgreement a = r->as<CustomerAgreement>();
   if (!changed.customer().m_rid().empty() && changed.customer().m_rid() != a.customer().m_rid())
-    throw Rejection("2.22", "customer " + changed.customer().m_rid() + " does not hold agreement " + changed.m_rid());
+    throw Rejection(code::kInvalidCustomers, "customer " + changed.customer().m_rid() + " does not hold agreement " + changed.m_rid());
   if (changed.has_load_mgmt()) a.set_load_mgmt(changed.load_mgmt());
   if (changed.pricing_structures_size() > 0) *a.mutable_pricing_structures() = changed.pricing_structures();
   if (changed.names_size() > 0) *a.mutable_names() = changed.names();
@@ -335,7 +336,7 @@ CustomerAgreement ReferenceCis::change_agreement(sqlite3* db, const CustomerAgre
 CustomerAgreement ReferenceCis::cancel_agreement(sqlite3* db, const std::string& mrid) {
   Records records(db);
   auto r = records.get("CustomerAgreements", mrid);
-  if (!r) throw Rejection("2.24", "no customer agreement '" + mrid + "'");
+  if (!r) throw Rejection(code::kInvalidCustomerAgreements, "no customer agreement '" + mrid + "'");
   CustomerAgreement a = r->as<CustomerAgreement>();
   if (r->state == "terminated") return a;
   a.mutable_status()->set_value("terminated");

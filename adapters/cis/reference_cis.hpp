@@ -8,7 +8,7 @@
 //                                               ServiceOrders | ServiceRequests | WorkRequests
 //                                               for the WMS; kind is a WorkKind (connect, ...)
 //
-// It keeps its tickets and the work it asked for in records (reference/records.hpp), the
+// It keeps its tickets and the work it asked for in records (common/records.hpp), the
 // customer notifications it made (initialEtr, etrChange, informDispatched, powerRestored) in
 // `notifications`, and one agreement per customer of the territory.
 

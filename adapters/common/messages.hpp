@@ -7,9 +7,9 @@
 
 #include <google/protobuf/message.h>
 
-#include "cimbus/adapter/context.hpp"
+#include "cimbus/runtime/context.hpp"
 #include "cimbus/envelope.pb.h"
-#include "cimbus/verb.hpp"
+#include "cimbus/codec/verb.hpp"
 
 namespace cimbus::reference {
 

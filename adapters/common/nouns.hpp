@@ -9,7 +9,7 @@
 
 #include <google/protobuf/message.h>
 
-#include "cimbus/adapter/context.hpp"
+#include "cimbus/runtime/context.hpp"
 #include "records.hpp"
 
 namespace cimbus::reference {

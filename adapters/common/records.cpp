@@ -2,15 +2,12 @@
 
 #include <chrono>
 
+#include "cimbus/codec/timestamp.hpp"
 #include "cimbus/store/statement.hpp"
 
 namespace cimbus::reference {
 
 using store::Statement;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 void Records::prepare(sqlite3* db) {
   store::execute(db, R"(
@@ -52,7 +49,7 @@ std::optional<Record> Records::get(const std::string& noun, const std::string& m
 void Records::put(const std::string& noun, const std::string& mrid, const std::string& state, const google::protobuf::Message& item,
                   const std::string& key) {
   const std::optional<Record> before = get(noun, mrid);
-  const std::int64_t now = now_ms();
+  const std::int64_t now = epoch_ms();
   Statement(db_, "INSERT INTO records (noun, mrid, state, key, data, updated) VALUES (?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (noun, mrid) DO UPDATE SET state = excluded.state, key = excluded.key, data = excluded.data, "
                  "updated = excluded.updated")

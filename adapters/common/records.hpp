@@ -62,8 +62,6 @@ class Records {
   sqlite3* db_;
 };
 
-std::int64_t now_ms();
-
 // The instance this process runs as (run_role sets it): instances of one system share its file,
 // and the traffic counts say which one took what.
 void set_counting_instance(std::string instance);

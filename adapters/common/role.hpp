@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "cimbus/adapter/adapter.hpp"
+#include "cimbus/runtime/adapter.hpp"
 
 namespace cimbus::reference {
 

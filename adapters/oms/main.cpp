@@ -10,6 +10,8 @@
 #include <memory>
 
 #include "cimbus/customer/trouble_tickets.pb.h"
+#include "cimbus/codec/error_code.hpp"
+#include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
@@ -24,7 +26,6 @@ using adapter::Rejection;
 using customer::incidents::Incidents;
 using customer::trouble_tickets::TroubleTickets;
 using oms::OmsBackend;
-using reference::count_received;
 using reference::publish;
 using reference::Records;
 using V = msg::HeaderType_Verb;
@@ -41,15 +42,15 @@ TroubleTickets tickets_of(Context& c) {
   // A cancel or close may name the tickets by ID only.
   TroubleTickets named;
   for (const auto& id : reference::named_ids(c)) named.add_trouble_ticket()->set_m_rid(id);
-  if (named.trouble_ticket_size() == 0) throw Rejection("1.7", "no TroubleTickets in the payload and no ID naming one");
+  if (named.trouble_ticket_size() == 0) throw Rejection(code::kPayloadElementsMissing, "no TroubleTickets in the payload and no ID naming one");
   return named;
 }
 
-void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend) {
+void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> backend) {
+  reference::CountedHandlers a(adapter);  // every message counted in the traffic first
   a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
 
   a.on("TroubleTickets", V::create, [backend](Context& c) {
-    count_received(c);
     TroubleTickets recorded;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) {
@@ -68,7 +69,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   });
 
   a.on("TroubleTickets", V::change, [backend](Context& c) {
-    count_received(c);
     TroubleTickets changed;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) *changed.add_trouble_ticket() = backend->change_ticket(c.db(), t);
@@ -77,7 +77,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   });
 
   a.on("TroubleTickets", V::cancel, [backend](Context& c) {
-    count_received(c);
     TroubleTickets canceled;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) {
@@ -90,7 +89,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
   });
 
   a.on("TroubleTickets", V::close, [backend](Context& c) {
-    count_received(c);
     TroubleTickets closed;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) *closed.add_trouble_ticket() = backend->close_ticket(c.db(), t.m_rid());
@@ -100,13 +98,11 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
 
   for (const char* noun : {"TroubleTickets", "Incidents"})
     a.on(noun, V::get, [noun](Context& c) {
-      count_received(c);
       reference::answer_get(c, noun, Records(c.db()));
     });
 
   // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
   a.on_reply("MaintenanceOrders", [](Context& c) {
-    count_received(c);
     const auto& reply = c.message().message().reply();
     if (reply.result() == msg::ReplyType_Result::FAILED)
       std::cerr << "cimbus-oms: the WMS refused crew work " << c.header().correlation_id() << ": "
@@ -115,7 +111,6 @@ void register_handlers(adapter::Adapter& a, std::shared_ptr<OmsBackend> backend)
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
     a.on_event("MaintenanceOrders", verb, [backend](Context& c) {
-      count_received(c);
       auto orders = c.payload<work::maintenance_orders::MaintenanceOrders>();
       if (!orders) return;
       for (const auto& order : orders->maintenance_order()) {

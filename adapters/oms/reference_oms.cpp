@@ -2,9 +2,10 @@
 
 #include <algorithm>
 
-#include "cimbus/adapter/rejection.hpp"
-#include "cimbus/timestamp.hpp"
-#include "cimbus/uuid.hpp"
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/runtime/rejection.hpp"
+#include "cimbus/codec/timestamp.hpp"
+#include "cimbus/codec/uuid.hpp"
 #include "records.hpp"
 
 namespace cimbus::oms {
@@ -34,7 +35,7 @@ void set_status(customer::incidents::Status* status, const std::string& value) {
 
 TroubleTicket existing_ticket(const Records& records, const std::string& mrid, std::string* state) {
   auto r = records.get("TroubleTickets", mrid);
-  if (!r) throw Rejection("2.15", "no trouble ticket " + mrid + " at the OMS");
+  if (!r) throw Rejection(code::kInvalidRequestIds, "no trouble ticket " + mrid + " at the OMS");
   *state = r->state;
   return r->as<TroubleTicket>();
 }
@@ -50,11 +51,11 @@ void ReferenceOms::prepare(sqlite3* db) { Records::prepare(db); }
 
 OmsBackend::Grouped ReferenceOms::take_ticket(sqlite3* db, const TroubleTicket& reported) {
   Records records(db);
-  if (reported.m_rid().empty()) throw Rejection("1.7", "a trouble ticket without mRID");
+  if (reported.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a trouble ticket without mRID");
   const reference::Site* site = territory_.by_customer(reported.customer().m_rid());
-  if (site == nullptr) throw Rejection("2.22", "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
+  if (site == nullptr) throw Rejection(code::kInvalidCustomers, "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
   if (records.get("TroubleTickets", reported.m_rid()))
-    throw Rejection("6.1", "trouble ticket " + reported.m_rid() + " exists already; change it instead");
+    throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + reported.m_rid() + " exists already; change it instead");
 
   Grouped g;
   const std::string transformer = territory_.transformer_name(site->transformer);
@@ -112,7 +113,7 @@ TroubleTicket ReferenceOms::change_ticket(sqlite3* db, const TroubleTicket& chan
   Records records(db);
   std::string state;
   TroubleTicket ticket = existing_ticket(records, changed.m_rid(), &state);
-  if (state == "closed" || state == "canceled") throw Rejection("6.1", "trouble ticket " + changed.m_rid() + " is " + state + " and cannot change");
+  if (state == "closed" || state == "canceled") throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + changed.m_rid() + " is " + state + " and cannot change");
   // What the change names replaces what was there; the OMS keeps the incident link and status.
   TroubleTicket merged = ticket;
   merged.MergeFrom(changed);
@@ -126,7 +127,7 @@ std::pair<TroubleTicket, std::optional<Incident>> ReferenceOms::cancel_ticket(sq
   Records records(db);
   std::string state;
   TroubleTicket ticket = existing_ticket(records, mrid, &state);
-  if (state == "closed") throw Rejection("6.1", "trouble ticket " + mrid + " is closed and cannot be canceled");
+  if (state == "closed") throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + mrid + " is closed and cannot be canceled");
   if (state == "canceled") return {ticket, std::nullopt};
   set_status(ticket.mutable_status(), "canceled");
   records.put("TroubleTickets", mrid, "canceled", ticket);
@@ -148,7 +149,7 @@ TroubleTicket ReferenceOms::close_ticket(sqlite3* db, const std::string& mrid) {
   Records records(db);
   std::string state;
   TroubleTicket ticket = existing_ticket(records, mrid, &state);
-  if (state == "canceled") throw Rejection("6.1", "trouble ticket " + mrid + " was canceled and cannot be closed");
+  if (state == "canceled") throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + mrid + " was canceled and cannot be closed");
   if (state == "closed") return ticket;
   set_status(ticket.mutable_status(), "closed");
   ticket.set_resolved_date_time(now_timestamp());

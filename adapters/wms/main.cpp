@@ -8,6 +8,8 @@
 
 #include <memory>
 
+#include "cimbus/codec/error_code.hpp"
+#include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
 #include "reflection.hpp"
@@ -35,7 +37,7 @@ std::vector<std::unique_ptr<Message>> items_of(Context& c, const reference::Noun
       out.push_back(reference::new_item(model));
       reference::set_string(out.back().get(), "m_rid", id);
     }
-  if (out.empty()) throw Rejection("1.7", "no " + model.noun + " in the payload and no ID naming one");
+  if (out.empty()) throw Rejection(code::kPayloadElementsMissing, "no " + model.noun + " in the payload and no ID naming one");
   return out;
 }
 
@@ -46,30 +48,27 @@ void answer(Context& c, const reference::NounModel& model, Verb verb, const std:
   reference::publish(c, model.noun, verb, *root);
 }
 
-void register_handlers(adapter::Adapter& a, std::shared_ptr<WmsBackend> backend) {
+void register_handlers(adapter::Adapter& adapter, std::shared_ptr<WmsBackend> backend) {
+  reference::CountedHandlers a(adapter);  // every message counted in the traffic first
   a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
   for (const char* noun : kWork) {
     const reference::NounModel& model = reference::noun_model(noun);
     a.on(noun, V::create, [backend, &model](Context& c) {
-      reference::count_received(c);
       std::vector<std::unique_ptr<Message>> accepted;
       for (auto& item : items_of(c, model)) accepted.push_back(backend->accept(c.db(), model.noun, *item));
       answer(c, model, V::created, accepted);
     });
     a.on(noun, V::change, [backend, &model](Context& c) {
-      reference::count_received(c);
       std::vector<std::unique_ptr<Message>> changed;
       for (auto& item : items_of(c, model)) changed.push_back(backend->change(c.db(), model.noun, *item));
       answer(c, model, V::changed, changed);
     });
     a.on(noun, V::cancel, [backend, &model](Context& c) {
-      reference::count_received(c);
       std::vector<std::unique_ptr<Message>> canceled;
       for (auto& item : items_of(c, model)) canceled.push_back(backend->cancel(c.db(), model.noun, reference::mrid_of(*item)));
       answer(c, model, V::canceled, canceled);
     });
     a.on(noun, V::get, [&model](Context& c) {
-      reference::count_received(c);
       reference::answer_get(c, model.noun, Records(c.db()));
     });
   }

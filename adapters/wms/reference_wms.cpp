@@ -1,8 +1,9 @@
 #include "reference_wms.hpp"
 
-#include "cimbus/adapter/rejection.hpp"
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/runtime/rejection.hpp"
 #include "cimbus/store/statement.hpp"
-#include "cimbus/timestamp.hpp"
+#include "cimbus/codec/timestamp.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
 #include "reflection.hpp"
@@ -65,7 +66,7 @@ std::string customer_of(Message& item) {
 
 std::unique_ptr<Message> load(const Records& records, const std::string& noun, const std::string& mrid, std::string* state) {
   auto r = records.get(noun, mrid);
-  if (!r) throw Rejection("2.15", "no " + noun + " item " + mrid + " at the WMS");
+  if (!r) throw Rejection(code::kInvalidRequestIds, "no " + noun + " item " + mrid + " at the WMS");
   *state = r->state;
   return reference::item_of(reference::noun_model(noun), *r);
 }
@@ -114,15 +115,15 @@ std::unique_ptr<Message> ReferenceWms::accept(sqlite3* db, const std::string& no
   std::unique_ptr<Message> item(given.New());
   item->CopyFrom(given);
   const std::string mrid = mrid_of(*item);
-  if (mrid.empty()) throw Rejection("1.7", noun + ": an item without mRID");
-  if (records.get(noun, mrid)) throw Rejection("6.1", noun + " item " + mrid + " exists already; change it instead");
+  if (mrid.empty()) throw Rejection(code::kPayloadElementsMissing, noun + ": an item without mRID");
+  if (records.get(noun, mrid)) throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid + " exists already; change it instead");
   set_status(item.get(), waitingToBeScheduled);
   set_string(first_work(item.get()), "request_date_time", now_timestamp());
   records.put(noun, mrid, name_of(waitingToBeScheduled), *item, customer_of(*item));
   Statement(db, "INSERT INTO work_schedule (noun, mrid, next_at, priority) VALUES (?, ?, ?, ?)")
       .bind(1, noun)
       .bind(2, mrid)
-      .bind(3, reference::now_ms())
+      .bind(3, epoch_ms())
       .bind(4, static_cast<std::int64_t>(priority_of(noun)))
       .run();
   return item;
@@ -133,7 +134,7 @@ std::unique_ptr<Message> ReferenceWms::change(sqlite3* db, const std::string& no
   std::string state;
   std::unique_ptr<Message> item = load(records, noun, mrid_of(changed), &state);
   if (is_final(state) || state == name_of(completed))
-    throw Rejection("6.1", noun + " item " + mrid_of(changed) + " is " + state + " and cannot change");
+    throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid_of(changed) + " is " + state + " and cannot change");
   // A change replaces the names, and the first Work's priority, schedules, appointments and
   // location where it gives them; the WMS keeps the statuses and crews.
   const auto* r = changed.GetReflection();
@@ -170,7 +171,7 @@ std::unique_ptr<Message> ReferenceWms::cancel(sqlite3* db, const std::string& no
   std::unique_ptr<Message> item = load(records, noun, mrid, &state);
   if (state == name_of(cancelled)) return item;
   if (state == name_of(completed) || state == name_of(closed))
-    throw Rejection("6.1", noun + " item " + mrid + " is " + state + ": completed work cannot be canceled");
+    throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid + " is " + state + ": completed work cannot be canceled");
   set_status(item.get(), cancelled);
   records.put(noun, mrid, name_of(cancelled), *item);
   Statement crew(db, "SELECT crew FROM work_schedule WHERE noun = ? AND mrid = ?");
@@ -182,7 +183,7 @@ std::unique_ptr<Message> ReferenceWms::cancel(sqlite3* db, const std::string& no
 
 std::vector<WmsBackend::Update> ReferenceWms::advance(sqlite3* db) {
   Records records(db);
-  const std::int64_t now = reference::now_ms();
+  const std::int64_t now = epoch_ms();
   struct Due {
     std::string noun, mrid, crew;
   };

@@ -3,8 +3,6 @@
 // was executed exactly once by the OMS, and every request's reply was handled exactly once by the
 // CIS: at-least-once transport underneath, exactly-once effects on both sides.
 
-#include <sqlite3.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,11 +12,14 @@
 #include <gtest/gtest.h>
 
 #include "test_adapter.hpp"
-#include "cimbus/adapter/adapter.hpp"
+#include "cimbus/runtime/adapter.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
-#include "cimbus/uuid.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/xml_codec.hpp"
+#include "cimbus/store/statement.hpp"
+#include "cimbus/store/store.hpp"
 #include "test_broker.hpp"
+#include "waiter.hpp"
 
 namespace cimbus::adapter {
 namespace {
@@ -27,19 +28,14 @@ using namespace std::chrono_literals;
 using TroubleTickets = customer::trouble_tickets::TroubleTickets;
 using V = msg::HeaderType_Verb;
 
-// COUNT(*) and MAX(n) of a table of (key, n) in a store, read beside the process that writes it.
-std::pair<long, long> tally(const std::string& store, const std::string& table) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_stmt* s = nullptr;
-  std::pair<long, long> out{0, 0};
-  const std::string sql = "SELECT COUNT(*), COALESCE(MAX(n), 0) FROM " + table;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-    out = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1)};
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
+// COUNT(*) and MAX(n) of a table of (key, n) in a store, read beside the process that writes it;
+// any error throws (store::Statement), so that the counts can never be 0 by mistake.
+std::pair<long, long> tally(const std::string& path, const std::string& table) {
+  store::Store store(path);
+  const std::string sql = "SELECT COUNT(*), COALESCE(MAX(n), 0) FROM " + table;  // a fixed table name of this test
+  store::Statement row(store.db(), sql.c_str());
+  if (!row.step()) throw std::runtime_error(sql + ": no row");
+  return {static_cast<long>(row.number(0)), static_cast<long>(row.number(1))};
 }
 
 TroubleTickets example_ticket() {
@@ -66,18 +62,16 @@ TEST(AdapterRestart, TenThousandRequestsAcrossABrokerRestartEachExecutedAndAnswe
   cis_options.config.set_request_timeout_ms(600000);  // the restart must not turn into timeouts
   Adapter cis(cis_options);
   cis.prepare_store([](sqlite3* db) {
-    sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS replies (correlation TEXT PRIMARY KEY, result TEXT, n INTEGER)", nullptr, nullptr, nullptr);
+    store::execute(db, "CREATE TABLE IF NOT EXISTS replies (correlation TEXT PRIMARY KEY, result TEXT, n INTEGER)");
   });
-  cis.on_reply("TroubleTickets", [](Context& c) {
-    sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(c.db(), "INSERT INTO replies (correlation, result, n) VALUES (?, ?, 1) "
-                               "ON CONFLICT(correlation) DO UPDATE SET n = n + 1", -1, &s, nullptr);
-    sqlite3_bind_text(s, 1, c.header().correlation_id().c_str(), -1, SQLITE_TRANSIENT);
-    const std::string result = msg::ReplyType_Result::Value_Name(c.message().message().reply().result());
-    sqlite3_bind_text(s, 2, result.c_str(), -1, SQLITE_TRANSIENT);
-    const int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) throw std::runtime_error("replies table");
+  test::Waiter waiter;
+  long handled = 0;  // under waiter: reply handler calls (a rolled back one is counted too)
+  cis.on_reply("TroubleTickets", [&](Context& c) {
+    store::Statement(c.db(), "INSERT INTO replies (correlation, result, n) VALUES (?, ?, 1) ON CONFLICT(correlation) DO UPDATE SET n = n + 1")
+        .bind(1, c.header().correlation_id())
+        .bind(2, msg::ReplyType_Result::Value_Name(c.message().message().reply().result()))
+        .run();
+    waiter.update([&] { ++handled; });
   });
   cis.start();
   ASSERT_TRUE(cis.wait_ready(60s));
@@ -103,17 +97,14 @@ TEST(AdapterRestart, TenThousandRequestsAcrossABrokerRestartEachExecutedAndAnswe
         EXPECT_EQ(std::system(command.c_str()), 0);
       });
     }
-    std::this_thread::sleep_for(20ms);  // a steady stream, spread across the restart
+    std::this_thread::sleep_for(20ms);  // pacing: a steady stream of requests, spread across the restart
   }
   restart.join();
 
   const std::string cis_store = cis_options.config.store();
-  std::pair<long, long> replies{0, 0};
-  for (auto end = std::chrono::steady_clock::now() + 300s; std::chrono::steady_clock::now() < end;) {
-    replies = tally(cis_store, "replies");
-    if (replies.first >= kRequests) break;
-    std::this_thread::sleep_for(250ms);
-  }
+  EXPECT_TRUE(waiter.wait_for([&] { return handled >= kRequests; }, 300s)) << "replies handled: " << handled;
+  cis.transaction([](Context&) {}).get();  // runs after the batch with the last reply committed
+  const std::pair<long, long> replies = tally(cis_store, "replies");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   const auto executions = tally(oms_options.config.store(), "executions");
   const AdapterStats stats = cis.stats();
@@ -127,14 +118,12 @@ TEST(AdapterRestart, TenThousandRequestsAcrossABrokerRestartEachExecutedAndAnswe
   EXPECT_EQ(executions.second, 1) << "a request executed twice";
   EXPECT_EQ(stats.timed_out, 0u);
   EXPECT_GE(stats.connections_opened, 2) << "the broker restart was not noticed";
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(cis_store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM replies WHERE result != 'OK'", -1, &s, nullptr);
-  sqlite3_step(s);
-  EXPECT_EQ(sqlite3_column_int(s, 0), 0) << "replies other than OK";
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  {
+    store::Store store(cis_store);
+    store::Statement not_ok(store.db(), "SELECT COUNT(*) FROM replies WHERE result != 'OK'");
+    ASSERT_TRUE(not_ok.step());
+    EXPECT_EQ(not_ok.number(0), 0) << "replies other than OK";
+  }
   cis.stop();
   EXPECT_EQ(oms.stop(), 0);
 }

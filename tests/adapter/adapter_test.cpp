@@ -16,12 +16,14 @@
 #include <gtest/gtest.h>
 
 #include "test_adapter.hpp"
-#include "cimbus/adapter/adapter.hpp"
+#include "cimbus/runtime/adapter.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
-#include "cimbus/uuid.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/xml_codec.hpp"
+#include "cimbus/store/statement.hpp"
+#include "cimbus/store/store.hpp"
 #include "test_broker.hpp"
 #include "test_files.hpp"
 
@@ -112,18 +114,10 @@ class AdapterRuntime : public ::testing::Test {
 
   // How often the responder executed `message_id` (read from its SQLite file while it runs).
   int executions(const std::string& message_id) {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(oms_options_.config.store().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* s = nullptr;
-    int n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT n FROM executions WHERE message_id = ?", -1, &s, nullptr) == SQLITE_OK) {
-      sqlite3_bind_text(s, 1, message_id.c_str(), -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int(s, 0);
-    }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return n;
+    store::Store store(oms_options_.config.store());
+    store::Statement row(store.db(), "SELECT n FROM executions WHERE message_id = ?");  // throws on any error
+    row.bind(1, message_id);
+    return row.step() ? static_cast<int>(row.number(0)) : 0;
   }
 
   // A raw client with its own reply queue, collecting what arrives there.
@@ -205,9 +199,6 @@ TEST_F(AdapterRuntime, TheSameMessageIdDeliveredTwiceIsExecutedOnceAndAnsweredTw
 }
 
 TEST_F(AdapterRuntime, AMessageIdOlderThanTheInboxRetentionIsANewMessage) {
-  ASSERT_EQ(oms_->stop(), 0);
-  oms_options_.config.set_inbox_retention_s(1);
-  oms_ = std::make_unique<test::AdapterProcess>(CIMBUS_TEST_RESPONDER, test::write_config(oms_options_, dir_));
   RawClient raw(broker_, test_name());
   ASSERT_TRUE(raw.bus.wait_ready(30s));
   bus::AmqpMessage m = encoded(request(V::create, ticket("again, much later")), raw.queue);
@@ -215,7 +206,18 @@ TEST_F(AdapterRuntime, AMessageIdOlderThanTheInboxRetentionIsANewMessage) {
   const auto to_m = [&](const bus::AmqpMessage& r) { return r.correlation_id == m.message_id; };
   ASSERT_EQ(raw.send(target, m), bus::Outcome::accepted);
   ASSERT_EQ(raw.inbox.wait(1, to_m).size(), 1u);
-  std::this_thread::sleep_for(3s);  // the retention (1 s) and a pass of forgetting (every 0.5 s)
+  // The MessageID was first seen longer ago than the retention (7 days by default): the adapter
+  // stopped, its inbox row is made 8 days old, and the pass of retention at start forgets it.
+  ASSERT_EQ(oms_->stop(), 0);
+  {
+    store::Store store(oms_options_.config.store());
+    store::Transaction tx = store.begin();
+    store::Statement aged(tx.db(), "UPDATE inbox SET first_seen = first_seen - 8 * 86400000 WHERE message_id = ?");
+    aged.bind(1, m.message_id).run();
+    ASSERT_EQ(sqlite3_changes(tx.db()), 1);
+    tx.commit();
+  }
+  oms_ = std::make_unique<test::AdapterProcess>(CIMBUS_TEST_RESPONDER, test::write_config(oms_options_, dir_));
   ASSERT_EQ(raw.send(target, m), bus::Outcome::accepted);
   auto replies = raw.inbox.wait(2, to_m);
   ASSERT_EQ(replies.size(), 2u);
@@ -429,11 +431,15 @@ TEST_F(AdapterRuntime, ARequestNobodyAnswersTimesOutWith4_1) {
   EXPECT_EQ(cis.stats().timed_out, 1u);
   cis.stop();
   // Clean up the request no WMS will take, so that it does not wait for a later test.
+  std::promise<void> drained;
   bus::Bus drain(test::connection_to(broker_));
-  drain.receive(profile_.consume_address("wms.requests"), [](const bus::AmqpMessage&) { return bus::Outcome::accepted; });
+  drain.receive(profile_.consume_address("wms.requests"), [&](const bus::AmqpMessage&) {
+    drained.set_value();  // the one request sent there
+    return bus::Outcome::accepted;
+  });
   drain.start();
-  drain.wait_ready(30s);
-  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(drain.wait_ready(30s));
+  EXPECT_EQ(drained.get_future().wait_for(30s), std::future_status::ready);
   drain.stop();
 }
 

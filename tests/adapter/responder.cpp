@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "cimbus/adapter/adapter.hpp"
+#include "cimbus/runtime/adapter.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
 
 namespace {

@@ -9,14 +9,14 @@
 
 #include <gtest/gtest.h>
 
-#include "cimbus/adapter/adapter.hpp"
+#include "cimbus/runtime/adapter.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
 #include "cimbus/bus/topology.hpp"
 #include "cimbus/customer/customer_agreements.pb.h"
 #include "cimbus/customer/trouble_tickets.pb.h"
-#include "cimbus/uuid.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
 #include "territory.hpp"

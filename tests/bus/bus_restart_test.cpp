@@ -12,8 +12,9 @@
 
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/bus.hpp"
-#include "cimbus/uuid.hpp"
+#include "cimbus/codec/uuid.hpp"
 #include "test_broker.hpp"
+#include "waiter.hpp"
 
 namespace cimbus::bus {
 namespace {
@@ -24,8 +25,8 @@ TEST(BusRestart, NothingIsLostWhenTheBrokerRestartsMidStream) {
   const auto broker = test::test_broker();
   const BrokerProfile profile = BrokerProfile::rabbitmq();
   constexpr int kMessages = 2000;
-  std::mutex mutex;
-  std::set<std::string> seen;
+  test::Waiter waiter;
+  std::set<std::string> seen;  // under waiter
   std::atomic<int> deliveries{0};
 
   Bus consumer(test::connection_to(broker));
@@ -33,8 +34,7 @@ TEST(BusRestart, NothingIsLostWhenTheBrokerRestartsMidStream) {
   durable.durable = true;
   consumer.receive(profile.own_queue_address("restart.q"), [&](const AmqpMessage& m) {
     ++deliveries;
-    std::lock_guard<std::mutex> lock(mutex);
-    seen.insert(m.message_id);
+    waiter.update([&] { seen.insert(m.message_id); });
     return Outcome::accepted;
   }, durable);
   consumer.start();
@@ -56,7 +56,7 @@ TEST(BusRestart, NothingIsLostWhenTheBrokerRestartsMidStream) {
         EXPECT_EQ(std::system(command.c_str()), 0);
       });
     }
-    std::this_thread::sleep_for(5ms);  // a steady stream across the restart
+    std::this_thread::sleep_for(5ms);  // pacing: a steady stream of messages across the restart
   }
   restart.join();
   int accepted = 0;
@@ -65,16 +65,8 @@ TEST(BusRestart, NothingIsLostWhenTheBrokerRestartsMidStream) {
     accepted += o.get() == Outcome::accepted;
   }
   EXPECT_EQ(accepted, kMessages);
-  EXPECT_TRUE([&] {
-    for (auto end = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < end;) {
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (seen.size() == static_cast<std::size_t>(kMessages)) return true;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }()) << seen.size() << " distinct of " << kMessages;
+  EXPECT_TRUE(waiter.wait_for([&] { return seen.size() == static_cast<std::size_t>(kMessages); }, 60s))
+      << seen.size() << " distinct of " << kMessages;
   EXPECT_GE(producer.connections_opened(), 2);
   EXPECT_GE(consumer.connections_opened(), 2);
   std::printf("restart: %d deliveries for %d messages (%d duplicates)\n", deliveries.load(), kMessages,

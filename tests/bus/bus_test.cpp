@@ -12,9 +12,10 @@
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
-#include "cimbus/uuid.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "test_broker.hpp"
+#include "waiter.hpp"
 
 namespace cimbus::bus {
 namespace {
@@ -28,27 +29,17 @@ AmqpMessage text(const std::string& body) {
   return m;
 }
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 20s) {
-  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
-
 TEST(Bus, SendsAndReceivesThroughAQueueWithBrokerOutcomes) {
   const auto broker = test::test_broker();
   const BrokerProfile profile = BrokerProfile::rabbitmq();
   const std::string queue = "bustest.own." + new_uuid();
-  std::mutex mutex;
-  std::vector<std::string> received;
+  test::Waiter waiter;
+  std::vector<std::string> received;  // under waiter
   Bus consumer(test::connection_to(broker));
   ReceiveOptions durable;
   durable.durable = true;
   consumer.receive(profile.own_queue_address(queue), [&](const AmqpMessage& m) {
-    std::lock_guard<std::mutex> lock(mutex);
-    received.push_back(m.body);
+    waiter.update([&] { received.push_back(m.body); });
     return Outcome::accepted;
   }, durable);
   consumer.start();
@@ -59,7 +50,7 @@ TEST(Bus, SendsAndReceivesThroughAQueueWithBrokerOutcomes) {
   std::vector<std::future<Outcome>> outcomes;
   for (int i = 0; i < 300; ++i) outcomes.push_back(producer.send(profile.reply_address(queue), text(std::to_string(i))));
   for (auto& o : outcomes) EXPECT_EQ(o.get(), Outcome::accepted);
-  ASSERT_TRUE(eventually([&] { std::lock_guard<std::mutex> l(mutex); return received.size() == 300; }));
+  ASSERT_TRUE(waiter.wait_for([&] { return received.size() == 300; }, 20s));
   std::set<std::string> distinct(received.begin(), received.end());
   EXPECT_EQ(distinct.size(), 300u);
 }
@@ -91,13 +82,16 @@ TEST(Bus, RequestAndReplyThroughTheExchange) {
   // The requester: its own durable reply queue.
   const std::string instance = "bustest-" + new_uuid();
   std::mutex mutex;
-  std::map<std::string, std::string> replies;  // correlation id -> XML
+  test::Waiter waiter;
+  std::map<std::string, std::string> replies;  // correlation id -> XML, under waiter and then mutex
   Bus requester(test::connection_to(broker));
   ReceiveOptions durable;
   durable.durable = true;
   requester.receive(profile.own_queue_address(reply_queue(instance)), [&](const AmqpMessage& m) {
-    std::lock_guard<std::mutex> lock(mutex);
-    replies[m.correlation_id] = m.body;
+    waiter.update([&] {
+      std::lock_guard<std::mutex> lock(mutex);
+      replies[m.correlation_id] = m.body;
+    });
     return Outcome::accepted;
   }, durable);
   requester.start();
@@ -119,7 +113,7 @@ TEST(Bus, RequestAndReplyThroughTheExchange) {
                              to_amqp_message(request, codec.encode(request))).get(),
               Outcome::accepted);
   }
-  ASSERT_TRUE(eventually([&] { std::lock_guard<std::mutex> l(mutex); return replies.size() == ids.size(); }))
+  ASSERT_TRUE(waiter.wait_for([&] { std::lock_guard<std::mutex> l(mutex); return replies.size() == ids.size(); }, 20s))
       << replies.size() << " replies of " << ids.size();
   for (const auto& id : ids) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -182,21 +176,31 @@ TEST(Bus, AReleasedDeliveryComesBack) {
   const auto broker = test::test_broker();
   const BrokerProfile profile = BrokerProfile::rabbitmq();
   const std::string queue = "bustest.release." + new_uuid();
-  std::atomic<int> attempts{0};
+  test::Waiter waiter;
+  int attempts = 0;         // under waiter: deliveries of the first message
+  bool marker_seen = false;  // under waiter
   Bus consumer(test::connection_to(broker));
   ReceiveOptions durable;
   durable.durable = true;
-  consumer.receive(profile.own_queue_address(queue), [&](const AmqpMessage&) {
-    return ++attempts < 3 ? Outcome::released : Outcome::accepted;  // fails twice, then works
+  consumer.receive(profile.own_queue_address(queue), [&](const AmqpMessage& m) {
+    Outcome outcome = Outcome::accepted;
+    waiter.update([&] {
+      if (m.body == "marker") marker_seen = true;
+      else if (++attempts < 3) outcome = Outcome::released;  // fails twice, then works
+    });
+    return outcome;
   }, durable);
   consumer.start();
   ASSERT_TRUE(consumer.wait_ready(20s));
   Bus producer(test::connection_to(broker));
   producer.start();
   ASSERT_EQ(producer.send(profile.reply_address(queue), text("retry me")).get(), Outcome::accepted);
-  EXPECT_TRUE(eventually([&] { return attempts.load() == 3; }));
-  std::this_thread::sleep_for(500ms);
-  EXPECT_EQ(attempts.load(), 3);  // accepted the third time, not delivered again
+  EXPECT_TRUE(waiter.wait_for([&] { return attempts == 3; }, 20s));
+  // A message sent after the third attempt arrives after any redelivery of the first would (one
+  // queue, in order): once it is here, the first was not delivered again.
+  ASSERT_EQ(producer.send(profile.reply_address(queue), text("marker")).get(), Outcome::accepted);
+  ASSERT_TRUE(waiter.wait_for([&] { return marker_seen; }, 20s));
+  waiter.update([&] { EXPECT_EQ(attempts, 3); });  // accepted the third time, not delivered again
 }
 
 TEST(Bus, AWrongPasswordNeverConnects) {

@@ -14,14 +14,15 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null' EXIT
 
 # An event reaches a subscriber by routing-key pattern.
-"$cimbus" listen --topic 'evt.TroubleTickets.*' --count 1 --timeout 30 > "$work/listen.out" 2>&1 &
+"$cimbus" listen --topic 'evt.TroubleTickets.*' --count 1 --timeout 30 > "$work/listen.out" 2> "$work/listen.err" &
 listener=$!
 pids+=($listener)
-sleep 2  # the subscription attaches
+# listen says when its subscription is attached; only then is an event sure to reach it.
+timeout 30 grep -q -m1 '^listening on ' <(tail -n +1 -f "$work/listen.err") || fail "listen never attached: $(cat "$work/listen.err")"
 "$cimbus" send "$examples/TroubleTickets-closed-event.xml" > "$work/send.out" 2>&1 || fail "send: $(cat "$work/send.out")"
 grep -q "^sent 1b3d5f7a-9c2e-4a6b-8d0f-2a4c6e8b0d1f to /exchange/cim/evt.TroubleTickets.closed: accepted$" "$work/send.out" ||
   fail "send output: $(cat "$work/send.out")"
-wait $listener || fail "listen: $(cat "$work/listen.out")"
+wait $listener || fail "listen: $(cat "$work/listen.out" "$work/listen.err")"
 grep -q "^# closed TroubleTickets message-id 1b3d5f7a-9c2e-4a6b-8d0f-2a4c6e8b0d1f$" "$work/listen.out" ||
   fail "listen output: $(head -3 "$work/listen.out")"
 

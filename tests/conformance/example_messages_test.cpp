@@ -6,7 +6,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "test_files.hpp"
 
 namespace cimbus {

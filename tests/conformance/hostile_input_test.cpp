@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cimbus/compressed_payload.hpp"
-#include "cimbus/reply_builder.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/compressed_payload.hpp"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "test_files.hpp"
 
 namespace cimbus {

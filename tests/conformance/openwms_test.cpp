@@ -10,7 +10,7 @@
 
 #include "cimbus/work/get_service_orders.pb.h"
 #include "cimbus/work/service_orders.pb.h"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "test_files.hpp"
 
 namespace cimbus {

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "cimbus/xml_options.pb.h"
-#include "cimbus/payload_object.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/payload_object.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "random_instance.hpp"
 
 namespace cimbus {

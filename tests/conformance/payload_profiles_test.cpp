@@ -10,10 +10,10 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include "cimbus/reply_builder.hpp"
-#include "cimbus/uuid.hpp"
-#include "cimbus/verb.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/verb.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "random_instance.hpp"
 #include "test_files.hpp"
 

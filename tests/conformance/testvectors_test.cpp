@@ -6,8 +6,8 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include "cimbus/message_forms.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/message_forms.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "test_files.hpp"
 
 namespace cimbus {

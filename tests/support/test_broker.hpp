@@ -1,22 +1,15 @@
 #pragma once
 // The private broker that ctest starts for the messaging tests (scripts/broker, in the directory
-// named by CIMBUS_TEST_BROKER_DIR): its URL and login, read from the broker's state file.
+// named by CIMBUS_TEST_BROKER_DIR): tools/harness/private_broker.hpp under the tests' names.
 
-#include <string>
-
-#include "cimbus/bus/connection_options.hpp"
+#include "private_broker.hpp"
 
 namespace cimbus::test {
 
-struct TestBroker {
-  std::string url;        // amqp://127.0.0.1:PORT
-  std::string user;
-  std::string password;
-  std::string dir;        // for scripts/broker restart --dir
-};
+using TestBroker = harness::PrivateBroker;
+using harness::connection_to;
 
 // Throws std::runtime_error when the broker is not running: tests that need it fail, never skip.
-TestBroker test_broker();
-bus::ConnectionOptions connection_to(const TestBroker& broker);
+inline TestBroker test_broker() { return harness::private_broker_from_environment(); }
 
 }  // namespace cimbus::test

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "cimbus/compressed_payload.hpp"
+#include "cimbus/codec/compressed_payload.hpp"
 
 namespace cimbus {
 namespace {

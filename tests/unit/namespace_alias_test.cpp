@@ -7,7 +7,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "cimbus/customer/trouble_tickets.pb.h"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 
 namespace cimbus {
 namespace {

@@ -12,13 +12,13 @@
 
 #include <gtest/gtest.h>
 
-#include "adapter/operation_set.hpp"
+#include "operation_set.hpp"
 #include "test_files.hpp"
-#include "cimbus/adapter/rejection.hpp"
+#include "cimbus/runtime/rejection.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/store/statement.hpp"
 #include "cimbus/store/store.hpp"
-#include "cimbus/uuid.hpp"
+#include "cimbus/codec/uuid.hpp"
 
 namespace cimbus::adapter::detail {
 namespace {

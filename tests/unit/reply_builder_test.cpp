@@ -2,8 +2,8 @@
 
 #include <regex>
 
-#include "cimbus/reply_builder.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "test_files.hpp"
 
 namespace cimbus {

@@ -12,8 +12,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "cimbus/bus/stored_form.hpp"
 #include "cimbus/store/store.hpp"
-#include "cimbus/uuid.hpp"
+#include "cimbus/codec/uuid.hpp"
 
 namespace cimbus::store {
 namespace {
@@ -26,7 +27,8 @@ std::string fresh_file(const std::string& name) {
   return path;
 }
 
-bus::AmqpMessage reply_message() {
+// A reply as the runtime stores it (bus::to_stored): the store keeps its own record.
+StoredMessage reply_message() {
   bus::AmqpMessage m;
   m.body = "<ResponseMessage/>";
   m.message_id = new_uuid();
@@ -34,7 +36,7 @@ bus::AmqpMessage reply_message() {
   m.subject = "TroubleTickets";
   m.properties = {{"Verb", "reply"}, {"Noun", "TroubleTickets"}, {"Source", "OMS \"north\""}};
   m.ttl = std::chrono::milliseconds(60000);
-  return m;
+  return bus::to_stored(m);
 }
 
 TEST(Store, AnUncommittedAttemptLeavesNoTrace) {
@@ -54,13 +56,14 @@ TEST(Store, AnUncommittedAttemptLeavesNoTrace) {
 
 TEST(Store, AHandledMessageIsAnsweredAgainFromTheInbox) {
   const std::string path = fresh_file("handled");
-  const bus::AmqpMessage reply = reply_message();
+  const StoredMessage stored_reply = reply_message();
+  const bus::AmqpMessage reply = bus::from_stored(stored_reply);
   {
     Store store(path);
     Transaction tx = store.begin();
     EXPECT_EQ(store.inbox().take(tx, "m1").state, Inbox::State::fresh);
-    store.outbox().add(tx, "/amq/queue/reply.cis-1", reply);
-    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", reply);
+    store.outbox().add(tx, "/amq/queue/reply.cis-1", stored_reply);
+    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", stored_reply);
     tx.commit();
   }
   Store store(path);  // as after a restart
@@ -71,18 +74,18 @@ TEST(Store, AHandledMessageIsAnsweredAgainFromTheInbox) {
   EXPECT_EQ(again.attempts, 2);
   EXPECT_EQ(again.reply_target, "/amq/queue/reply.cis-1");
   ASSERT_TRUE(again.reply);
-  EXPECT_EQ(again.reply->message_id, reply.message_id);
-  EXPECT_EQ(again.reply->properties, reply.properties);
+  EXPECT_EQ(bus::from_stored(*again.reply).message_id, reply.message_id);
+  EXPECT_EQ(bus::from_stored(*again.reply).properties, reply.properties);
 
   auto rows = store.outbox().pending(10);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].target, "/amq/queue/reply.cis-1");
-  EXPECT_EQ(rows[0].message.body, reply.body);
-  EXPECT_EQ(rows[0].message.correlation_id, "request-1");
-  EXPECT_EQ(rows[0].message.subject, "TroubleTickets");
-  EXPECT_EQ(rows[0].message.properties, reply.properties);
-  ASSERT_TRUE(rows[0].message.ttl);
-  EXPECT_EQ(rows[0].message.ttl->count(), 60000);
+  EXPECT_EQ(bus::from_stored(rows[0].message).body, reply.body);
+  EXPECT_EQ(bus::from_stored(rows[0].message).correlation_id, "request-1");
+  EXPECT_EQ(bus::from_stored(rows[0].message).subject, "TroubleTickets");
+  EXPECT_EQ(bus::from_stored(rows[0].message).properties, reply.properties);
+  ASSERT_TRUE(bus::from_stored(rows[0].message).ttl);
+  EXPECT_EQ(bus::from_stored(rows[0].message).ttl->count(), 60000);
   EXPECT_TRUE(store.outbox().pending(10, rows[0].id).empty());  // nothing after what is on its way
   Transaction removal = store.begin();
   store.outbox().remove(removal, {rows[0].id});
@@ -100,7 +103,7 @@ TEST(Store, ASavepointUndoesOneMessageAndKeepsTheRest) {
       store.inbox().take(tx, "undone");
       bus::AmqpMessage m;
       m.body = "<x/>";
-      store.outbox().add(tx, "/queue/q", m);
+      store.outbox().add(tx, "/queue/q", bus::to_stored(m));
     }  // not released: rolled back
     Savepoint done(tx);
     store.inbox().finish(tx, "kept", "", std::nullopt);
@@ -228,12 +231,13 @@ TEST(Store, KillingTheProcessMidTransactionLosesNothingCommittedAndKeepsNothingE
 
 TEST(Store, AReplyStoredOnceInTheInboxIsSentFromTheOutbox) {
   const std::string path = fresh_file("reply_once");
-  const bus::AmqpMessage reply = reply_message();
+  const StoredMessage stored_reply = reply_message();
+  const bus::AmqpMessage reply = bus::from_stored(stored_reply);
   {
     Store store(path);
     Transaction tx = store.begin();
     store.inbox().take(tx, "m1");
-    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", reply);
+    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", stored_reply);
     store.outbox().add_reply(tx, "/amq/queue/reply.cis-1", "m1");
     tx.commit();
   }
@@ -241,9 +245,9 @@ TEST(Store, AReplyStoredOnceInTheInboxIsSentFromTheOutbox) {
   auto rows = store.outbox().pending(10);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].target, "/amq/queue/reply.cis-1");
-  EXPECT_EQ(rows[0].message.message_id, reply.message_id);
-  EXPECT_EQ(rows[0].message.body, reply.body);
-  EXPECT_EQ(rows[0].message.properties, reply.properties);
+  EXPECT_EQ(bus::from_stored(rows[0].message).message_id, reply.message_id);
+  EXPECT_EQ(bus::from_stored(rows[0].message).body, reply.body);
+  EXPECT_EQ(bus::from_stored(rows[0].message).properties, reply.properties);
 }
 
 TEST(Store, ARedeliveryIsAtLeastTheSecondAttemptEvenWithoutATraceOfTheFirst) {

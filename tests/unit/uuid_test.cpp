@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cimbus/uuid.hpp"
+#include "cimbus/codec/uuid.hpp"
 
 namespace {
 

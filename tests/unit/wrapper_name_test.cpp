@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "cimbus/wrapper_name.hpp"
+#include "cimbus/codec/wrapper_name.hpp"
 
 namespace cimbus {
 namespace {

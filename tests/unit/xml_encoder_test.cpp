@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 
 namespace cimbus {
 namespace {

@@ -9,9 +9,9 @@
 #include "broker_args.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
-#include "cimbus/error_code.hpp"
-#include "cimbus/uuid.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "commands.hpp"
 #include "input.hpp"
 
@@ -157,6 +157,9 @@ int run_listen(const ListenArgs& args) {
     return bus::Outcome::accepted;
   });
   bus.start();
+  // Said on stderr once the link is attached, so that a script can send only then.
+  if (bus.wait_ready(std::chrono::seconds(30))) std::cerr << "listening on " << source << std::endl;
+  else std::cerr << "not attached to " << source << " after 30 s; still trying" << std::endl;
   std::unique_lock<std::mutex> lock(mutex);
   auto finished = [&] { return args.count > 0 && received >= args.count; };
   if (args.timeout_seconds > 0) done.wait_for(lock, std::chrono::seconds(args.timeout_seconds), finished);

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <memory>
 
-#include "cimbus/message_forms.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/message_forms.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "commands.hpp"
 #include "input.hpp"
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cimbus/bus/topology.hpp"
+#include "cimbus/runtime/config_file.hpp"
 #include "commands.hpp"
 
 namespace cimbus::cli {
@@ -16,8 +17,8 @@ struct TopologyArgs {
 };
 
 int run_topology(const TopologyArgs& args) {
-  std::vector<config::AdapterConfig> adapters;
-  for (const auto& path : args.configs) adapters.push_back(bus::load_adapter_config(path));
+  std::vector<bus::SystemRoutes> adapters;
+  for (const auto& path : args.configs) adapters.push_back(adapter::routes_of(adapter::load_adapter_config(path)));
   bus::TopologyOptions options;
   options.exchange = args.exchange;
   std::cout << bus::rabbitmq_definitions(adapters, options);

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <memory>
 
-#include "cimbus/reply_builder.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "commands.hpp"
 #include "input.hpp"
 

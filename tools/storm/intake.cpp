@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "cimbus/codec/timestamp.hpp"
 #include "cimbus/store/statement.hpp"
 #include "records.hpp"
 #include "store_view.hpp"
@@ -24,7 +25,7 @@ void Intake::tick(std::int64_t elapsed_ms) {
   while (c < calls.size() && calls[c].at_ms <= elapsed_ms) ++c;
   while (n < needs.size() && needs[n].at_ms <= elapsed_ms) ++n;
   if (c == calls_written_ && n == needs_written_) return;
-  const std::int64_t now = reference::now_ms();
+  const std::int64_t now = epoch_ms();
   store::execute(db_, "BEGIN IMMEDIATE");
   try {
     for (std::size_t i = calls_written_; i < c; ++i)

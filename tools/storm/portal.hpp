@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "cimbus/adapter/adapter.hpp"
-#include "cimbus/xml_codec.hpp"
+#include "cimbus/runtime/adapter.hpp"
+#include "cimbus/codec/xml_codec.hpp"
 #include "scenario.hpp"
 
 namespace cimbus::storm {

@@ -10,8 +10,21 @@ namespace cimbus::storm {
 
 namespace {
 
-const char* kTicketFinal = "('closed', 'canceled', 'refused')";
-const char* kWorkFinal = "('closed', 'cancelled', 'refused')";
+using States = std::vector<std::string>;
+const States kTicketFinal{"closed", "canceled", "refused"};
+const States kWorkFinal{"closed", "cancelled", "refused"};
+
+std::string listed(const States& states) {
+  std::string out;
+  for (const auto& s : states) out += (out.empty() ? "" : ", ") + s;
+  return "(" + out + ")";
+}
+
+// `params` followed by `more`.
+StoreView::Params with(StoreView::Params params, const States& more) {
+  params.insert(params.end(), more.begin(), more.end());
+  return params;
+}
 
 std::string str(std::int64_t n) { return std::to_string(n); }
 
@@ -23,12 +36,14 @@ double percentile(std::vector<double> values, double p) {
 }
 
 // Objects of `noun` in `view` that reached one of `final_states` other than exactly once.
-void final_exactly_once(const StoreView& view, const std::string& system, const std::string& noun, const std::string& final_states,
+void final_exactly_once(const StoreView& view, const std::string& system, const std::string& noun, const States& final_states,
                         std::vector<std::string>& problems) {
-  for (const auto& row : view.rows("SELECT r.mrid, r.state, (SELECT COUNT(*) FROM journal j WHERE j.noun = r.noun AND j.mrid = r.mrid "
-                                   "AND j.state IN " + final_states + ") FROM records r WHERE r.noun = '" + noun + "'")) {
-    if (final_states.find("'" + row[1] + "'") == std::string::npos)
-      problems.push_back(system + ": " + noun + " " + row[0] + " ended " + row[1] + ", not in a final state " + final_states);
+  const auto rows = view.rows("SELECT r.mrid, r.state, (SELECT COUNT(*) FROM journal j WHERE j.noun = r.noun AND j.mrid = r.mrid "
+                              "AND j.state IN (" + StoreView::placeholders(final_states.size()) + ")) FROM records r WHERE r.noun = ?",
+                              with(final_states, {noun}));
+  for (const auto& row : rows) {
+    if (std::find(final_states.begin(), final_states.end(), row[1]) == final_states.end())
+      problems.push_back(system + ": " + noun + " " + row[0] + " ended " + row[1] + ", not in a final state " + listed(final_states));
     else if (row[2] != "1")
       problems.push_back(system + ": " + noun + " " + row[0] + " reached a final state " + row[2] + " times");
   }
@@ -36,7 +51,7 @@ void final_exactly_once(const StoreView& view, const std::string& system, const 
 
 std::map<std::string, std::string> states(const StoreView& view, const std::string& noun) {
   std::map<std::string, std::string> out;
-  for (const auto& row : view.rows("SELECT mrid, state FROM records WHERE noun = '" + noun + "'")) out[row[0]] = row[1];
+  for (const auto& row : view.rows("SELECT mrid, state FROM records WHERE noun = ?", {noun})) out[row[0]] = row[1];
   return out;
 }
 
@@ -51,11 +66,11 @@ bool Progress::settled(const Scenario& scenario) const {
 Progress read_progress(const Stores& s) {
   Progress p;
   p.calls = s.cis.number("SELECT COUNT(*) FROM calls");
-  p.calls_final = s.cis.number(std::string("SELECT COUNT(*) FROM calls c JOIN records r ON r.noun = 'TroubleTickets' AND r.mrid = c.ticket "
-                                           "WHERE r.state IN ") + kTicketFinal);
+  p.calls_final = s.cis.number("SELECT COUNT(*) FROM calls c JOIN records r ON r.noun = 'TroubleTickets' AND r.mrid = c.ticket "
+                               "WHERE r.state IN (" + StoreView::placeholders(kTicketFinal.size()) + ")", kTicketFinal);
   p.needs = s.cis.number("SELECT COUNT(*) FROM service_needs");
-  p.needs_final = s.cis.number(std::string("SELECT COUNT(*) FROM service_needs n JOIN records r ON r.noun = n.noun AND r.mrid = n.mrid "
-                                           "WHERE r.state IN ") + kWorkFinal);
+  p.needs_final = s.cis.number("SELECT COUNT(*) FROM service_needs n JOIN records r ON r.noun = n.noun AND r.mrid = n.mrid "
+                               "WHERE r.state IN (" + StoreView::placeholders(kWorkFinal.size()) + ")", kWorkFinal);
   p.incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
   p.incidents_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state != 'closed'");
   p.oms_tickets_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets' AND state NOT IN ('closed', 'canceled')");
@@ -172,7 +187,7 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
 
   // The OMS holds exactly the tickets the CIS did not see refused, each closed or canceled once,
   // in the same final state as at the CIS.
-  final_exactly_once(s.oms, "oms", "TroubleTickets", "('closed', 'canceled')", problems);
+  final_exactly_once(s.oms, "oms", "TroubleTickets", {"closed", "canceled"}, problems);
   const auto at_cis = states(s.cis, "TroubleTickets"), at_oms = states(s.oms, "TroubleTickets");
   for (const auto& [mrid, state] : at_cis) {
     auto oms = at_oms.find(mrid);
@@ -188,8 +203,8 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
     if (!at_cis.count(mrid)) problems.push_back("oms: ticket " + mrid + " that the CIS never made");
 
   // Every incident closed once, with one maintenance order at the WMS closed once.
-  final_exactly_once(s.oms, "oms", "Incidents", "('closed')", problems);
-  final_exactly_once(s.wms, "wms", "MaintenanceOrders", "('closed')", problems);
+  final_exactly_once(s.oms, "oms", "Incidents", {"closed"}, problems);
+  final_exactly_once(s.wms, "wms", "MaintenanceOrders", {"closed"}, problems);
   const std::int64_t incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
   const std::int64_t orders = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders'");
   if (incidents != orders) problems.push_back(std::to_string(incidents) + " incidents at the OMS, " + std::to_string(orders) + " maintenance orders at the WMS");
@@ -200,7 +215,7 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
     problems.push_back("cis: " + std::to_string(needs.size()) + " service needs taken, " + std::to_string(scenario.needs.size()) + " made");
   for (const char* noun : {"ServiceOrders", "ServiceRequests", "WorkRequests"}) {
     final_exactly_once(s.cis, "cis", noun, kWorkFinal, problems);
-    final_exactly_once(s.wms, "wms", noun, "('closed', 'cancelled')", problems);
+    final_exactly_once(s.wms, "wms", noun, {"closed", "cancelled"}, problems);
     const auto cis_work = states(s.cis, noun), wms_work = states(s.wms, noun);
     for (const auto& [mrid, state] : cis_work) {
       auto wms = wms_work.find(mrid);
@@ -222,7 +237,7 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
   if (oms_instances > 1) {
     for (int n = 1; n <= oms_instances; ++n) {
       const std::string instance = "oms-" + std::to_string(n);
-      if (s.oms.number("SELECT SUM(n) FROM traffic WHERE instance = '" + instance + "' AND direction = 'in' AND verb != 'reply'") == 0)
+      if (s.oms.number("SELECT SUM(n) FROM traffic WHERE instance = ? AND direction = 'in' AND verb != 'reply'", {instance}) == 0)
         problems.push_back("oms: instance " + instance + " took no request or event: the load was not shared");
     }
   }

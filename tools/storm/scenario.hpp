@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cimbus/verb.hpp"
+#include "cimbus/codec/verb.hpp"
 #include "storm_options.hpp"
 #include "territory.hpp"
 

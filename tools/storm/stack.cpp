@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "cimbus/bus/topology.hpp"
+#include "cimbus/runtime/config_file.hpp"
 
 namespace cimbus::storm {
 
@@ -43,7 +43,7 @@ adapter::AdapterOptions Stack::options_for(const std::string& system, const std:
 void Stack::start() {
   std::filesystem::create_directories(options_.work_dir);
   for (const std::string role : {"wms", "oms", "cis"}) {
-    config::AdapterConfig c = bus::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
+    config::AdapterConfig c = adapter::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
     point_at_broker(c, options_.broker_url);
     c.set_store(store(role));
     auto& settings = *c.mutable_backend()->mutable_settings();
@@ -63,7 +63,7 @@ void Stack::start() {
       c.set_instance(i.name);
       i.config = options_.work_dir + "/" + i.name + ".json";
       i.log = options_.work_dir + "/" + i.name + ".log";
-      bus::save_adapter_config(c, i.config);
+      adapter::save_adapter_config(c, i.config);
       instances_.push_back(std::move(i));
     }
   }
@@ -71,7 +71,7 @@ void Stack::start() {
 }
 
 void Stack::launch(Instance& i) {
-  i.process = std::make_unique<reference::AdapterProcess>(
+  i.process = std::make_unique<harness::AdapterProcess>(
       std::vector<std::string>{options_.bin_dir + "/cimbus-" + i.role, i.config}, std::chrono::seconds(60), i.log);
 }
 

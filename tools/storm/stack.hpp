@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "adapter_process.hpp"
-#include "cimbus/adapter/adapter_options.hpp"
+#include "cimbus/runtime/adapter_options.hpp"
 #include "storm_options.hpp"
 
 namespace cimbus::storm {
@@ -41,7 +41,7 @@ class Stack {
     std::string name;
     std::string config;
     std::string log;
-    std::unique_ptr<reference::AdapterProcess> process;
+    std::unique_ptr<harness::AdapterProcess> process;
   };
   void launch(Instance& instance);
 

@@ -21,11 +21,18 @@ class StoreView {
   StoreView(const StoreView&) = delete;
   StoreView& operator=(const StoreView&) = delete;
 
-  // The first column of the first row as a number (0 without a row, or when a table is missing:
-  // the role may not have created it yet).
-  std::int64_t number(const std::string& sql) const;
-  // Every row, each column as text.
-  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
+  // Values bound to the statement's parameters in order (?1, ?2, ...), as text.
+  using Params = std::vector<std::string>;
+
+  // The first column of the first row as a number (0 without a row, or for NULL).
+  std::int64_t number(const std::string& sql, const Params& params = {}) const;
+  // Every row, each column as text. Any error (a missing table or column, a damaged file) throws
+  // std::runtime_error with SQLite's message and the statement: a check must never pass because
+  // its query read nothing.
+  std::vector<std::vector<std::string>> rows(const std::string& sql, const Params& params = {}) const;
+
+  // "?, ?, ?" for a list of `n` values bound as Params (SQL has no list parameter).
+  static std::string placeholders(std::size_t n);
 
  private:
   sqlite3* db_ = nullptr;

@@ -1,0 +1,55 @@
+#pragma once
+// Logical routing keys and the broker addresses they map to.
+//
+// Requests are routed by "req.<Noun>.<verb>", events by "evt.<Noun>.<verb>" (past tense), both
+// through one topic exchange ("cim"); each subscribing system consumes from its own durable
+// queues, and each adapter instance receives replies on its own queue "reply.<instance>". A
+// BrokerProfile turns these logical names into the addresses a broker understands.
+
+#include <string>
+#include <string_view>
+
+#include "cimbus/codec/verb.hpp"
+
+namespace cimbus::bus {
+
+// "req.TroubleTickets.create" for request verbs (and get, execute), "evt.TroubleTickets.created"
+// for event verbs. Reply verbs have no routing key: replies go to the requester's reply queue.
+std::string routing_key(std::string_view noun, Verb verb);
+
+// The reply queue of an adapter instance: "reply.<instance>".
+std::string reply_queue(std::string_view instance);
+
+struct BrokerProfile {
+  std::string name;
+  std::string exchange = "cim";
+  // Templates: {exchange}, {key} and {queue} are replaced.
+  std::string publish;        // where messages with a routing key are sent
+  std::string consume;        // a durable queue declared by the topology
+  std::string own_queue;      // a queue its consumer declares (durable), e.g. a reply queue
+  std::string send_to_queue;  // sending straight to a queue that exists
+  std::string subscribe;      // a temporary subscription by routing-key pattern ({key}: * and #)
+  std::string dead_letter;    // the dead-letter queue of a system ({system}), as the topology makes it
+
+  std::string publish_address(std::string_view key) const;
+  std::string consume_address(std::string_view queue) const;
+  std::string own_queue_address(std::string_view queue) const;
+  // Where a reply goes: a ReplyAddress that is already an address ("/...", "queue://...") is used
+  // as it is; a queue name is mapped with send_to_queue.
+  std::string reply_address(std::string_view reply_to) const;
+  std::string subscribe_address(std::string_view pattern) const;
+  // Where an adapter puts a message it gives up on, with its reason: the system's dead queue.
+  std::string dead_letter_address(std::string_view system) const;
+  // True when `text` is already a broker address ("/...", "queue://...") rather than a queue name.
+  static bool is_address(std::string_view text);
+
+  // RabbitMQ 3.10 with rabbitmq_amqp1_0: /exchange/cim/<key>, /amq/queue/<queue>, /queue/<queue>.
+  static BrokerProfile rabbitmq();
+  // ActiveMQ Classic (topic://cim.<key>, queue://<queue>) and Artemis (multicast://, anycast://).
+  static BrokerProfile activemq();
+  static BrokerProfile artemis();
+  // By name: "rabbitmq", "activemq", "artemis"; throws std::invalid_argument otherwise.
+  static BrokerProfile named(std::string_view name);
+};
+
+}  // namespace cimbus::bus

@@ -1,0 +1,47 @@
+#pragma once
+// How a Bus reaches its broker: the URLs to try in turn, the SASL login, TLS, and how to
+// reconnect. Plain data, so that it can come from a configuration file.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace cimbus::bus {
+
+struct ReconnectOptions {
+  std::chrono::milliseconds first_delay{200};
+  std::chrono::milliseconds max_delay{10000};
+  double multiplier = 2.0;
+  int max_attempts = 0;  // 0: keep trying; a Bus never gives up on a broker restart by default
+};
+
+struct TlsOptions {
+  bool enabled = false;            // also implied by an amqps:// URL
+  std::string ca_file;             // trusted CAs (PEM); empty: the system's
+  std::string certificate_file;    // client certificate (PEM), e.g. for SASL EXTERNAL; optional
+  std::string key_file;            // its private key
+  bool verify_peer_name = true;
+};
+
+struct ConnectionOptions {
+  // amqp://host:port or amqps://host:port; user and password may be in the URL
+  // (amqp://user:password@host:port). The first is tried first; the others on failover.
+  std::vector<std::string> urls;
+  std::string user;
+  std::string password;
+  // PLAIN only by default: Proton would otherwise pick ANONYMOUS and ignore the password
+  // (RabbitMQ's AMQP 1.0 plugin offers PLAIN and ANONYMOUS). PLAIN over a connection without
+  // TLS must be allowed explicitly.
+  std::string sasl_mechanisms = "PLAIN";
+  bool allow_plain_without_tls = true;
+  TlsOptions tls;
+  ReconnectOptions reconnect;
+  std::string container_id;          // empty: a fresh UUID
+  std::chrono::milliseconds idle_timeout{30000};
+};
+
+// Moves a login written in the URLs (amqp://user:password@host:port, as scripts/broker prints it)
+// into user and password, where those are still empty, and turns TLS on for amqps:// URLs.
+void take_login_from_urls(ConnectionOptions& options);
+
+}  // namespace cimbus::bus

@@ -1,0 +1,46 @@
+#pragma once
+// The broker topology that the adapters' routing configuration implies, generated rather than
+// maintained by hand (DESIGN.md "Addressing"). For RabbitMQ, as a definitions document that the
+// broker loads at boot (scripts/broker --definitions) or `rabbitmqctl import_definitions` reads:
+//
+// - exchange "cim" (topic, durable) with alternate exchange "cim.unrouted" (fanout) and its queue
+//   "cim.unrouted": a message that no binding routes is kept there and reported, never dropped;
+// - per system S that handles requests: durable queue "S.requests" bound by req.<Noun>.<verb>; per
+//   system that subscribes to events: durable queue "S.events" bound by evt.<Noun>.<verb>. All
+//   instances of S share them: requests are served once per system, events reach every system;
+// - dead letters: exchange "cim.dlx" (topic), queue "S.dead" bound by dead.S.#; S's queues
+//   dead-letter there;
+// - expiry policies: temporary queues (amq.gen-*) and instance reply queues (reply.*) left
+//   without consumers are removed.
+
+#include <string>
+#include <vector>
+
+
+namespace cimbus::bus {
+
+struct TopologyOptions {
+  std::string exchange = "cim";
+  long reply_queue_expiry_ms = 24L * 3600 * 1000;  // an instance that went away for good
+  long temporary_queue_expiry_ms = 60000;
+};
+
+// The messages of one noun, by verb literal (create, changed, ...).
+struct Route {
+  std::string noun;
+  std::vector<std::string> verbs;
+};
+
+// What one system serves and subscribes to (its instances share them).
+struct SystemRoutes {
+  std::string system;
+  std::vector<Route> handles;     // requests, routed to <system>.requests
+  std::vector<Route> subscribes;  // events, routed to <system>.events
+};
+
+// The RabbitMQ definitions (JSON) for these systems. Throws std::invalid_argument for a system
+// without name, or a route with an unknown verb or one of the wrong kind (an event verb under
+// "handles", a request verb under "subscribes").
+std::string rabbitmq_definitions(const std::vector<SystemRoutes>& systems, const TopologyOptions& options = {});
+
+}  // namespace cimbus::bus

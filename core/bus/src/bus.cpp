@@ -1,0 +1,556 @@
+#include "cimbus/bus/bus.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <proton/codec/map.hpp>
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/scalar.hpp>
+#include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/source_options.hpp>
+#include <proton/ssl.hpp>
+#include <proton/target_options.hpp>
+#include <proton/tracker.hpp>
+#include <proton/transport.hpp>
+#include <proton/work_queue.hpp>
+
+#include "cimbus/codec/uuid.hpp"
+
+namespace cimbus::bus {
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::accepted: return "accepted";
+    case Outcome::rejected: return "rejected";
+    case Outcome::released: return "released";
+    case Outcome::failed: return "failed";
+  }
+  return "failed";
+}
+
+namespace {
+
+std::string id_text(const proton::message_id& id) {
+  if (id.empty()) return {};
+  if (id.type() == proton::STRING) return proton::get<std::string>(id);
+  return proton::to_string(id);
+}
+
+proton::message to_proton(const AmqpMessage& m) {
+  proton::message p;
+  p.body(m.body);
+  if (!m.message_id.empty()) p.id(m.message_id);
+  if (!m.correlation_id.empty()) p.correlation_id(m.correlation_id);
+  if (!m.reply_to.empty()) p.reply_to(m.reply_to);
+  if (!m.subject.empty()) p.subject(m.subject);
+  if (!m.to.empty()) p.to(m.to);
+  p.content_type(m.content_type);
+  p.durable(m.durable);
+  if (m.ttl) p.ttl(proton::duration(m.ttl->count()));
+  for (const auto& [key, value] : m.properties) p.properties().put(key, value);
+  return p;
+}
+
+AmqpMessage from_proton(const proton::message& p) {
+  AmqpMessage m;
+  const proton::value& body = p.body();
+  if (body.type() == proton::STRING) m.body = proton::get<std::string>(body);
+  else if (body.type() == proton::BINARY) m.body = std::string(proton::get<proton::binary>(body));
+  else if (!body.empty()) m.body = proton::to_string(body);
+  m.message_id = id_text(p.id());
+  m.correlation_id = id_text(p.correlation_id());
+  m.reply_to = p.reply_to();
+  m.subject = p.subject();
+  m.content_type = p.content_type();
+  m.to = p.to();
+  m.durable = p.durable();
+  m.delivery_count = p.delivery_count();
+  m.first_acquirer = p.first_acquirer() && p.delivery_count() == 0;
+  if (!p.properties().empty()) {
+    std::map<std::string, proton::scalar> properties;
+    proton::get(p.properties().value(), properties);
+    for (const auto& [key, value] : properties)
+      m.properties[key] = value.type() == proton::STRING ? proton::get<std::string>(value) : proton::to_string(value);
+  }
+  return m;
+}
+
+proton::connection_options connection_options(const ConnectionOptions& o) {
+  proton::connection_options c;
+  if (!o.user.empty()) c.user(o.user);
+  if (!o.password.empty()) c.password(o.password);
+  c.sasl_enabled(true);
+  c.sasl_allowed_mechs(o.sasl_mechanisms);
+  c.sasl_allow_insecure_mechs(o.allow_plain_without_tls);
+  c.idle_timeout(proton::duration(o.idle_timeout.count()));
+  if (o.tls.enabled || o.urls.at(0).rfind("amqps://", 0) == 0) {
+    const auto verify = o.tls.verify_peer_name ? proton::ssl::VERIFY_PEER_NAME : proton::ssl::VERIFY_PEER;
+    if (!o.tls.certificate_file.empty())  // a client certificate, e.g. for SASL EXTERNAL
+      c.ssl_client_options(proton::ssl_client_options(proton::ssl_certificate(o.tls.certificate_file, o.tls.key_file),
+                                                      o.tls.ca_file, verify));
+    else if (!o.tls.ca_file.empty())
+      c.ssl_client_options(proton::ssl_client_options(o.tls.ca_file, verify));
+    else
+      c.ssl_client_options(proton::ssl_client_options(verify));
+  }
+  return c;
+}
+
+}  // namespace
+
+class Bus::Impl : public proton::messaging_handler {
+ public:
+  Impl(ConnectionOptions connection, BusOptions options)
+      : options_(std::move(connection)), bus_options_(options),
+        container_(*this, options_.container_id.empty() ? new_uuid() : options_.container_id) {}
+
+  // --- called from any thread ---------------------------------------------------------------
+
+  void add_receiver(const std::string& source, Handler handler, DeferredHandler deferred, ReceiveOptions options) {
+    std::size_t index;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const Receiver& r : receivers_)  // deliveries are dispatched by their source address
+        if (r.source == source) throw std::invalid_argument("a receiver for " + source + " exists already");
+      receivers_.push_back({source, std::move(handler), std::move(deferred), options});
+      index = receivers_.size() - 1;
+    }
+    inject([this, index] { open_receiver(index); });  // when connected; otherwise on open
+  }
+
+  void start() {
+    thread_ = std::thread([this] { container_.run(); });
+  }
+
+  bool wait_connected(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return state_changed_.wait_for(lock, timeout, [this] { return open_; });
+  }
+
+  bool wait_ready(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return state_changed_.wait_for(lock, timeout, [this] { return open_ && attached_ == receivers_.size(); });
+  }
+
+  void send(std::vector<Send> sends) {
+    if (sends.empty()) return;
+    std::vector<Pending> pending;
+    pending.reserve(sends.size());
+    for (Send& s : sends) pending.push_back({std::move(s.target), to_proton(s.message), std::move(s.done)});
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!stopping_) {
+        for (Pending& p : pending) waiting_.push_back(std::move(p));
+        pending.clear();
+      }
+    }
+    for (Pending& p : pending) p.done(Outcome::failed);  // stopping
+    inject([this] { pump(); });
+  }
+
+  void settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes) {
+    if (outcomes.empty()) return;
+    inject([this, outcomes = std::move(outcomes)] {
+      for (const auto& [id, outcome] : outcomes) settle_delivery(id, outcome);
+    });
+  }
+
+  void stop(std::chrono::milliseconds drain) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!thread_.joinable()) return;
+      stopping_ = true;
+      state_changed_.wait_for(lock, drain, [this] { return waiting_.empty() && in_flight_.empty(); });
+    }
+    const bool queued = inject([this] {
+      for (auto& r : open_receivers_) r.close();
+      connection_.close();
+      container_.stop();
+    });
+    if (!queued) container_.stop();  // never connected, or the connection is gone: stop directly
+    thread_.join();
+    std::deque<Pending> unfinished;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unfinished = std::move(waiting_);
+      for (auto& [tracker, p] : in_flight_) unfinished.push_back(std::move(p));
+      waiting_.clear();
+      in_flight_.clear();
+    }
+    for (auto& p : unfinished) p.done(Outcome::failed);
+  }
+
+  int connections_opened() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return connections_opened_;
+  }
+
+  // --- the I/O thread ---------------------------------------------------------------------------
+
+  void on_container_start(proton::container&) override { connect(); }
+
+  void on_connection_open(proton::connection& c) override {
+    connection_ = c;
+    // A new connection has new links. What was in flight on the old one has an unknown outcome
+    // and is sent again; receivers de-duplicate by message-id.
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = true;
+      attached_ = 0;
+      attempts_ = 0;
+      ++connections_opened_;
+      for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) waiting_.push_front(std::move(it->second));
+      in_flight_.clear();
+    }
+    state_changed_.notify_all();
+    for (std::size_t i = 0; i < receivers_count(); ++i) open_receiver(i);
+    pump();
+  }
+
+  void on_transport_error(proton::transport&) override { lost(); }
+  void on_transport_close(proton::transport&) override { lost(); }
+  void on_connection_close(proton::connection&) override { lost(); }
+
+  void on_sendable(proton::sender&) override { pump(); }
+
+  void on_receiver_open(proton::receiver&) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++attached_;
+    }
+    state_changed_.notify_all();
+  }
+
+  void on_message(proton::delivery& d, proton::message& m) override {
+    const Receiver* receiver = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = handler_of_.find(d.receiver().source().address());
+      if (it != handler_of_.end()) receiver = &receivers_[it->second];
+    }
+    if (receiver != nullptr && receiver->deferred) {
+      const std::uint64_t id = ++last_delivery_;
+      unsettled_.emplace(id, d);
+      try {
+        receiver->deferred(from_proton(m), id);
+      } catch (...) {
+        settle_delivery(id, Outcome::released);
+      }
+      return;
+    }
+    const Handler* handler = receiver != nullptr ? &receiver->handler : nullptr;
+    Outcome outcome = Outcome::released;
+    if (handler != nullptr) {
+      try {
+        outcome = (*handler)(from_proton(m));
+      } catch (...) {
+        outcome = Outcome::released;  // the handler failed: try again later
+      }
+    }
+    settle(d, outcome);
+  }
+
+  // A link the broker refuses or closes (e.g. a queue that does not exist yet just after a restart)
+  // is opened again after a pause; what was in flight on it is sent again.
+  void on_sender_error(proton::sender& s) override {
+    report("sending to " + s.target().address(), s.error());
+    sender_lost(s);
+  }
+  void on_sender_close(proton::sender& s) override { sender_lost(s); }
+  void on_receiver_error(proton::receiver& r) override {
+    report("receiving from " + r.source().address(), r.error());
+    receiver_lost(r);
+  }
+  void on_receiver_close(proton::receiver& r) override { receiver_lost(r); }
+  void on_connection_error(proton::connection& c) override {
+    report("connection", c.error());
+    lost();
+  }
+
+  void on_tracker_accept(proton::tracker& t) override { settle(t, Outcome::accepted); }
+  void on_tracker_reject(proton::tracker& t) override { settle(t, Outcome::rejected); }
+  void on_tracker_release(proton::tracker& t) override { settle(t, Outcome::released); }
+
+  void on_error(const proton::error_condition&) override {}
+
+ private:
+  struct Receiver {
+    std::string source;
+    Handler handler;
+    DeferredHandler deferred;
+    ReceiveOptions options;
+  };
+  struct Pending {
+    std::string target;
+    proton::message message;
+    SendCallback done;
+  };
+
+  static void settle(proton::delivery& d, Outcome outcome) {
+    switch (outcome) {
+      case Outcome::accepted: d.accept(); break;
+      case Outcome::rejected: d.reject(); break;
+      case Outcome::released:
+      case Outcome::failed: d.release(); break;
+    }
+  }
+
+  // A deferred delivery's outcome, on the I/O thread. Unknown ids belong to a lost connection:
+  // the broker delivers those again. Each settlement gives its receiver one credit back.
+  void settle_delivery(std::uint64_t id, Outcome outcome) {
+    auto it = unsettled_.find(id);
+    if (it == unsettled_.end()) return;
+    proton::delivery d = it->second;
+    unsettled_.erase(it);
+    proton::receiver r = d.receiver();
+    settle(d, outcome);
+    r.add_credit(1);
+  }
+
+  // A link or connection the broker refused, for the operator (the Bus retries on its own).
+  void report(const std::string& what, const proton::error_condition& e) {
+    if (bus_options_.on_error) bus_options_.on_error(what + ": " + e.what());
+  }
+
+  // Runs `work` on the I/O thread; false when there is no connection to run it on.
+  bool inject(std::function<void()> work) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return work_queue_ != nullptr && work_queue_->add(std::move(work));
+  }
+
+  // Connects to the next URL. Reconnection is done here rather than by Proton's
+  // reconnect_options: those re-attach the old links with their unsettled deliveries, which
+  // RabbitMQ 3.10 cannot resume (the attach is never answered), so a lost connection is replaced
+  // by a new one with new links.
+  void connect() {
+    const std::string& url = options_.urls.at(next_url_++ % options_.urls.size());
+    connection_ = container_.connect(url, connection_options(options_));
+    std::lock_guard<std::mutex> lock(mutex_);
+    work_queue_ = &connection_.work_queue();
+    connecting_ = true;
+  }
+
+  void lost() {
+    senders_.clear();
+    open_receivers_.clear();
+    unsettled_.clear();
+    std::chrono::milliseconds delay{0};
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = false;
+      attached_ = 0;
+      work_queue_ = nullptr;
+      if (!connecting_) return;  // already handled: one loss, several events
+      connecting_ = false;
+      for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) waiting_.push_front(std::move(it->second));
+      in_flight_.clear();
+      const auto& r = options_.reconnect;
+      if (stopping_ || (r.max_attempts > 0 && attempts_ >= r.max_attempts)) return;
+      double ms = static_cast<double>(r.first_delay.count());
+      for (int i = 0; i < attempts_; ++i) ms *= r.multiplier;
+      delay = std::chrono::milliseconds(static_cast<long>(std::min(ms, static_cast<double>(r.max_delay.count()))));
+      ++attempts_;
+    }
+    state_changed_.notify_all();
+    container_.schedule(proton::duration(delay.count()), [this] {
+      bool stop;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop = stopping_;
+      }
+      if (!stop) connect();
+    });
+  }
+
+  std::size_t receivers_count() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return receivers_.size();
+  }
+
+  void sender_lost(proton::sender& s) {
+    for (auto it = senders_.begin(); it != senders_.end(); ++it)
+      if (it->second == s) {
+        senders_.erase(it);
+        break;
+      }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+        if (it->first.sender() == s) {
+          waiting_.push_front(std::move(it->second));
+          it = in_flight_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      if (stopping_ || !open_) return;
+    }
+    connection_.work_queue().schedule(proton::duration(1000), [this] { pump(); });
+  }
+
+  void receiver_lost(proton::receiver& r) {
+    const std::string source = r.source().address();
+    for (auto it = open_receivers_.begin(); it != open_receivers_.end(); ++it)
+      if (*it == r) {
+        open_receivers_.erase(it);
+        break;
+      }
+    std::size_t index;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto known = handler_of_.find(source);
+      if (stopping_ || !open_ || known == handler_of_.end()) return;
+      index = known->second;
+      if (attached_ > 0) --attached_;
+    }
+    connection_.work_queue().schedule(proton::duration(1000), [this, index] { open_receiver(index); });
+  }
+
+  void open_receiver(std::size_t index) {
+    std::string source;
+    ReceiveOptions options;
+    bool deferred;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!open_ || index >= receivers_.size()) return;
+      source = receivers_[index].source;
+      options = receivers_[index].options;
+      deferred = static_cast<bool>(receivers_[index].deferred);
+      handler_of_[source] = index;
+    }
+    // Deferred receivers manage credit themselves: one back per settlement, so that at most
+    // `credit` deliveries wait unsettled.
+    proton::receiver_options r =
+        proton::receiver_options().credit_window(deferred ? 0 : options.credit).auto_accept(false);
+    if (options.durable)
+      r.source(proton::source_options().durability_mode(proton::source::UNSETTLED_STATE).expiry_policy(proton::source::NEVER));
+    open_receivers_.push_back(connection_.open_receiver(source, r));
+    if (deferred) open_receivers_.back().add_credit(static_cast<std::uint32_t>(options.credit));
+  }
+
+  proton::sender& sender_for(const std::string& target) {
+    auto it = senders_.find(target);
+    if (it == senders_.end()) it = senders_.emplace(target, connection_.open_sender(target)).first;
+    return it->second;
+  }
+
+  // Moves waiting sends onto their links while there is credit and room in flight.
+  void pump() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!open_) return;
+    std::size_t blocked = 0;
+    while (waiting_.size() > blocked && in_flight_.size() < bus_options_.max_unsettled) {
+      Pending& front = waiting_[blocked];
+      proton::sender& s = sender_for(front.target);
+      if (s.credit() <= 0) {
+        ++blocked;  // its link has no credit yet; on_sendable will call again
+        continue;
+      }
+      proton::tracker t = s.send(front.message);
+      in_flight_.emplace_back(t, std::move(front));
+      waiting_.erase(waiting_.begin() + static_cast<long>(blocked));
+    }
+  }
+
+  void settle(proton::tracker& t, Outcome outcome) {
+    SendCallback done;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
+        if (it->first != t) continue;
+        done = std::move(it->second.done);
+        in_flight_.erase(it);
+        break;
+      }
+    }
+    t.settle();
+    if (done) done(outcome);
+    state_changed_.notify_all();
+    pump();
+  }
+
+  ConnectionOptions options_;
+  BusOptions bus_options_;
+  proton::container container_;
+  std::thread thread_;
+
+  // Guarded by mutex_: shared with the calling threads.
+  mutable std::mutex mutex_;
+  std::condition_variable state_changed_;
+  proton::work_queue* work_queue_ = nullptr;
+  bool open_ = false;
+  bool stopping_ = false;
+  int connections_opened_ = 0;
+  bool connecting_ = false;   // a connection exists or is being opened
+  int attempts_ = 0;          // failed connection attempts since the last open
+  std::size_t next_url_ = 0;  // I/O thread only
+  std::size_t attached_ = 0;  // receivers attached on the current connection
+  std::deque<Receiver> receivers_;  // a deque: handlers are called through stable references
+  std::map<std::string, std::size_t> handler_of_;  // source address -> receivers_ index
+  std::deque<Pending> waiting_;
+  std::deque<std::pair<proton::tracker, Pending>> in_flight_;
+
+  // I/O thread only.
+  proton::connection connection_;
+  std::map<std::string, proton::sender> senders_;
+  std::vector<proton::receiver> open_receivers_;
+  std::map<std::uint64_t, proton::delivery> unsettled_;  // deferred deliveries by id
+  std::uint64_t last_delivery_ = 0;
+};
+
+Bus::Bus(ConnectionOptions connection, BusOptions options)
+    : impl_(std::make_unique<Impl>(std::move(connection), options)) {}
+
+Bus::~Bus() { stop(); }
+
+void Bus::receive(const std::string& source, Handler handler, ReceiveOptions options) {
+  impl_->add_receiver(source, std::move(handler), nullptr, options);
+}
+
+void Bus::receive_deferred(const std::string& source, DeferredHandler handler, ReceiveOptions options) {
+  impl_->add_receiver(source, nullptr, std::move(handler), options);
+}
+
+void Bus::start() { impl_->start(); }
+
+bool Bus::wait_connected(std::chrono::milliseconds timeout) { return impl_->wait_connected(timeout); }
+
+bool Bus::wait_ready(std::chrono::milliseconds timeout) { return impl_->wait_ready(timeout); }
+
+std::future<Outcome> Bus::send(const std::string& target, AmqpMessage message) {
+  auto promise = std::make_shared<std::promise<Outcome>>();
+  std::future<Outcome> result = promise->get_future();
+  send(target, std::move(message), [promise](Outcome o) { promise->set_value(o); });
+  return result;
+}
+
+void Bus::send(const std::string& target, AmqpMessage message, SendCallback done) {
+  std::vector<Send> one;
+  one.push_back({target, std::move(message), std::move(done)});
+  impl_->send(std::move(one));
+}
+
+void Bus::send(std::vector<Send> sends) { impl_->send(std::move(sends)); }
+
+void Bus::settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes) { impl_->settle(std::move(outcomes)); }
+
+void Bus::stop(std::chrono::milliseconds drain) { impl_->stop(drain); }
+
+int Bus::connections_opened() const { return impl_->connections_opened(); }
+
+}  // namespace cimbus::bus

@@ -1,0 +1,20 @@
+#pragma once
+// Time as cimbus writes it: xs:dateTime values for Header/Timestamp, and milliseconds since the
+// epoch for what the store and the reference systems keep.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace cimbus {
+
+// UTC with milliseconds and an explicit offset: 2024-05-01T10:00:00.123Z.
+std::string format_timestamp(std::chrono::system_clock::time_point time);
+inline std::string now_timestamp() { return format_timestamp(std::chrono::system_clock::now()); }
+
+// Now, in milliseconds since the epoch (UTC).
+inline std::int64_t epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace cimbus

@@ -1,0 +1,374 @@
+#include "cimbus/runtime/adapter.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "cimbus/bus/bus.hpp"
+#include "cimbus/codec/timestamp.hpp"
+#include "cimbus/codec/xml_codec.hpp"
+#include "cimbus/runtime/stop_signals.hpp"
+#include "cimbus/store/store.hpp"
+#include "delivery_pipeline.hpp"
+#include "handler_table.hpp"
+#include "inbox_retention.hpp"
+#include "outbox_pump.hpp"
+#include "request_tracker.hpp"
+#include "runtime_log.hpp"
+
+namespace cimbus::adapter {
+
+using namespace detail;
+using Clock = std::chrono::steady_clock;
+
+class Adapter::Impl {
+ public:
+  Impl(AdapterOptions options, std::shared_ptr<SchemaRegistry> registry)
+      : options_(std::move(options)),
+        log_(options_.config.instance()),
+        codec_(CodecOptions{options_.policy, {}}, std::move(registry)),
+        bus_(options_.connection, bus_options()) {
+    reply_options_.source = options_.config.system();
+  }
+
+  ~Impl() { stop(); }
+
+  // --- registration (before start) ------------------------------------------------------------
+
+  void on(Queue queue, const std::string& noun, std::optional<Verb> verb, Handler handler) {
+    before_start("handlers are registered");
+    handlers_.add(queue, noun, verb, std::move(handler));
+  }
+
+  void every(std::chrono::milliseconds period, Handler work) {
+    before_start("periodic work is registered");
+    if (period.count() <= 0) throw std::invalid_argument("every: the period must be positive");
+    periodic_.push_back({period, std::move(work), {}});
+  }
+
+  void prepare_store(std::function<void(sqlite3*)> prepare) {
+    before_start("prepare_store() comes");
+    prepare_store_.push_back(std::move(prepare));
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  void start() {
+    if (started_) return;
+    store_ = std::make_unique<store::Store>(options_.config.store(), options_.config.instance());
+    for (auto& prepare : prepare_store_) prepare(store_->db());
+    outbox_ = std::make_unique<OutboxPump>(*store_, bus_, log_, [this](OutboxPump::Outcome o) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        send_outcomes_.push_back(o);
+      }
+      changed_.notify_all();
+    });
+    requests_ = std::make_unique<RequestTracker>(*store_);
+    retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()));
+    retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
+    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, handlers_, reply_options_, log_);
+    const auto now = Clock::now();
+    for (Periodic& p : periodic_) p.next = now + p.period;
+    started_ = true;
+
+    const std::string& system = options_.config.system();
+    bus::ReceiveOptions receive;
+    receive.credit = options_.config.credit();
+    if (options_.config.handles_size() > 0) listen(Queue::requests, options_.profile.consume_address(system + ".requests"), receive);
+    if (options_.config.subscribes_size() > 0) listen(Queue::events, options_.profile.consume_address(system + ".events"), receive);
+    bus::ReceiveOptions own = receive;
+    own.durable = true;  // the reply queue, and what waits in it, outlive a broker restart
+    listen(Queue::replies, options_.profile.own_queue_address(bus::reply_queue(options_.config.instance())), own);
+
+    // The runtime's threads leave SIGTERM/SIGINT to the process's StopSignals.
+    sigset_t block, previous;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &previous);
+    bus_.start();
+    worker_ = std::thread([this] { work(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  }
+
+  bool wait_ready(std::chrono::milliseconds timeout) { return bus_.wait_ready(timeout); }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!worker_.joinable()) return;
+      stopping_ = true;
+      drain_until_ = Clock::now() + options_.drain;
+    }
+    changed_.notify_all();
+    worker_.join();
+    // RabbitMQ 3.10 may drop dispositions sent just before a close (decisions/0006): let the last
+    // ones reach it. What it drops anyway comes back and is answered from the inbox.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    bus_.stop(std::chrono::seconds(1));
+    requests_->fail_all("the adapter stopped before the reply came");
+    pipeline_.reset();
+    retention_.reset();
+    requests_.reset();
+    outbox_.reset();
+    store_.reset();
+  }
+
+  int run_until_signal() {
+    StopSignals signals;
+    const int received = signals.wait();
+    log_.line("signal " + std::to_string(received) + ": draining and stopping");
+    stop();
+    log_.line("stopped");
+    return 0;
+  }
+
+  // --- calls from other threads: one path, a job in a transaction of its own --------------------
+
+  std::string publish(Envelope event) {
+    auto id = std::make_shared<std::string>();
+    in_transaction([id, event = std::move(event)](Context& c) mutable { *id = c.publish(std::move(event)); }).get();
+    return *id;
+  }
+
+  std::future<Replies> request(Envelope request, std::chrono::milliseconds deadline) {
+    auto handed = std::make_shared<std::promise<Replies>>();
+    std::future<Replies> result = handed->get_future();
+    auto id = std::make_shared<std::string>();
+    in_transaction([id, deadline, request = std::move(request)](Context& c) mutable { *id = c.request(std::move(request), deadline); },
+                   [this, id, handed] { requests_->await(*id, std::move(*handed)); },
+                   [handed](std::exception_ptr e) { handed->set_exception(e); });
+    return result;
+  }
+
+  std::future<void> transaction(Handler work) { return in_transaction(std::move(work)); }
+
+  AdapterStats stats() const {
+    AdapterStats s = log_.stats();
+    s.connections_opened = bus_.connections_opened();
+    return s;
+  }
+
+  const AdapterOptions& options() const { return options_; }
+
+ private:
+  struct Periodic {
+    std::chrono::milliseconds period;
+    Handler work;
+    Clock::time_point next;
+  };
+
+  void before_start(const char* what) const {
+    if (started_) throw std::logic_error(std::string(what) + " before start()");
+  }
+
+  // Broker errors are logged once each, not at every retry.
+  bus::BusOptions bus_options() {
+    bus::BusOptions o;
+    o.on_error = [this](const std::string& error) { log_.once("broker: " + error); };
+    return o;
+  }
+
+  void listen(Queue queue, const std::string& source, bus::ReceiveOptions receive) {
+    bus_.receive_deferred(source, [this, queue](bus::AmqpMessage m, bus::DeliveryId id) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        deliveries_.push_back({queue, std::move(m), id});
+      }
+      changed_.notify_all();
+    }, receive);
+  }
+
+  // Runs `work` on the worker in a transaction of its own; `committed` runs after the commit, on
+  // the worker; `failed` gets what `work` or the commit threw. The future is ready after both.
+  std::future<void> in_transaction(Handler work, std::function<void()> committed = {},
+                                   std::function<void(std::exception_ptr)> failed = {}) {
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> result = done->get_future();
+    submit([this, work = std::move(work), committed = std::move(committed), failed = std::move(failed), done] {
+      try {
+        run_transaction(work);
+        if (committed) committed();
+        requests_->after_commit();
+        done->set_value();
+      } catch (...) {
+        if (failed) failed(std::current_exception());
+        done->set_exception(std::current_exception());
+      }
+    });
+    return result;
+  }
+
+  // Worker thread: `work` with an empty message, its outgoing messages, one commit.
+  void run_transaction(const Handler& work) {
+    store::Transaction tx = store_->begin();
+    Envelope none;
+    Context c(none, tx.db(), {});
+    work(c);
+    pipeline_->send_outgoing(tx, c);
+    tx.commit();
+  }
+
+  void submit(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!worker_.joinable() || stopping_) throw std::logic_error("the adapter is not running");
+      jobs_.push_back(std::move(job));
+    }
+    changed_.notify_all();
+  }
+
+  // --- the worker -------------------------------------------------------------------------------
+
+  void work() {
+    try {
+      for (;;) {
+        std::vector<Delivery> batch;
+        std::vector<OutboxPump::Outcome> outcomes;
+        std::deque<std::function<void()>> jobs;
+        bool stopping;
+        Clock::time_point drain_until;
+        {
+          std::unique_lock<std::mutex> lock(mutex_);
+          // Once stopping is noticed, only send outcomes (or the drain deadline) wake the worker.
+          changed_.wait_until(lock, wake_time(), [this] {
+            return !deliveries_.empty() || !send_outcomes_.empty() || !jobs_.empty() || (stopping_ && !stop_noticed_);
+          });
+          const std::size_t n = std::min(deliveries_.size(), static_cast<std::size_t>(options_.config.batch()));
+          for (std::size_t i = 0; i < n; ++i) batch.push_back(std::move(deliveries_[i]));
+          deliveries_.erase(deliveries_.begin(), deliveries_.begin() + static_cast<long>(n));
+          outcomes.swap(send_outcomes_);
+          jobs.swap(jobs_);
+          stopping = stopping_;
+          stop_noticed_ = stopping_;
+          drain_until = drain_until_;
+        }
+        outbox_->take_outcomes(outcomes);
+        if (stopping) {
+          release(batch);  // for another instance, or later
+          batch.clear();
+        }
+        if (!batch.empty()) bus_.settle(pipeline_->handle(std::move(batch)));
+        else if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
+        for (auto& job : jobs) job();
+        if (!stopping) run_periodic_work();
+        pipeline_->expire_requests();
+        retention_->run();
+        outbox_->send();
+        if (stopping && ((outbox_->settled() && store_->outbox().size() == 0) || Clock::now() >= drain_until)) {
+          if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
+          if (const std::size_t left = store_->outbox().size(); left > 0)
+            log_.line(std::to_string(left) + " messages stay in the outbox; they are sent at the next start");
+          break;
+        }
+      }
+    } catch (const std::exception& e) {
+      // The store failed (disk full, file removed): stop taking work; the broker keeps the rest.
+      log_.line(std::string("worker stopped: ") + e.what());
+      std::lock_guard<std::mutex> lock(mutex_);
+      release({deliveries_.begin(), deliveries_.end()});
+      deliveries_.clear();
+    }
+  }
+
+  void run_periodic_work() {
+    const auto now = Clock::now();
+    for (Periodic& p : periodic_) {
+      if (now < p.next) continue;
+      p.next = now + p.period;
+      try {
+        run_transaction(p.work);
+        requests_->after_commit();
+      } catch (const std::exception& e) {
+        log_.line(std::string("periodic work failed (tried again): ") + e.what());
+      }
+    }
+  }
+
+  Clock::time_point wake_time() const {
+    auto wake = Clock::now() + std::chrono::milliseconds(stop_noticed_ ? 100 : 1000);  // resends, the stop deadline
+    if (auto deadline = requests_->next_deadline())
+      wake = std::min(wake, Clock::now() + std::chrono::milliseconds(std::max<std::int64_t>(0, *deadline - epoch_ms())));
+    if (!stop_noticed_)
+      for (const Periodic& p : periodic_) wake = std::min(wake, p.next);
+    return wake;
+  }
+
+  void release(const std::vector<Delivery>& deliveries) {
+    std::vector<std::pair<bus::DeliveryId, bus::Outcome>> outcomes;
+    for (const Delivery& d : deliveries) outcomes.emplace_back(d.id, bus::Outcome::released);
+    bus_.settle(std::move(outcomes));
+  }
+
+  AdapterOptions options_;
+  RuntimeLog log_;
+  ReplyOptions reply_options_;
+  XmlCodec codec_;  // the worker thread's
+  HandlerTable handlers_;
+  std::vector<Periodic> periodic_;
+  std::vector<std::function<void(sqlite3*)>> prepare_store_;
+  bool started_ = false;
+
+  // The worker thread's own (made in start()).
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<OutboxPump> outbox_;
+  std::unique_ptr<RequestTracker> requests_;
+  std::unique_ptr<InboxRetention> retention_;
+  std::unique_ptr<DeliveryPipeline> pipeline_;
+  bool stop_noticed_ = false;
+
+  bus::Bus bus_;
+
+  // Shared with the bus thread and callers, under mutex_.
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Delivery> deliveries_;
+  std::vector<OutboxPump::Outcome> send_outcomes_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  Clock::time_point drain_until_;
+  std::thread worker_;
+};
+
+Adapter::Adapter(AdapterOptions options, std::shared_ptr<SchemaRegistry> registry)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(registry))) {}
+
+Adapter::~Adapter() = default;
+
+void Adapter::on(const std::string& noun, Verb verb, Handler handler) { impl_->on(Queue::requests, noun, verb, std::move(handler)); }
+
+void Adapter::on_event(const std::string& noun, Verb verb, Handler handler) { impl_->on(Queue::events, noun, verb, std::move(handler)); }
+
+void Adapter::on_reply(const std::string& noun, Handler handler) { impl_->on(Queue::replies, noun, std::nullopt, std::move(handler)); }
+
+void Adapter::every(std::chrono::milliseconds period, Handler work) { impl_->every(period, std::move(work)); }
+
+void Adapter::prepare_store(std::function<void(sqlite3*)> prepare) { impl_->prepare_store(std::move(prepare)); }
+
+void Adapter::start() { impl_->start(); }
+
+bool Adapter::wait_ready(std::chrono::milliseconds timeout) { return impl_->wait_ready(timeout); }
+
+std::string Adapter::publish(Envelope event) { return impl_->publish(std::move(event)); }
+
+std::future<Replies> Adapter::request(Envelope request, std::chrono::milliseconds deadline) {
+  return impl_->request(std::move(request), deadline);
+}
+
+std::future<void> Adapter::transaction(Handler work) { return impl_->transaction(std::move(work)); }
+
+void Adapter::stop() { impl_->stop(); }
+
+int Adapter::run_until_signal() { return impl_->run_until_signal(); }
+
+AdapterStats Adapter::stats() const { return impl_->stats(); }
+
+const AdapterOptions& Adapter::options() const { return impl_->options(); }
+
+}  // namespace cimbus::adapter

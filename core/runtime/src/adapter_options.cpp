@@ -1,0 +1,61 @@
+#include "cimbus/runtime/adapter_options.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "cimbus/runtime/config_file.hpp"
+
+namespace cimbus::adapter {
+
+namespace {
+
+std::string env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? std::string() : value;
+}
+
+}  // namespace
+
+AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
+  if (c.system().empty()) throw std::invalid_argument("system: missing (cis, oms, wms, ...)");
+  if (c.instance().empty()) throw std::invalid_argument("instance: missing (unique per process, e.g. " + c.system() + "-1)");
+  if (c.store().empty()) c.set_store(c.instance() + ".sqlite");
+  if (c.max_attempts() <= 0) c.set_max_attempts(5);
+  if (c.page_size() < 0) throw std::invalid_argument("page_size: must not be negative");
+  if (c.request_timeout_ms() <= 0) c.set_request_timeout_ms(30000);
+  if (c.batch() <= 0) c.set_batch(64);
+  if (c.credit() <= 0) c.set_credit(256);
+  if (c.inbox_retention_s() <= 0) c.set_inbox_retention_s(7 * 24 * 3600);
+  if (c.policy().empty()) c.set_policy("strict");
+
+  AdapterOptions o;
+  auto policy = parse_validation_policy(c.policy());
+  if (!policy) throw std::invalid_argument("policy: '" + c.policy() + "' is not strict, lenient or off");
+  o.policy = *policy;
+  o.profile = bus::BrokerProfile::named(c.broker().profile().empty() ? "rabbitmq" : c.broker().profile());
+  for (const auto& url : c.broker().urls()) o.connection.urls.push_back(url);
+  if (o.connection.urls.empty() && !env("CIMBUS_BROKER_URL").empty()) o.connection.urls = {env("CIMBUS_BROKER_URL")};
+  if (o.connection.urls.empty()) throw std::invalid_argument("broker.urls: missing (and CIMBUS_BROKER_URL is not set)");
+  o.connection.user = c.broker().user();
+  o.connection.password = c.broker().password();
+  if (!c.broker().password_env().empty()) {
+    o.connection.password = env(c.broker().password_env());
+    if (o.connection.password.empty())
+      throw std::invalid_argument("broker.password_env: the variable " + c.broker().password_env() + " is not set");
+  }
+  bus::take_login_from_urls(o.connection);
+  o.connection.container_id = c.instance();
+  o.config = std::move(c);
+  return o;
+}
+
+AdapterOptions AdapterOptions::load(const std::string& path) {
+  config::AdapterConfig c = load_adapter_config(path);
+  try {
+    return from_config(std::move(c));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+}  // namespace cimbus::adapter

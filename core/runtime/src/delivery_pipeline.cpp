@@ -1,0 +1,417 @@
+#include "delivery_pipeline.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "cimbus/bus/addressing.hpp"
+#include "cimbus/bus/envelope_mapping.hpp"
+#include "cimbus/bus/stored_form.hpp"
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/timestamp.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/runtime/rejection.hpp"
+#include "paging.hpp"
+
+namespace cimbus::adapter::detail {
+
+namespace {
+
+using bus::AmqpMessage;
+using bus::Outcome;
+
+Diagnostic error(std::string_view code, std::string reason, Level level = Level::fatal) {
+  Diagnostic d;
+  d.code = std::string(code);
+  d.level = level;
+  d.reason = std::move(reason);
+  return d;
+}
+
+bool has_code(const Envelope& e, std::string_view code) {
+  for (const auto& err : e.message().reply().error())
+    if (err.code() == code) return true;
+  return false;
+}
+
+// A reply that more replies follow: a page other than the last, or an asynchronous acknowledgement.
+bool is_interim_reply(const Envelope& reply) {
+  return has_code(reply, code::kPartialMoreFollows) || has_code(reply, code::kSimpleAcknowledgment);
+}
+
+std::string first_reason(const Diagnostics& d) {
+  for (const auto& x : d)
+    if (x.is_error()) return x.reason;
+  return d.empty() ? std::string() : d.front().reason;
+}
+
+}  // namespace
+
+// One delivery through the steps of a batch.
+struct DeliveryPipeline::Item {
+  Delivery delivery;
+  DecodeResult decoded;
+  std::string key;               // the inbox key: Header/MessageID, else the AMQP message-id
+  store::Inbox::Entry entry;
+  bool counted = false;          // went through the inbox
+  Outcome outcome = Outcome::accepted;
+
+  // Whether the message goes through the inbox: it has a key, and it could be read.
+  bool is_recorded() const { return decoded.status != DecodeResult::Status::unreadable && !key.empty(); }
+  bool first_delivery() const { return delivery.message.first_acquirer; }
+  bool wants_async_ack() const {
+    const auto& h = decoded.envelope.message().header();
+    return delivery.queue == Queue::requests && decoded.accepted() && h.async_reply_flag() && !h.reply_address().empty();
+  }
+  // Requests are answered; events only when they ask for an acknowledgement; replies never.
+  bool answers() const {
+    return delivery.queue == Queue::requests || (delivery.queue == Queue::events && decoded.envelope.message().header().ack_required());
+  }
+};
+
+DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
+                                   RequestTracker& requests, const HandlerTable& handlers, const ReplyOptions& reply_options,
+                                   RuntimeLog& log)
+    : options_(options),
+      codec_(codec),
+      store_(store),
+      outbox_(outbox),
+      requests_(requests),
+      handlers_(handlers),
+      reply_options_(reply_options),
+      log_(log),
+      operation_sets_(codec, handlers.requests, reply_options) {
+  execute_ = [this](Context& c) { operation_sets_.execute(c); };
+}
+
+std::vector<std::pair<bus::DeliveryId, Outcome>> DeliveryPipeline::handle(std::vector<Delivery> batch) {
+  std::vector<Item> items;
+  items.reserve(batch.size());
+  for (Delivery& d : batch) {
+    DecodeResult decoded = codec_.decode(d.message.body);
+    Item item{std::move(d), std::move(decoded), {}, {}, false, Outcome::accepted};
+    const auto& header = item.decoded.envelope.message().header();
+    item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
+    items.push_back(std::move(item));
+  }
+  count_attempts(items);
+
+  // The handlers, their replies and effects; one savepoint each.
+  std::set<std::string> seen;  // a MessageID twice in one batch runs once
+  {
+    store::Transaction tx = store_.begin();
+    if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
+    for (Item& item : items) {
+      if (item.is_recorded()) {
+        const bool first_in_batch = seen.insert(item.key).second;
+        // Not counted yet, or counted before the first one in this batch left its outcome.
+        if (!item.counted || !first_in_batch) {
+          item.entry = store_.inbox().take(tx, item.key, !item.first_delivery());
+          item.counted = true;
+        }
+      }
+      process(tx, item);
+    }
+    tx.commit();
+  }
+  requests_.after_commit();
+  std::vector<std::pair<bus::DeliveryId, Outcome>> outcomes;
+  for (const Item& item : items) outcomes.emplace_back(item.delivery.id, item.outcome);
+  return outcomes;
+}
+
+// Only for the messages that need it: counts the attempt of a redelivered message before its
+// handler runs, so that a message that crashes this process is still given up after
+// max_attempts; and acknowledges asynchronous requests at once. Without an fsync: the count must
+// survive a crash of the process, not of the machine, and the batch's commit makes it durable
+// anyway; an acknowledgement lost to a power cut is not missed, the final reply follows. A first
+// delivery (the broker says no one took it before) is counted in the batch's transaction: the
+// page writes of a separate transaction are a large share of an adapter's cost (bench/).
+void DeliveryPipeline::count_attempts(std::vector<Item>& items) {
+  std::vector<Item*> to_count;
+  for (Item& item : items)
+    if (item.is_recorded() && (!item.first_delivery() || item.wants_async_ack())) to_count.push_back(&item);
+  if (to_count.empty()) return;
+  store::Transaction tx = store_.begin(store::Store::Durability::relaxed);
+  if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
+  for (Item* item : to_count) {
+    item->entry = store_.inbox().take(tx, item->key, !item->first_delivery());
+    item->counted = true;
+    if (item->entry.state == store::Inbox::State::fresh && item->entry.attempts == 1 && item->wants_async_ack())
+      acknowledge_async(tx, *item);
+  }
+  tx.commit();
+}
+
+void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& item) {
+  const Envelope& request = item.decoded.envelope;
+  const auto& h = request.message().header();
+  // The immediate answer goes where a synchronous reply would; the result follows at ReplyAddress.
+  const std::string to = !item.delivery.message.reply_to.empty() ? item.delivery.message.reply_to : h.reply_address();
+  Envelope ack = make_reply(request, msg::ReplyType_Result::OK,
+                            {error(code::kSimpleAcknowledgment, "Accepted; the result follows at " + h.reply_address(), Level::inform)},
+                            reply_options_);
+  enqueue(tx, options_.profile.reply_address(to), ack);
+}
+
+void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
+  const AmqpMessage& amqp = item.delivery.message;
+  const Envelope& message = item.decoded.envelope;
+  if (item.decoded.status == DecodeResult::Status::unreadable) {
+    // No header to answer: a FaultMessage to the AMQP reply-to, and the bytes kept for people.
+    // Its AMQP correlation-id names the message it answers, as a JMS peer expects.
+    Envelope fault = answer_rejection(item.decoded, reply_options_);
+    if (!amqp.reply_to.empty()) enqueue(tx, options_.profile.reply_address(amqp.reply_to), fault, amqp.message_id);
+    dead_letter(tx, item, "unreadable: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics));
+    log_.count([](AdapterStats& s) { ++s.failed; });
+    return;
+  }
+  const bool query = message.message().header().verb() == msg::HeaderType_Verb::get;
+  if (item.counted) {
+    // A query has no effects: a replay of a get simply runs again and gets every page.
+    if (item.entry.state == store::Inbox::State::handled && !query) {
+      // Executed before: the requester gets the same reply again, with the same MessageID.
+      if (item.entry.reply) outbox_.add_reply(tx, item.entry.reply_target, item.key, bus::from_stored(*item.entry.reply));
+      log_.count([](AdapterStats& s) { ++s.duplicates; });
+      return;
+    }
+    if (item.entry.state == store::Inbox::State::dead) {
+      answer_failed(tx, item, {error(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, false);
+      log_.count([](AdapterStats& s) { ++s.duplicates; });
+      return;
+    }
+    if (item.entry.attempts > options_.config.max_attempts()) {
+      give_up(tx, item);
+      return;
+    }
+  }
+  if (item.decoded.status == DecodeResult::Status::rejected) {
+    if (item.delivery.queue == Queue::events)
+      dead_letter(tx, item, "invalid event: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics));
+    answer_failed(tx, item, item.decoded.diagnostics, item.answers());
+    log_.count([](AdapterStats& s) { ++s.failed; });
+    return;
+  }
+  switch (item.delivery.queue) {
+    case Queue::requests: handle_request(tx, item); break;
+    case Queue::events: handle_event(tx, item); break;
+    case Queue::replies: handle_reply(tx, item); break;
+  }
+}
+
+// Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to ("" = nowhere).
+std::string DeliveryPipeline::reply_target(const Item& item) const {
+  const auto& h = item.decoded.envelope.message().header();
+  const std::string& to = !h.reply_address().empty() ? h.reply_address() : item.delivery.message.reply_to;
+  return options_.profile.reply_address(to);
+}
+
+// A FAILED reply (when `answer`), and the message noted as handled so that a replay gets it too.
+void DeliveryPipeline::answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer) {
+  Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, errors, reply_options_);
+  finish(tx, item, reply_target(item), answer ? &reply : nullptr);
+}
+
+void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
+  std::string reason = std::to_string(item.entry.attempts - 1) + " attempts failed";
+  auto last = last_error_.find(item.key);
+  reason += last != last_error_.end() ? ": " + last->second : " (the handler failed or the process ended while handling it)";
+  log_.line("giving up " + item.key + ": " + reason);
+  Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {error(code::kTransactionFailed, reason)}, reply_options_);
+  const std::string target = reply_target(item);
+  if (item.answers() && !target.empty()) enqueue(tx, target, reply);
+  store_.inbox().give_up(tx, item.key, reason);
+  dead_letter(tx, item, reason);
+  last_error_.erase(item.key);
+  log_.count([](AdapterStats& s) { ++s.dead; });
+}
+
+// A copy of the delivery in the system's dead-letter queue, with why it is there.
+void DeliveryPipeline::dead_letter(store::Transaction& tx, const Item& item, const std::string& reason) {
+  AmqpMessage copy = item.delivery.message;
+  copy.to.clear();
+  copy.properties["x-cimbus-reason"] = reason;
+  copy.properties["x-cimbus-queue"] = to_string(item.delivery.queue);
+  copy.properties["x-cimbus-instance"] = options_.config.instance();
+  copy.properties["x-cimbus-attempts"] = std::to_string(std::max(1, item.entry.attempts));
+  if (copy.message_id.empty()) copy.message_id = item.key.empty() ? new_uuid() : item.key;
+  outbox_.add(tx, options_.profile.dead_letter_address(options_.config.system()), copy);
+}
+
+void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  if (h.async_reply_flag() && h.reply_address().empty()) {
+    answer_failed(tx, item, {error(code::kHeaderElementsMissing, "AsyncReplyFlag is true but ReplyAddress is missing: nowhere to send the result")}, true);
+    log_.count([](AdapterStats& s) { ++s.failed; });
+    return;
+  }
+  const HandlerTable::Handler* handler = handlers_.find(Queue::requests, h.noun(), h.verb());
+  // An OperationSet runs through the handlers of its operations, unless the adapter has its own.
+  if (handler == nullptr && h.verb() == msg::HeaderType_Verb::execute && serves_noun(operation_set_noun(h.noun()))) handler = &execute_;
+  if (handler == nullptr) {
+    const bool noun_known = serves_noun(h.noun());
+    const std::string& system = options_.config.system();
+    answer_failed(tx, item, {error(noun_known ? code::kInvalidVerb : code::kInvalidNoun,
+                                   noun_known ? to_literal(h.verb()) + " " + h.noun() + " is not served by " + system
+                                              : h.noun() + " is not served by " + system)}, true);
+    log_.count([](AdapterStats& s) { ++s.failed; });
+    return;
+  }
+  run(tx, item, *handler, true);
+}
+
+void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  const HandlerTable::Handler* handler = handlers_.find(Queue::events, h.noun(), h.verb());
+  if (handler == nullptr) {  // subscribed by the topology but not handled here: noted, acknowledged
+    finish_without_handler(tx, item, h.ack_required());
+    return;
+  }
+  run(tx, item, *handler, h.ack_required());
+}
+
+void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
+  const Envelope& reply = item.decoded.envelope;
+  const auto& h = reply.message().header();
+  const std::string correlation = !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
+  if (!requests_.replied(tx, correlation, reply, !is_interim_reply(reply))) {
+    log_.line("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)");
+    log_.count([](AdapterStats& s) { ++s.late_replies; });
+    finish_without_handler(tx, item, false);
+    return;
+  }
+  const HandlerTable::Handler* handler = handlers_.find(Queue::replies, h.noun(), h.verb());
+  if (handler == nullptr) {
+    finish_without_handler(tx, item, false);
+    log_.count([](AdapterStats& s) { ++s.handled; });
+    return;
+  }
+  run(tx, item, *handler, false);
+}
+
+void DeliveryPipeline::finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge) {
+  if (!acknowledge) {
+    finish(tx, item, reply_target(item), nullptr);
+    return;
+  }
+  const Envelope ack = make_reply(item.decoded.envelope, msg::ReplyType_Result::OK,
+                                  {error(code::kSimpleAcknowledgment, "Acknowledged", Level::inform)}, reply_options_);
+  finish(tx, item, reply_target(item), &ack);
+}
+
+// Runs a handler in a savepoint; its reply (when `answer`), events and requests are queued.
+void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer) {
+  const Envelope& message = item.decoded.envelope;
+  Diagnostics warnings;  // lenient findings go back to the requester
+  for (const auto& d : item.decoded.diagnostics)
+    if (!d.is_error()) warnings.push_back(d);
+  const bool event = item.delivery.queue == Queue::events;
+  Envelope initial = make_reply(message, warnings.empty() ? msg::ReplyType_Result::OK : msg::ReplyType_Result::PARTIAL, warnings, reply_options_);
+  if (event && answer)
+    *initial.mutable_message()->mutable_reply()->add_error() = to_error(error(code::kSimpleAcknowledgment, "Acknowledged", Level::inform));
+  const std::string target = reply_target(item);
+  const std::size_t outbox_mark = outbox_.mark();
+  try {
+    store::Savepoint savepoint(tx);
+    Context context(message, tx.db(), std::move(initial));
+    handler(context);
+    std::vector<Envelope> pages;
+    if (answer && !target.empty()) {
+      std::size_t page_size = static_cast<std::size_t>(options_.config.page_size());
+      if (auto asked = context.option("pageSize")) page_size = static_cast<std::size_t>(std::max(0L, std::atol(asked->c_str())));
+      const bool get = message.message().header().verb() == msg::HeaderType_Verb::get;
+      if (get) pages = split_into_pages(context.reply(), page_size);
+      else pages.push_back(std::move(context.reply()));
+    }
+    for (std::size_t i = 0; i + 1 < pages.size(); ++i) enqueue(tx, target, pages[i]);
+    finish(tx, item, target, pages.empty() ? nullptr : &pages.back());
+    send_outgoing(tx, context);
+    savepoint.release();
+    last_error_.erase(item.key);
+    log_.count([](AdapterStats& s) { ++s.handled; });
+  } catch (const Rejection& r) {
+    // Rolled back; the refusal itself is the answer, and final.
+    outbox_.forget_since(outbox_mark);
+    Diagnostics errors = warnings;
+    errors.insert(errors.end(), r.errors().begin(), r.errors().end());
+    answer_failed(tx, item, errors, answer);
+    log_.count([](AdapterStats& s) { ++s.failed; });
+  } catch (const std::exception& e) {
+    // Rolled back; the delivery comes again, up to max_attempts.
+    outbox_.forget_since(outbox_mark);
+    log_.line("handler failed for " + message.message().header().noun() + " " + to_literal(message.message().header().verb()) + " " +
+              item.key + " (attempt " + std::to_string(item.entry.attempts) + "): " + e.what());
+    last_error_[item.key] = e.what();
+    if (item.delivery.queue == Queue::replies) requests_.forget_reply(message.message().header().message_id());
+    item.outcome = Outcome::released;
+    log_.count([](AdapterStats& s) { ++s.retried; });
+  }
+}
+
+// The message is done: its final answer, if any, is kept in the inbox for a replay to get it
+// again, and the outbox sends it from there (a reply is stored once).
+void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer) {
+  std::optional<AmqpMessage> m;
+  if (answer != nullptr && !target.empty()) m = bus::to_amqp_message(*answer, codec_.encode(*answer));
+  if (!item.counted) {
+    if (m) outbox_.add(tx, target, *m);
+    return;
+  }
+  store_.inbox().finish(tx, item.key, target, m ? std::optional<store::StoredMessage>(bus::to_stored(*m)) : std::nullopt);
+  if (m) outbox_.add_reply(tx, target, item.key, *m);
+}
+
+// Encodes `envelope` and puts it in the outbox for `target`.
+void DeliveryPipeline::enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id) {
+  AmqpMessage m = bus::to_amqp_message(envelope, codec_.encode(envelope));
+  if (!correlation_id.empty()) m.correlation_id = correlation_id;
+  outbox_.add(tx, target, m);
+}
+
+void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
+  for (Context::Outgoing& out : context.outgoing()) {
+    msg::HeaderType* h = out.envelope.mutable_message()->mutable_header();
+    if (h->source().empty()) h->set_source(options_.config.system());
+    if (h->timestamp().empty()) h->set_timestamp(now_timestamp());
+    if (!out.envelope.has_archetype() && !out.envelope.has_wrapper()) out.envelope.set_archetype(archetype_for(h->verb()));
+    if (out.is_request) {
+      h->set_reply_address(bus::reply_queue(options_.config.instance()));
+      auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
+      requests_.sent(tx, h->message_id(), h->noun(), epoch_ms() + deadline.count());
+    }
+    enqueue(tx, options_.profile.publish_address(bus::routing_key(h->noun(), h->verb())), out.envelope);
+  }
+}
+
+void DeliveryPipeline::expire_requests() {
+  const std::int64_t now = epoch_ms();
+  if (!requests_.next_deadline() || *requests_.next_deadline() > now) return;
+  store::Transaction tx = store_.begin();
+  auto timeout_reply = [this](const std::string& noun, const std::string& message_id) {
+    Envelope request;
+    request.set_archetype(Envelope::REQUEST_MESSAGE);
+    request.mutable_message()->mutable_header()->set_noun(noun);
+    request.mutable_message()->mutable_header()->set_message_id(message_id);
+    return make_reply(request, msg::ReplyType_Result::FAILED, {error(code::kTimedOut, "no reply to " + message_id + " before its deadline")},
+                      reply_options_);
+  };
+  for (RequestTracker::Expired& late : requests_.expire(tx, now, timeout_reply)) {
+    log_.count([](AdapterStats& s) { ++s.timed_out; });
+    auto it = handlers_.replies.find(late.noun);
+    if (it == handlers_.replies.end()) continue;
+    const std::size_t outbox_mark = outbox_.mark();
+    try {
+      store::Savepoint savepoint(tx);
+      Context context(late.reply, tx.db(), {});
+      it->second(context);
+      send_outgoing(tx, context);
+      savepoint.release();
+    } catch (const std::exception& e) {
+      outbox_.forget_since(outbox_mark);
+      log_.line("reply handler failed on the timeout of " + late.reply.message().header().correlation_id() + ": " + e.what());
+    }
+  }
+  tx.commit();
+  requests_.after_commit();
+}
+
+}  // namespace cimbus::adapter::detail

@@ -1,0 +1,94 @@
+#pragma once
+// The delivery pipeline: what happens to a batch of deliveries from the adapter's queues, and to
+// what handlers send.
+//
+// For each delivery:
+//   1. decode and validate (strict/lenient); unreadable input gets a FaultMessage and a copy in
+//      the system's dead-letter queue with the reason, invalid input a FAILED reply (1.8, 2.9...);
+//   2. a redelivered message's attempt is recorded in the inbox in a transaction of its own, so
+//      that a message that crashes the process is still counted; an AsyncReplyFlag request is
+//      acknowledged here (OK, 0.3);
+//   3. in one transaction for the batch: a first delivery's attempt is recorded; a MessageID
+//      already handled is answered with the stored reply and not executed again; otherwise the
+//      handler runs in a savepoint and its reply, events and requests go to the outbox; after
+//      max_attempts failed attempts the message is given up, the requester gets FAILED and the
+//      message goes to the dead-letter queue with its reason;
+//   4. the outcome of each delivery is returned, to be settled only after that commit.
+//
+// Threading: the worker thread's own.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cimbus/bus/amqp_message.hpp"
+#include "cimbus/bus/bus.hpp"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/xml_codec.hpp"
+#include "cimbus/runtime/adapter_options.hpp"
+#include "cimbus/runtime/context.hpp"
+#include "cimbus/store/store.hpp"
+#include "handler_table.hpp"
+#include "operation_set.hpp"
+#include "outbox_pump.hpp"
+#include "request_tracker.hpp"
+#include "runtime_log.hpp"
+
+namespace cimbus::adapter::detail {
+
+struct Delivery {
+  Queue queue;
+  bus::AmqpMessage message;
+  bus::DeliveryId id;
+};
+
+class DeliveryPipeline {
+ public:
+  DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
+                   RequestTracker& requests, const HandlerTable& handlers, const ReplyOptions& reply_options, RuntimeLog& log);
+
+  // Handles a batch; returns each delivery's outcome, to settle now that its effects committed.
+  std::vector<std::pair<bus::DeliveryId, bus::Outcome>> handle(std::vector<Delivery> batch);
+
+  // The events and requests a handler made: their headers completed, their rows in the outbox,
+  // requests in the correlation store.
+  void send_outgoing(store::Transaction& tx, Context& context);
+
+  // Requests whose deadline passed: each gets a 4.1 reply, which the reply handler of its noun
+  // sees as it would a real one.
+  void expire_requests();
+
+ private:
+  struct Item;
+
+  void count_attempts(std::vector<Item>& items);
+  void process(store::Transaction& tx, Item& item);
+  void handle_request(store::Transaction& tx, Item& item);
+  void handle_event(store::Transaction& tx, Item& item);
+  void handle_reply(store::Transaction& tx, Item& item);
+  void run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer);
+  void finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge);
+  void acknowledge_async(store::Transaction& tx, const Item& item);
+  void answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer);
+  void give_up(store::Transaction& tx, Item& item);
+  void dead_letter(store::Transaction& tx, const Item& item, const std::string& reason);
+  void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
+  void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id = {});
+  std::string reply_target(const Item& item) const;
+  bool serves_noun(const std::string& noun) const { return operation_sets_.serves_noun(noun); }
+
+  const AdapterOptions& options_;
+  XmlCodec& codec_;
+  store::Store& store_;
+  OutboxPump& outbox_;
+  RequestTracker& requests_;
+  const HandlerTable& handlers_;
+  const ReplyOptions& reply_options_;
+  RuntimeLog& log_;
+  OperationSetRunner operation_sets_;  // execute: over handlers_.requests
+  HandlerTable::Handler execute_;
+  std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
+};
+
+}  // namespace cimbus::adapter::detail

@@ -1,0 +1,43 @@
+#include "handler_table.hpp"
+
+#include <stdexcept>
+
+namespace cimbus::adapter::detail {
+
+const char* to_string(Queue q) {
+  switch (q) {
+    case Queue::requests: return "requests";
+    case Queue::events: return "events";
+    case Queue::replies: return "replies";
+  }
+  return "?";
+}
+
+void HandlerTable::add(Queue queue, const std::string& noun, std::optional<Verb> verb, Handler handler) {
+  switch (queue) {
+    case Queue::requests:
+      if (is_event_verb(*verb) || *verb == msg::HeaderType_Verb::reply)
+        throw std::invalid_argument("on: " + to_literal(*verb) + " is not a request verb (on_event for events)");
+      requests[{noun, *verb}] = std::move(handler);
+      break;
+    case Queue::events:
+      if (!is_event_verb(*verb)) throw std::invalid_argument("on_event: " + to_literal(*verb) + " is not an event verb");
+      events[{noun, *verb}] = std::move(handler);
+      break;
+    case Queue::replies:
+      replies[noun] = std::move(handler);
+      break;
+  }
+}
+
+const HandlerTable::Handler* HandlerTable::find(Queue queue, const std::string& noun, Verb verb) const {
+  const ByNounAndVerb& table = queue == Queue::events ? events : requests;
+  if (queue == Queue::replies) {
+    auto it = replies.find(noun);
+    return it == replies.end() ? nullptr : &it->second;
+  }
+  auto it = table.find({noun, verb});
+  return it == table.end() ? nullptr : &it->second;
+}
+
+}  // namespace cimbus::adapter::detail

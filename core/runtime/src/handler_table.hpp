@@ -1,0 +1,34 @@
+#pragma once
+// The handlers an adapter registered, by the queue a message comes from: requests and events by
+// (noun, verb), replies by noun. Filled before start(), read only afterwards.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "cimbus/codec/verb.hpp"
+#include "cimbus/runtime/context.hpp"
+
+namespace cimbus::adapter::detail {
+
+// Which of the adapter's queues a delivery came from.
+enum class Queue { requests, events, replies };
+
+const char* to_string(Queue queue);
+
+struct HandlerTable {
+  using Handler = std::function<void(Context&)>;
+  using ByNounAndVerb = std::map<std::pair<std::string, Verb>, Handler>;
+
+  ByNounAndVerb requests;
+  ByNounAndVerb events;
+  std::map<std::string, Handler> replies;  // by the noun of the request answered
+
+  // Throws std::invalid_argument for a verb of the wrong kind for `queue`.
+  void add(Queue queue, const std::string& noun, std::optional<Verb> verb, Handler handler);
+  // nullptr when nobody registered (noun, verb) for `queue`.
+  const Handler* find(Queue queue, const std::string& noun, Verb verb) const;
+};
+
+}  // namespace cimbus::adapter::detail

@@ -1,0 +1,100 @@
+#include "outbox_pump.hpp"
+
+#include <algorithm>
+
+#include "cimbus/bus/stored_form.hpp"
+
+namespace cimbus::adapter::detail {
+
+OutboxPump::OutboxPump(store::Store& store, bus::Bus& bus, RuntimeLog& log, OnOutcome on_outcome)
+    : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)) {}
+
+void OutboxPump::add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {
+  store::StoredMessage stored = bus::to_stored(message);
+  const std::int64_t id = store_.outbox().add(tx, target, stored);
+  if (!backlog_) fresh_.push_back({id, target, std::move(stored)});
+}
+
+void OutboxPump::add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id,
+                           const bus::AmqpMessage& reply) {
+  const std::int64_t id = store_.outbox().add_reply(tx, target, message_id);
+  if (!backlog_) fresh_.push_back({id, target, bus::to_stored(reply)});
+}
+
+void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
+  for (const Outcome& r : outcomes) {
+    in_flight_.erase(r.row);
+    switch (r.outcome) {
+      case bus::Outcome::accepted:
+        accepted_.push_back(r.row);
+        break;
+      case bus::Outcome::rejected:  // the broker will never take it (e.g. too large): keep going
+        log_.line("the broker rejected outbox message " + std::to_string(r.row) + "; it is dropped from the outbox");
+        accepted_.push_back(r.row);
+        break;
+      case bus::Outcome::released:
+      case bus::Outcome::failed:
+        resend_from_start_ = true;
+        resend_after_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        break;
+    }
+  }
+}
+
+// Relaxed: a removal lost to a power cut only sends a row again, which receivers de-duplicate.
+void OutboxPump::remove_accepted() {
+  store::Transaction tx = store_.begin(store::Store::Durability::relaxed);
+  remove_accepted(tx);
+  tx.commit();
+}
+
+void OutboxPump::remove_accepted(store::Transaction& tx) {
+  store_.outbox().remove(tx, accepted_);
+  log_.count([n = accepted_.size()](AdapterStats& s) { s.sent += n; });
+  accepted_.clear();
+}
+
+void OutboxPump::send() {
+  if (resend_from_start_ && std::chrono::steady_clock::now() >= resend_after_) {
+    cursor_ = 0;  // rows not yet accepted are sent again from the oldest
+    resend_from_start_ = false;
+    backlog_ = true;
+  }
+  std::vector<bus::Bus::Send> sends;
+  if (!backlog_) {
+    std::size_t sent = 0;
+    for (; sent < fresh_.size() && in_flight_.size() < kMaxUnsettledSends; ++sent) hand_over(std::move(fresh_[sent]), sends);
+    if (sent < fresh_.size()) backlog_ = true;  // the rest is read back when there is room
+    fresh_.clear();
+    bus_.send(std::move(sends));
+    return;
+  }
+  fresh_.clear();
+  const std::size_t room = kMaxUnsettledSends - std::min(kMaxUnsettledSends, in_flight_.size());
+  if (room == 0 || resend_from_start_) return;
+  const std::size_t limit = room + in_flight_.size();  // rows in flight may come back: skipped
+  auto rows = store_.outbox().pending(limit, cursor_);
+  bool behind = false;
+  for (store::Outbox::Row& row : rows) {
+    if (in_flight_.size() >= kMaxUnsettledSends) {
+      behind = true;
+      break;
+    }
+    if (in_flight_.count(row.id) || std::find(accepted_.begin(), accepted_.end(), row.id) != accepted_.end()) {
+      cursor_ = std::max(cursor_, row.id);
+      continue;
+    }
+    hand_over(std::move(row), sends);
+  }
+  if (!behind && rows.size() < limit) backlog_ = false;  // caught up: every row is on its way
+  bus_.send(std::move(sends));
+}
+
+void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Bus::Send>& sends) {
+  cursor_ = std::max(cursor_, row.id);
+  in_flight_.insert(row.id);
+  sends.push_back({std::move(row.target), bus::from_stored(std::move(row.message)),
+                   [this, id = row.id](bus::Outcome o) { on_outcome_({id, o}); }});
+}
+
+}  // namespace cimbus::adapter::detail

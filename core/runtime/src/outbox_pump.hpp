@@ -1,0 +1,81 @@
+#pragma once
+// The outbox pump: every message the adapter sends (replies, events, requests, dead letters) is a
+// row of the store's outbox, added in the transaction that made it, and sent to the broker after
+// that transaction commits. A row is removed when the broker accepts it; after a refusal of the
+// link, a broker restart or a process restart, rows not yet accepted are sent again in order.
+//
+// Rows committed since the last send() are normally sent from memory; after a restart, a failed
+// send, or when more than kMaxUnsettledSends rows wait, they are read back from the store instead
+// (the backlog).
+//
+// Threading: the worker thread's own, except the outcome callback, which the bus calls on its
+// I/O thread (the pump hands the outcome over through `on_outcome`; the worker gives the outcomes
+// back with take_outcomes()).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cimbus/bus/amqp_message.hpp"
+#include "cimbus/bus/bus.hpp"
+#include "cimbus/store/store.hpp"
+#include "runtime_log.hpp"
+
+namespace cimbus::adapter::detail {
+
+class OutboxPump {
+ public:
+  struct Outcome {
+    std::int64_t row;
+    bus::Outcome outcome;
+  };
+  // Called on the bus's thread when the broker settled a row.
+  using OnOutcome = std::function<void(Outcome)>;
+
+  OutboxPump(store::Store& store, bus::Bus& bus, RuntimeLog& log, OnOutcome on_outcome);
+
+  // A row for `target`, in `tx`; sent after the commit.
+  void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
+  // A row that sends the reply the inbox keeps for `message_id` (stored once).
+  void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id,
+                 const bus::AmqpMessage& reply);
+
+  // Rows added since mark() are forgotten by forget_since() when their savepoint rolls back.
+  std::size_t mark() const { return fresh_.size(); }
+  void forget_since(std::size_t mark) { fresh_.resize(mark); }
+
+  // The broker's outcomes, from the worker thread.
+  void take_outcomes(const std::vector<Outcome>& outcomes);
+  // Removes the rows the broker accepted, in `tx` (or in a relaxed transaction of their own).
+  bool has_accepted_rows() const { return !accepted_.empty(); }
+  void remove_accepted(store::Transaction& tx);
+  void remove_accepted();
+
+  // Hands rows to the bus while fewer than kMaxUnsettledSends await the broker.
+  void send();
+  // True when nothing awaits the broker's outcome.
+  bool settled() const { return in_flight_.empty(); }
+
+  static constexpr std::size_t kMaxUnsettledSends = 256;
+
+ private:
+  void hand_over(store::Outbox::Row row, std::vector<bus::Bus::Send>& sends);
+
+  store::Store& store_;
+  bus::Bus& bus_;
+  RuntimeLog& log_;
+  OnOutcome on_outcome_;
+
+  std::set<std::int64_t> in_flight_;    // rows sent, outcome not yet known
+  std::vector<std::int64_t> accepted_;  // accepted by the broker, to remove
+  std::int64_t cursor_ = 0;             // the highest row handed to the bus
+  std::vector<store::Outbox::Row> fresh_;  // rows added since the last send()
+  bool backlog_ = true;                 // rows after cursor_ may exist that fresh_ lacks
+  bool resend_from_start_ = false;
+  std::chrono::steady_clock::time_point resend_after_;
+};
+
+}  // namespace cimbus::adapter::detail
