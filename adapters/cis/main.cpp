@@ -119,8 +119,8 @@ int main(int argc, char** argv) {
     auto backend = std::make_shared<cis::ReferenceCis>(settings);
     register_handlers(a, backend);
     // What the CIS's users entered since the last look: sent now, in one transaction with the note.
-    return std::vector<reference::Periodic>{{std::chrono::milliseconds(50), [backend](Context& c) {
+    a.every(std::chrono::milliseconds(50), [backend](Context& c) {
       for (const auto& due : backend->due(c.db())) send(c, *backend, due);
-    }}};
+    });
   });
 }

@@ -28,7 +28,7 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     adapter::AdapterOptions options = adapter::AdapterOptions::load(argv[1]);
     set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
-    for (Periodic& p : setup(adapter, options)) adapter.every(p.every, std::move(p.work));
+    setup(adapter, options);
     adapter.start();
     if (!adapter.wait_ready(std::chrono::seconds(60))) {
       std::cerr << program << ": the broker's queues are not reachable (is the topology loaded? see deploy/README.md)\n";

@@ -1,35 +1,26 @@
 #pragma once
 // What the three role executables (cimbus-cis, cimbus-oms, cimbus-wms) share: read the
-// configuration, build the runtime, let the role register its handlers and periodic work, print
-// "ready" once the broker's queues are attached, and on SIGTERM or SIGINT stop the periodic work,
-// drain, and exit 0.
+// configuration, build the runtime, let the role register its handlers and periodic work
+// (Adapter::every), print "ready" once the broker's queues are attached, and on SIGTERM or SIGINT
+// drain and exit 0.
 //
 //   int main(int argc, char** argv) {
 //     return run_role(argc, argv, "cimbus-oms", [](Adapter& a, const AdapterOptions& o) {
 //       ... a.on(...) ...
-//       return std::vector<Periodic>{{std::chrono::milliseconds(100), [](Context& c) { ... }}};
+//       a.every(std::chrono::milliseconds(100), [](Context& c) { ... });
 //     });
 //   }
 
-#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "cimbus/runtime/adapter.hpp"
 
 namespace cimbus::reference {
 
-// Work the role does on its own schedule (a CIS taking new calls, a WMS moving crews), each run
-// in a transaction of its own on the runtime's worker, so that its effects and the messages it
-// sends commit together.
-struct Periodic {
-  std::chrono::milliseconds every;
-  adapter::Adapter::Handler work;
-};
-
-using RoleSetup = std::function<std::vector<Periodic>(adapter::Adapter&, const adapter::AdapterOptions&)>;
+// Registers the role's handlers and periodic work on the adapter, before it starts.
+using RoleSetup = std::function<void(adapter::Adapter&, const adapter::AdapterOptions&)>;
 
 int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup);
 

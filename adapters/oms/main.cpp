@@ -127,6 +127,5 @@ int main(int argc, char** argv) {
   return reference::run_role(argc, argv, "cimbus-oms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
     const std::map<std::string, std::string> settings = reference::embedded_backend_settings(o);
     register_handlers(a, std::make_shared<oms::ReferenceOms>(settings));
-    return std::vector<reference::Periodic>{};
   });
 }

@@ -82,12 +82,12 @@ int main(int argc, char** argv) {
     auto backend = std::make_shared<wms::ReferenceWms>(settings);
     register_handlers(a, backend);
     // The crews' progress, published as it happens.
-    return std::vector<reference::Periodic>{{std::chrono::milliseconds(100), [backend](Context& c) {
+    a.every(std::chrono::milliseconds(100), [backend](Context& c) {
       for (auto& update : backend->advance(c.db())) {
         std::vector<std::unique_ptr<Message>> one;
         one.push_back(std::move(update.item));
         reference::publish(c, update.noun, update.closed ? V::closed : V::changed, *reference::root_with(reference::noun_model(update.noun), one));
       }
-    }}};
+    });
   });
 }
