@@ -1,7 +1,6 @@
 #include "cimbus/runtime/adapter.hpp"
 
 #include <pthread.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -87,10 +86,8 @@ class Adapter::Impl {
     listen(Queue::replies, options_.profile.own_queue_address(bus::reply_queue(options_.config.instance())), own);
 
     // The runtime's threads leave SIGTERM/SIGINT to the process's StopSignals.
-    sigset_t block, previous;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
+    const sigset_t block = StopSignals::signal_set();
+    sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &block, &previous);
     bus_.start();
     worker_ = std::thread([this] { work(); });

@@ -384,7 +384,7 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
 
 void DeliveryPipeline::expire_requests() {
   const std::int64_t now = epoch_ms();
-  if (!requests_.next_deadline() || *requests_.next_deadline() > now) return;
+  if (!requests_.due(now)) return;
   store::Transaction tx = store_.begin();
   auto timeout_reply = [this](const std::string& noun, const std::string& message_id) {
     Envelope request;

@@ -31,11 +31,11 @@ void HandlerTable::add(Queue queue, const std::string& noun, std::optional<Verb>
 }
 
 const HandlerTable::Handler* HandlerTable::find(Queue queue, const std::string& noun, Verb verb) const {
-  const ByNounAndVerb& table = queue == Queue::events ? events : requests;
   if (queue == Queue::replies) {
     auto it = replies.find(noun);
     return it == replies.end() ? nullptr : &it->second;
   }
+  const ByNounAndVerb& table = queue == Queue::events ? events : requests;
   auto it = table.find({noun, verb});
   return it == table.end() ? nullptr : &it->second;
 }

@@ -27,7 +27,7 @@ struct HandlerTable {
 
   // Throws std::invalid_argument for a verb of the wrong kind for `queue`.
   void add(Queue queue, const std::string& noun, std::optional<Verb> verb, Handler handler);
-  // nullptr when nobody registered (noun, verb) for `queue`.
+  // nullptr when nobody registered (noun, verb) for `queue` (for replies: the noun alone).
   const Handler* find(Queue queue, const std::string& noun, Verb verb) const;
 };
 

@@ -20,8 +20,6 @@ class InboxRetention {
 
   // Forgets one slice when a pass is due at `now`; returns how many MessageIDs it forgot.
   std::size_t run(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
-  // When the next pass is due.
-  std::chrono::steady_clock::time_point next_pass() const { return next_pass_; }
 
  private:
   store::Store& store_;

@@ -4,11 +4,11 @@
 
 namespace cimbus::adapter::detail {
 
-RequestTracker::RequestTracker(store::Store& store) : store_(store) { reload_deadline(); }
+RequestTracker::RequestTracker(store::Store& store) : store_(store), next_deadline_(store.correlations().next_deadline()) {}
 
 void RequestTracker::sent(store::Transaction& tx, const std::string& message_id, const std::string& noun, std::int64_t deadline_ms) {
   store_.correlations().add(tx, {message_id, noun, deadline_ms});
-  requests_added_ = true;
+  deadline_stale_ = true;
 }
 
 bool RequestTracker::replied(store::Transaction& tx, const std::string& correlation, const Envelope& reply, bool final) {
@@ -27,21 +27,20 @@ std::vector<RequestTracker::Expired> RequestTracker::expire(
     store::Transaction& tx, std::int64_t now_ms,
     const std::function<Envelope(const std::string&, const std::string&)>& timeout_reply) {
   std::vector<Expired> out;
-  if (!next_deadline_ || *next_deadline_ > now_ms) return out;
   for (const auto& late : store_.correlations().expired(now_ms, 256)) {
     store_.correlations().answer(tx, late.message_id, true);
     Envelope reply = timeout_reply(late.noun, late.message_id);
     completed_.push_back({late.message_id, reply, true});
     out.push_back({late.noun, std::move(reply)});
   }
-  requests_added_ = true;  // the next deadline is read again after the commit
+  deadline_stale_ = true;
   return out;
 }
 
 void RequestTracker::after_commit() {
-  if (requests_added_) {
-    reload_deadline();
-    requests_added_ = false;
+  if (deadline_stale_) {
+    next_deadline_ = store_.correlations().next_deadline();
+    deadline_stale_ = false;
   }
   if (completed_.empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);

@@ -35,6 +35,8 @@ class RequestTracker {
   // The transaction that took the reply with this MessageID rolled back.
   void forget_reply(const std::string& reply_message_id);
 
+  // Whether a deadline has passed at `now_ms` (then expire() has work).
+  bool due(std::int64_t now_ms) const { return next_deadline_ && *next_deadline_ <= now_ms; }
   // Requests whose deadline passed, each ended in `tx` with a 4.1 reply built by `timeout_reply`;
   // returns them with their noun (for the reply handlers).
   struct Expired {
@@ -45,8 +47,6 @@ class RequestTracker {
                               const std::function<Envelope(const std::string& noun, const std::string& message_id)>& timeout_reply);
   // When the next deadline passes, if any request is awaited.
   std::optional<std::int64_t> next_deadline() const { return next_deadline_; }
-  // Reads the next deadline again (at start, or after expire()).
-  void reload_deadline() { next_deadline_ = store_.correlations().next_deadline(); }
 
   // After a commit: futures get the replies taken in it.
   void after_commit();
@@ -69,7 +69,7 @@ class RequestTracker {
 
   store::Store& store_;
   std::optional<std::int64_t> next_deadline_;  // ms since the epoch
-  bool requests_added_ = false;
+  bool deadline_stale_ = false;                // entries were added or ended: read it again after the commit
   std::vector<Completion> completed_;          // replies of this transaction, for futures
 
   std::mutex mutex_;

@@ -4,12 +4,15 @@
 
 namespace cimbus::adapter {
 
-StopSignals::StopSignals() {
-  sigemptyset(&signals_);
-  sigaddset(&signals_, SIGTERM);
-  sigaddset(&signals_, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+sigset_t StopSignals::signal_set() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
 }
+
+StopSignals::StopSignals() : signals_(signal_set()) { pthread_sigmask(SIG_BLOCK, &signals_, nullptr); }
 
 int StopSignals::wait() {
   int received = 0;

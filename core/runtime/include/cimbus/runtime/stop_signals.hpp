@@ -20,6 +20,9 @@ class StopSignals {
   // Blocks until SIGTERM or SIGINT arrives; returns which.
   int wait();
 
+  // SIGTERM and SIGINT, for a thread that must leave them to the StopSignals.
+  static sigset_t signal_set();
+
  private:
   sigset_t signals_;
 };
