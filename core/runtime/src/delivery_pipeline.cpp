@@ -170,7 +170,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     // A query has no effects: a replay of a get simply runs again and gets every page.
     if (item.entry.state == store::Inbox::State::handled && !query) {
       // Executed before: the requester gets the same reply again, with the same MessageID.
-      if (item.entry.reply) outbox_.add_reply(tx, item.entry.reply_target, item.key, bus::from_stored(*item.entry.reply));
+      if (item.entry.reply) outbox_.add_reply(tx, item.entry.reply_target, item.key, std::move(*item.entry.reply));
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
     }
@@ -350,14 +350,14 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
 // The message is done: its final answer, if any, is kept in the inbox for a replay to get it
 // again, and the outbox sends it from there (a reply is stored once).
 void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer) {
-  std::optional<AmqpMessage> m;
-  if (answer != nullptr && !target.empty()) m = bus::to_amqp_message(*answer, codec_.encode(*answer));
+  std::optional<store::StoredMessage> reply;
+  if (answer != nullptr && !target.empty()) reply = bus::to_stored(bus::to_amqp_message(*answer, codec_.encode(*answer)));
   if (!item.counted) {
-    if (m) outbox_.add(tx, target, *m);
+    if (reply) outbox_.add(tx, target, *reply);
     return;
   }
-  store_.inbox().finish(tx, item.key, target, m ? std::optional<store::StoredMessage>(bus::to_stored(*m)) : std::nullopt);
-  if (m) outbox_.add_reply(tx, target, item.key, *m);
+  store_.inbox().finish(tx, item.key, target, reply);
+  if (reply) outbox_.add_reply(tx, target, item.key, std::move(*reply));
 }
 
 // Encodes `envelope` and puts it in the outbox for `target`.

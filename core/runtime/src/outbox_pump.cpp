@@ -10,15 +10,18 @@ OutboxPump::OutboxPump(store::Store& store, bus::Bus& bus, RuntimeLog& log, OnOu
     : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)) {}
 
 void OutboxPump::add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {
-  store::StoredMessage stored = bus::to_stored(message);
-  const std::int64_t id = store_.outbox().add(tx, target, stored);
-  if (!backlog_) fresh_.push_back({id, target, std::move(stored)});
+  add(tx, target, bus::to_stored(message));
+}
+
+void OutboxPump::add(store::Transaction& tx, const std::string& target, store::StoredMessage message) {
+  const std::int64_t id = store_.outbox().add(tx, target, message);
+  if (!backlog_) fresh_.push_back({id, target, std::move(message)});
 }
 
 void OutboxPump::add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id,
-                           const bus::AmqpMessage& reply) {
+                           store::StoredMessage reply) {
   const std::int64_t id = store_.outbox().add_reply(tx, target, message_id);
-  if (!backlog_) fresh_.push_back({id, target, bus::to_stored(reply)});
+  if (!backlog_) fresh_.push_back({id, target, std::move(reply)});
 }
 
 void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {

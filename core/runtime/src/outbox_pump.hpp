@@ -39,9 +39,10 @@ class OutboxPump {
 
   // A row for `target`, in `tx`; sent after the commit.
   void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
-  // A row that sends the reply the inbox keeps for `message_id` (stored once).
-  void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id,
-                 const bus::AmqpMessage& reply);
+  void add(store::Transaction& tx, const std::string& target, store::StoredMessage message);
+  // A row that sends the reply the inbox keeps for `message_id` (stored once); `reply` is the
+  // inbox's copy, kept in memory to send it after the commit.
+  void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id, store::StoredMessage reply);
 
   // Rows added since mark() are forgotten by forget_since() when their savepoint rolls back.
   std::size_t mark() const { return fresh_.size(); }
