@@ -1,7 +1,7 @@
 #pragma once
 // Waiting for a condition that another thread makes true, without polling: the thread that
-// changes what the condition reads calls notify() (or changes it inside update()), and wait_for()
-// wakes at once, or gives up at the timeout.
+// changes what the condition reads does it inside update(), and wait_for() wakes at once, or
+// gives up at the timeout.
 //
 //   Waiter w;
 //   bus.receive(queue, [&](const AmqpMessage&) { w.update([&] { ++seen; }); return Outcome::accepted; });
@@ -22,10 +22,6 @@ class Waiter {
       std::lock_guard<std::mutex> lock(mutex_);
       change();
     }
-    changed_.notify_all();
-  }
-  void notify() {
-    { std::lock_guard<std::mutex> lock(mutex_); }
     changed_.notify_all();
   }
   // True once `condition` holds (read under the lock), false when `timeout` passed first.
