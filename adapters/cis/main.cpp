@@ -34,7 +34,7 @@ using V = msg::HeaderType_Verb;
 const char* const kWork[] = {"ServiceOrders", "ServiceRequests", "WorkRequests"};
 
 void send(Context& c, CisBackend& backend, const CisBackend::Due& due) {
-  backend.sent(c.db(), reference::request(c, due.noun, due.verb, *due.payload), due);
+  backend.sent(c.tx(), reference::request(c, due.noun, due.verb, *due.payload), due);
 }
 
 // Power is back: the CIS closes its tickets at the OMS.
@@ -55,14 +55,14 @@ CustomerAgreements agreements_of(Context& c) {
 
 void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> backend) {
   reference::CountedHandlers a(adapter);  // every message counted in the traffic first
-  a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
+  a.prepare_store([backend](store::Transaction& tx) { backend->prepare(tx); });
 
   // Answers to what the CIS asked (acknowledgements and partial pages are not the answer).
   for (const char* noun : {"TroubleTickets", "ServiceOrders", "ServiceRequests", "WorkRequests"})
     a.on_reply(noun, [backend](Context& c) {
       for (const auto& e : c.message().message().reply().error())
         if (e.code() == "0.3" || e.code() == "0.1") return;
-      for (const std::string& ticket : backend->answered(c.db(), c.header().correlation_id(), c.message())) close_ticket(c, *backend, ticket);
+      for (const std::string& ticket : backend->answered(c.tx(), c.header().correlation_id(), c.message())) close_ticket(c, *backend, ticket);
     });
 
   for (Verb verb : {V::created, V::changed, V::closed})
@@ -70,7 +70,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> ba
       auto incidents = c.payload<customer::incidents::Incidents>();
       if (!incidents) return;
       for (const auto& incident : incidents->incident())
-        for (const std::string& ticket : backend->incident_published(c.db(), incident, c.verb())) close_ticket(c, *backend, ticket);
+        for (const std::string& ticket : backend->incident_published(c.tx(), incident, c.verb())) close_ticket(c, *backend, ticket);
     });
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
@@ -79,13 +79,13 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> ba
   for (const char* noun : kWork)
     for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
       a.on_event(noun, verb, [backend, &model = reference::noun_model(noun)](Context& c) {
-        for (const auto& item : reference::items_in(c, model)) backend->work_published(c.db(), model.noun, *item, c.verb());
+        for (auto& item : reference::items_in(c, model)) backend->work_published(c.tx(), {model.noun, std::move(item)}, c.verb());
       });
 
   a.on("CustomerAgreements", V::create, [backend](Context& c) {
     CustomerAgreements created;
     const auto given = agreements_of(c);
-    for (const auto& agreement : given.customer_agreement()) *created.add_customer_agreement() = backend->create_agreement(c.db(), agreement);
+    for (const auto& agreement : given.customer_agreement()) *created.add_customer_agreement() = backend->create_agreement(c.tx(), agreement);
     for (const auto& agreement : created.customer_agreement()) c.add_reply_id(agreement.m_rid());
     c.add_payload(created);
     reference::publish(c, "CustomerAgreements", V::created, created);
@@ -93,7 +93,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> ba
   a.on("CustomerAgreements", V::change, [backend](Context& c) {
     CustomerAgreements changed;
     const auto given = agreements_of(c);
-    for (const auto& agreement : given.customer_agreement()) *changed.add_customer_agreement() = backend->change_agreement(c.db(), agreement);
+    for (const auto& agreement : given.customer_agreement()) *changed.add_customer_agreement() = backend->change_agreement(c.tx(), agreement);
     c.add_payload(changed);
     reference::publish(c, "CustomerAgreements", V::changed, changed);
   });
@@ -101,13 +101,13 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> ba
     CustomerAgreements canceled;
     const auto given = agreements_of(c);
     for (const auto& agreement : given.customer_agreement())
-      *canceled.add_customer_agreement() = backend->cancel_agreement(c.db(), agreement.m_rid());
+      *canceled.add_customer_agreement() = backend->cancel_agreement(c.tx(), agreement.m_rid());
     c.add_payload(canceled);
     reference::publish(c, "CustomerAgreements", V::canceled, canceled);
   });
   // Gets of the nouns the OMS and WMS own go to them; the CIS answers for what it owns.
   a.on("CustomerAgreements", V::get, [](Context& c) {
-    reference::answer_get(c, "CustomerAgreements", Records(c.db()));
+    reference::answer_get(c, "CustomerAgreements", Records(c.tx()));
   });
 }
 
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
     register_handlers(a, backend);
     // What the CIS's users entered since the last look: sent now, in one transaction with the note.
     a.every(std::chrono::milliseconds(50), [backend](Context& c) {
-      for (const auto& due : backend->due(c.db())) send(c, *backend, due);
+      for (const auto& due : backend->due(c.tx())) send(c, *backend, due);
     });
   });
 }

@@ -16,11 +16,17 @@ namespace {
 
 using adapter::Rejection;
 using google::protobuf::Message;
+using reference::CancelState;
+using reference::NounItem;
+using reference::ObjectState;
 using reference::Records;
+using reference::object_state;
+using reference::object_state_or_throw;
 using reference::add;
 using reference::field;
 using reference::set_enum;
 using reference::set_string;
+using reference::text_of;
 using reference::work_status;
 using store::Statement;
 using customer::trouble_tickets::TroubleTickets;
@@ -45,8 +51,8 @@ std::unique_ptr<Message> work_item(const std::string& noun, const std::string& m
   return item;
 }
 
-void notify(sqlite3* db, const std::string& incident, const std::string& customer, const std::string& trigger, const std::string& etr) {
-  Statement(db, "INSERT INTO notifications (incident, customer, trigger_kind, etr, at) VALUES (?, ?, ?, ?, ?)")
+void notify(store::Transaction& tx, const std::string& incident, const std::string& customer, const std::string& trigger, const std::string& etr) {
+  Statement(tx, "INSERT INTO notifications (incident, customer, trigger_kind, etr, at) VALUES (?, ?, ?, ?, ?)")
       .bind(1, incident)
       .bind(2, customer)
       .bind(3, trigger)
@@ -55,20 +61,22 @@ void notify(sqlite3* db, const std::string& incident, const std::string& custome
       .run();
 }
 
-bool notified(sqlite3* db, const std::string& incident, const std::string& customer, const std::string& trigger) {
-  Statement row(db, "SELECT 1 FROM notifications WHERE incident = ? AND customer = ? AND trigger_kind = ? LIMIT 1");
+bool notified(store::Transaction& tx, const std::string& incident, const std::string& customer, const std::string& trigger) {
+  Statement row(tx, "SELECT 1 FROM notifications WHERE incident = ? AND customer = ? AND trigger_kind = ? LIMIT 1");
   row.bind(1, incident).bind(2, customer).bind(3, trigger);
   return row.step();
 }
+
+std::int64_t number_of(CancelState state) { return static_cast<std::int64_t>(state); }
 
 }  // namespace
 
 ReferenceCis::ReferenceCis(const std::map<std::string, std::string>& settings)
     : territory_(reference::TerritoryOptions::from_settings(settings)) {}
 
-void ReferenceCis::prepare(sqlite3* db) {
-  Records::prepare(db);
-  store::execute(db, R"(
+void ReferenceCis::prepare(store::Transaction& tx) {
+  Records::prepare(tx);
+  tx.execute(R"(
 CREATE TABLE IF NOT EXISTS calls (
   id              INTEGER PRIMARY KEY AUTOINCREMENT,
   customer        TEXT NOT NULL,
@@ -107,8 +115,8 @@ CREATE TABLE IF NOT EXISTS notifications (
 CREATE INDEX IF NOT EXISTS notifications_by_incident ON notifications (incident, customer, trigger_kind);
 CREATE TABLE IF NOT EXISTS incident_view (incident TEXT PRIMARY KEY, etr TEXT NOT NULL DEFAULT '', dispatched INTEGER NOT NULL DEFAULT 0);
 )");
-  Records records(db);
-  if (!records.list("CustomerAgreements", {}, {}, 1).empty()) return;
+  Records records(tx);
+  if (!records.list("CustomerAgreements", std::nullopt, {}, 1).empty()) return;
   for (const reference::Site& s : territory_.sites()) {
     CustomerAgreement a;
     a.set_m_rid(s.agreement);
@@ -121,17 +129,17 @@ CREATE TABLE IF NOT EXISTS incident_view (incident TEXT PRIMARY KEY, etr TEXT NO
     a.mutable_service_supplier()->set_kind(customer::customer_agreements::SupplierKind::utility);
     a.add_service_locations()->set_m_rid(s.service_location);
     a.add_usage_points()->set_m_rid(s.usage_point);
-    a.mutable_status()->set_value("active");
-    records.put("CustomerAgreements", s.agreement, "active", a, s.customer);
+    a.mutable_status()->set_value(std::string(text_of(ObjectState::active)));
+    records.put("CustomerAgreements", s.agreement, ObjectState::active, a, s.customer);
   }
 }
 
-std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
-  Records records(db);
+std::vector<CisBackend::Due> ReferenceCis::due(store::Transaction& tx) {
+  Records records(tx);
   const std::int64_t now = epoch_ms();
   std::vector<Due> out;
   {  // New calls: a ticket each.
-    Statement calls(db, "SELECT id, customer, at FROM calls WHERE ticket IS NULL ORDER BY id LIMIT 200");
+    Statement calls(tx, "SELECT id, customer, at FROM calls WHERE ticket IS NULL ORDER BY id LIMIT 200");
     std::vector<std::tuple<std::int64_t, std::string, std::int64_t>> taken;
     while (calls.step()) taken.emplace_back(calls.number(0), calls.text(1), calls.number(2));
     for (auto& [id, customer, at] : taken) {
@@ -149,22 +157,22 @@ std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
         t->mutable_service_location()->set_m_rid(site->service_location);
       }
       t->mutable_notification()->set_contact_type("phone");
-      records.put("TroubleTickets", t->m_rid(), "new", *t, customer);
-      Statement(db, "UPDATE calls SET ticket = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, t->m_rid()).bind(2, now).bind(3, id).run();
+      records.put("TroubleTickets", t->m_rid(), ObjectState::new_, *t, customer);
+      Statement(tx, "UPDATE calls SET ticket = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, t->m_rid()).bind(2, now).bind(3, id).run();
       out.push_back(Due{"TroubleTickets", V::create, t->m_rid(), std::make_unique<TroubleTickets>(std::move(tickets))});
     }
   }
   {  // Call-backs: the customer's power is back, the ticket is canceled.
-    Statement calls(db, "SELECT id, ticket FROM calls WHERE ticket IS NOT NULL AND cancel_after_ms > 0 AND cancel_state = 0 "
+    Statement calls(tx, "SELECT id, ticket FROM calls WHERE ticket IS NOT NULL AND cancel_after_ms > 0 AND cancel_state = ? "
                         "AND at + cancel_after_ms <= ? LIMIT 200");
-    calls.bind(1, now);
+    calls.bind(1, number_of(CancelState::not_yet)).bind(2, now);
     std::vector<std::pair<std::int64_t, std::string>> due_cancel;
     while (calls.step()) due_cancel.emplace_back(calls.number(0), calls.text(1));
     for (auto& [id, ticket] : due_cancel) {
       auto r = records.get("TroubleTickets", ticket);
-      if (!r || r->state == "new" || r->state == "sent") continue;  // not answered yet: later
-      const bool open = r->state == "accepted";
-      Statement(db, "UPDATE calls SET cancel_state = ? WHERE id = ?").bind(1, static_cast<std::int64_t>(open ? 1 : 2)).bind(2, id).run();
+      if (!r || r->state == ObjectState::new_ || r->state == ObjectState::sent) continue;  // not answered yet: later
+      const bool open = r->state == ObjectState::accepted;
+      Statement(tx, "UPDATE calls SET cancel_state = ? WHERE id = ?").bind(1, number_of(open ? CancelState::sent : CancelState::nothing_to_cancel)).bind(2, id).run();
       if (!open) continue;
       TroubleTickets tickets;
       tickets.add_trouble_ticket()->set_m_rid(ticket);
@@ -172,30 +180,34 @@ std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
     }
   }
   {  // New service needs: work for the WMS.
-    Statement needs(db, "SELECT id, noun, customer, kind FROM service_needs WHERE mrid IS NULL ORDER BY id LIMIT 200");
+    Statement needs(tx, "SELECT id, noun, customer, kind FROM service_needs WHERE mrid IS NULL ORDER BY id LIMIT 200");
     std::vector<std::tuple<std::int64_t, std::string, std::string, std::string>> taken;
     while (needs.step()) taken.emplace_back(needs.number(0), needs.text(1), needs.text(2), needs.text(3));
     for (auto& [id, noun, customer, kind] : taken) {
       const std::string mrid = new_uuid();
       std::vector<std::unique_ptr<Message>> item;
       item.push_back(work_item(noun, mrid, kind, customer));
-      records.put(noun, mrid, "new", *item.front(), customer);
+      records.put(noun, mrid, ObjectState::new_, *item.front(), customer);
       auto payload = reference::root_with(reference::noun_model(noun), item);
-      Statement(db, "UPDATE service_needs SET mrid = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, mrid).bind(2, now).bind(3, id).run();
+      Statement(tx, "UPDATE service_needs SET mrid = ?, at = CASE at WHEN 0 THEN ? ELSE at END WHERE id = ?").bind(1, mrid).bind(2, now).bind(3, id).run();
       out.push_back(Due{noun, V::create, mrid, std::move(payload)});
     }
   }
   {  // Service needs withdrawn by the customer.
-    Statement needs(db, "SELECT id, noun, mrid FROM service_needs WHERE mrid IS NOT NULL AND cancel_after_ms > 0 AND cancel_state = 0 "
+    Statement needs(tx, "SELECT id, noun, mrid FROM service_needs WHERE mrid IS NOT NULL AND cancel_after_ms > 0 AND cancel_state = ? "
                         "AND at + cancel_after_ms <= ? LIMIT 200");
-    needs.bind(1, now);
+    needs.bind(1, number_of(CancelState::not_yet)).bind(2, now);
     std::vector<std::tuple<std::int64_t, std::string, std::string>> due_cancel;
     while (needs.step()) due_cancel.emplace_back(needs.number(0), needs.text(1), needs.text(2));
     for (auto& [id, noun, mrid] : due_cancel) {
       auto r = records.get(noun, mrid);
-      if (!r || r->state == "new" || r->state == "sent") continue;
-      const bool open = r->state != "refused" && r->state != "completed" && r->state != "closed" && r->state != "cancelled";
-      Statement(db, "UPDATE service_needs SET cancel_state = ? WHERE id = ?").bind(1, static_cast<std::int64_t>(open ? 1 : 2)).bind(2, id).run();
+      if (!r || r->state == ObjectState::new_ || r->state == ObjectState::sent) continue;
+      const bool open = r->state != ObjectState::refused && r->state != ObjectState::completed && r->state != ObjectState::closed &&
+                        r->state != ObjectState::canceled;
+      Statement(tx, "UPDATE service_needs SET cancel_state = ? WHERE id = ?")
+          .bind(1, number_of(open ? CancelState::sent : CancelState::nothing_to_cancel))
+          .bind(2, id)
+          .run();
       if (!open) continue;
       std::vector<std::unique_ptr<Message>> item;
       item.push_back(work_item(noun, mrid, {}, {}));
@@ -205,41 +217,47 @@ std::vector<CisBackend::Due> ReferenceCis::due(sqlite3* db) {
   return out;
 }
 
-void ReferenceCis::sent(sqlite3* db, const std::string& message_id, const Due& request) {
-  Statement(db, "INSERT INTO requests (message_id, noun, verb, mrid, sent_at) VALUES (?, ?, ?, ?, ?)")
+void ReferenceCis::sent(store::Transaction& tx, const std::string& message_id, const Due& request) {
+  Statement(tx, "INSERT INTO requests (message_id, noun, verb, mrid, sent_at) VALUES (?, ?, ?, ?, ?)")
       .bind(1, message_id)
       .bind(2, request.noun)
       .bind(3, to_literal(request.verb))
       .bind(4, request.mrid)
       .bind(5, epoch_ms())
       .run();
-  Records records(db);
+  Records records(tx);
   if (request.verb == V::create)
-    if (auto r = records.get(request.noun, request.mrid); r && r->state == "new") {
-      records.put(request.noun, request.mrid, "sent", *reference::item_of(reference::noun_model(request.noun), *r));
+    if (auto r = records.get(request.noun, request.mrid); r && r->state == ObjectState::new_) {
+      records.put(request.noun, request.mrid, ObjectState::sent, *reference::item_of(reference::noun_model(request.noun), *r));
     }
 }
 
-std::vector<std::string> ReferenceCis::answered(sqlite3* db, const std::string& message_id, const Envelope& reply) {
-  Statement row(db, "SELECT noun, verb, mrid FROM requests WHERE message_id = ? AND replied_at IS NULL");
+std::vector<std::string> ReferenceCis::answered(store::Transaction& tx, const std::string& message_id, const Envelope& reply) {
+  Statement row(tx, "SELECT noun, verb, mrid FROM requests WHERE message_id = ? AND replied_at IS NULL");
   row.bind(1, message_id);
   if (!row.step()) return {};  // not ours, or answered before
   const std::string noun = row.text(0), verb = row.text(1), mrid = row.text(2);
   const bool ok = reply.message().reply().result() != msg::ReplyType_Result::FAILED;
   const std::string code = reply.message().reply().error_size() > 0 ? reply.message().reply().error(0).code() : std::string();
-  Statement(db, "UPDATE requests SET replied_at = ?, result = ? WHERE message_id = ?")
+  Statement(tx, "UPDATE requests SET replied_at = ?, result = ? WHERE message_id = ?")
       .bind(1, epoch_ms())
       .bind(2, ok ? std::string("OK") : "FAILED " + code)
       .bind(3, message_id)
       .run();
-  Records records(db);
+  Records records(tx);
   auto r = records.get(noun, mrid);
   if (!r) return {};
   const std::unique_ptr<Message> item = reference::item_of(reference::noun_model(noun), *r);
-  std::string state = r->state;
-  if (verb == "create") state = ok ? (noun == "TroubleTickets" ? "accepted" : (r->state == "sent" ? "accepted" : r->state)) : "refused";
-  else if (verb == "cancel" && ok) state = noun == "TroubleTickets" ? "canceled" : "cancelled";
-  else if (verb == "close" && ok) state = "closed";
+  ObjectState state = r->state;
+  if (verb == "create") {
+    // Work may have moved on already (an event before the reply): only `sent` becomes accepted.
+    if (!ok) state = ObjectState::refused;
+    else if (noun == "TroubleTickets" || r->state == ObjectState::sent) state = ObjectState::accepted;
+  } else if (verb == "cancel" && ok) {
+    state = ObjectState::canceled;
+  } else if (verb == "close" && ok) {
+    state = ObjectState::closed;
+  }
   if (noun == "TroubleTickets" && verb == "create" && ok) {
     // The OMS's answer names the incident the ticket joined.
     TroubleTickets answered;
@@ -248,7 +266,7 @@ std::vector<std::string> ReferenceCis::answered(sqlite3* db, const std::string& 
       // Replies and events come on different queues: the incident may have closed before this
       // reply arrived, when the ticket was not yet accepted and so was not closed with it.
       auto incident = records.get("Incidents", answered.trouble_ticket(0).incident().m_rid());
-      if (incident && incident->state == "closed") return {mrid};
+      if (incident && incident->state == ObjectState::closed) return {mrid};
       return {};
     }
   }
@@ -256,11 +274,11 @@ std::vector<std::string> ReferenceCis::answered(sqlite3* db, const std::string& 
   return {};
 }
 
-std::vector<std::string> ReferenceCis::incident_published(sqlite3* db, const Incident& incident, Verb verb) {
-  Records records(db);
+std::vector<std::string> ReferenceCis::incident_published(store::Transaction& tx, const Incident& incident, Verb verb) {
+  Records records(tx);
   const std::string& id = incident.m_rid();
   const std::string etr = incident.outage().estimated_period().end();
-  Statement view(db, "SELECT etr, dispatched FROM incident_view WHERE incident = ?");
+  Statement view(tx, "SELECT etr, dispatched FROM incident_view WHERE incident = ?");
   view.bind(1, id);
   std::string known_etr;
   bool dispatched_known = false;
@@ -268,60 +286,60 @@ std::vector<std::string> ReferenceCis::incident_published(sqlite3* db, const Inc
     known_etr = view.text(0);
     dispatched_known = view.number(1) != 0;
   }
-  const bool dispatched = incident.status().value() == "dispatched" || incident.status().value() == "enroute" ||
-                          incident.status().value() == "onSite";
+  const std::optional<ObjectState> status = object_state(incident.status().value());
+  const bool dispatched = status == ObjectState::dispatched || status == ObjectState::enroute || status == ObjectState::on_site;
   std::vector<std::string> to_close;
   for (const auto& ref : incident.trouble_tickets()) {
     auto ticket = records.get("TroubleTickets", ref.m_rid());
     if (!ticket) continue;
     const std::string& customer = ticket->key;
     if (verb == V::closed) {
-      if (!notified(db, id, customer, "powerRestored")) notify(db, id, customer, "powerRestored", {});
-      if (ticket->state == "accepted") to_close.push_back(ref.m_rid());
+      if (!notified(tx, id, customer, "powerRestored")) notify(tx, id, customer, "powerRestored", {});
+      if (ticket->state == ObjectState::accepted) to_close.push_back(ref.m_rid());
       continue;
     }
-    if (!etr.empty() && !notified(db, id, customer, "initialEtr")) notify(db, id, customer, "initialEtr", etr);
-    else if (!etr.empty() && etr != known_etr && !known_etr.empty()) notify(db, id, customer, "etrChange", etr);
-    if (dispatched && !dispatched_known) notify(db, id, customer, "informDispatched", {});
+    if (!etr.empty() && !notified(tx, id, customer, "initialEtr")) notify(tx, id, customer, "initialEtr", etr);
+    else if (!etr.empty() && etr != known_etr && !known_etr.empty()) notify(tx, id, customer, "etrChange", etr);
+    if (dispatched && !dispatched_known) notify(tx, id, customer, "informDispatched", {});
   }
-  Statement(db, "INSERT INTO incident_view (incident, etr, dispatched) VALUES (?, ?, ?) "
+  Statement(tx, "INSERT INTO incident_view (incident, etr, dispatched) VALUES (?, ?, ?) "
                 "ON CONFLICT (incident) DO UPDATE SET etr = excluded.etr, dispatched = MAX(dispatched, excluded.dispatched)")
       .bind(1, id)
       .bind(2, etr)
       .bind(3, static_cast<std::int64_t>(dispatched ? 1 : 0))
       .run();
-  records.put("Incidents", id, verb == V::closed ? "closed" : incident.status().value(), incident);
+  records.put("Incidents", id, verb == V::closed ? ObjectState::closed : object_state_or_throw(incident.status().value()), incident);
   return to_close;
 }
 
-void ReferenceCis::work_published(sqlite3* db, const std::string& noun, const Message& item, Verb verb) {
-  Records records(db);
-  const std::string mrid = reference::mrid_of(item);
-  auto r = records.get(noun, mrid);
+void ReferenceCis::work_published(store::Transaction& tx, const NounItem& work, Verb verb) {
+  Records records(tx);
+  const std::string mrid = reference::mrid_of(*work.item);
+  auto r = records.get(work.noun, mrid);
   if (!r) return;  // work another system asked for
-  std::string state = verb == V::canceled ? "cancelled" : work_status(item);
-  if (state.empty() || r->state == "closed" || r->state == "cancelled") return;
-  records.put(noun, mrid, state, item);
+  const std::optional<ObjectState> state = verb == V::canceled ? ObjectState::canceled : object_state(work_status(*work.item));
+  if (!state || r->state == ObjectState::closed || r->state == ObjectState::canceled) return;
+  records.put(work.noun, mrid, *state, *work.item);
 }
 
-CustomerAgreement ReferenceCis::create_agreement(sqlite3* db, const CustomerAgreement& given) {
-  Records records(db);
+CustomerAgreement ReferenceCis::create_agreement(store::Transaction& tx, const CustomerAgreement& given) {
+  Records records(tx);
   if (given.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a customer agreement without mRID");
   if (territory_.by_customer(given.customer().m_rid()) == nullptr)
     throw Rejection(code::kInvalidCustomers, "unknown customer '" + given.customer().m_rid() + "' on agreement " + given.m_rid());
   if (records.get("CustomerAgreements", given.m_rid())) throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + given.m_rid() + " exists already");
   CustomerAgreement a = given;
-  a.mutable_status()->set_value("active");
+  a.mutable_status()->set_value(std::string(text_of(ObjectState::active)));
   a.mutable_status()->set_date_time(now_timestamp());
-  records.put("CustomerAgreements", a.m_rid(), "active", a, a.customer().m_rid());
+  records.put("CustomerAgreements", a.m_rid(), ObjectState::active, a, a.customer().m_rid());
   return a;
 }
 
-CustomerAgreement ReferenceCis::change_agreement(sqlite3* db, const CustomerAgreement& changed) {
-  Records records(db);
+CustomerAgreement ReferenceCis::change_agreement(store::Transaction& tx, const CustomerAgreement& changed) {
+  Records records(tx);
   auto r = records.get("CustomerAgreements", changed.m_rid());
   if (!r) throw Rejection(code::kInvalidCustomerAgreements, "no customer agreement '" + changed.m_rid() + "'");
-  if (r->state == "terminated") throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + changed.m_rid() + " is terminated and cannot change");
+  if (r->state == ObjectState::terminated) throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + changed.m_rid() + " is terminated and cannot change");
   CustomerAgreement a = r->as<CustomerAgreement>();
   if (!changed.customer().m_rid().empty() && changed.customer().m_rid() != a.customer().m_rid())
     throw Rejection(code::kInvalidCustomers, "customer " + changed.customer().m_rid() + " does not hold agreement " + changed.m_rid());
@@ -333,15 +351,15 @@ CustomerAgreement ReferenceCis::change_agreement(sqlite3* db, const CustomerAgre
   return a;
 }
 
-CustomerAgreement ReferenceCis::cancel_agreement(sqlite3* db, const std::string& mrid) {
-  Records records(db);
+CustomerAgreement ReferenceCis::cancel_agreement(store::Transaction& tx, const std::string& mrid) {
+  Records records(tx);
   auto r = records.get("CustomerAgreements", mrid);
   if (!r) throw Rejection(code::kInvalidCustomerAgreements, "no customer agreement '" + mrid + "'");
   CustomerAgreement a = r->as<CustomerAgreement>();
-  if (r->state == "terminated") return a;
-  a.mutable_status()->set_value("terminated");
+  if (r->state == ObjectState::terminated) return a;
+  a.mutable_status()->set_value(std::string(text_of(ObjectState::terminated)));
   a.mutable_status()->set_date_time(now_timestamp());
-  records.put("CustomerAgreements", mrid, "terminated", a);
+  records.put("CustomerAgreements", mrid, ObjectState::terminated, a);
   return a;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The embedded reference CIS. Its users' input arrives in two intake tables of the adapter's file
-// (written by the storm, or by anyone with sqlite3):
+// (written by the storm, or by anyone with SQL access to it):
 //
 //   calls (customer, cancel_after_ms)           an outage call: a ticket for the OMS; canceled
 //                                               after cancel_after_ms when not 0 (a call-back)
@@ -24,15 +24,15 @@ class ReferenceCis : public CisBackend {
  public:
   explicit ReferenceCis(const std::map<std::string, std::string>& settings);
 
-  void prepare(sqlite3* db) override;
-  std::vector<Due> due(sqlite3* db) override;
-  void sent(sqlite3* db, const std::string& message_id, const Due& request) override;
-  std::vector<std::string> answered(sqlite3* db, const std::string& message_id, const Envelope& reply) override;
-  std::vector<std::string> incident_published(sqlite3* db, const Incident& incident, Verb verb) override;
-  void work_published(sqlite3* db, const std::string& noun, const google::protobuf::Message& item, Verb verb) override;
-  CustomerAgreement create_agreement(sqlite3* db, const CustomerAgreement& agreement) override;
-  CustomerAgreement change_agreement(sqlite3* db, const CustomerAgreement& agreement) override;
-  CustomerAgreement cancel_agreement(sqlite3* db, const std::string& mrid) override;
+  void prepare(store::Transaction& tx) override;
+  std::vector<Due> due(store::Transaction& tx) override;
+  void sent(store::Transaction& tx, const std::string& message_id, const Due& request) override;
+  std::vector<std::string> answered(store::Transaction& tx, const std::string& message_id, const Envelope& reply) override;
+  std::vector<std::string> incident_published(store::Transaction& tx, const Incident& incident, Verb verb) override;
+  void work_published(store::Transaction& tx, const reference::NounItem& work, Verb verb) override;
+  CustomerAgreement create_agreement(store::Transaction& tx, const CustomerAgreement& agreement) override;
+  CustomerAgreement change_agreement(store::Transaction& tx, const CustomerAgreement& agreement) override;
+  CustomerAgreement cancel_agreement(store::Transaction& tx, const std::string& mrid) override;
 
  private:
   reference::Territory territory_;

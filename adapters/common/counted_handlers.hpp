@@ -19,7 +19,7 @@ class CountedHandlers {
   void on_event(const std::string& noun, Verb verb, adapter::Adapter::Handler handler);
   void on_reply(const std::string& noun, adapter::Adapter::Handler handler);
   // Not counted: the tables of the system of record.
-  void prepare_store(std::function<void(sqlite3*)> prepare) { adapter_.prepare_store(std::move(prepare)); }
+  void prepare_store(std::function<void(store::Transaction&)> prepare) { adapter_.prepare_store(std::move(prepare)); }
 
  private:
   adapter::Adapter& adapter_;

@@ -115,17 +115,20 @@ void answer_get(adapter::Context& c, const std::string& noun, const Records& rec
     collect(*query, model.item_field.c_str(), &ids, &status);
     collect(*query, "customer", &customers, nullptr);
   }
+  const std::optional<ObjectState> state = status.empty() ? std::nullopt : object_state(status);
   std::vector<Record> found;
   if (!ids.empty()) {
     std::set<std::string> seen;
     for (const auto& id : ids)
       if (seen.insert(id).second)
         if (auto r = records.get(noun, id)) found.push_back(std::move(*r));
+  } else if (!status.empty() && !state) {
+    // A status no object can be in finds nothing (not everything).
   } else if (!customers.empty()) {
     for (const auto& customer : customers)
-      for (Record& r : records.list(noun, status, customer)) found.push_back(std::move(r));
+      for (Record& r : records.list(noun, state, customer)) found.push_back(std::move(r));
   } else {
-    found = records.list(noun, status);
+    found = records.list(noun, state);
   }
   // Nothing found: an answer without payload (the noun's root needs at least one item).
   if (!found.empty()) c.add_payload(*root_of(model, found));

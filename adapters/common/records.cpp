@@ -1,5 +1,6 @@
 #include "records.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "cimbus/codec/timestamp.hpp"
@@ -9,8 +10,8 @@ namespace cimbus::reference {
 
 using store::Statement;
 
-void Records::prepare(sqlite3* db) {
-  store::execute(db, R"(
+void Records::prepare(store::Transaction& tx) {
+  tx.execute(R"(
 CREATE TABLE IF NOT EXISTS records (
   noun    TEXT NOT NULL,
   mrid    TEXT NOT NULL,
@@ -40,46 +41,50 @@ CREATE TABLE IF NOT EXISTS traffic (
 }
 
 std::optional<Record> Records::get(const std::string& noun, const std::string& mrid) const {
-  Statement row(db_, "SELECT state, key, data, updated FROM records WHERE noun = ? AND mrid = ?");
+  Statement row = Statement::cached(tx_.connection(), "SELECT state, key, data, updated FROM records WHERE noun = ? AND mrid = ?");
   row.bind(1, noun).bind(2, mrid);
   if (!row.step()) return std::nullopt;
-  return Record{noun, mrid, row.text(0), row.text(1), row.blob(2), row.number(3)};
+  return Record{noun, mrid, object_state_or_throw(row.text(0)), row.text(1), row.blob(2), row.number(3)};
 }
 
-void Records::put(const std::string& noun, const std::string& mrid, const std::string& state, const google::protobuf::Message& item,
+void Records::put(const std::string& noun, const std::string& mrid, ObjectState state, const google::protobuf::Message& item,
                   const std::string& key) {
   const std::optional<Record> before = get(noun, mrid);
   const std::int64_t now = epoch_ms();
-  Statement(db_, "INSERT INTO records (noun, mrid, state, key, data, updated) VALUES (?, ?, ?, ?, ?, ?) "
+  Statement::cached(tx_.connection(), "INSERT INTO records (noun, mrid, state, key, data, updated) VALUES (?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT (noun, mrid) DO UPDATE SET state = excluded.state, key = excluded.key, data = excluded.data, "
                  "updated = excluded.updated")
       .bind(1, noun)
       .bind(2, mrid)
-      .bind(3, state)
+      .bind(3, std::string(text_of(state)))
       .bind(4, key.empty() && before ? before->key : key)
       .bind_blob(5, item.SerializeAsString())
       .bind(6, now)
       .run();
   if (!before || before->state != state)
-    Statement(db_, "INSERT INTO journal (noun, mrid, state, at) VALUES (?, ?, ?, ?)").bind(1, noun).bind(2, mrid).bind(3, state).bind(4, now).run();
+    Statement::cached(tx_.connection(), "INSERT INTO journal (noun, mrid, state, at) VALUES (?, ?, ?, ?)")
+        .bind(1, noun)
+        .bind(2, mrid)
+        .bind(3, std::string(text_of(state)))
+        .bind(4, now)
+        .run();
 }
 
-std::vector<Record> Records::list(const std::string& noun, const std::string& state, const std::string& key, std::size_t limit) const {
-  Statement rows(db_, "SELECT mrid, state, key, data, updated FROM records WHERE noun = ? AND (? = '' OR state = ?) AND (? = '' OR key = ?) "
+std::vector<Record> Records::list(const std::string& noun, std::optional<ObjectState> wanted, const std::string& key,
+                                  std::size_t limit) const {
+  const std::string state = wanted ? std::string(text_of(*wanted)) : std::string();
+  Statement rows = Statement::cached(tx_.connection(), "SELECT mrid, state, key, data, updated FROM records WHERE noun = ? AND (? = '' OR state = ?) AND (? = '' OR key = ?) "
                       "ORDER BY updated, mrid LIMIT ?");
   rows.bind(1, noun).bind(2, state).bind(3, state).bind(4, key).bind(5, key).bind(6, static_cast<std::int64_t>(limit));
   std::vector<Record> out;
-  while (rows.step()) out.push_back(Record{noun, rows.text(0), rows.text(1), rows.text(2), rows.blob(3), rows.number(4)});
+  while (rows.step()) out.push_back(Record{noun, rows.text(0), object_state_or_throw(rows.text(1)), rows.text(2), rows.blob(3), rows.number(4)});
   return out;
 }
 
-std::vector<Record> Records::open_with_key(const std::string& noun, const std::string& key, const std::vector<std::string>& final_states) const {
+std::vector<Record> Records::open_with_key(const std::string& noun, const std::string& key, const std::vector<ObjectState>& ended) const {
   std::vector<Record> out;
-  for (Record& r : list(noun, {}, key)) {
-    bool is_final = false;
-    for (const auto& f : final_states) is_final = is_final || r.state == f;
-    if (!is_final) out.push_back(std::move(r));
-  }
+  for (Record& r : list(noun, std::nullopt, key))
+    if (std::find(ended.begin(), ended.end(), r.state) == ended.end()) out.push_back(std::move(r));
   return out;
 }
 
@@ -95,7 +100,7 @@ std::string& counting_instance() {
 void set_counting_instance(std::string instance) { counting_instance() = std::move(instance); }
 
 void Records::count(const std::string& noun, const std::string& verb, const std::string& direction) {
-  Statement(db_, "INSERT INTO traffic (noun, verb, direction, instance, n) VALUES (?, ?, ?, ?, 1) "
+  Statement::cached(tx_.connection(), "INSERT INTO traffic (noun, verb, direction, instance, n) VALUES (?, ?, ?, ?, 1) "
                  "ON CONFLICT (noun, verb, direction, instance) DO UPDATE SET n = n + 1")
       .bind(1, noun)
       .bind(2, verb)

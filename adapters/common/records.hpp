@@ -5,8 +5,8 @@
 // a journal, and a count of the messages each system took per noun and verb. The journal is
 // what the storm's conservation check reads: each object must reach its final state exactly once.
 //
-//   Records records(c.db());
-//   records.put("TroubleTickets", ticket.m_rid(), "assigned", ticket);
+//   Records records(c.tx());
+//   records.put("TroubleTickets", ticket.m_rid(), ObjectState::assigned, ticket);
 //   if (auto r = records.get("TroubleTickets", mrid)) { r->state; r->as<TroubleTicket>(); }
 
 #include <cstdint>
@@ -16,14 +16,15 @@
 
 #include <google/protobuf/message.h>
 
-struct sqlite3;
+#include "cimbus/store/transaction.hpp"
+#include "object_state.hpp"
 
 namespace cimbus::reference {
 
 struct Record {
   std::string noun;
   std::string mrid;
-  std::string state;
+  ObjectState state = ObjectState::new_;
   std::string key;       // a secondary key of the owning system (e.g. the incident's transformer)
   std::string data;      // the CIM item, protobuf binary
   std::int64_t updated_ms = 0;
@@ -38,28 +39,27 @@ struct Record {
 
 class Records {
  public:
-  explicit Records(sqlite3* db) : db_(db) {}
+  explicit Records(store::Transaction& tx) : tx_(tx) {}
 
   // Creates the tables (prepare_store).
-  static void prepare(sqlite3* db);
+  static void prepare(store::Transaction& tx);
 
   std::optional<Record> get(const std::string& noun, const std::string& mrid) const;
   // Creates or replaces the object; a new state is written to the journal.
-  void put(const std::string& noun, const std::string& mrid, const std::string& state, const google::protobuf::Message& item,
+  void put(const std::string& noun, const std::string& mrid, ObjectState state, const google::protobuf::Message& item,
            const std::string& key = {});
   // Objects of `noun`, optionally only in `state` or with `key`, oldest change first.
-  std::vector<Record> list(const std::string& noun, const std::string& state = {}, const std::string& key = {},
+  std::vector<Record> list(const std::string& noun, std::optional<ObjectState> state = std::nullopt, const std::string& key = {},
                            std::size_t limit = 100000) const;
-  // Objects of `noun` whose state is none of `final_states` and whose key is `key`.
-  std::vector<Record> open_with_key(const std::string& noun, const std::string& key,
-                                    const std::vector<std::string>& final_states) const;
+  // Objects of `noun` with `key` that are not in `ended` (their final states).
+  std::vector<Record> open_with_key(const std::string& noun, const std::string& key, const std::vector<ObjectState>& ended) const;
 
   // One more message of (noun, verb) taken ("in") or sent ("out") by this system, counted for
   // the instance set_counting_instance() named.
   void count(const std::string& noun, const std::string& verb, const std::string& direction);
 
  private:
-  sqlite3* db_;
+  store::Transaction& tx_;
 };
 
 // The instance this process runs as (run_role sets it): instances of one system share its file,

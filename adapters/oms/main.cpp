@@ -48,13 +48,13 @@ TroubleTickets tickets_of(Context& c) {
 
 void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> backend) {
   reference::CountedHandlers a(adapter);  // every message counted in the traffic first
-  a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
+  a.prepare_store([backend](store::Transaction& tx) { backend->prepare(tx); });
 
   a.on("TroubleTickets", V::create, [backend](Context& c) {
     TroubleTickets recorded;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) {
-      OmsBackend::Grouped g = backend->take_ticket(c.db(), t);
+      OmsBackend::Grouped g = backend->take_ticket(c.tx(), t);
       *recorded.add_trouble_ticket() = g.ticket;
       c.add_reply_id(g.ticket.m_rid());
       publish_incident(c, g.incident, g.new_incident ? V::created : V::changed);
@@ -71,7 +71,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
   a.on("TroubleTickets", V::change, [backend](Context& c) {
     TroubleTickets changed;
     const auto given = tickets_of(c);
-    for (const auto& t : given.trouble_ticket()) *changed.add_trouble_ticket() = backend->change_ticket(c.db(), t);
+    for (const auto& t : given.trouble_ticket()) *changed.add_trouble_ticket() = backend->change_ticket(c.tx(), t);
     c.add_payload(changed);
     publish(c, "TroubleTickets", V::changed, changed);
   });
@@ -80,7 +80,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
     TroubleTickets canceled;
     const auto given = tickets_of(c);
     for (const auto& t : given.trouble_ticket()) {
-      auto [ticket, incident] = backend->cancel_ticket(c.db(), t.m_rid());
+      auto [ticket, incident] = backend->cancel_ticket(c.tx(), t.m_rid());
       *canceled.add_trouble_ticket() = ticket;
       if (incident) publish_incident(c, *incident, V::changed);
     }
@@ -91,14 +91,14 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
   a.on("TroubleTickets", V::close, [backend](Context& c) {
     TroubleTickets closed;
     const auto given = tickets_of(c);
-    for (const auto& t : given.trouble_ticket()) *closed.add_trouble_ticket() = backend->close_ticket(c.db(), t.m_rid());
+    for (const auto& t : given.trouble_ticket()) *closed.add_trouble_ticket() = backend->close_ticket(c.tx(), t.m_rid());
     c.add_payload(closed);
     publish(c, "TroubleTickets", V::closed, closed);
   });
 
   for (const char* noun : {"TroubleTickets", "Incidents"})
     a.on(noun, V::get, [noun](Context& c) {
-      reference::answer_get(c, noun, Records(c.db()));
+      reference::answer_get(c, noun, Records(c.tx()));
     });
 
   // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
@@ -114,7 +114,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
       auto orders = c.payload<work::maintenance_orders::MaintenanceOrders>();
       if (!orders) return;
       for (const auto& order : orders->maintenance_order()) {
-        auto progress = backend->crew_progress(c.db(), order);
+        auto progress = backend->crew_progress(c.tx(), order);
         if (!progress) continue;
         publish_incident(c, progress->incident, progress->restored ? V::closed : V::changed);
       }

@@ -13,27 +13,30 @@ namespace cimbus::oms {
 namespace {
 
 using adapter::Rejection;
+using reference::ObjectState;
 using reference::Records;
+using reference::object_state_or_throw;
+using reference::text_of;
 using Status = work::maintenance_orders::WorkStatusKind;
 using IncidentWorkStatus = customer::incidents::WorkStatusKind;
 
-const std::vector<std::string> kIncidentFinal = {"closed"};
+const std::vector<ObjectState> kIncidentEnded = {ObjectState::closed};
 
 std::string at(long long ms_from_now) {
   return format_timestamp(std::chrono::system_clock::now() + std::chrono::milliseconds(ms_from_now));
 }
 
-void set_status(customer::trouble_tickets::Status* status, const std::string& value) {
-  status->set_value(value);
+void set_status(customer::trouble_tickets::Status* status, ObjectState state) {
+  status->set_value(std::string(text_of(state)));
   status->set_date_time(now_timestamp());
 }
 
-void set_status(customer::incidents::Status* status, const std::string& value) {
-  status->set_value(value);
+void set_status(customer::incidents::Status* status, ObjectState state) {
+  status->set_value(std::string(text_of(state)));
   status->set_date_time(now_timestamp());
 }
 
-TroubleTicket existing_ticket(const Records& records, const std::string& mrid, std::string* state) {
+TroubleTicket existing_ticket(const Records& records, const std::string& mrid, ObjectState* state) {
   auto r = records.get("TroubleTickets", mrid);
   if (!r) throw Rejection(code::kInvalidRequestIds, "no trouble ticket " + mrid + " at the OMS");
   *state = r->state;
@@ -47,10 +50,10 @@ ReferenceOms::ReferenceOms(const std::map<std::string, std::string>& settings)
       etr_initial_ms_(reference::setting(settings, "etr_initial_ms", 20000)),
       repair_ms_(reference::setting(settings, "repair_ms", 3000)) {}
 
-void ReferenceOms::prepare(sqlite3* db) { Records::prepare(db); }
+void ReferenceOms::prepare(store::Transaction& tx) { Records::prepare(tx); }
 
-OmsBackend::Grouped ReferenceOms::take_ticket(sqlite3* db, const TroubleTicket& reported) {
-  Records records(db);
+OmsBackend::Grouped ReferenceOms::take_ticket(store::Transaction& tx, const TroubleTicket& reported) {
+  Records records(tx);
   if (reported.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a trouble ticket without mRID");
   const reference::Site* site = territory_.by_customer(reported.customer().m_rid());
   if (site == nullptr) throw Rejection(code::kInvalidCustomers, "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
@@ -59,7 +62,7 @@ OmsBackend::Grouped ReferenceOms::take_ticket(sqlite3* db, const TroubleTicket& 
 
   Grouped g;
   const std::string transformer = territory_.transformer_name(site->transformer);
-  auto open = records.open_with_key("Incidents", transformer, kIncidentFinal);
+  auto open = records.open_with_key("Incidents", transformer, kIncidentEnded);
   if (!open.empty()) {
     g.incident = open.front().as<Incident>();
   } else {
@@ -74,7 +77,7 @@ OmsBackend::Grouped ReferenceOms::take_ticket(sqlite3* db, const TroubleTicket& 
     outage->set_is_planned(false);
     outage->mutable_actual_period()->set_start(reported.date_time_of_report().empty() ? now_timestamp() : reported.date_time_of_report());
     outage->mutable_estimated_period()->set_end(at(etr_initial_ms_));
-    set_status(g.incident.mutable_status(), "open");
+    set_status(g.incident.mutable_status(), ObjectState::open);
 
     MaintenanceOrder order;
     order.set_m_rid(new_uuid());
@@ -95,25 +98,26 @@ OmsBackend::Grouped ReferenceOms::take_ticket(sqlite3* db, const TroubleTicket& 
     ref->set_m_rid(work->m_rid());
     ref->set_kind(customer::incidents::WorkKind::repair);
     ref->set_status_kind(IncidentWorkStatus::waitingToBeScheduled);
-    records.put("MaintenanceOrders", order.m_rid(), "requested", order, g.incident.m_rid());
+    records.put("MaintenanceOrders", order.m_rid(), ObjectState::requested, order, g.incident.m_rid());
     g.crew_work = std::move(order);
   }
   g.incident.add_trouble_tickets()->set_m_rid(reported.m_rid());
-  records.put("Incidents", g.incident.m_rid(), g.incident.status().value(), g.incident, transformer);
+  records.put("Incidents", g.incident.m_rid(), object_state_or_throw(g.incident.status().value()), g.incident, transformer);
 
   g.ticket = reported;
   g.ticket.mutable_incident()->set_m_rid(g.incident.m_rid());
   if (g.ticket.created_date_time().empty()) g.ticket.set_created_date_time(now_timestamp());
-  set_status(g.ticket.mutable_status(), "assigned");
-  records.put("TroubleTickets", g.ticket.m_rid(), "assigned", g.ticket, site->customer);
+  set_status(g.ticket.mutable_status(), ObjectState::assigned);
+  records.put("TroubleTickets", g.ticket.m_rid(), ObjectState::assigned, g.ticket, site->customer);
   return g;
 }
 
-TroubleTicket ReferenceOms::change_ticket(sqlite3* db, const TroubleTicket& changed) {
-  Records records(db);
-  std::string state;
+TroubleTicket ReferenceOms::change_ticket(store::Transaction& tx, const TroubleTicket& changed) {
+  Records records(tx);
+  ObjectState state;
   TroubleTicket ticket = existing_ticket(records, changed.m_rid(), &state);
-  if (state == "closed" || state == "canceled") throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + changed.m_rid() + " is " + state + " and cannot change");
+  if (state == ObjectState::closed || state == ObjectState::canceled)
+    throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + changed.m_rid() + " is " + std::string(text_of(state)) + " and cannot change");
   // What the change names replaces what was there; the OMS keeps the incident link and status.
   TroubleTicket merged = ticket;
   merged.MergeFrom(changed);
@@ -123,18 +127,18 @@ TroubleTicket ReferenceOms::change_ticket(sqlite3* db, const TroubleTicket& chan
   return merged;
 }
 
-std::pair<TroubleTicket, std::optional<Incident>> ReferenceOms::cancel_ticket(sqlite3* db, const std::string& mrid) {
-  Records records(db);
-  std::string state;
+std::pair<TroubleTicket, std::optional<Incident>> ReferenceOms::cancel_ticket(store::Transaction& tx, const std::string& mrid) {
+  Records records(tx);
+  ObjectState state;
   TroubleTicket ticket = existing_ticket(records, mrid, &state);
-  if (state == "closed") throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + mrid + " is closed and cannot be canceled");
-  if (state == "canceled") return {ticket, std::nullopt};
-  set_status(ticket.mutable_status(), "canceled");
-  records.put("TroubleTickets", mrid, "canceled", ticket);
+  if (state == ObjectState::closed) throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + mrid + " is closed and cannot be canceled");
+  if (state == ObjectState::canceled) return {ticket, std::nullopt};
+  set_status(ticket.mutable_status(), ObjectState::canceled);
+  records.put("TroubleTickets", mrid, ObjectState::canceled, ticket);
   std::optional<Incident> incident;
   if (!ticket.incident().m_rid().empty()) {
     auto r = records.get("Incidents", ticket.incident().m_rid());
-    if (r && r->state != "closed") {
+    if (r && r->state != ObjectState::closed) {
       Incident i = r->as<Incident>();
       auto* refs = i.mutable_trouble_tickets();
       refs->erase(std::remove_if(refs->begin(), refs->end(), [&](const auto& ref) { return ref.m_rid() == mrid; }), refs->end());
@@ -145,27 +149,26 @@ std::pair<TroubleTicket, std::optional<Incident>> ReferenceOms::cancel_ticket(sq
   return {ticket, incident};
 }
 
-TroubleTicket ReferenceOms::close_ticket(sqlite3* db, const std::string& mrid) {
-  Records records(db);
-  std::string state;
+TroubleTicket ReferenceOms::close_ticket(store::Transaction& tx, const std::string& mrid) {
+  Records records(tx);
+  ObjectState state;
   TroubleTicket ticket = existing_ticket(records, mrid, &state);
-  if (state == "canceled") throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + mrid + " was canceled and cannot be closed");
-  if (state == "closed") return ticket;
-  set_status(ticket.mutable_status(), "closed");
+  if (state == ObjectState::canceled) throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + mrid + " was canceled and cannot be closed");
+  if (state == ObjectState::closed) return ticket;
+  set_status(ticket.mutable_status(), ObjectState::closed);
   ticket.set_resolved_date_time(now_timestamp());
-  records.put("TroubleTickets", mrid, "closed", ticket);
+  records.put("TroubleTickets", mrid, ObjectState::closed, ticket);
   return ticket;
 }
 
-std::optional<OmsBackend::Progress> ReferenceOms::crew_progress(sqlite3* db, const MaintenanceOrder& order) {
-  Records records(db);
+std::optional<OmsBackend::Progress> ReferenceOms::crew_progress(store::Transaction& tx, const MaintenanceOrder& order) {
+  Records records(tx);
   auto copy = records.get("MaintenanceOrders", order.m_rid());
   if (!copy || order.work_size() == 0 || !order.work(0).has_status_kind()) return std::nullopt;  // not ours
   const work::maintenance_orders::Work& work = order.work(0);
-  const std::string status = Status::Value_Name(work.status_kind());
-  records.put("MaintenanceOrders", order.m_rid(), status, order);
+  records.put("MaintenanceOrders", order.m_rid(), object_state_or_throw(Status::Value_Name(work.status_kind())), order);
   auto r = records.get("Incidents", copy->key);
-  if (!r || r->state == "closed") return std::nullopt;
+  if (!r || r->state == ObjectState::closed) return std::nullopt;
   Incident incident = r->as<Incident>();
   for (auto& ref : *incident.mutable_works())
     if (ref.m_rid() == work.m_rid()) ref.set_status_kind(static_cast<IncidentWorkStatus::Value>(work.status_kind()));
@@ -175,26 +178,26 @@ std::optional<OmsBackend::Progress> ReferenceOms::crew_progress(sqlite3* db, con
       std::string eta = work.work_tasks_size() > 0 ? work.work_tasks(0).crew_eta() : std::string();
       incident.mutable_outage()->mutable_estimated_period()->set_end(at(repair_ms_ * 2));
       if (!eta.empty()) incident.mutable_outage()->mutable_estimated_period()->set_start(eta);
-      set_status(incident.mutable_status(), "dispatched");
+      set_status(incident.mutable_status(), ObjectState::dispatched);
       break;
     }
     case Status::enroute:
-      set_status(incident.mutable_status(), "enroute");
+      set_status(incident.mutable_status(), ObjectState::enroute);
       break;
     case Status::onSite:
       incident.mutable_outage()->mutable_estimated_period()->set_end(at(repair_ms_));
-      set_status(incident.mutable_status(), "onSite");
+      set_status(incident.mutable_status(), ObjectState::on_site);
       break;
     case Status::completed:
       incident.mutable_outage()->mutable_actual_period()->set_end(now_timestamp());
-      set_status(incident.mutable_status(), "closed");
+      set_status(incident.mutable_status(), ObjectState::closed);
       p.restored = true;
       break;
     default:
       records.put("Incidents", incident.m_rid(), r->state, incident);
       return std::nullopt;  // scheduled, closed, ...: noted on the work reference only
   }
-  records.put("Incidents", incident.m_rid(), incident.status().value(), incident);
+  records.put("Incidents", incident.m_rid(), object_state_or_throw(incident.status().value()), incident);
   p.incident = std::move(incident);
   return p;
 }

@@ -18,12 +18,12 @@ class ReferenceOms : public OmsBackend {
  public:
   explicit ReferenceOms(const std::map<std::string, std::string>& settings);
 
-  void prepare(sqlite3* db) override;
-  Grouped take_ticket(sqlite3* db, const TroubleTicket& ticket) override;
-  TroubleTicket change_ticket(sqlite3* db, const TroubleTicket& ticket) override;
-  std::pair<TroubleTicket, std::optional<Incident>> cancel_ticket(sqlite3* db, const std::string& mrid) override;
-  TroubleTicket close_ticket(sqlite3* db, const std::string& mrid) override;
-  std::optional<Progress> crew_progress(sqlite3* db, const MaintenanceOrder& order) override;
+  void prepare(store::Transaction& tx) override;
+  Grouped take_ticket(store::Transaction& tx, const TroubleTicket& ticket) override;
+  TroubleTicket change_ticket(store::Transaction& tx, const TroubleTicket& ticket) override;
+  std::pair<TroubleTicket, std::optional<Incident>> cancel_ticket(store::Transaction& tx, const std::string& mrid) override;
+  TroubleTicket close_ticket(store::Transaction& tx, const std::string& mrid) override;
+  std::optional<Progress> crew_progress(store::Transaction& tx, const MaintenanceOrder& order) override;
 
  private:
   reference::Territory territory_;

@@ -50,26 +50,26 @@ void answer(Context& c, const reference::NounModel& model, Verb verb, const std:
 
 void register_handlers(adapter::Adapter& adapter, std::shared_ptr<WmsBackend> backend) {
   reference::CountedHandlers a(adapter);  // every message counted in the traffic first
-  a.prepare_store([backend](sqlite3* db) { backend->prepare(db); });
+  a.prepare_store([backend](store::Transaction& tx) { backend->prepare(tx); });
   for (const char* noun : kWork) {
     const reference::NounModel& model = reference::noun_model(noun);
     a.on(noun, V::create, [backend, &model](Context& c) {
       std::vector<std::unique_ptr<Message>> accepted;
-      for (auto& item : items_of(c, model)) accepted.push_back(backend->accept(c.db(), model.noun, *item));
+      for (auto& item : items_of(c, model)) accepted.push_back(backend->accept(c.tx(), {model.noun, std::move(item)}).item);
       answer(c, model, V::created, accepted);
     });
     a.on(noun, V::change, [backend, &model](Context& c) {
       std::vector<std::unique_ptr<Message>> changed;
-      for (auto& item : items_of(c, model)) changed.push_back(backend->change(c.db(), model.noun, *item));
+      for (auto& item : items_of(c, model)) changed.push_back(backend->change(c.tx(), {model.noun, std::move(item)}).item);
       answer(c, model, V::changed, changed);
     });
     a.on(noun, V::cancel, [backend, &model](Context& c) {
       std::vector<std::unique_ptr<Message>> canceled;
-      for (auto& item : items_of(c, model)) canceled.push_back(backend->cancel(c.db(), model.noun, reference::mrid_of(*item)));
+      for (auto& item : items_of(c, model)) canceled.push_back(backend->cancel(c.tx(), model.noun, reference::mrid_of(*item)).item);
       answer(c, model, V::canceled, canceled);
     });
     a.on(noun, V::get, [&model](Context& c) {
-      reference::answer_get(c, model.noun, Records(c.db()));
+      reference::answer_get(c, model.noun, Records(c.tx()));
     });
   }
 }
@@ -83,10 +83,11 @@ int main(int argc, char** argv) {
     register_handlers(a, backend);
     // The crews' progress, published as it happens.
     a.every(std::chrono::milliseconds(100), [backend](Context& c) {
-      for (auto& update : backend->advance(c.db())) {
+      for (auto& update : backend->advance(c.tx())) {
         std::vector<std::unique_ptr<Message>> one;
-        one.push_back(std::move(update.item));
-        reference::publish(c, update.noun, update.closed ? V::closed : V::changed, *reference::root_with(reference::noun_model(update.noun), one));
+        one.push_back(std::move(update.work.item));
+        const std::string& noun = update.work.noun;
+        reference::publish(c, noun, update.closed ? V::closed : V::changed, *reference::root_with(reference::noun_model(noun), one));
       }
     });
   });

@@ -16,7 +16,9 @@ namespace {
 using adapter::Rejection;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
+using reference::ObjectState;
 using reference::Records;
+using reference::text_of;
 using reference::add;
 using reference::field;
 using reference::first_work;
@@ -34,6 +36,8 @@ const char* name_of(int s) {
                                       "onSite", "scheduled", "waitingOnApproval", "waitingOnMaterial", "waitingToBeScheduled"};
   return s >= 0 && s < 12 ? names[s] : "unknown";
 }
+
+ObjectState state_of(int status) { return reference::object_state_or_throw(name_of(status)); }
 
 // Work and its tasks to `status`; a crew, when given, goes on every task that has none.
 void set_status(Message* item, int status, const std::string& crew = {}, const std::string& crew_name = {}, const std::string& eta = {}) {
@@ -64,14 +68,14 @@ std::string customer_of(Message& item) {
   return mrid_of(work->GetReflection()->GetRepeatedMessage(*work, customers, 0));
 }
 
-std::unique_ptr<Message> load(const Records& records, const std::string& noun, const std::string& mrid, std::string* state) {
+std::unique_ptr<Message> load(const Records& records, const std::string& noun, const std::string& mrid, ObjectState* state) {
   auto r = records.get(noun, mrid);
   if (!r) throw Rejection(code::kInvalidRequestIds, "no " + noun + " item " + mrid + " at the WMS");
   *state = r->state;
   return reference::item_of(reference::noun_model(noun), *r);
 }
 
-bool is_final(const std::string& state) { return state == "closed" || state == "cancelled"; }
+bool is_final(ObjectState state) { return state == ObjectState::closed || state == ObjectState::canceled; }
 
 int priority_of(const std::string& noun) { return noun == "MaintenanceOrders" ? 1 : 5; }
 
@@ -84,9 +88,9 @@ ReferenceWms::ReferenceWms(const std::map<std::string, std::string>& settings)
   if (crews_ <= 0 || step_ms_ <= 0) throw std::invalid_argument("backend.settings: crews and step_ms must be positive");
 }
 
-void ReferenceWms::prepare(sqlite3* db) {
-  Records::prepare(db);
-  store::execute(db, R"(
+void ReferenceWms::prepare(store::Transaction& tx) {
+  Records::prepare(tx);
+  tx.execute(R"(
 CREATE TABLE IF NOT EXISTS work_schedule (
   noun     TEXT NOT NULL,
   mrid     TEXT NOT NULL,
@@ -99,7 +103,7 @@ CREATE INDEX IF NOT EXISTS work_schedule_due ON work_schedule (next_at);
 CREATE TABLE IF NOT EXISTS crews (mrid TEXT PRIMARY KEY, name TEXT NOT NULL, busy INTEGER NOT NULL DEFAULT 0);
 )");
   for (int i = 0; i < crews_; ++i)
-    Statement(db, "INSERT OR IGNORE INTO crews (mrid, name) VALUES (?, ?)")
+    Statement(tx, "INSERT OR IGNORE INTO crews (mrid, name) VALUES (?, ?)")
         .bind(1, reference::stable_uuid(61968, "crew", i))
         .bind(2, "Crew " + std::to_string(i + 1))
         .run();
@@ -110,31 +114,35 @@ long long ReferenceWms::next_step_ms() {
   return jitter(random_);
 }
 
-std::unique_ptr<Message> ReferenceWms::accept(sqlite3* db, const std::string& noun, const Message& given) {
-  Records records(db);
-  std::unique_ptr<Message> item(given.New());
-  item->CopyFrom(given);
+NounItem ReferenceWms::accept(store::Transaction& tx, const NounItem& work) {
+  Records records(tx);
+  const std::string& noun = work.noun;
+  std::unique_ptr<Message> item(work.item->New());
+  item->CopyFrom(*work.item);
   const std::string mrid = mrid_of(*item);
   if (mrid.empty()) throw Rejection(code::kPayloadElementsMissing, noun + ": an item without mRID");
   if (records.get(noun, mrid)) throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid + " exists already; change it instead");
   set_status(item.get(), waitingToBeScheduled);
   set_string(first_work(item.get()), "request_date_time", now_timestamp());
-  records.put(noun, mrid, name_of(waitingToBeScheduled), *item, customer_of(*item));
-  Statement(db, "INSERT INTO work_schedule (noun, mrid, next_at, priority) VALUES (?, ?, ?, ?)")
+  records.put(noun, mrid, ObjectState::waiting_to_be_scheduled, *item, customer_of(*item));
+  Statement(tx, "INSERT INTO work_schedule (noun, mrid, next_at, priority) VALUES (?, ?, ?, ?)")
       .bind(1, noun)
       .bind(2, mrid)
       .bind(3, epoch_ms())
       .bind(4, static_cast<std::int64_t>(priority_of(noun)))
       .run();
-  return item;
+  return NounItem{noun, std::move(item)};
 }
 
-std::unique_ptr<Message> ReferenceWms::change(sqlite3* db, const std::string& noun, const Message& changed) {
-  Records records(db);
-  std::string state;
+NounItem ReferenceWms::change(store::Transaction& tx, const NounItem& work) {
+  Records records(tx);
+  const std::string& noun = work.noun;
+  const Message& changed = *work.item;
+  ObjectState state;
   std::unique_ptr<Message> item = load(records, noun, mrid_of(changed), &state);
-  if (is_final(state) || state == name_of(completed))
-    throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid_of(changed) + " is " + state + " and cannot change");
+  if (is_final(state) || state == ObjectState::completed)
+    throw Rejection(code::kCanceledPerBusinessRule,
+                    noun + " item " + mrid_of(changed) + " is " + std::string(text_of(state)) + " and cannot change");
   // A change replaces the names, and the first Work's priority, schedules, appointments and
   // location where it gives them; the WMS keeps the statuses and crews.
   const auto* r = changed.GetReflection();
@@ -162,82 +170,83 @@ std::unique_ptr<Message> ReferenceWms::change(sqlite3* db, const std::string& no
     }
   }
   records.put(noun, mrid_of(*item), state, *item);
-  return item;
+  return NounItem{noun, std::move(item)};
 }
 
-std::unique_ptr<Message> ReferenceWms::cancel(sqlite3* db, const std::string& noun, const std::string& mrid) {
-  Records records(db);
-  std::string state;
+NounItem ReferenceWms::cancel(store::Transaction& tx, const std::string& noun, const std::string& mrid) {
+  Records records(tx);
+  ObjectState state;
   std::unique_ptr<Message> item = load(records, noun, mrid, &state);
-  if (state == name_of(cancelled)) return item;
-  if (state == name_of(completed) || state == name_of(closed))
-    throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid + " is " + state + ": completed work cannot be canceled");
+  if (state == ObjectState::canceled) return NounItem{noun, std::move(item)};
+  if (state == ObjectState::completed || state == ObjectState::closed)
+    throw Rejection(code::kCanceledPerBusinessRule,
+                    noun + " item " + mrid + " is " + std::string(text_of(state)) + ": completed work cannot be canceled");
   set_status(item.get(), cancelled);
-  records.put(noun, mrid, name_of(cancelled), *item);
-  Statement crew(db, "SELECT crew FROM work_schedule WHERE noun = ? AND mrid = ?");
+  records.put(noun, mrid, ObjectState::canceled, *item);
+  Statement crew(tx, "SELECT crew FROM work_schedule WHERE noun = ? AND mrid = ?");
   crew.bind(1, noun).bind(2, mrid);
-  if (crew.step() && !crew.text(0).empty()) Statement(db, "UPDATE crews SET busy = 0 WHERE mrid = ?").bind(1, crew.text(0)).run();
-  Statement(db, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, noun).bind(2, mrid).run();
-  return item;
+  if (crew.step() && !crew.text(0).empty()) Statement(tx, "UPDATE crews SET busy = 0 WHERE mrid = ?").bind(1, crew.text(0)).run();
+  Statement(tx, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, noun).bind(2, mrid).run();
+  return NounItem{noun, std::move(item)};
 }
 
-std::vector<WmsBackend::Update> ReferenceWms::advance(sqlite3* db) {
-  Records records(db);
+std::vector<WmsBackend::Update> ReferenceWms::advance(store::Transaction& tx) {
+  Records records(tx);
   const std::int64_t now = epoch_ms();
   struct Due {
     std::string noun, mrid, crew;
   };
   std::vector<Due> due;
   {
-    Statement rows(db, "SELECT noun, mrid, crew FROM work_schedule WHERE next_at <= ? ORDER BY priority, next_at LIMIT 500");
+    Statement rows(tx, "SELECT noun, mrid, crew FROM work_schedule WHERE next_at <= ? ORDER BY priority, next_at LIMIT 500");
     rows.bind(1, now);
     while (rows.step()) due.push_back({rows.text(0), rows.text(1), rows.text(2)});
   }
   std::vector<Update> updates;
   for (const Due& d : due) {
-    std::string state;
+    ObjectState state;
     std::unique_ptr<Message> item = load(records, d.noun, d.mrid, &state);
     int next = -1;
     std::string crew = d.crew, crew_name, eta;
-    if (state == name_of(waitingToBeScheduled)) {
+    if (state == ObjectState::waiting_to_be_scheduled) {
       next = scheduled;
-    } else if (state == name_of(scheduled)) {
-      Statement free(db, "SELECT mrid, name FROM crews WHERE busy = 0 ORDER BY name LIMIT 1");
+    } else if (state == ObjectState::scheduled) {
+      Statement free(tx, "SELECT mrid, name FROM crews WHERE busy = 0 ORDER BY name LIMIT 1");
       if (!free.step()) {  // every crew is out: try again shortly
-        Statement(db, "UPDATE work_schedule SET next_at = ? WHERE noun = ? AND mrid = ?").bind(1, now + step_ms_ / 2).bind(2, d.noun).bind(3, d.mrid).run();
+        Statement(tx, "UPDATE work_schedule SET next_at = ? WHERE noun = ? AND mrid = ?").bind(1, now + step_ms_ / 2).bind(2, d.noun).bind(3, d.mrid).run();
         continue;
       }
       crew = free.text(0);
       crew_name = free.text(1);
-      Statement(db, "UPDATE crews SET busy = 1 WHERE mrid = ?").bind(1, crew).run();
+      Statement(tx, "UPDATE crews SET busy = 1 WHERE mrid = ?").bind(1, crew).run();
       next = dispatched;
       eta = format_timestamp(std::chrono::system_clock::now() + std::chrono::milliseconds(2 * step_ms_));
-    } else if (state == name_of(dispatched)) {
+    } else if (state == ObjectState::dispatched) {
       next = enroute;
-    } else if (state == name_of(enroute)) {
+    } else if (state == ObjectState::enroute) {
       next = onSite;
-    } else if (state == name_of(onSite)) {
+    } else if (state == ObjectState::on_site) {
       next = completed;
-      if (!crew.empty()) Statement(db, "UPDATE crews SET busy = 0 WHERE mrid = ?").bind(1, crew).run();
-    } else if (state == name_of(completed)) {
+      if (!crew.empty()) Statement(tx, "UPDATE crews SET busy = 0 WHERE mrid = ?").bind(1, crew).run();
+    } else if (state == ObjectState::completed) {
       next = closed;
     } else {
-      Statement(db, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, d.noun).bind(2, d.mrid).run();
+      Statement(tx, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, d.noun).bind(2, d.mrid).run();
       continue;
     }
     set_status(item.get(), next, crew, crew_name, eta);
-    records.put(d.noun, d.mrid, name_of(next), *item);
+    records.put(d.noun, d.mrid, state_of(next), *item);
     if (next == closed) {
-      Statement(db, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, d.noun).bind(2, d.mrid).run();
+      Statement(tx, "DELETE FROM work_schedule WHERE noun = ? AND mrid = ?").bind(1, d.noun).bind(2, d.mrid).run();
     } else {
-      Statement(db, "UPDATE work_schedule SET next_at = ?, crew = ? WHERE noun = ? AND mrid = ?")
+      Statement(tx, "UPDATE work_schedule SET next_at = ?, crew = ? WHERE noun = ? AND mrid = ?")
           .bind(1, now + (next == scheduled ? 0 : next_step_ms()))
           .bind(2, crew)
           .bind(3, d.noun)
           .bind(4, d.mrid)
           .run();
     }
-    updates.push_back(Update{d.noun, std::move(item), next == closed});
+    updates.push_back(Update{NounItem{d.noun, std::move(item)}, next == closed});
   }
   return updates;
 }

@@ -17,11 +17,11 @@ class ReferenceWms : public WmsBackend {
  public:
   explicit ReferenceWms(const std::map<std::string, std::string>& settings);
 
-  void prepare(sqlite3* db) override;
-  std::unique_ptr<google::protobuf::Message> accept(sqlite3* db, const std::string& noun, const google::protobuf::Message& item) override;
-  std::unique_ptr<google::protobuf::Message> change(sqlite3* db, const std::string& noun, const google::protobuf::Message& item) override;
-  std::unique_ptr<google::protobuf::Message> cancel(sqlite3* db, const std::string& noun, const std::string& mrid) override;
-  std::vector<Update> advance(sqlite3* db) override;
+  void prepare(store::Transaction& tx) override;
+  NounItem accept(store::Transaction& tx, const NounItem& work) override;
+  NounItem change(store::Transaction& tx, const NounItem& work) override;
+  NounItem cancel(store::Transaction& tx, const std::string& noun, const std::string& mrid) override;
+  std::vector<Update> advance(store::Transaction& tx) override;
 
  private:
   long long next_step_ms();

@@ -33,7 +33,7 @@ using V = msg::HeaderType_Verb;
 std::pair<long, long> tally(const std::string& path, const std::string& table) {
   store::Store store(path);
   const std::string sql = "SELECT COUNT(*), COALESCE(MAX(n), 0) FROM " + table;  // a fixed table name of this test
-  store::Statement row(store.db(), sql.c_str());
+  store::Statement row(store.connection(), sql.c_str());
   if (!row.step()) throw std::runtime_error(sql + ": no row");
   return {static_cast<long>(row.number(0)), static_cast<long>(row.number(1))};
 }
@@ -61,13 +61,13 @@ TEST(AdapterRestart, TenThousandRequestsAcrossABrokerRestartEachExecutedAndAnswe
   AdapterOptions cis_options = test::adapter_options(configs + "/cis.json", broker, "cis-restart", dir);
   cis_options.config.set_request_timeout_ms(600000);  // the restart must not turn into timeouts
   Adapter cis(cis_options);
-  cis.prepare_store([](sqlite3* db) {
-    store::execute(db, "CREATE TABLE IF NOT EXISTS replies (correlation TEXT PRIMARY KEY, result TEXT, n INTEGER)");
+  cis.prepare_store([](store::Transaction& tx) {
+    tx.execute("CREATE TABLE IF NOT EXISTS replies (correlation TEXT PRIMARY KEY, result TEXT, n INTEGER)");
   });
   test::Waiter waiter;
   long handled = 0;  // under waiter: reply handler calls (a rolled back one is counted too)
   cis.on_reply("TroubleTickets", [&](Context& c) {
-    store::Statement(c.db(), "INSERT INTO replies (correlation, result, n) VALUES (?, ?, 1) ON CONFLICT(correlation) DO UPDATE SET n = n + 1")
+    store::Statement(c.tx(), "INSERT INTO replies (correlation, result, n) VALUES (?, ?, 1) ON CONFLICT(correlation) DO UPDATE SET n = n + 1")
         .bind(1, c.header().correlation_id())
         .bind(2, msg::ReplyType_Result::Value_Name(c.message().message().reply().result()))
         .run();
@@ -120,7 +120,7 @@ TEST(AdapterRestart, TenThousandRequestsAcrossABrokerRestartEachExecutedAndAnswe
   EXPECT_GE(stats.connections_opened, 2) << "the broker restart was not noticed";
   {
     store::Store store(cis_store);
-    store::Statement not_ok(store.db(), "SELECT COUNT(*) FROM replies WHERE result != 'OK'");
+    store::Statement not_ok(store.connection(), "SELECT COUNT(*) FROM replies WHERE result != 'OK'");
     ASSERT_TRUE(not_ok.step());
     EXPECT_EQ(not_ok.number(0), 0) << "replies other than OK";
   }

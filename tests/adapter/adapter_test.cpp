@@ -2,7 +2,6 @@
 // tests/adapter/config: the OMS side is a separate process (cimbus_test_responder), the CIS and
 // WMS sides are runtimes in this process, and raw Bus clients play misbehaving peers.
 
-#include <sqlite3.h>
 
 #include <condition_variable>
 #include <cstdlib>
@@ -115,7 +114,7 @@ class AdapterRuntime : public ::testing::Test {
   // How often the responder executed `message_id` (read from its SQLite file while it runs).
   int executions(const std::string& message_id) {
     store::Store store(oms_options_.config.store());
-    store::Statement row(store.db(), "SELECT n FROM executions WHERE message_id = ?");  // throws on any error
+    store::Statement row(store.connection(), "SELECT n FROM executions WHERE message_id = ?");  // throws on any error
     row.bind(1, message_id);
     return row.step() ? static_cast<int>(row.number(0)) : 0;
   }
@@ -212,9 +211,8 @@ TEST_F(AdapterRuntime, AMessageIdOlderThanTheInboxRetentionIsANewMessage) {
   {
     store::Store store(oms_options_.config.store());
     store::Transaction tx = store.begin();
-    store::Statement aged(tx.db(), "UPDATE inbox SET first_seen = first_seen - 8 * 86400000 WHERE message_id = ?");
-    aged.bind(1, m.message_id).run();
-    ASSERT_EQ(sqlite3_changes(tx.db()), 1);
+    store::Statement aged(tx, "UPDATE inbox SET first_seen = first_seen - 8 * 86400000 WHERE message_id = ?");
+    ASSERT_EQ(aged.bind(1, m.message_id).run(), 1);
     tx.commit();
   }
   oms_ = std::make_unique<test::AdapterProcess>(CIMBUS_TEST_RESPONDER, test::write_config(oms_options_, dir_));

@@ -7,46 +7,28 @@
 // A ticket whose comment contains "poison" makes the handler throw (a bug in the system of
 // record); "refuse" makes it refuse the request with 2.22 (a business rule).
 
-#include <sqlite3.h>
-
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
 #include "cimbus/runtime/adapter.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
+#include "cimbus/store/statement.hpp"
 
 namespace {
 
 using cimbus::Envelope;
 using cimbus::Verb;
 using cimbus::adapter::Context;
+using cimbus::store::Statement;
 using TroubleTickets = cimbus::customer::trouble_tickets::TroubleTickets;
-
-void sql(sqlite3* db, const std::string& text) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = error ? error : "error";
-    sqlite3_free(error);
-    throw std::runtime_error(message);
-  }
-}
-
-void bind_run(sqlite3* db, const char* text, const std::string& a, const std::string& b) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, text, -1, &s, nullptr) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db));
-  sqlite3_bind_text(s, 1, a.data(), static_cast<int>(a.size()), SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 2, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
-  const int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
-}
 
 // Executions per MessageID: the tests check that each is 1.
 void count_execution(Context& c) {
-  bind_run(c.db(), "INSERT INTO executions (message_id, verb, n) VALUES (?, ?, 1) "
-                   "ON CONFLICT(message_id) DO UPDATE SET n = n + 1",
-           c.header().message_id(), cimbus::to_literal(c.verb()));
+  Statement(c.tx(), "INSERT INTO executions (message_id, verb, n) VALUES (?, ?, 1) ON CONFLICT(message_id) DO UPDATE SET n = n + 1")
+      .bind(1, c.header().message_id())
+      .bind(2, cimbus::to_literal(c.verb()))
+      .run();
 }
 
 void transaction(Context& c) {
@@ -59,9 +41,7 @@ void transaction(Context& c) {
   }
   count_execution(c);
   for (const auto& t : tickets->trouble_ticket()) {
-    std::string bytes;
-    t.SerializeToString(&bytes);
-    bind_run(c.db(), "INSERT OR REPLACE INTO tickets (mrid, ticket) VALUES (?, ?)", t.m_rid(), bytes);
+    Statement(c.tx(), "INSERT OR REPLACE INTO tickets (mrid, ticket) VALUES (?, ?)").bind(1, t.m_rid()).bind_blob(2, t.SerializeAsString()).run();
     c.add_reply_id(t.m_rid());
   }
   c.add_payload(*tickets);
@@ -76,11 +56,8 @@ void transaction(Context& c) {
 
 void get(Context& c) {
   TroubleTickets all;
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(c.db(), "SELECT ticket FROM tickets ORDER BY mrid", -1, &s, nullptr);
-  while (sqlite3_step(s) == SQLITE_ROW)
-    all.add_trouble_ticket()->ParseFromArray(sqlite3_column_blob(s, 0), sqlite3_column_bytes(s, 0));
-  sqlite3_finalize(s);
+  Statement rows(c.tx(), "SELECT ticket FROM tickets ORDER BY mrid");
+  while (rows.step()) all.add_trouble_ticket()->ParseFromString(rows.blob(0));
   c.add_payload(all);
 }
 
@@ -93,9 +70,9 @@ int main(int argc, char** argv) {
   }
   try {
     cimbus::adapter::Adapter adapter(cimbus::adapter::AdapterOptions::load(argv[1]));
-    adapter.prepare_store([](sqlite3* db) {
-      sql(db, "CREATE TABLE IF NOT EXISTS executions (message_id TEXT PRIMARY KEY, verb TEXT, n INTEGER);"
-              "CREATE TABLE IF NOT EXISTS tickets (mrid TEXT PRIMARY KEY, ticket BLOB)");
+    adapter.prepare_store([](cimbus::store::Transaction& tx) {
+      tx.execute("CREATE TABLE IF NOT EXISTS executions (message_id TEXT PRIMARY KEY, verb TEXT, n INTEGER);"
+                 "CREATE TABLE IF NOT EXISTS tickets (mrid TEXT PRIMARY KEY, ticket BLOB)");
     });
     for (Verb v : {cimbus::msg::HeaderType_Verb::create, cimbus::msg::HeaderType_Verb::change, cimbus::msg::HeaderType_Verb::cancel})
       adapter.on("TroubleTickets", v, transaction);

@@ -2,7 +2,6 @@
 // their noun's schema, run through the request handlers, all or nothing with
 // enforceTransactionalIntegrity (5.9), per operation without it (PARTIAL), Error/operationId.
 
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <map>
@@ -35,14 +34,14 @@ class OperationSet : public ::testing::Test {
     const std::string path = dir + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite";
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     store_ = std::make_unique<store::Store>(path);
-    store::execute(store_->db(), "CREATE TABLE tickets (mrid TEXT PRIMARY KEY, verb TEXT)");
+    store::Statement(store_->connection(), "CREATE TABLE tickets (mrid TEXT PRIMARY KEY, verb TEXT)").run();
     // The handlers of a small system of record: "refuse" in a comment is a business refusal.
     auto record = [](Context& c) {
       auto tickets = c.payload<TroubleTickets>();
       if (!tickets) throw Rejection("1.7", "no TroubleTickets");
       for (const auto& t : tickets->trouble_ticket()) {
         if (t.comment().find("refuse") != std::string::npos) throw Rejection("2.22", "unknown customer");
-        store::Statement(c.db(), "INSERT OR REPLACE INTO tickets (mrid, verb) VALUES (?, ?)").bind(1, t.m_rid()).bind(2, to_literal(c.verb())).run();
+        store::Statement(c.tx(), "INSERT OR REPLACE INTO tickets (mrid, verb) VALUES (?, ?)").bind(1, t.m_rid()).bind(2, to_literal(c.verb())).run();
         c.add_reply_id(t.m_rid());
       }
       Envelope event;
@@ -96,7 +95,7 @@ class OperationSet : public ::testing::Test {
     DecodeResult decoded = codec_.decode(codec_.encode(request));
     EXPECT_TRUE(decoded.accepted()) << decoded.primary_code() << " " << (decoded.diagnostics.empty() ? "" : decoded.diagnostics[0].reason);
     store::Transaction tx = store_->begin();
-    Context c(decoded.envelope, tx.db(), make_reply(decoded.envelope, R::OK));
+    Context c(decoded.envelope, tx, make_reply(decoded.envelope, R::OK));
     OperationSetRunner runner(codec_, handlers_, {});
     runner.execute(c);
     tx.commit();
@@ -106,7 +105,7 @@ class OperationSet : public ::testing::Test {
 
   int tickets() {
     int n = 0;
-    store::Statement s(store_->db(), "SELECT count(*) FROM tickets");
+    store::Statement s(store_->connection(), "SELECT count(*) FROM tickets");
     if (s.step()) n = static_cast<int>(s.number(0));
     return n;
   }
@@ -218,7 +217,7 @@ TEST_F(OperationSet, VerbsAndNounsAnOperationCannotCarryAreRefusedPerOperation) 
 TEST_F(OperationSet, AMissingOrAmbiguousOperationSetIsRefusedAsAWhole) {
   Envelope empty = execute_request(true);
   store::Transaction tx = store_->begin();
-  Context c(empty, tx.db(), make_reply(empty, R::OK));
+  Context c(empty, tx, make_reply(empty, R::OK));
   OperationSetRunner runner(codec_, handlers_, {});
   try {
     runner.execute(c);
@@ -229,7 +228,7 @@ TEST_F(OperationSet, AMissingOrAmbiguousOperationSetIsRefusedAsAWhole) {
   Envelope twice = execute_request(true);
   add(twice, 4, "create", ticket_xml("a"));
   add(twice, 4, "create", ticket_xml("b"));
-  Context c2(twice, tx.db(), make_reply(twice, R::OK));
+  Context c2(twice, tx, make_reply(twice, R::OK));
   try {
     runner.execute(c2);
     FAIL() << "an operationId used twice was accepted";
@@ -245,7 +244,7 @@ TEST_F(OperationSet, TheTestVectorTv06IsRunAsAWholeAndRolledBack) {
   int created = 0;
   handlers_[{"ServiceOrders", V::create}] = [&](Context&) { ++created; };
   store::Transaction tx = store_->begin();
-  Context c(decoded.envelope, tx.db(), make_reply(decoded.envelope, R::OK));
+  Context c(decoded.envelope, tx, make_reply(decoded.envelope, R::OK));
   OperationSetRunner(codec_, handlers_, {}).execute(c);
   const auto& reply = c.reply().message().reply();
   EXPECT_EQ(reply.result(), R::FAILED);

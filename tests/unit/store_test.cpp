@@ -13,6 +13,8 @@
 #include <sqlite3.h>
 
 #include "cimbus/bus/stored_form.hpp"
+#include "cimbus/store/savepoint.hpp"
+#include "cimbus/store/statement.hpp"
 #include "cimbus/store/store.hpp"
 #include "cimbus/codec/uuid.hpp"
 
@@ -116,33 +118,31 @@ TEST(Store, ASavepointUndoesOneMessageAndKeepsTheRest) {
   EXPECT_EQ(store.inbox().take(tx, "undone").attempts, 1);  // its first attempt was undone
 }
 
-int synchronous_setting(sqlite3* db) {
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, "PRAGMA synchronous", -1, &s, nullptr);
-  sqlite3_step(s);
-  const int value = sqlite3_column_int(s, 0);
-  sqlite3_finalize(s);
-  return value;
+// The SQLite engine's setting on the store's own connection (it is per connection).
+std::int64_t synchronous_setting(Store& store) {
+  Statement s(store.connection(), "PRAGMA synchronous");
+  EXPECT_TRUE(s.step());
+  return s.number(0);
 }
 
 TEST(Store, ARelaxedTransactionCommitsLikeAnyOtherAndFullDurabilityComesBack) {
   const std::string path = fresh_file("relaxed");
   {
     Store store(path);
-    Transaction tx = store.begin(Store::Durability::relaxed);
-    EXPECT_EQ(synchronous_setting(store.db()), 1);  // NORMAL: no fsync at this commit
+    Transaction tx = store.begin(Durability::relaxed);
+    EXPECT_EQ(synchronous_setting(store), 1);  // NORMAL: no fsync at this commit
     store.inbox().take(tx, "counted");
     tx.commit();
-    EXPECT_EQ(synchronous_setting(store.db()), 2);
+    EXPECT_EQ(synchronous_setting(store), 2);
   }
   Store store(path);
-  EXPECT_EQ(synchronous_setting(store.db()), 2);  // FULL by default
+  EXPECT_EQ(synchronous_setting(store), 2);  // FULL by default
   {
-    Transaction tx = store.begin(Store::Durability::relaxed);
+    Transaction tx = store.begin(Durability::relaxed);
   }  // rolled back: the setting is restored as well
-  EXPECT_EQ(synchronous_setting(store.db()), 2);
+  EXPECT_EQ(synchronous_setting(store), 2);
   Transaction tx = store.begin();
-  EXPECT_EQ(synchronous_setting(store.db()), 2);
+  EXPECT_EQ(synchronous_setting(store), 2);
   EXPECT_EQ(store.inbox().take(tx, "counted").attempts, 2);
 }
 
@@ -271,7 +271,7 @@ TEST(Store, OldMessageIdsAreForgottenUnlessTheirReplyIsStillToBeSent) {
     tx.commit();
   }
   // Age two of them by a day.
-  sqlite3_exec(store.db(), "UPDATE inbox SET first_seen = first_seen - 86400000 WHERE message_id LIKE 'old-%'", nullptr, nullptr, nullptr);
+  ASSERT_EQ(Statement(store.connection(), "UPDATE inbox SET first_seen = first_seen - 86400000 WHERE message_id LIKE 'old-%'").run(), 2);
   const std::int64_t an_hour_ago =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600000;
   Transaction tx = store.begin();

@@ -1,20 +1,16 @@
 #include "intake.hpp"
 
-#include <sqlite3.h>
-
 #include "cimbus/codec/timestamp.hpp"
+#include "cimbus/store/sqlite_engine.hpp"
 #include "cimbus/store/statement.hpp"
-#include "records.hpp"
-#include "store_view.hpp"
+#include "cimbus/store/transaction.hpp"
 
 namespace cimbus::storm {
 
 using store::Statement;
 
 Intake::Intake(const std::string& cis_store, const Scenario& scenario)
-    : scenario_(scenario), db_(open_store_file(cis_store, SQLITE_OPEN_READWRITE)) {}
-
-Intake::~Intake() { sqlite3_close(db_); }
+    : scenario_(scenario), connection_(store::open_sqlite(cis_store, {store::SqliteOpen::read_write, std::chrono::milliseconds(30000)})) {}
 
 bool Intake::done() const { return calls_written_ == scenario_.calls.size() && needs_written_ == scenario_.needs.size(); }
 
@@ -26,27 +22,22 @@ void Intake::tick(std::int64_t elapsed_ms) {
   while (n < needs.size() && needs[n].at_ms <= elapsed_ms) ++n;
   if (c == calls_written_ && n == needs_written_) return;
   const std::int64_t now = epoch_ms();
-  store::execute(db_, "BEGIN IMMEDIATE");
-  try {
-    for (std::size_t i = calls_written_; i < c; ++i)
-      Statement(db_, "INSERT INTO calls (customer, at, cancel_after_ms) VALUES (?, ?, ?)")
-          .bind(1, calls[i].customer)
-          .bind(2, now)
-          .bind(3, calls[i].cancel_after_ms)
-          .run();
-    for (std::size_t i = needs_written_; i < n; ++i)
-      Statement(db_, "INSERT INTO service_needs (noun, customer, kind, at, cancel_after_ms) VALUES (?, ?, ?, ?, ?)")
-          .bind(1, needs[i].noun)
-          .bind(2, needs[i].customer)
-          .bind(3, needs[i].kind)
-          .bind(4, now)
-          .bind(5, needs[i].cancel_after_ms)
-          .run();
-    store::execute(db_, "COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  store::Transaction tx(*connection_, store::Durability::full);
+  for (std::size_t i = calls_written_; i < c; ++i)
+    Statement(tx, "INSERT INTO calls (customer, at, cancel_after_ms) VALUES (?, ?, ?)")
+        .bind(1, calls[i].customer)
+        .bind(2, now)
+        .bind(3, calls[i].cancel_after_ms)
+        .run();
+  for (std::size_t i = needs_written_; i < n; ++i)
+    Statement(tx, "INSERT INTO service_needs (noun, customer, kind, at, cancel_after_ms) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, needs[i].noun)
+        .bind(2, needs[i].customer)
+        .bind(3, needs[i].kind)
+        .bind(4, now)
+        .bind(5, needs[i].cancel_after_ms)
+        .run();
+  tx.commit();
   calls_written_ = c;
   needs_written_ = n;
 }

@@ -6,18 +6,17 @@
 // Threading: one thread.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "cimbus/store/connection.hpp"
 #include "scenario.hpp"
-
-struct sqlite3;
 
 namespace cimbus::storm {
 
 class Intake {
  public:
   Intake(const std::string& cis_store, const Scenario& scenario);
-  ~Intake();
   Intake(const Intake&) = delete;
   Intake& operator=(const Intake&) = delete;
 
@@ -28,7 +27,7 @@ class Intake {
 
  private:
   const Scenario& scenario_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<store::Connection> connection_;
   std::size_t calls_written_ = 0;
   std::size_t needs_written_ = 0;
 };

@@ -4,24 +4,36 @@
 #include <map>
 #include <set>
 
+#include "object_state.hpp"
 #include "table.hpp"
 
 namespace cimbus::storm {
 
 namespace {
 
-using States = std::vector<std::string>;
-const States kTicketFinal{"closed", "canceled", "refused"};
-const States kWorkFinal{"closed", "cancelled", "refused"};
+using reference::ObjectState;
+using States = std::vector<ObjectState>;
+// A request's object at its sender, and work at the WMS: refused is final at the sender only.
+const States kSentFinal{ObjectState::closed, ObjectState::canceled, ObjectState::refused};
+const States kTakenFinal{ObjectState::closed, ObjectState::canceled};
+const States kClosed{ObjectState::closed};
+
+std::string text(ObjectState state) { return std::string(reference::text_of(state)); }
+
+StoreView::Params texts(const States& states) {
+  StoreView::Params out;
+  for (ObjectState s : states) out.push_back(text(s));
+  return out;
+}
 
 std::string listed(const States& states) {
   std::string out;
-  for (const auto& s : states) out += (out.empty() ? "" : ", ") + s;
+  for (ObjectState s : states) out += (out.empty() ? "" : ", ") + text(s);
   return "(" + out + ")";
 }
 
 // `params` followed by `more`.
-StoreView::Params with(StoreView::Params params, const States& more) {
+StoreView::Params with(StoreView::Params params, const StoreView::Params& more) {
   params.insert(params.end(), more.begin(), more.end());
   return params;
 }
@@ -40,9 +52,10 @@ void final_exactly_once(const StoreView& view, const std::string& system, const 
                         std::vector<std::string>& problems) {
   const auto rows = view.rows("SELECT r.mrid, r.state, (SELECT COUNT(*) FROM journal j WHERE j.noun = r.noun AND j.mrid = r.mrid "
                               "AND j.state IN (" + StoreView::placeholders(final_states.size()) + ")) FROM records r WHERE r.noun = ?",
-                              with(final_states, {noun}));
+                              with(texts(final_states), {noun}));
   for (const auto& row : rows) {
-    if (std::find(final_states.begin(), final_states.end(), row[1]) == final_states.end())
+    const std::optional<ObjectState> state = reference::object_state(row[1]);
+    if (!state || std::find(final_states.begin(), final_states.end(), *state) == final_states.end())
       problems.push_back(system + ": " + noun + " " + row[0] + " ended " + row[1] + ", not in a final state " + listed(final_states));
     else if (row[2] != "1")
       problems.push_back(system + ": " + noun + " " + row[0] + " reached a final state " + row[2] + " times");
@@ -67,15 +80,16 @@ Progress read_progress(const Stores& s) {
   Progress p;
   p.calls = s.cis.number("SELECT COUNT(*) FROM calls");
   p.calls_final = s.cis.number("SELECT COUNT(*) FROM calls c JOIN records r ON r.noun = 'TroubleTickets' AND r.mrid = c.ticket "
-                               "WHERE r.state IN (" + StoreView::placeholders(kTicketFinal.size()) + ")", kTicketFinal);
+                               "WHERE r.state IN (" + StoreView::placeholders(kSentFinal.size()) + ")", texts(kSentFinal));
   p.needs = s.cis.number("SELECT COUNT(*) FROM service_needs");
   p.needs_final = s.cis.number("SELECT COUNT(*) FROM service_needs n JOIN records r ON r.noun = n.noun AND r.mrid = n.mrid "
-                               "WHERE r.state IN (" + StoreView::placeholders(kWorkFinal.size()) + ")", kWorkFinal);
+                               "WHERE r.state IN (" + StoreView::placeholders(kSentFinal.size()) + ")", texts(kSentFinal));
   p.incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
-  p.incidents_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state != 'closed'");
-  p.oms_tickets_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets' AND state NOT IN ('closed', 'canceled')");
+  p.incidents_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state != ?", {text(ObjectState::closed)});
+  p.oms_tickets_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets' AND state NOT IN (?, ?)",
+                                    texts(kTakenFinal));
   p.orders = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders'");
-  p.orders_open = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders' AND state != 'closed'");
+  p.orders_open = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders' AND state != ?", {text(ObjectState::closed)});
   return p;
 }
 
@@ -120,14 +134,15 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
   }
   {  // Incidents and restoration.
     std::vector<double> restoration;
-    for (const auto& row : s.oms.rows("SELECT (SELECT MAX(at) FROM journal j WHERE j.noun = 'Incidents' AND j.mrid = r.mrid AND j.state = 'closed') - "
+    for (const auto& row : s.oms.rows("SELECT (SELECT MAX(at) FROM journal j WHERE j.noun = 'Incidents' AND j.mrid = r.mrid AND j.state = ?1) - "
                                       "(SELECT MIN(at) FROM journal j WHERE j.noun = 'Incidents' AND j.mrid = r.mrid) "
-                                      "FROM records r WHERE r.noun = 'Incidents' AND r.state = 'closed'"))
+                                      "FROM records r WHERE r.noun = 'Incidents' AND r.state = ?1",
+                                      {text(ObjectState::closed)}))
       restoration.push_back(std::atof(row[0].c_str()) / 1000.0);
     const std::int64_t incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
     const std::int64_t tickets = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets'");
     Table t("Incidents (OMS)", {"incidents", "closed", "tickets", "customers", "tickets/incident", "restored p50 s", "p90 s", "max s"});
-    t.add({str(incidents), str(s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state = 'closed'")), str(tickets),
+    t.add({str(incidents), str(s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state = ?", {text(ObjectState::closed)})), str(tickets),
            str(s.oms.number("SELECT COUNT(DISTINCT key) FROM records WHERE noun = 'TroubleTickets'")),
            fixed(incidents > 0 ? static_cast<double>(tickets) / static_cast<double>(incidents) : 0),
            fixed(percentile(restoration, 0.5)), fixed(percentile(restoration, 0.9)), fixed(percentile(restoration, 1.0))});
@@ -180,18 +195,18 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
       continue;
     }
     const bool stranger = strangers.count(row[1]) > 0;
-    if (stranger != (row[3] == "refused"))
+    if (stranger != (row[3] == text(ObjectState::refused)))
       problems.push_back("cis: ticket " + row[2] + " of " + (stranger ? "a stranger" : "a customer") + " ended " + row[3]);
   }
-  final_exactly_once(s.cis, "cis", "TroubleTickets", kTicketFinal, problems);
+  final_exactly_once(s.cis, "cis", "TroubleTickets", kSentFinal, problems);
 
   // The OMS holds exactly the tickets the CIS did not see refused, each closed or canceled once,
   // in the same final state as at the CIS.
-  final_exactly_once(s.oms, "oms", "TroubleTickets", {"closed", "canceled"}, problems);
+  final_exactly_once(s.oms, "oms", "TroubleTickets", kTakenFinal, problems);
   const auto at_cis = states(s.cis, "TroubleTickets"), at_oms = states(s.oms, "TroubleTickets");
   for (const auto& [mrid, state] : at_cis) {
     auto oms = at_oms.find(mrid);
-    if (state == "refused") {
+    if (state == text(ObjectState::refused)) {
       if (oms != at_oms.end()) problems.push_back("oms: holds ticket " + mrid + " that the CIS saw refused");
     } else if (oms == at_oms.end()) {
       problems.push_back("oms: does not know ticket " + mrid + " (" + state + " at the CIS)");
@@ -203,8 +218,8 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
     if (!at_cis.count(mrid)) problems.push_back("oms: ticket " + mrid + " that the CIS never made");
 
   // Every incident closed once, with one maintenance order at the WMS closed once.
-  final_exactly_once(s.oms, "oms", "Incidents", {"closed"}, problems);
-  final_exactly_once(s.wms, "wms", "MaintenanceOrders", {"closed"}, problems);
+  final_exactly_once(s.oms, "oms", "Incidents", kClosed, problems);
+  final_exactly_once(s.wms, "wms", "MaintenanceOrders", kClosed, problems);
   const std::int64_t incidents = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'");
   const std::int64_t orders = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders'");
   if (incidents != orders) problems.push_back(std::to_string(incidents) + " incidents at the OMS, " + std::to_string(orders) + " maintenance orders at the WMS");
@@ -214,12 +229,12 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
   if (needs.size() != scenario.needs.size())
     problems.push_back("cis: " + std::to_string(needs.size()) + " service needs taken, " + std::to_string(scenario.needs.size()) + " made");
   for (const char* noun : {"ServiceOrders", "ServiceRequests", "WorkRequests"}) {
-    final_exactly_once(s.cis, "cis", noun, kWorkFinal, problems);
-    final_exactly_once(s.wms, "wms", noun, {"closed", "cancelled"}, problems);
+    final_exactly_once(s.cis, "cis", noun, kSentFinal, problems);
+    final_exactly_once(s.wms, "wms", noun, kTakenFinal, problems);
     const auto cis_work = states(s.cis, noun), wms_work = states(s.wms, noun);
     for (const auto& [mrid, state] : cis_work) {
       auto wms = wms_work.find(mrid);
-      if (state == "refused") continue;
+      if (state == text(ObjectState::refused)) continue;
       if (wms == wms_work.end()) problems.push_back("wms: does not know " + std::string(noun) + " " + mrid);
       else if (wms->second != state) problems.push_back(std::string(noun) + " " + mrid + ": " + state + " at the CIS, " + wms->second + " at the WMS");
     }

@@ -50,7 +50,7 @@ class Adapter::Impl {
     periodic_.push_back({period, std::move(work), {}});
   }
 
-  void prepare_store(std::function<void(sqlite3*)> prepare) {
+  void prepare_store(std::function<void(store::Transaction&)> prepare) {
     before_start("prepare_store() comes");
     prepare_store_.push_back(std::move(prepare));
   }
@@ -60,7 +60,11 @@ class Adapter::Impl {
   void start() {
     if (started_) return;
     store_ = std::make_unique<store::Store>(options_.config.store(), options_.config.instance());
-    for (auto& prepare : prepare_store_) prepare(store_->db());
+    if (!prepare_store_.empty()) {
+      store::Transaction tx = store_->begin();
+      for (auto& prepare : prepare_store_) prepare(tx);
+      tx.commit();
+    }
     outbox_ = std::make_unique<OutboxPump>(*store_, bus_, log_, [this](OutboxPump::Outcome o) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -206,7 +210,7 @@ class Adapter::Impl {
   void run_transaction(const Handler& work) {
     store::Transaction tx = store_->begin();
     Envelope none;
-    Context c(none, tx.db(), {});
+    Context c(none, tx, {});
     work(c);
     pipeline_->send_outgoing(tx, c);
     tx.commit();
@@ -309,7 +313,7 @@ class Adapter::Impl {
   XmlCodec codec_;  // the worker thread's
   HandlerTable handlers_;
   std::vector<Periodic> periodic_;
-  std::vector<std::function<void(sqlite3*)>> prepare_store_;
+  std::vector<std::function<void(store::Transaction&)>> prepare_store_;
   bool started_ = false;
 
   // The worker thread's own (made in start()).
@@ -346,7 +350,7 @@ void Adapter::on_reply(const std::string& noun, Handler handler) { impl_->on(Que
 
 void Adapter::every(std::chrono::milliseconds period, Handler work) { impl_->every(period, std::move(work)); }
 
-void Adapter::prepare_store(std::function<void(sqlite3*)> prepare) { impl_->prepare_store(std::move(prepare)); }
+void Adapter::prepare_store(std::function<void(store::Transaction&)> prepare) { impl_->prepare_store(std::move(prepare)); }
 
 void Adapter::start() { impl_->start(); }
 

@@ -6,8 +6,8 @@
 
 namespace cimbus::adapter {
 
-Context::Context(const Envelope& message, sqlite3* db, Envelope reply)
-    : message_(message), db_(db), reply_(std::move(reply)) {}
+Context::Context(const Envelope& message, store::Transaction& tx, Envelope reply)
+    : message_(message), tx_(tx), reply_(std::move(reply)) {}
 
 std::optional<std::string> Context::option(const std::string& name) const {
   for (const auto& o : message_.message().request().option())

@@ -10,6 +10,7 @@
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/runtime/rejection.hpp"
+#include "cimbus/store/savepoint.hpp"
 #include "paging.hpp"
 
 namespace cimbus::adapter::detail {
@@ -131,7 +132,7 @@ void DeliveryPipeline::count_attempts(std::vector<Item>& items) {
   for (Item& item : items)
     if (item.is_recorded() && (!item.first_delivery() || item.wants_async_ack())) to_count.push_back(&item);
   if (to_count.empty()) return;
-  store::Transaction tx = store_.begin(store::Store::Durability::relaxed);
+  store::Transaction tx = store_.begin(store::Durability::relaxed);
   if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
   for (Item* item : to_count) {
     item->entry = store_.inbox().take(tx, item->key, !item->first_delivery());
@@ -312,7 +313,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
   const std::size_t outbox_mark = outbox_.mark();
   try {
     store::Savepoint savepoint(tx);
-    Context context(message, tx.db(), std::move(initial));
+    Context context(message, tx, std::move(initial));
     handler(context);
     std::vector<Envelope> pages;
     if (answer && !target.empty()) {
@@ -401,7 +402,7 @@ void DeliveryPipeline::expire_requests() {
     const std::size_t outbox_mark = outbox_.mark();
     try {
       store::Savepoint savepoint(tx);
-      Context context(late.reply, tx.db(), {});
+      Context context(late.reply, tx, {});
       it->second(context);
       send_outgoing(tx, context);
       savepoint.release();

@@ -10,7 +10,7 @@ std::size_t InboxRetention::run(std::chrono::steady_clock::time_point now) {
   if (now < next_pass_) return 0;
   const auto retention_ms = std::chrono::duration_cast<std::chrono::milliseconds>(retention_);
   next_pass_ = now + std::min<std::chrono::milliseconds>(std::chrono::milliseconds(60000), retention_ms / 2);
-  store::Transaction tx = store_.begin(store::Store::Durability::relaxed);
+  store::Transaction tx = store_.begin(store::Durability::relaxed);
   const std::size_t forgotten = store_.inbox().forget_before(tx, epoch_ms() - retention_ms.count(), kSlice);
   tx.commit();
   if (forgotten == kSlice) next_pass_ = now;  // more are due: the next turn goes on

@@ -4,6 +4,7 @@
 
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store.hpp"
 
 namespace cimbus::adapter::detail {
@@ -59,7 +60,7 @@ void OperationSetRunner::execute(Context& c) const {
 
   const bool all_or_nothing = set.enforce_transactional_integrity();
   std::optional<store::Savepoint> whole;
-  if (all_or_nothing) whole.emplace(c.db());
+  if (all_or_nothing) whole.emplace(c.tx());
   msg::ReplyType* reply = c.reply().mutable_message()->mutable_reply();
   int succeeded = 0, failed = 0;
   bool warned = false;
@@ -134,8 +135,8 @@ OperationSetRunner::Outcome OperationSetRunner::run_operation(Context& c, const 
   header->set_verb(*verb);
   header->set_message_id(c.header().message_id() + "#" + std::to_string(id));
 
-  store::Savepoint savepoint(c.db());
-  Context context(message, c.db(), make_reply(message, msg::ReplyType_Result::OK, {}, reply_options_));
+  store::Savepoint savepoint(c.tx());
+  Context context(message, c.tx(), make_reply(message, msg::ReplyType_Result::OK, {}, reply_options_));
   try {
     (*handler).second(context);
   } catch (const Rejection& r) {

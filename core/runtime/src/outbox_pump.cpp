@@ -46,7 +46,7 @@ void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
 
 // Relaxed: a removal lost to a power cut only sends a row again, which receivers de-duplicate.
 void OutboxPump::remove_accepted() {
-  store::Transaction tx = store_.begin(store::Store::Durability::relaxed);
+  store::Transaction tx = store_.begin(store::Durability::relaxed);
   remove_accepted(tx);
   tx.commit();
 }

@@ -1,107 +1,62 @@
 #include "cimbus/store/statement.hpp"
 
-#include <stdexcept>
-
-#include <sqlite3.h>
+#include "cimbus/store/transaction.hpp"
 
 namespace cimbus::store {
 
-namespace {
-
-[[noreturn]] void fail(sqlite3* db, const char* what) {
-  throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+Statement::Statement(Connection& connection, const char* sql)
+    : connection_(&connection), owned_(connection.prepare(sql, false)) {
+  prepared_ = owned_.get();
 }
 
-}  // namespace
+Statement::Statement(Transaction& tx, const char* sql) : Statement(tx.connection(), sql) {}
 
-StatementCache::~StatementCache() {
-  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+Statement::Statement(Connection& connection, Connection::Prepared* kept, const char* sql)
+    : connection_(&connection), prepared_(kept), kept_sql_(sql) {}
+
+Statement Statement::cached(Connection& connection, const char* sql) {
+  if (Connection::Prepared* kept = connection.cached(sql)) return Statement(connection, kept, sql);
+  return Statement(connection, sql);  // the kept one is in use further up
 }
 
-sqlite3_stmt* StatementCache::get(const char* sql) {
-  auto it = statements_.find(sql);
-  if (it != statements_.end()) return it->second;
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) fail(db_, sql);
-  statements_.emplace(sql, statement);
-  return statement;
+Statement::Statement(Statement&& other) noexcept
+    : connection_(other.connection_), prepared_(other.prepared_), owned_(std::move(other.owned_)), kept_sql_(other.kept_sql_) {
+  other.prepared_ = nullptr;
+  other.kept_sql_ = nullptr;
 }
-
-Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) fail(db, sql);
-}
-
-Statement::Statement(StatementCache& cache, const char* sql) : db_(cache.db()), statement_(cache.get(sql)), cached_(true) {}
 
 Statement::~Statement() {
-  if (!cached_) {
-    sqlite3_finalize(statement_);
-    return;
-  }
-  sqlite3_reset(statement_);
-  sqlite3_clear_bindings(statement_);
-}
-
-Statement& Statement::bind_blob(int index, const std::string& bytes) {
-  if (sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    fail(db_, "bind");
-  return *this;
-}
-
-std::string Statement::blob(int column) const {
-  const auto* p = static_cast<const char*>(sqlite3_column_blob(statement_, column));
-  return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+  if (kept_sql_ != nullptr) connection_->release(kept_sql_);
 }
 
 Statement& Statement::bind(int index, const std::string& text) {
-  if (sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    fail(db_, "bind");
+  prepared_->bind_text(index, text);
   return *this;
 }
 
 Statement& Statement::bind(int index, std::int64_t number) {
-  if (sqlite3_bind_int64(statement_, index, number) != SQLITE_OK) fail(db_, "bind");
+  prepared_->bind_number(index, number);
   return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(statement_, index) != SQLITE_OK) fail(db_, "bind");
+  prepared_->bind_null(index);
   return *this;
 }
 
-bool Statement::step() {
-  const int rc = sqlite3_step(statement_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  fail(db_, "step");
+Statement& Statement::bind_blob(int index, const std::string& bytes) {
+  prepared_->bind_blob(index, bytes);
+  return *this;
 }
 
-void Statement::run() {
-  while (step()) {
+bool Statement::step() { return prepared_->step(); }
+
+std::int64_t Statement::run() {
+  while (prepared_->step()) {
   }
+  return connection_->changes();
 }
 
-void Statement::reset() {
-  sqlite3_reset(statement_);
-  sqlite3_clear_bindings(statement_);
-}
-
-std::string Statement::text(int column) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
-  return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
-}
-
-std::int64_t Statement::number(int column) const { return sqlite3_column_int64(statement_, column); }
-
-bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
-
-void execute(sqlite3* db, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = std::string(sql) + ": " + (error ? error : "error");
-    sqlite3_free(error);
-    throw std::runtime_error(message);
-  }
-}
+void Statement::reset() { prepared_->reset(); }
 
 }  // namespace cimbus::store

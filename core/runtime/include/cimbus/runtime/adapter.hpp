@@ -1,6 +1,6 @@
 #pragma once
 // The adapter runtime: what every CIS, OMS or WMS adapter process is built on. It owns the broker
-// connection, the SQLite store (inbox, outbox, correlations and the system of record), the codec,
+// connection, the store (inbox, outbox, correlations and the system of record), the codec,
 // and the delivery guarantees of DESIGN.md; an adapter only registers handlers.
 //
 //   Adapter adapter(AdapterOptions::load("deploy/oms.json"));
@@ -58,9 +58,10 @@ class Adapter {
   // failing run is logged and the next one comes anyway.
   void every(std::chrono::milliseconds period, Handler work);
 
-  // Called in start() once the store is open, before any delivery: creates or migrates the
-  // tables of the system of record (the same SQLite file as the inbox and outbox).
-  void prepare_store(std::function<void(sqlite3*)> prepare);
+  // Called in start() once the store is open, before any delivery, in a transaction of its own:
+  // creates or migrates the tables of the system of record (the same store as the inbox and
+  // outbox, so that one transaction covers both).
+  void prepare_store(std::function<void(store::Transaction&)> prepare);
 
   // Opens the store, connects, and starts taking deliveries. Throws when the store cannot be
   // opened; a broker that is not there yet is retried with back-off.

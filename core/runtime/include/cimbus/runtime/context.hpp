@@ -3,7 +3,7 @@
 //
 //   adapter.on("TroubleTickets", Verb::create, [](Context& c) {
 //     auto tickets = c.payload<customer::TroubleTickets>();   // the typed payload
-//     ... write through c.db() ...                             // same transaction as the inbox
+//     store::Statement(c.tx(), "...").bind(1, ...).run();       // same transaction as the inbox
 //     c.add_payload(created);                                  // into the reply
 //     c.publish(event);                                        // sent after the commit
 //   });
@@ -24,8 +24,7 @@
 
 #include "cimbus/envelope.pb.h"
 #include "cimbus/codec/verb.hpp"
-
-struct sqlite3;
+#include "cimbus/store/transaction.hpp"
 
 namespace cimbus::adapter {
 
@@ -38,7 +37,7 @@ class Context {
     std::chrono::milliseconds deadline{0};  // requests: 0 = the adapter's default
   };
 
-  Context(const Envelope& message, sqlite3* db, Envelope reply);
+  Context(const Envelope& message, store::Transaction& tx, Envelope reply);
 
   // The message being handled: a request, an event, or a reply to a request this adapter sent.
   const Envelope& message() const { return message_; }
@@ -55,8 +54,9 @@ class Context {
   // Request/Option values by name (e.g. "pageSize"); nullopt when absent.
   std::optional<std::string> option(const std::string& name) const;
 
-  // The store's connection, inside this message's transaction (a SAVEPOINT of it).
-  sqlite3* db() const { return db_; }
+  // This message's transaction (the handler runs in a SAVEPOINT of it): what the handler and the
+  // system's backend write through (store::Statement), committed with the inbox and outbox.
+  store::Transaction& tx() const { return tx_; }
 
   // The reply being built: Result OK unless changed. Requests only; an event's handler may fill
   // it for an AckRequired acknowledgement.
@@ -84,7 +84,7 @@ class Context {
   }
 
   const Envelope& message_;
-  sqlite3* db_;
+  store::Transaction& tx_;
   Envelope reply_;
   std::vector<Outgoing> outgoing_;
 };

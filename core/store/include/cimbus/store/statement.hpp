@@ -1,73 +1,64 @@
 #pragma once
-// A prepared SQLite statement with bound parameters; throws std::runtime_error with SQLite's
-// message on any error. Statements run for every message come from a StatementCache: prepared
-// once, reset after each use. The store uses them, and so do the embedded systems of record
-// (adapters/), inside the handler's transaction (Context::db()).
+// A prepared statement with bound parameters, on any engine (connection.hpp); throws
+// std::runtime_error with the engine's message on any error. The store uses them, and so do the
+// systems of record, inside the handler's transaction (Context::tx()).
 //
-//   Statement(db, "UPDATE tickets SET state = ? WHERE mrid = ?").bind(1, state).bind(2, mrid).run();
-//   Statement rows(db, "SELECT mrid FROM tickets WHERE state = ?");
+//   Statement(tx, "UPDATE tickets SET state = ? WHERE mrid = ?").bind(1, state).bind(2, mrid).run();
+//   Statement rows(tx, "SELECT mrid FROM tickets WHERE state = ?");
 //   rows.bind(1, "open");
 //   while (rows.step()) use(rows.text(0));
+//
+// SQL run for every message is better kept prepared: Statement::cached(connection, "literal").
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <unordered_map>
 
-struct sqlite3;
-struct sqlite3_stmt;
+#include "cimbus/store/connection.hpp"
 
 namespace cimbus::store {
 
-// Prepared statements of one connection, by SQL text (string literals: keyed by address).
-class StatementCache {
- public:
-  explicit StatementCache(sqlite3* db) : db_(db) {}
-  ~StatementCache();
-  StatementCache(const StatementCache&) = delete;
-  StatementCache& operator=(const StatementCache&) = delete;
-
-  sqlite3* db() const { return db_; }
-  sqlite3_stmt* get(const char* sql);
-
- private:
-  sqlite3* db_;
-  std::unordered_map<const char*, sqlite3_stmt*> statements_;
-};
+class Transaction;
 
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql);
-  // A cached statement: reset and cleared, not finalized, at the end.
-  Statement(StatementCache& cache, const char* sql);
+  Statement(Connection& connection, const char* sql);
+  Statement(Transaction& tx, const char* sql);
+  Statement(Transaction& tx, const std::string& sql) : Statement(tx, sql.c_str()) {}
+  // The connection's kept statement for `sql`, a string literal: prepared once, reset and cleared
+  // at the end instead of finalized. A nested use of the same SQL gets a statement of its own.
+  static Statement cached(Connection& connection, const char* sql);
   ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
   Statement& bind(int index, const std::string& text);
+  Statement& bind(int index, const char* text) { return bind(index, std::string(text)); }
   Statement& bind(int index, std::int64_t number);
   Statement& bind_null(int index);
   Statement& bind_blob(int index, const std::string& bytes);
   // Steps once: true while a row is available.
   bool step();
-  // Runs a statement that returns no rows.
-  void run();
+  // Runs a statement that returns no rows; returns how many rows it changed.
+  std::int64_t run();
   // Ready to run again with new bindings.
   void reset();
 
-  std::string text(int column) const;
-  std::int64_t number(int column) const;
-  bool is_null(int column) const;
-  std::string blob(int column) const;
+  int parameters() const { return prepared_->parameters(); }
+  int columns() const { return prepared_->columns(); }
+  std::string text(int column) const { return prepared_->text(column); }
+  std::int64_t number(int column) const { return prepared_->number(column); }
+  bool is_null(int column) const { return prepared_->is_null(column); }
+  std::string blob(int column) const { return prepared_->blob(column); }
 
  private:
-  sqlite3* db_;
-  sqlite3_stmt* statement_ = nullptr;
-  bool cached_ = false;
+  Statement(Connection& connection, Connection::Prepared* kept, const char* sql);
+  Connection* connection_;
+  Connection::Prepared* prepared_;
+  std::unique_ptr<Connection::Prepared> owned_;  // null for a kept statement
+  const char* kept_sql_ = nullptr;               // a kept statement: released at the end
 };
-
-// Runs SQL without parameters (schema, pragmas, BEGIN/COMMIT); several statements may follow
-// one another.
-void execute(sqlite3* db, const char* sql);
-inline void execute(sqlite3* db, const std::string& sql) { execute(db, sql.c_str()); }
 
 }  // namespace cimbus::store

@@ -1,0 +1,67 @@
+#include "cimbus/store/inbox.hpp"
+
+#include <stdexcept>
+
+#include "cimbus/codec/timestamp.hpp"
+#include "stored_bytes.hpp"
+#include "cimbus/store/statement.hpp"
+
+namespace cimbus::store {
+
+Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id, bool delivered_before) {
+  (void)tx;
+  Statement::cached(*connection_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', 0, ?) "
+                 "ON CONFLICT(message_id) DO NOTHING")
+      .bind(1, message_id)
+      .bind(2, epoch_ms())
+      .run();
+  Statement::cached(*connection_, "UPDATE inbox SET attempts = MAX(attempts + 1, ?) WHERE message_id = ?")
+      .bind(1, static_cast<std::int64_t>(delivered_before ? 2 : 1))
+      .bind(2, message_id)
+      .run();
+  Statement row = Statement::cached(*connection_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
+  row.bind(1, message_id);
+  if (!row.step()) throw std::runtime_error("inbox: " + message_id + " vanished");
+  Entry e;
+  const std::string state = row.text(0);
+  e.state = state == "handled" ? State::handled : state == "dead" ? State::dead : State::fresh;
+  e.attempts = static_cast<int>(row.number(1));
+  e.reply_target = row.text(2);
+  if (!row.is_null(3)) e.reply = parse_stored(row.blob(3));
+  e.reason = row.text(4);
+  return e;
+}
+
+void Inbox::finish(Transaction& tx, const std::string& message_id, const std::string& reply_target,
+                   const std::optional<StoredMessage>& reply) {
+  (void)tx;
+  Statement update = Statement::cached(*connection_, "UPDATE inbox SET state = 'handled', reply_target = ?, reply = ? WHERE message_id = ?");
+  update.bind(1, reply_target);
+  if (reply) update.bind_blob(2, reply->SerializeAsString());
+  else update.bind_null(2);
+  update.bind(3, message_id).run();
+}
+
+void Inbox::give_up(Transaction& tx, const std::string& message_id, const std::string& reason) {
+  (void)tx;
+  Statement::cached(*connection_, "UPDATE inbox SET state = 'dead', reason = ? WHERE message_id = ?").bind(1, reason).bind(2, message_id).run();
+}
+
+std::size_t Inbox::forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
+  Statement::cached(*connection_,
+            "DELETE FROM inbox WHERE rowid IN (SELECT i.rowid FROM inbox i WHERE i.first_seen < ? "
+            "AND i.message_id NOT IN (SELECT reply_of FROM outbox WHERE reply_of IS NOT NULL) ORDER BY i.first_seen LIMIT ?)")
+      .bind(1, before_ms)
+      .bind(2, static_cast<std::int64_t>(limit))
+      .run();
+  (void)tx;
+  return static_cast<std::size_t>(connection_->changes());
+}
+
+std::size_t Inbox::size() {
+  Statement count = Statement::cached(*connection_, "SELECT COUNT(*) FROM inbox");
+  count.step();
+  return static_cast<std::size_t>(count.number(0));
+}
+
+}  // namespace cimbus::store

@@ -1,0 +1,57 @@
+#include "cimbus/store/outbox.hpp"
+
+#include <stdexcept>
+
+#include "stored_bytes.hpp"
+#include "cimbus/store/statement.hpp"
+
+namespace cimbus::store {
+
+std::int64_t Outbox::add(Transaction& tx, const std::string& target, const StoredMessage& message) {
+  Statement::cached(*connection_, "INSERT INTO outbox (target, message, owner) VALUES (?, ?, ?)")
+      .bind(1, target)
+      .bind_blob(2, message.SerializeAsString())
+      .bind(3, *owner_)
+      .run();
+  (void)tx;
+  return connection_->last_insert_id();
+}
+
+std::int64_t Outbox::add_reply(Transaction& tx, const std::string& target, const std::string& message_id) {
+  Statement::cached(*connection_, "INSERT INTO outbox (target, reply_of, owner) VALUES (?, ?, ?)").bind(1, target).bind(2, message_id).bind(3, *owner_).run();
+  (void)tx;
+  return connection_->last_insert_id();
+}
+
+std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_id) {
+  Statement rows = Statement::cached(*connection_,
+                 "SELECT o.id, o.target, COALESCE(o.message, i.reply) FROM outbox o LEFT JOIN inbox i ON i.message_id = o.reply_of "
+                 "WHERE o.owner = ? AND o.id > ? ORDER BY o.id LIMIT ?");
+  rows.bind(1, *owner_);
+  rows.bind(2, after_id);
+  rows.bind(3, static_cast<std::int64_t>(limit));
+  std::vector<Row> out;
+  while (rows.step()) {
+    if (rows.is_null(2)) throw std::runtime_error("outbox row " + std::to_string(rows.number(0)) + ": its reply is missing from the inbox");
+    out.push_back(Row{rows.number(0), rows.text(1), parse_stored(rows.blob(2))});
+  }
+  return out;
+}
+
+void Outbox::remove(Transaction& tx, const std::vector<std::int64_t>& ids) {
+  (void)tx;
+  Statement remove = Statement::cached(*connection_, "DELETE FROM outbox WHERE id = ?");
+  for (std::int64_t id : ids) {
+    remove.bind(1, id).run();
+    remove.reset();
+  }
+}
+
+std::size_t Outbox::size() {
+  Statement count = Statement::cached(*connection_, "SELECT COUNT(*) FROM outbox WHERE owner = ?");
+  count.bind(1, *owner_);
+  count.step();
+  return static_cast<std::size_t>(count.number(0));
+}
+
+}  // namespace cimbus::store
