@@ -61,7 +61,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> ba
   for (const char* noun : {"TroubleTickets", "ServiceOrders", "ServiceRequests", "WorkRequests"})
     a.on_reply(noun, [backend](Context& c) {
       for (const auto& e : c.message().message().reply().error())
-        if (e.code() == "0.3" || e.code() == "0.1") return;
+        if (e.code() == code::kSimpleAcknowledgment || e.code() == code::kPartialMoreFollows) return;
       for (const std::string& ticket : backend->answered(c.tx(), c.header().correlation_id(), c.message())) close_ticket(c, *backend, ticket);
     });
 

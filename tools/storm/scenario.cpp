@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "cimbus/codec/error_code.hpp"
+
 namespace cimbus::storm {
 
 namespace {
@@ -88,16 +90,16 @@ Scenario Scenario::plan(const reference::Territory& territory, const StormOption
         break;
       }
       case 7:
-        r.verb = V::change, r.expected = "2.24", r.what = "change, unknown agreement";
+        r.verb = V::change, r.expected = std::string(code::kInvalidCustomerAgreements), r.what = "change, unknown agreement";
         r.agreements = {reference::stable_uuid(o.seed, "no-agreement", i)};
         break;
       case 8:
-        r.verb = V::change, r.expected = "2.22", r.what = "change, not the holder";
+        r.verb = V::change, r.expected = std::string(code::kInvalidCustomers), r.what = "change, not the holder";
         r.holders = {reference::stable_uuid(o.seed, "stranger", 1000 + i)};
         break;
       case 9: {
         const std::size_t index = sites.size() - 1 - static_cast<std::size_t>(terminated++) % std::max<std::size_t>(1, sites.size() / 4);
-        r.verb = V::change, r.expected = "6.1", r.what = "change, terminated agreement";
+        r.verb = V::change, r.expected = std::string(code::kCanceledPerBusinessRule), r.what = "change, terminated agreement";
         r.agreements = {sites[index].agreement};
         r.holders = {sites[index].customer};
         r.terminate_first = true;

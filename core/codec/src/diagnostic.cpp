@@ -1,4 +1,5 @@
 #include "cimbus/codec/diagnostic.hpp"
+#include "cimbus/codec/error_code.hpp"
 
 #include <array>
 #include <string_view>
@@ -17,8 +18,9 @@ const char* to_string(Level level) {
 
 std::string primary_code(const Diagnostics& diagnostics) {
   // Precise codes first: a missing Verb also breaks the schema, and 1.5 says more than 1.8.
-  static constexpr std::array<std::string_view, 7> precedence = {"1.5", "2.9", "2.5", "1.6",
-                                                                 "1.7", "7.7", "3.1"};
+  static constexpr std::array<std::string_view, 7> precedence = {
+      code::kHeaderElementsMissing, code::kInvalidVerb, code::kInvalidNoun, code::kRequestElementsMissing,
+      code::kPayloadElementsMissing, code::kPolicyViolation, code::kTooManyItems};
   for (std::string_view wanted : precedence)
     for (const Diagnostic& d : diagnostics)
       if (d.is_error() && d.code == wanted) return d.code;
