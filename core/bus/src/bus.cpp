@@ -30,6 +30,7 @@
 #include <proton/work_queue.hpp>
 
 #include "cimbus/codec/uuid.hpp"
+#include "proton_form.hpp"
 
 namespace cimbus::bus {
 
@@ -42,76 +43,6 @@ const char* to_string(Outcome outcome) {
   }
   return "failed";
 }
-
-namespace {
-
-std::string id_text(const proton::message_id& id) {
-  if (id.empty()) return {};
-  if (id.type() == proton::STRING) return proton::get<std::string>(id);
-  return proton::to_string(id);
-}
-
-proton::message to_proton(const AmqpMessage& m) {
-  proton::message p;
-  p.body(m.body);
-  if (!m.message_id.empty()) p.id(m.message_id);
-  if (!m.correlation_id.empty()) p.correlation_id(m.correlation_id);
-  if (!m.reply_to.empty()) p.reply_to(m.reply_to);
-  if (!m.subject.empty()) p.subject(m.subject);
-  if (!m.to.empty()) p.to(m.to);
-  p.content_type(m.content_type);
-  p.durable(m.durable);
-  if (m.ttl) p.ttl(proton::duration(m.ttl->count()));
-  for (const auto& [key, value] : m.properties) p.properties().put(key, value);
-  return p;
-}
-
-AmqpMessage from_proton(const proton::message& p) {
-  AmqpMessage m;
-  const proton::value& body = p.body();
-  if (body.type() == proton::STRING) m.body = proton::get<std::string>(body);
-  else if (body.type() == proton::BINARY) m.body = std::string(proton::get<proton::binary>(body));
-  else if (!body.empty()) m.body = proton::to_string(body);
-  m.message_id = id_text(p.id());
-  m.correlation_id = id_text(p.correlation_id());
-  m.reply_to = p.reply_to();
-  m.subject = p.subject();
-  m.content_type = p.content_type();
-  m.to = p.to();
-  m.durable = p.durable();
-  m.delivery_count = p.delivery_count();
-  m.first_acquirer = p.first_acquirer() && p.delivery_count() == 0;
-  if (!p.properties().empty()) {
-    std::map<std::string, proton::scalar> properties;
-    proton::get(p.properties().value(), properties);
-    for (const auto& [key, value] : properties)
-      m.properties[key] = value.type() == proton::STRING ? proton::get<std::string>(value) : proton::to_string(value);
-  }
-  return m;
-}
-
-proton::connection_options connection_options(const ConnectionOptions& o) {
-  proton::connection_options c;
-  if (!o.user.empty()) c.user(o.user);
-  if (!o.password.empty()) c.password(o.password);
-  c.sasl_enabled(true);
-  c.sasl_allowed_mechs(o.sasl_mechanisms);
-  c.sasl_allow_insecure_mechs(o.allow_plain_without_tls);
-  c.idle_timeout(proton::duration(o.idle_timeout.count()));
-  if (o.tls.enabled || o.urls.at(0).rfind("amqps://", 0) == 0) {
-    const auto verify = o.tls.verify_peer_name ? proton::ssl::VERIFY_PEER_NAME : proton::ssl::VERIFY_PEER;
-    if (!o.tls.certificate_file.empty())  // a client certificate, e.g. for SASL EXTERNAL
-      c.ssl_client_options(proton::ssl_client_options(proton::ssl_certificate(o.tls.certificate_file, o.tls.key_file),
-                                                      o.tls.ca_file, verify));
-    else if (!o.tls.ca_file.empty())
-      c.ssl_client_options(proton::ssl_client_options(o.tls.ca_file, verify));
-    else
-      c.ssl_client_options(proton::ssl_client_options(verify));
-  }
-  return c;
-}
-
-}  // namespace
 
 class Bus::Impl : public proton::messaging_handler {
  public:
