@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
 
 namespace cimbus::reference {
@@ -30,19 +31,20 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     adapter::Adapter adapter(options);
     setup(adapter, options);
     adapter.start();
+    const adapter::Log log(options.config.instance());
     if (!adapter.wait_ready(std::chrono::seconds(60))) {
-      std::cerr << program << ": the broker's queues are not reachable (is the topology loaded? see deploy/README.md)\n";
+      log.error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");
       adapter.stop();
       return 1;
     }
     std::cout << "ready" << std::endl;
     const int received = signals.wait();
-    std::cerr << program << " " << options.config.instance() << ": signal " << received << ": draining and stopping\n";
+    log.info("signal " + std::to_string(received) + ": draining and stopping");
     adapter.stop();
-    std::cerr << program << " " << options.config.instance() << ": stopped\n";
+    log.info("stopped");
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << program << ": " << e.what() << "\n";
+    adapter::Log(program).error(e.what());
     return 1;
   }
 }

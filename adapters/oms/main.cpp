@@ -11,6 +11,7 @@
 
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/runtime/log.hpp"
 #include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
@@ -102,11 +103,11 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
     });
 
   // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
-  a.on_reply("MaintenanceOrders", [](Context& c) {
+  a.on_reply("MaintenanceOrders", [log = std::make_shared<adapter::Log>(adapter.options().config.instance())](Context& c) {
     const auto& reply = c.message().message().reply();
     if (reply.result() == msg::ReplyType_Result::FAILED)
-      std::cerr << "cimbus-oms: the WMS refused crew work " << c.header().correlation_id() << ": "
-                << (reply.error_size() > 0 ? reply.error(0).code() + " " + reply.error(0).reason() : std::string("no reason")) << "\n";
+      log->error("the WMS refused crew work " + c.header().correlation_id() + ": " +
+                 (reply.error_size() > 0 ? reply.error(0).code() + " " + reply.error(0).reason() : std::string("no reason")));
   });
 
   for (Verb verb : {V::created, V::changed, V::closed, V::canceled})

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "intake.hpp"
 #include "portal.hpp"
@@ -39,11 +40,9 @@ class ProgressLine {
     const double done = static_cast<double>(p.calls_final + p.needs_final + static_cast<std::int64_t>(portal.answered()) +
                                             (p.incidents - p.incidents_open));
     const double share = total > 0 ? std::min(1.0, done / total) : 0;
-    const std::string line = bar(share) + " " + fixed(share * 100, 0) + "%  tickets " + std::to_string(p.calls_final) + "/" +
-                             std::to_string(s.calls.size()) + "  work " + std::to_string(p.needs_final) + "/" + std::to_string(s.needs.size()) +
-                             "  portal " + std::to_string(portal.answered()) + "/" + std::to_string(portal.planned()) + "  incidents " +
-                             std::to_string(p.incidents_open) + " open of " + std::to_string(p.incidents) + "  crews out " +
-                             std::to_string(p.orders_open) + "  " + fixed(seconds) + " s";
+    const std::string line = fmt::format("{} {:.0f}%  tickets {}/{}  work {}/{}  portal {}/{}  incidents {} open of {}  crews out {}  {:.1f} s",
+                                         bar(share), share * 100, p.calls_final, s.calls.size(), p.needs_final, s.needs.size(),
+                                         portal.answered(), portal.planned(), p.incidents_open, p.incidents, p.orders_open, seconds);
     if (terminal_) {
       std::cerr << "\r" << line << "   " << std::flush;
     } else if (seconds >= next_line_) {  // a log, not a terminal: a line every few seconds
@@ -74,10 +73,9 @@ std::string here() {
 int run(StormOptions o) {
   const cimbus::reference::Territory territory({o.seed, o.customers, 8, 25});
   const Scenario scenario = Scenario::plan(territory, o);
-  std::cerr << "storm: " << o.customers << " customers on " << territory.transformers() << " transformers, " << territory.feeders()
-            << " feeders; " << scenario.failed_transformers.size() << " faults, " << scenario.calls.size() << " calls, "
-            << scenario.needs.size() << " service needs, " << scenario.agreement_requests.size() << " portal requests over "
-            << fixed(static_cast<double>(scenario.span_ms) / 1000.0) << " s\n";
+  fmt::print(stderr, "storm: {} customers on {} transformers, {} feeders; {} faults, {} calls, {} service needs, {} portal requests over {:.1f} s\n",
+             o.customers, territory.transformers(), territory.feeders(), scenario.failed_transformers.size(), scenario.calls.size(),
+             scenario.needs.size(), scenario.agreement_requests.size(), static_cast<double>(scenario.span_ms) / 1000.0);
   std::filesystem::remove_all(o.work_dir);
   Stack stack(o);
   std::cerr << "storm: starting cimbus-wms, cimbus-oms (" << o.oms_instances << "), cimbus-cis (logs in " << o.work_dir << ")\n";
@@ -102,12 +100,12 @@ int run(StormOptions o) {
     if (drill && killed_at < 0 && elapsed >= static_cast<std::int64_t>(o.kill_at * static_cast<double>(scenario.span_ms))) {
       stack.kill(o.kill_role);
       killed_at = elapsed;
-      progress.note("crash drill: SIGKILL " + o.kill_role + " at " + fixed(static_cast<double>(elapsed) / 1000.0) + " s");
+      progress.note(fmt::format("crash drill: SIGKILL {} at {:.1f} s", o.kill_role, static_cast<double>(elapsed) / 1000.0));
     }
     if (drill && killed_at >= 0 && !restarted && elapsed >= killed_at + o.restart_after_ms) {
       stack.restart(o.kill_role);
       restarted = true;
-      progress.note("crash drill: " + o.kill_role + " restarted at " + fixed(static_cast<double>(elapsed) / 1000.0) + " s");
+      progress.note(fmt::format("crash drill: {} restarted at {:.1f} s", o.kill_role, static_cast<double>(elapsed) / 1000.0));
     }
     if (Clock::now() - last_shown >= std::chrono::milliseconds(250)) {
       p = read_progress(stores);
@@ -123,7 +121,7 @@ int run(StormOptions o) {
   }
   progress.end();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::cerr << "storm: " << (settled ? "settled" : "NOT settled") << " after " << fixed(seconds) << " s; stopping every process\n";
+  fmt::print(stderr, "storm: {} after {:.1f} s; stopping every process\n", settled ? "settled" : "NOT settled", seconds);
   portal.stop();
   const std::vector<std::string> unclean = stack.stop();
 
@@ -131,9 +129,8 @@ int run(StormOptions o) {
   std::vector<std::string> problems = check_conservation(stores, scenario, portal, o.oms_instances);
   if (!settled) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
   for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
-  std::cout << "\nstorm: " << scenario.calls.size() << " calls, " << scenario.needs.size() << " service needs, " << portal.planned()
-            << " portal requests; settled in " << fixed(seconds) << " s" << (drill ? " (with the crash drill on " + o.kill_role + ")" : "")
-            << "\n";
+  std::cout << fmt::format("\nstorm: {} calls, {} service needs, {} portal requests; settled in {:.1f} s{}\n", scenario.calls.size(),
+                           scenario.needs.size(), portal.planned(), seconds, drill ? " (with the crash drill on " + o.kill_role + ")" : "");
   if (problems.empty()) {
     std::cout << "conservation: OK\n";
     return 0;

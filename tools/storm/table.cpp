@@ -1,7 +1,7 @@
 #include "table.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <fmt/format.h>
 
 namespace cimbus::storm {
 
@@ -38,13 +38,12 @@ void Table::print(std::ostream& out) const {
     right[c] = any && all;
   }
   auto cell = [&](const std::string& text, std::size_t c, bool align_right) {
-    const std::string pad(width[c] - text.size(), ' ');
-    out << "  " << (align_right ? pad + text : text + pad);
+    out << (align_right ? fmt::format("  {:>{}}", text, width[c]) : fmt::format("  {:<{}}", text, width[c]));
   };
   out << "\n" << title_ << "\n";
   for (std::size_t c = 0; c < columns_.size(); ++c) cell(columns_[c], c, right[c]);
   out << "\n";
-  for (std::size_t c = 0; c < columns_.size(); ++c) cell(std::string(width[c], '-'), c, false);
+  for (std::size_t c = 0; c < columns_.size(); ++c) out << fmt::format("  {:-<{}}", "", width[c]);
   out << "\n";
   for (const auto& row : rows_) {
     for (std::size_t c = 0; c < columns_.size(); ++c) cell(row[c], c, right[c]);
@@ -52,10 +51,6 @@ void Table::print(std::ostream& out) const {
   }
 }
 
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
+std::string fixed(double value, int decimals) { return fmt::format("{:.{}f}", value, decimals); }
 
 }  // namespace cimbus::storm

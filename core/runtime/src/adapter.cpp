@@ -124,9 +124,9 @@ class Adapter::Impl {
   int run_until_signal() {
     StopSignals signals;
     const int received = signals.wait();
-    log_.line("signal " + std::to_string(received) + ": draining and stopping");
+    log_.log().info("signal " + std::to_string(received) + ": draining and stopping");
     stop();
-    log_.line("stopped");
+    log_.log().info("stopped");
     return 0;
   }
 
@@ -172,7 +172,7 @@ class Adapter::Impl {
   // Broker errors are logged once each, not at every retry.
   bus::BusOptions bus_options() {
     bus::BusOptions o;
-    o.on_error = [this](const std::string& error) { log_.once("broker: " + error); };
+    o.on_error = [this](const std::string& error) { log_.warn_once("broker: " + error); };
     return o;
   }
 
@@ -265,13 +265,13 @@ class Adapter::Impl {
         if (stopping && ((outbox_->settled() && store_->outbox().size() == 0) || Clock::now() >= drain_until)) {
           if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
           if (const std::size_t left = store_->outbox().size(); left > 0)
-            log_.line(std::to_string(left) + " messages stay in the outbox; they are sent at the next start");
+            log_.log().warn(std::to_string(left) + " messages stay in the outbox; they are sent at the next start");
           break;
         }
       }
     } catch (const std::exception& e) {
       // The store failed (disk full, file removed): stop taking work; the broker keeps the rest.
-      log_.line(std::string("worker stopped: ") + e.what());
+      log_.log().error(std::string("worker stopped: ") + e.what());
       std::lock_guard<std::mutex> lock(mutex_);
       release({deliveries_.begin(), deliveries_.end()});
       deliveries_.clear();
@@ -287,7 +287,7 @@ class Adapter::Impl {
         run_transaction(p.work);
         requests_->after_commit();
       } catch (const std::exception& e) {
-        log_.line(std::string("periodic work failed (tried again): ") + e.what());
+        log_.log().error(std::string("periodic work failed (tried again): ") + e.what());
       }
     }
   }

@@ -216,7 +216,7 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   std::string reason = std::to_string(item.entry.attempts - 1) + " attempts failed";
   auto last = last_error_.find(item.key);
   reason += last != last_error_.end() ? ": " + last->second : " (the handler failed or the process ended while handling it)";
-  log_.line("giving up " + item.key + ": " + reason);
+  log_.log().warn("giving up " + item.key + ": " + reason);
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {error(code::kTransactionFailed, reason)}, reply_options_);
   const std::string target = reply_target(item);
   if (item.answers() && !target.empty()) enqueue(tx, target, reply);
@@ -275,7 +275,7 @@ void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
   const auto& h = reply.message().header();
   const std::string correlation = !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
   if (!requests_.replied(tx, correlation, reply, !is_interim_reply(reply))) {
-    log_.line("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)");
+    log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)");
     log_.count([](AdapterStats& s) { ++s.late_replies; });
     finish_without_handler(tx, item, false);
     return;
@@ -339,7 +339,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
   } catch (const std::exception& e) {
     // Rolled back; the delivery comes again, up to max_attempts.
     outbox_.forget_since(outbox_mark);
-    log_.line("handler failed for " + message.message().header().noun() + " " + to_literal(message.message().header().verb()) + " " +
+    log_.log().error("handler failed for " + message.message().header().noun() + " " + to_literal(message.message().header().verb()) + " " +
               item.key + " (attempt " + std::to_string(item.entry.attempts) + "): " + e.what());
     last_error_[item.key] = e.what();
     if (item.delivery.queue == Queue::replies) requests_.forget_reply(message.message().header().message_id());
@@ -408,7 +408,7 @@ void DeliveryPipeline::expire_requests() {
       savepoint.release();
     } catch (const std::exception& e) {
       outbox_.forget_since(outbox_mark);
-      log_.line("reply handler failed on the timeout of " + late.reply.message().header().correlation_id() + ": " + e.what());
+      log_.log().error("reply handler failed on the timeout of " + late.reply.message().header().correlation_id() + ": " + e.what());
     }
   }
   tx.commit();

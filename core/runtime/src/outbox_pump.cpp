@@ -32,7 +32,7 @@ void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
         accepted_.push_back(r.row);
         break;
       case bus::Outcome::rejected:  // the broker will never take it (e.g. too large): keep going
-        log_.line("the broker rejected outbox message " + std::to_string(r.row) + "; it is dropped from the outbox");
+        log_.log().error("the broker rejected outbox message " + std::to_string(r.row) + "; it is dropped from the outbox");
         accepted_.push_back(r.row);
         break;
       case bus::Outcome::released:

@@ -9,16 +9,19 @@
 #include <string>
 
 #include "cimbus/runtime/adapter_stats.hpp"
+#include "cimbus/runtime/log.hpp"
 
 namespace cimbus::adapter::detail {
 
 class RuntimeLog {
  public:
-  explicit RuntimeLog(std::string instance) : instance_(std::move(instance)) {}
+  explicit RuntimeLog(const std::string& instance) : log_(instance) {}
 
-  void line(const std::string& text) const;
-  // Logs `text` unless it was logged before (broker errors repeat at every retry).
-  void once(const std::string& text);
+  // The instance's log: info for the lifecycle, warn for what the runtime handled (a message
+  // given up, a reply nobody awaits), error for what failed.
+  const Log& log() const { return log_; }
+  // Warns of `text` unless it was logged before (broker errors repeat at every retry).
+  void warn_once(const std::string& text);
 
   template <class F>
   void count(F change) {
@@ -31,7 +34,7 @@ class RuntimeLog {
   }
 
  private:
-  std::string instance_;
+  Log log_;
   mutable std::mutex mutex_;
   AdapterStats stats_;            // guarded by mutex_
   std::set<std::string> logged_;  // guarded by mutex_
