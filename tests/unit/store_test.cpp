@@ -16,6 +16,7 @@
 #include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/statement.hpp"
 #include "cimbus/store/store.hpp"
+#include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
 
 namespace cimbus::store {
@@ -272,8 +273,7 @@ TEST(Store, OldMessageIdsAreForgottenUnlessTheirReplyIsStillToBeSent) {
   }
   // Age two of them by a day.
   ASSERT_EQ(Statement(store.connection(), "UPDATE inbox SET first_seen = first_seen - 86400000 WHERE message_id LIKE 'old-%'").run(), 2);
-  const std::int64_t an_hour_ago =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600000;
+  const std::int64_t an_hour_ago = epoch_ms() - 3600000;
   Transaction tx = store.begin();
   EXPECT_EQ(store.inbox().forget_before(tx, an_hour_ago, 100), 1u);
   EXPECT_EQ(store.inbox().size(), 2u);

@@ -11,9 +11,9 @@
 #include <xercesc/framework/psvi/XSParticle.hpp>
 #include <xercesc/framework/psvi/XSSimpleTypeDefinition.hpp>
 #include <xercesc/framework/psvi/XSWildcard.hpp>
-#include <xercesc/util/TransService.hpp>
 #include <xercesc/util/XMLUni.hpp>
 
+#include "cimbus/xerces/utf16.hpp"
 #include "naming.hpp"
 
 using namespace xercesc;
@@ -22,11 +22,7 @@ namespace xsd2proto {
 
 namespace {
 
-std::string utf8(const XMLCh* text) {
-  if (text == nullptr) return {};
-  TranscodeToStr out(text, "UTF-8");
-  return reinterpret_cast<const char*>(out.str());
-}
+using cimbus::xerces::utf8;
 
 const std::string kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
 

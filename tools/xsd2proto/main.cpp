@@ -16,42 +16,23 @@
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/framework/psvi/XSModel.hpp>
 #include <xercesc/parsers/XercesDOMParser.hpp>
-#include <xercesc/sax/ErrorHandler.hpp>
-#include <xercesc/sax/SAXParseException.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
-#include <xercesc/util/TransService.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
+#include <CLI/CLI.hpp>
+
+#include "cimbus/xerces/throw_on_error.hpp"
+#include "cimbus/xerces/utf16.hpp"
 #include "emitter.hpp"
 #include "roots_emitter.hpp"
 #include "generator.hpp"
 #include "manifest.hpp"
 
 using namespace xercesc;
+using cimbus::xerces::utf8;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string utf8(const XMLCh* text) {
-  if (text == nullptr) return {};
-  TranscodeToStr out(text, "UTF-8");
-  return reinterpret_cast<const char*>(out.str());
-}
-
-// Schema errors stop the build with file, line and message.
-class FailOnError : public ErrorHandler {
- public:
-  void warning(const SAXParseException&) override {}
-  void error(const SAXParseException& e) override { fail(e); }
-  void fatalError(const SAXParseException& e) override { fail(e); }
-  void resetErrors() override {}
-
- private:
-  [[noreturn]] static void fail(const SAXParseException& e) {
-    throw std::runtime_error(utf8(e.getSystemId()) + ":" + std::to_string(e.getLineNumber()) + ": " +
-                             utf8(e.getMessage()));
-  }
-};
 
 void write_if_changed(const fs::path& path, const std::string& content) {
   std::ifstream in(path, std::ios::binary);
@@ -71,7 +52,7 @@ int run(const std::string& schema_root, const std::string& manifest_file, const 
   std::map<std::string, std::string> packages;
   std::vector<std::pair<std::string, std::string>> sources;  // namespace, xsd path
   {
-    FailOnError errors;
+    cimbus::xerces::ThrowOnError errors;  // schema errors stop the build with file, line and message
     XercesDOMParser loader(nullptr, XMLPlatformUtils::fgMemoryManager, pool);
     loader.setErrorHandler(&errors);
     loader.setDoNamespaces(true);
@@ -107,19 +88,12 @@ int run(const std::string& schema_root, const std::string& manifest_file, const 
 
 int main(int argc, char** argv) {
   std::string schemas, manifest, out, roots;
-  bool bad = argc % 2 == 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string flag = argv[i];
-    if (flag == "--schemas") schemas = argv[i + 1];
-    else if (flag == "--manifest") manifest = argv[i + 1];
-    else if (flag == "--out") out = argv[i + 1];
-    else if (flag == "--roots") roots = argv[i + 1];
-    else bad = true;
-  }
-  if (bad || schemas.empty() || manifest.empty() || out.empty()) {
-    std::cerr << "usage: xsd2proto --schemas DIR --manifest FILE --out DIR [--roots FILE.cpp]\n";
-    return 2;
-  }
+  CLI::App app{"xsd2proto: the project's XSDs -> .proto files (and the table of global elements)"};
+  app.add_option("--schemas", schemas, "the folder the manifest's XSD paths are relative to")->required();
+  app.add_option("--manifest", manifest, "the XSDs to load and the protobuf package of each")->required();
+  app.add_option("--out", out, "where the .proto files are written")->required();
+  app.add_option("--roots", roots, "also write the C++ table of global elements to this file");
+  CLI11_PARSE(app, argc, argv);
   XMLPlatformUtils::Initialize();
   int status = 1;
   try {

@@ -14,6 +14,7 @@
 
 #include "cimbus/generated_roots.hpp"
 #include "xerces_runtime.hpp"
+#include "cimbus/xerces/throw_on_error.hpp"
 #include "xerces_text.hpp"
 
 using namespace xercesc;
@@ -108,20 +109,6 @@ class SourceResolver : public XMLEntityResolver {
   std::vector<std::string> system_ids_;
 };
 
-class ThrowOnError : public ErrorHandler {
- public:
-  void warning(const SAXParseException&) override {}
-  void error(const SAXParseException& e) override { fail(e); }
-  void fatalError(const SAXParseException& e) override { fail(e); }
-  void resetErrors() override {}
-
- private:
-  [[noreturn]] static void fail(const SAXParseException& e) {
-    std::string where = detail::utf8(e.getSystemId());
-    if (where.rfind(kSystemIdPrefix, 0) == 0) where = "schemas/" + where.substr(std::string(kSystemIdPrefix).size());
-    throw std::runtime_error(where + ":" + std::to_string(e.getLineNumber()) + ": " + detail::utf8(e.getMessage()));
-  }
-};
 
 }  // namespace
 
@@ -252,7 +239,9 @@ std::shared_ptr<const GrammarSet> SchemaRegistry::compile(std::uint64_t generati
   std::set<std::string> namespaces;
   {
     SourceResolver resolver(all);
-    ThrowOnError errors;
+    xerces::ThrowOnError errors([](const std::string& id) {  // the schema's name in the repository
+      return id.rfind(kSystemIdPrefix, 0) == 0 ? "schemas/" + id.substr(std::string(kSystemIdPrefix).size()) : id;
+    });
     XercesDOMParser loader(nullptr, XMLPlatformUtils::fgMemoryManager, pool.get());
     loader.setDoNamespaces(true);
     loader.setDoSchema(true);
