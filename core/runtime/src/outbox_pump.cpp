@@ -6,8 +6,9 @@
 
 namespace cimbus::adapter::detail {
 
-OutboxPump::OutboxPump(store::Store& store, bus::Bus& bus, RuntimeLog& log, OnOutcome on_outcome)
-    : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)) {}
+OutboxPump::OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome,
+                       std::chrono::milliseconds resend_pause)
+    : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)), resend_pause_(resend_pause) {}
 
 void OutboxPump::add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {
   add(tx, target, bus::to_stored(message));
@@ -38,7 +39,7 @@ void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
       case bus::Outcome::released:
       case bus::Outcome::failed:
         resend_from_start_ = true;
-        resend_after_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        resend_after_ = std::chrono::steady_clock::now() + resend_pause_;
         break;
     }
   }
@@ -63,7 +64,7 @@ void OutboxPump::send() {
     resend_from_start_ = false;
     backlog_ = true;
   }
-  std::vector<bus::Bus::Send> sends;
+  std::vector<bus::Send> sends;
   if (!backlog_) {
     std::size_t sent = 0;
     for (; sent < fresh_.size() && in_flight_.size() < kMaxUnsettledSends; ++sent) hand_over(std::move(fresh_[sent]), sends);
@@ -93,7 +94,7 @@ void OutboxPump::send() {
   bus_.send(std::move(sends));
 }
 
-void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Bus::Send>& sends) {
+void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends) {
   cursor_ = std::max(cursor_, row.id);
   in_flight_.insert(row.id);
   sends.push_back({std::move(row.target), bus::from_stored(std::move(row.message)),

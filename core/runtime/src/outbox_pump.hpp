@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "cimbus/bus/amqp_message.hpp"
-#include "cimbus/bus/bus.hpp"
+#include "cimbus/bus/sender.hpp"
 #include "cimbus/store/store.hpp"
 #include "runtime_log.hpp"
 
@@ -35,7 +35,10 @@ class OutboxPump {
   // Called on the bus's thread when the broker settled a row.
   using OnOutcome = std::function<void(Outcome)>;
 
-  OutboxPump(store::Store& store, bus::Bus& bus, RuntimeLog& log, OnOutcome on_outcome);
+  // After a send is released or fails (a link refused, the connection lost), rows are sent again
+  // from the oldest once `resend_pause` has passed, rather than hammering a broker in trouble.
+  OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome,
+             std::chrono::milliseconds resend_pause = std::chrono::milliseconds(500));
 
   // A row for `target`, in `tx`; sent after the commit.
   void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
@@ -63,12 +66,13 @@ class OutboxPump {
   static constexpr std::size_t kMaxUnsettledSends = 256;
 
  private:
-  void hand_over(store::Outbox::Row row, std::vector<bus::Bus::Send>& sends);
+  void hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends);
 
   store::Store& store_;
-  bus::Bus& bus_;
+  bus::Sender& bus_;
   RuntimeLog& log_;
   OnOutcome on_outcome_;
+  std::chrono::milliseconds resend_pause_;
 
   std::set<std::int64_t> in_flight_;    // rows sent, outcome not yet known
   std::vector<std::int64_t> accepted_;  // accepted by the broker, to remove

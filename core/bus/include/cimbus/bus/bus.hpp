@@ -35,6 +35,7 @@
 #include "cimbus/bus/amqp_message.hpp"
 #include "cimbus/bus/connection_options.hpp"
 #include "cimbus/bus/outcome.hpp"
+#include "cimbus/bus/sender.hpp"
 
 namespace cimbus::bus {
 
@@ -55,19 +56,15 @@ struct BusOptions {
 // A delivery received by a DeferredHandler, to be settled with Bus::settle().
 using DeliveryId = std::uint64_t;
 
-class Bus {
+class Bus : public Sender {
  public:
   using Handler = std::function<Outcome(const AmqpMessage&)>;
   using DeferredHandler = std::function<void(AmqpMessage, DeliveryId)>;
-  using SendCallback = std::function<void(Outcome)>;
-  struct Send {
-    std::string target;
-    AmqpMessage message;
-    SendCallback done;
-  };
+  using SendCallback = bus::SendCallback;
+  using Send = bus::Send;
 
   explicit Bus(ConnectionOptions connection, BusOptions options = {});
-  ~Bus();  // stop()
+  ~Bus() override;  // stop()
   Bus(const Bus&) = delete;
   Bus& operator=(const Bus&) = delete;
 
@@ -93,7 +90,7 @@ class Bus {
   // The same, with the outcome passed to `done` on the I/O thread (or the stopping thread).
   void send(const std::string& target, AmqpMessage message, SendCallback done);
   // Several sends in order, with one hand-over to the I/O thread.
-  void send(std::vector<Send> sends);
+  void send(std::vector<Send> sends) override;
 
   // Stops receiving, waits up to `drain` for sends in flight, closes the connection. Pending
   // sends whose outcome is unknown complete with Outcome::failed.
