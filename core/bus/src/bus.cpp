@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -30,6 +29,7 @@
 #include <proton/work_queue.hpp>
 
 #include "cimbus/codec/uuid.hpp"
+#include "cimbus/sync/mutex.hpp"
 #include "proton_form.hpp"
 
 namespace cimbus::bus {
@@ -55,7 +55,7 @@ class Bus::Impl : public proton::messaging_handler {
   void add_receiver(const std::string& source, Handler handler, DeferredHandler deferred, ReceiveOptions options) {
     std::size_t index;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       for (const Receiver& r : receivers_)  // deliveries are dispatched by their source address
         if (r.source == source) throw std::invalid_argument("a receiver for " + source + " exists already");
       receivers_.push_back({source, std::move(handler), std::move(deferred), options});
@@ -69,13 +69,13 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   bool wait_connected(std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return state_changed_.wait_for(lock, timeout, [this] { return open_; });
+    sync::Lock lock(mutex_);
+    return lock.wait_for(state_changed_, timeout, [this]() CIMBUS_REQUIRES(mutex_) { return open_; });
   }
 
   bool wait_ready(std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return state_changed_.wait_for(lock, timeout, [this] { return open_ && attached_ == receivers_.size(); });
+    sync::Lock lock(mutex_);
+    return lock.wait_for(state_changed_, timeout, [this]() CIMBUS_REQUIRES(mutex_) { return open_ && attached_ == receivers_.size(); });
   }
 
   void send(std::vector<Send> sends) {
@@ -84,7 +84,7 @@ class Bus::Impl : public proton::messaging_handler {
     pending.reserve(sends.size());
     for (Send& s : sends) pending.push_back({std::move(s.target), to_proton(s.message), std::move(s.done)});
     {
-      std::unique_lock<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       if (!stopping_) {
         for (Pending& p : pending) waiting_.push_back(std::move(p));
         pending.clear();
@@ -103,10 +103,10 @@ class Bus::Impl : public proton::messaging_handler {
 
   void stop(std::chrono::milliseconds drain) {
     {
-      std::unique_lock<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       if (!thread_.joinable()) return;
       stopping_ = true;
-      state_changed_.wait_for(lock, drain, [this] { return waiting_.empty() && in_flight_.empty(); });
+      lock.wait_for(state_changed_, drain, [this]() CIMBUS_REQUIRES(mutex_) { return waiting_.empty() && in_flight_.empty(); });
     }
     const bool queued = inject([this] {
       for (auto& r : open_receivers_) r.close();
@@ -117,7 +117,7 @@ class Bus::Impl : public proton::messaging_handler {
     thread_.join();
     std::deque<Pending> unfinished;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       unfinished = std::move(waiting_);
       for (auto& [tracker, p] : in_flight_) unfinished.push_back(std::move(p));
       waiting_.clear();
@@ -127,7 +127,7 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   int connections_opened() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     return connections_opened_;
   }
 
@@ -140,7 +140,7 @@ class Bus::Impl : public proton::messaging_handler {
     // A new connection has new links. What was in flight on the old one has an unknown outcome
     // and is sent again; receivers de-duplicate by message-id.
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       open_ = true;
       attached_ = 0;
       attempts_ = 0;
@@ -161,7 +161,7 @@ class Bus::Impl : public proton::messaging_handler {
 
   void on_receiver_open(proton::receiver&) override {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       ++attached_;
     }
     state_changed_.notify_all();
@@ -170,7 +170,7 @@ class Bus::Impl : public proton::messaging_handler {
   void on_message(proton::delivery& d, proton::message& m) override {
     const Receiver* receiver = nullptr;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       auto it = handler_of_.find(d.receiver().source().address());
       if (it != handler_of_.end()) receiver = &receivers_[it->second];
     }
@@ -260,7 +260,7 @@ class Bus::Impl : public proton::messaging_handler {
 
   // Runs `work` on the I/O thread; false when there is no connection to run it on.
   bool inject(std::function<void()> work) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     return work_queue_ != nullptr && work_queue_->add(std::move(work));
   }
 
@@ -271,7 +271,7 @@ class Bus::Impl : public proton::messaging_handler {
   void connect() {
     const std::string& url = options_.urls.at(next_url_++ % options_.urls.size());
     connection_ = container_.connect(url, connection_options(options_));
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     work_queue_ = &connection_.work_queue();
     connecting_ = true;
   }
@@ -282,7 +282,7 @@ class Bus::Impl : public proton::messaging_handler {
     unsettled_.clear();
     std::chrono::milliseconds delay{0};
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       open_ = false;
       attached_ = 0;
       work_queue_ = nullptr;
@@ -301,7 +301,7 @@ class Bus::Impl : public proton::messaging_handler {
     container_.schedule(proton::duration(delay.count()), [this] {
       bool stop;
       {
-        std::lock_guard<std::mutex> lock(mutex_);
+        sync::Lock lock(mutex_);
         stop = stopping_;
       }
       if (!stop) connect();
@@ -309,7 +309,7 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   std::size_t receivers_count() {
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     return receivers_.size();
   }
 
@@ -320,7 +320,7 @@ class Bus::Impl : public proton::messaging_handler {
         break;
       }
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       for (auto it = in_flight_.begin(); it != in_flight_.end();) {
         if (it->first.sender() == s) {
           waiting_.push_front(std::move(it->second));
@@ -343,7 +343,7 @@ class Bus::Impl : public proton::messaging_handler {
       }
     std::size_t index;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       auto known = handler_of_.find(source);
       if (stopping_ || !open_ || known == handler_of_.end()) return;
       index = known->second;
@@ -357,7 +357,7 @@ class Bus::Impl : public proton::messaging_handler {
     ReceiveOptions options;
     bool deferred;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       if (!open_ || index >= receivers_.size()) return;
       source = receivers_[index].source;
       options = receivers_[index].options;
@@ -382,7 +382,7 @@ class Bus::Impl : public proton::messaging_handler {
 
   // Moves waiting sends onto their links while there is credit and room in flight.
   void pump() {
-    std::unique_lock<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     if (!open_) return;
     std::size_t blocked = 0;
     while (waiting_.size() > blocked && in_flight_.size() < bus_options_.max_unsettled) {
@@ -401,7 +401,7 @@ class Bus::Impl : public proton::messaging_handler {
   void settle(proton::tracker& t, Outcome outcome) {
     SendCallback done;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
         if (it->first != t) continue;
         done = std::move(it->second.done);
@@ -420,23 +420,23 @@ class Bus::Impl : public proton::messaging_handler {
   proton::container container_;
   std::thread thread_;
 
-  // Guarded by mutex_: shared with the calling threads.
-  mutable std::mutex mutex_;
+  // Shared with the calling threads.
+  mutable sync::Mutex mutex_;
   std::condition_variable state_changed_;
-  proton::work_queue* work_queue_ = nullptr;
-  bool open_ = false;
-  bool stopping_ = false;
-  int connections_opened_ = 0;
-  bool connecting_ = false;   // a connection exists or is being opened
-  int attempts_ = 0;          // failed connection attempts since the last open
-  std::size_t next_url_ = 0;  // I/O thread only
-  std::size_t attached_ = 0;  // receivers attached on the current connection
-  std::deque<Receiver> receivers_;  // a deque: handlers are called through stable references
-  std::map<std::string, std::size_t> handler_of_;  // source address -> receivers_ index
-  std::deque<Pending> waiting_;
-  std::deque<std::pair<proton::tracker, Pending>> in_flight_;
+  proton::work_queue* work_queue_ CIMBUS_GUARDED_BY(mutex_) = nullptr;
+  bool open_ CIMBUS_GUARDED_BY(mutex_) = false;
+  bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
+  int connections_opened_ CIMBUS_GUARDED_BY(mutex_) = 0;
+  bool connecting_ CIMBUS_GUARDED_BY(mutex_) = false;   // a connection exists or is being opened
+  int attempts_ CIMBUS_GUARDED_BY(mutex_) = 0;          // failed connection attempts since the last open
+  std::size_t attached_ CIMBUS_GUARDED_BY(mutex_) = 0;  // receivers attached on the current connection
+  std::deque<Receiver> receivers_ CIMBUS_GUARDED_BY(mutex_);  // a deque: handlers are called through stable references
+  std::map<std::string, std::size_t> handler_of_ CIMBUS_GUARDED_BY(mutex_);  // source address -> receivers_ index
+  std::deque<Pending> waiting_ CIMBUS_GUARDED_BY(mutex_);
+  std::deque<std::pair<proton::tracker, Pending>> in_flight_ CIMBUS_GUARDED_BY(mutex_);
 
   // I/O thread only.
+  std::size_t next_url_ = 0;
   proton::connection connection_;
   std::map<std::string, proton::sender> senders_;
   std::vector<proton::receiver> open_receivers_;

@@ -133,6 +133,7 @@ SchemaRegistry::SchemaRegistry(std::vector<SchemaSource> sources, SchemaRegistry
   add_namespace_aliases();
   index_payload_types();
   add_noun_wrappers();
+  sync::Lock lock(mutex_);  // no other thread sees it yet; held for the analysis of compile()
   current_ = compile(1);
 }
 
@@ -226,7 +227,7 @@ const PayloadType* SchemaRegistry::payload_type_for_noun(std::string_view noun) 
 SchemaRegistry::~SchemaRegistry() = default;
 
 std::shared_ptr<const GrammarSet> SchemaRegistry::grammars() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  sync::Lock lock(mutex_);
   return current_;
 }
 
@@ -268,7 +269,7 @@ std::shared_ptr<const GrammarSet> SchemaRegistry::compile(std::uint64_t generati
 
 std::shared_ptr<const GrammarSet> SchemaRegistry::add_wrapper_grammar(std::string_view ns,
                                                                       const WrapperName& wrapper) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  sync::Lock lock(mutex_);
   if (current_->declares(ns)) return current_;
   if (!wrapper.namespace_fits(ns) || synthesized_.size() >= options_.max_synthesized_wrappers) return nullptr;
   synthesized_.push_back({"synthesized/" + std::to_string(synthesized_.size() + 1) + ".xsd",

@@ -13,6 +13,7 @@
 #include "cimbus/codec/xml_codec.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
 #include "cimbus/store/store.hpp"
+#include "cimbus/sync/mutex.hpp"
 #include "delivery_pipeline.hpp"
 #include "handler_table.hpp"
 #include "inbox_retention.hpp"
@@ -67,7 +68,7 @@ class Adapter::Impl {
     }
     outbox_ = std::make_unique<OutboxPump>(*store_, bus_, log_, [this](OutboxPump::Outcome o) {
       {
-        std::lock_guard<std::mutex> lock(mutex_);
+        sync::Lock lock(mutex_);
         send_outcomes_.push_back(o);
       }
       changed_.notify_all();
@@ -102,7 +103,7 @@ class Adapter::Impl {
 
   void stop() {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       if (!worker_.joinable()) return;
       stopping_ = true;
       drain_until_ = Clock::now() + options_.drain;
@@ -179,7 +180,7 @@ class Adapter::Impl {
   void listen(Queue queue, const std::string& source, bus::ReceiveOptions receive) {
     bus_.receive_deferred(source, [this, queue](bus::AmqpMessage m, bus::DeliveryId id) {
       {
-        std::lock_guard<std::mutex> lock(mutex_);
+        sync::Lock lock(mutex_);
         deliveries_.push_back({queue, std::move(m), id});
       }
       changed_.notify_all();
@@ -218,7 +219,7 @@ class Adapter::Impl {
 
   void submit(std::function<void()> job) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       if (!worker_.joinable() || stopping_) throw std::logic_error("the adapter is not running");
       jobs_.push_back(std::move(job));
     }
@@ -236,9 +237,9 @@ class Adapter::Impl {
         bool stopping;
         Clock::time_point drain_until;
         {
-          std::unique_lock<std::mutex> lock(mutex_);
+          sync::Lock lock(mutex_);
           // Once stopping is noticed, only send outcomes (or the drain deadline) wake the worker.
-          changed_.wait_until(lock, wake_time(), [this] {
+          lock.wait_until(changed_, wake_time(), [this]() CIMBUS_REQUIRES(mutex_) {
             return !deliveries_.empty() || !send_outcomes_.empty() || !jobs_.empty() || (stopping_ && !stop_noticed_);
           });
           const std::size_t n = std::min(deliveries_.size(), static_cast<std::size_t>(options_.config.batch()));
@@ -272,7 +273,7 @@ class Adapter::Impl {
     } catch (const std::exception& e) {
       // The store failed (disk full, file removed): stop taking work; the broker keeps the rest.
       log_.log().error(std::string("worker stopped: ") + e.what());
-      std::lock_guard<std::mutex> lock(mutex_);
+      sync::Lock lock(mutex_);
       release({deliveries_.begin(), deliveries_.end()});
       deliveries_.clear();
     }
@@ -326,14 +327,14 @@ class Adapter::Impl {
 
   bus::Bus bus_;
 
-  // Shared with the bus thread and callers, under mutex_.
-  mutable std::mutex mutex_;
+  // Shared with the bus thread and callers.
+  mutable sync::Mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Delivery> deliveries_;
-  std::vector<OutboxPump::Outcome> send_outcomes_;
-  std::deque<std::function<void()>> jobs_;
-  bool stopping_ = false;
-  Clock::time_point drain_until_;
+  std::deque<Delivery> deliveries_ CIMBUS_GUARDED_BY(mutex_);
+  std::vector<OutboxPump::Outcome> send_outcomes_ CIMBUS_GUARDED_BY(mutex_);
+  std::deque<std::function<void()>> jobs_ CIMBUS_GUARDED_BY(mutex_);
+  bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
+  Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
   std::thread worker_;
 };
 

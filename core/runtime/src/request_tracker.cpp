@@ -43,7 +43,7 @@ void RequestTracker::after_commit() {
     deadline_stale_ = false;
   }
   if (completed_.empty()) return;
-  std::lock_guard<std::mutex> lock(mutex_);
+  sync::Lock lock(mutex_);
   for (Completion& c : completed_) {
     auto it = awaited_.find(c.correlation);
     if (it == awaited_.end()) continue;
@@ -56,12 +56,12 @@ void RequestTracker::after_commit() {
 }
 
 void RequestTracker::await(const std::string& message_id, std::promise<Replies> promise) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  sync::Lock lock(mutex_);
   awaited_[message_id].promise = std::move(promise);
 }
 
 void RequestTracker::fail_all(const std::string& why) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  sync::Lock lock(mutex_);
   for (auto& [id, waiting] : awaited_) waiting.promise.set_exception(std::make_exception_ptr(std::runtime_error(why)));
   awaited_.clear();
 }

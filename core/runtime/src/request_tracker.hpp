@@ -12,7 +12,6 @@
 #include <functional>
 #include <future>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "cimbus/envelope.pb.h"
 #include "cimbus/runtime/replies.hpp"
 #include "cimbus/store/store.hpp"
+#include "cimbus/sync/mutex.hpp"
 
 namespace cimbus::adapter::detail {
 
@@ -72,8 +72,8 @@ class RequestTracker {
   bool deadline_stale_ = false;                // entries were added or ended: read it again after the commit
   std::vector<Completion> completed_;          // replies of this transaction, for futures
 
-  std::mutex mutex_;
-  std::map<std::string, Awaited> awaited_;     // guarded by mutex_: futures by MessageID
+  sync::Mutex mutex_;
+  std::map<std::string, Awaited> awaited_ CIMBUS_GUARDED_BY(mutex_);  // futures by MessageID
 };
 
 }  // namespace cimbus::adapter::detail

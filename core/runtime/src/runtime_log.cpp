@@ -4,7 +4,7 @@ namespace cimbus::adapter::detail {
 
 void RuntimeLog::warn_once(const std::string& text) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     if (!logged_.insert(text).second) return;
   }
   log_.warn(text);

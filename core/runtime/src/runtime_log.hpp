@@ -4,12 +4,12 @@
 //
 // Threading: every member may be called from any thread.
 
-#include <mutex>
 #include <set>
 #include <string>
 
 #include "cimbus/runtime/adapter_stats.hpp"
 #include "cimbus/runtime/log.hpp"
+#include "cimbus/sync/mutex.hpp"
 
 namespace cimbus::adapter::detail {
 
@@ -25,19 +25,19 @@ class RuntimeLog {
 
   template <class F>
   void count(F change) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     change(stats_);
   }
   AdapterStats stats() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    sync::Lock lock(mutex_);
     return stats_;
   }
 
  private:
   Log log_;
-  mutable std::mutex mutex_;
-  AdapterStats stats_;            // guarded by mutex_
-  std::set<std::string> logged_;  // guarded by mutex_
+  mutable sync::Mutex mutex_;
+  AdapterStats stats_ CIMBUS_GUARDED_BY(mutex_);
+  std::set<std::string> logged_ CIMBUS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cimbus::adapter::detail

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -17,6 +16,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include "cimbus/schema_source.hpp"
+#include "cimbus/sync/mutex.hpp"
 #include "cimbus/codec/wrapper_name.hpp"
 
 namespace cimbus {
@@ -86,17 +86,17 @@ class SchemaRegistry {
                                     const PayloadType* payload = nullptr);
 
  private:
-  std::shared_ptr<const GrammarSet> compile(std::uint64_t generation) const;
+  std::shared_ptr<const GrammarSet> compile(std::uint64_t generation) const CIMBUS_REQUIRES(mutex_);
   void add_namespace_aliases();
   void index_payload_types();
   void add_noun_wrappers();
 
-  mutable std::mutex mutex_;
+  mutable sync::Mutex mutex_;
   std::vector<SchemaSource> sources_;
-  std::vector<SchemaSource> synthesized_;
+  std::vector<SchemaSource> synthesized_ CIMBUS_GUARDED_BY(mutex_);
   SchemaRegistryOptions options_;
   std::vector<PayloadType> payload_types_;   // fixed after construction
-  std::shared_ptr<const GrammarSet> current_;
+  std::shared_ptr<const GrammarSet> current_ CIMBUS_GUARDED_BY(mutex_);
 };
 
 }  // namespace cimbus
