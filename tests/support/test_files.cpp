@@ -41,6 +41,14 @@ std::string scratch_file(const std::string& name, const std::string& content) {
   return path;
 }
 
+std::string fresh_store_file(const std::string& folder, const std::string& name) {
+  const std::string dir = std::string(CIMBUS_TEST_TMP) + "/" + folder;
+  fs::create_directories(dir);
+  const std::string path = dir + "/" + name + ".sqlite";
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  return path;
+}
+
 std::string xmllint_errors(const std::string& xml, const std::string& xsd) {
   static int counter = 0;
   std::string path = scratch_file("xmllint_" + std::to_string(++counter) + ".xml", xml);

@@ -29,10 +29,7 @@ using R = msg::ReplyType_Result;
 class OperationSet : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string dir = std::string(CIMBUS_TEST_TMP) + "/operation-set";
-    std::filesystem::create_directories(dir);
-    const std::string path = dir + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite";
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    const std::string path = test::fresh_store_file("operation-set", ::testing::UnitTest::GetInstance()->current_test_info()->name());
     store_ = std::make_unique<store::Store>(path);
     store::Statement(store_->connection(), "CREATE TABLE tickets (mrid TEXT PRIMARY KEY, verb TEXT)").run();
     // The handlers of a small system of record: "refuse" in a comment is a business refusal.

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_files.hpp"
+
 #include "cimbus/bus/sender.hpp"
 #include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store.hpp"
@@ -24,13 +26,7 @@ class RecordingSender : public bus::Sender {
   std::vector<bus::Send> handed;
 };
 
-std::string fresh_file(const std::string& name) {
-  const std::string dir = std::string(CIMBUS_TEST_TMP) + "/outbox-pump";
-  std::filesystem::create_directories(dir);
-  const std::string path = dir + "/" + name + ".sqlite";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  return path;
-}
+std::string fresh_file(const std::string& name) { return test::fresh_store_file("outbox-pump", name); }
 
 bus::AmqpMessage message(const std::string& id) {
   bus::AmqpMessage m;

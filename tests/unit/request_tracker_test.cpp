@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_files.hpp"
+
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/store/store.hpp"
 #include "request_tracker.hpp"
@@ -15,13 +17,7 @@
 namespace cimbus::adapter::detail {
 namespace {
 
-std::string fresh_file(const std::string& name) {
-  const std::string dir = std::string(CIMBUS_TEST_TMP) + "/request-tracker";
-  std::filesystem::create_directories(dir);
-  const std::string path = dir + "/" + name + ".sqlite";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  return path;
-}
+std::string fresh_file(const std::string& name) { return test::fresh_store_file("request-tracker", name); }
 
 Envelope reply(const std::string& message_id, const std::string& correlation) {
   Envelope e;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include "test_files.hpp"
 #include <sqlite3.h>
 
 #include "cimbus/bus/stored_form.hpp"
@@ -22,13 +24,7 @@
 namespace cimbus::store {
 namespace {
 
-std::string fresh_file(const std::string& name) {
-  const std::string dir = std::string(CIMBUS_TEST_TMP) + "/store";
-  std::filesystem::create_directories(dir);
-  const std::string path = dir + "/" + name + ".sqlite";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  return path;
-}
+std::string fresh_file(const std::string& name) { return test::fresh_store_file("store", name); }
 
 // A reply as the runtime stores it (bus::to_stored): the store keeps its own record.
 StoredMessage reply_message() {
