@@ -1,5 +1,8 @@
 #include "reference_wms.hpp"
 
+#include <iterator>
+#include <stdexcept>
+
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/store/statement.hpp"
@@ -31,13 +34,14 @@ using store::Statement;
 enum Status { approved = 0, cancelled = 1, closed = 2, completed = 3, dispatched = 4, enroute = 5, inProgress = 6,
               onSite = 7, scheduled = 8, waitingOnApproval = 9, waitingOnMaterial = 10, waitingToBeScheduled = 11 };
 
-const char* name_of(int s) {
-  static const char* const names[] = {"approved", "cancelled", "closed", "completed", "dispatched", "enroute", "inProgress",
-                                      "onSite", "scheduled", "waitingOnApproval", "waitingOnMaterial", "waitingToBeScheduled"};
-  return s >= 0 && s < 12 ? names[s] : "unknown";
+// The object state of a WorkStatusKind number.
+ObjectState state_of(int status) {
+  using S = ObjectState;
+  static const S states[] = {S::approved, S::canceled, S::closed, S::completed, S::dispatched, S::enroute, S::in_progress,
+                             S::on_site, S::scheduled, S::waiting_on_approval, S::waiting_on_material, S::waiting_to_be_scheduled};
+  if (status < 0 || status >= static_cast<int>(std::size(states))) throw std::out_of_range("WorkStatusKind " + std::to_string(status));
+  return states[status];
 }
-
-ObjectState state_of(int status) { return reference::object_state_or_throw(name_of(status)); }
 
 // Work and its tasks to `status`; a crew, when given, goes on every task that has none.
 void set_status(Message* item, int status, const std::string& crew = {}, const std::string& crew_name = {}, const std::string& eta = {}) {
