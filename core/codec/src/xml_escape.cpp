@@ -1,5 +1,7 @@
 #include "xml_escape.hpp"
 
+#include "cimbus/codec/xml_text.hpp"
+
 namespace cimbus::detail {
 
 namespace {
@@ -63,3 +65,15 @@ std::string xml_safe(std::string_view text) {
 }
 
 }  // namespace cimbus::detail
+
+namespace cimbus {
+
+std::string escape_xml_text(std::string_view text) {
+  std::string out;
+  detail::append_escaped_text(out, text);
+  return out;
+}
+
+std::string xml_safe_text(std::string_view text) { return detail::xml_safe(text); }
+
+}  // namespace cimbus

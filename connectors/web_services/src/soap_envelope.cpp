@@ -1,0 +1,119 @@
+#include "cimbus/web_services/soap_envelope.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "cimbus/codec/xml_text.hpp"
+
+namespace cimbus::web_services {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string unquote(std::string_view text) {
+  text = trim(text);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+  return std::string(text);
+}
+
+// The value of the parameter `name` of a header value such as `type/subtype; a=1; action="x"`.
+std::string parameter(std::string_view header, std::string_view name) {
+  std::size_t at = header.find(';');
+  while (at != std::string_view::npos) {
+    std::string_view rest = header.substr(at + 1);
+    const std::size_t next = rest.find(';');
+    std::string_view item = trim(rest.substr(0, next));
+    const std::size_t equals = item.find('=');
+    if (equals != std::string_view::npos && lower(trim(item.substr(0, equals))) == name) return unquote(item.substr(equals + 1));
+    at = next == std::string_view::npos ? next : at + 1 + next;
+  }
+  return {};
+}
+
+// The message without an XML declaration, which cannot stand inside the Body.
+std::string_view without_declaration(std::string_view message) {
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.front()))) message.remove_prefix(1);
+  if (message.rfind("<?xml", 0) == 0) {
+    const std::size_t end = message.find("?>");
+    if (end != std::string_view::npos) message.remove_prefix(end + 2);
+  }
+  return message;
+}
+
+std::string open_envelope(SoapVersion version) {
+  return std::string("<soap:Envelope xmlns:soap=\"") + std::string(version == SoapVersion::soap11 ? kSoap11Namespace : kSoap12Namespace) +
+         "\"><soap:Body>";
+}
+
+const char* const kCloseEnvelope = "</soap:Body></soap:Envelope>";
+
+}  // namespace
+
+std::optional<SoapCall> soap_call_of(std::string_view content_type, std::string_view soap_action) {
+  const std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
+  SoapCall call;
+  if (type == "text/xml") {
+    call.version = SoapVersion::soap11;
+    call.action = unquote(soap_action);
+  } else if (type == "application/soap+xml") {
+    call.version = SoapVersion::soap12;
+    call.action = parameter(content_type, "action");
+    if (call.action.empty()) call.action = unquote(soap_action);
+  } else {
+    return std::nullopt;
+  }
+  return call;
+}
+
+std::string_view operation_of(std::string_view action) {
+  while (!action.empty() && action.back() == '/') action.remove_suffix(1);
+  const std::size_t slash = action.find_last_of("/#:");
+  return slash == std::string_view::npos ? action : action.substr(slash + 1);
+}
+
+std::string content_type_of(SoapVersion version, std::string_view action) {
+  if (version == SoapVersion::soap11) return "text/xml; charset=utf-8";
+  std::string type = "application/soap+xml; charset=utf-8";
+  if (!action.empty()) type += "; action=\"" + std::string(action) + "\"";
+  return type;
+}
+
+std::string soap_envelope(SoapVersion version, std::string_view message) {
+  const std::string_view body = without_declaration(message);
+  std::string out = open_envelope(version);
+  out.reserve(out.size() + body.size() + 40);
+  out.append(body);
+  out += kCloseEnvelope;
+  return out;
+}
+
+std::string soap_fault(SoapVersion version, FaultSide side, std::string_view reason, std::string_view detail) {
+  const std::string text = escape_xml_text(xml_safe_text(reason));
+  const std::string_view inner = without_declaration(detail);
+  std::string out = open_envelope(version) + "<soap:Fault>";
+  if (version == SoapVersion::soap11) {
+    out += std::string("<faultcode>soap:") + (side == FaultSide::sender ? "Client" : "Server") + "</faultcode>";
+    out += "<faultstring>" + text + "</faultstring>";
+    if (!inner.empty()) out += "<detail>" + std::string(inner) + "</detail>";
+  } else {
+    out += std::string("<soap:Code><soap:Value>soap:") + (side == FaultSide::sender ? "Sender" : "Receiver") + "</soap:Value></soap:Code>";
+    out += "<soap:Reason><soap:Text xml:lang=\"en\">" + text + "</soap:Text></soap:Reason>";
+    if (!inner.empty()) out += "<soap:Detail>" + std::string(inner) + "</soap:Detail>";
+  }
+  out += "</soap:Fault>";
+  out += kCloseEnvelope;
+  return out;
+}
+
+}  // namespace cimbus::web_services
