@@ -13,12 +13,14 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null' EXIT
 
-# An event reaches a subscriber by routing-key pattern.
+# An event reaches a subscriber by routing-key pattern. listen.err exists before the listener
+# starts, so that the tail below never looks for it before the background job has opened it.
+: > "$work/listen.err"
 "$cimbus" listen --topic 'evt.TroubleTickets.*' --count 1 --timeout 30 > "$work/listen.out" 2> "$work/listen.err" &
 listener=$!
 pids+=($listener)
 # listen says when its subscription is attached; only then is an event sure to reach it.
-timeout 30 grep -q -m1 '^listening on ' <(tail -n +1 -f "$work/listen.err") || fail "listen never attached: $(cat "$work/listen.err")"
+timeout 30 grep -q -m1 '^listening on ' <(tail -n +1 -F --pid="$listener" "$work/listen.err" 2> /dev/null) || fail "listen never attached: $(cat "$work/listen.err")"
 "$cimbus" send "$examples/TroubleTickets-closed-event.xml" > "$work/send.out" 2>&1 || fail "send: $(cat "$work/send.out")"
 grep -q "^sent 1b3d5f7a-9c2e-4a6b-8d0f-2a4c6e8b0d1f to /exchange/cim/evt.TroubleTickets.closed: accepted$" "$work/send.out" ||
   fail "send output: $(cat "$work/send.out")"
