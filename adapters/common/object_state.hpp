@@ -15,7 +15,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace cimbus::reference {
 
@@ -38,16 +37,6 @@ std::string_view text_of(ObjectState state);
 std::optional<ObjectState> object_state(std::string_view text);
 // As object_state(), throwing std::runtime_error naming the text when it is unknown.
 ObjectState object_state_or_throw(std::string_view text);
-
-// The states in which an object of the kind takes no more changes.
-inline const std::vector<ObjectState>& ticket_final_states() {
-  static const std::vector<ObjectState> states{ObjectState::closed, ObjectState::canceled, ObjectState::refused};
-  return states;
-}
-inline const std::vector<ObjectState>& work_final_states() {
-  static const std::vector<ObjectState> states{ObjectState::closed, ObjectState::canceled, ObjectState::refused};
-  return states;
-}
 
 // Whether a customer's cancellation of a call or service need was sent (calls.cancel_state and
 // service_needs.cancel_state in the CIS's intake tables).
