@@ -24,25 +24,22 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
               << "  SIGTERM or SIGINT: finish the work in hand, send the outbox, exit 0.\n";
     return argc == 2 ? 0 : 2;
   }
-  adapter::StopSignals signals;  // every thread made from here on leaves them to signals.wait()
+  // Blocked here, before any thread starts, so that every thread leaves them to the wait in
+  // run_until_signal().
+  const adapter::StopSignals signals;
   try {
     adapter::AdapterOptions options = adapter::AdapterOptions::load(argv[1]);
     set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
     setup(adapter, options);
     adapter.start();
-    const adapter::Log log(options.config.instance());
     if (!adapter.wait_ready(std::chrono::seconds(60))) {
-      log.error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");
+      adapter.log().error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");
       adapter.stop();
       return 1;
     }
     std::cout << "ready" << std::endl;
-    const int received = signals.wait();
-    log.info("signal " + std::to_string(received) + ": draining and stopping");
-    adapter.stop();
-    log.info("stopped");
-    return 0;
+    return adapter.run_until_signal();
   } catch (const std::exception& e) {
     adapter::Log(program).error(e.what());
     return 1;

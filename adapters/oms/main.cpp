@@ -11,7 +11,6 @@
 
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/codec/error_code.hpp"
-#include "cimbus/runtime/log.hpp"
 #include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
@@ -103,10 +102,10 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
     });
 
   // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
-  a.on_reply("MaintenanceOrders", [log = std::make_shared<adapter::Log>(adapter.options().config.instance())](Context& c) {
+  a.on_reply("MaintenanceOrders", [&log = adapter.log()](Context& c) {
     const auto& reply = c.message().message().reply();
     if (reply.result() == msg::ReplyType_Result::FAILED)
-      log->error("the WMS refused crew work " + c.header().correlation_id() + ": " +
+      log.error("the WMS refused crew work " + c.header().correlation_id() + ": " +
                  (reply.error_size() > 0 ? reply.error(0).code() + " " + reply.error(0).reason() : std::string("no reason")));
   });
 

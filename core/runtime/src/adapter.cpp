@@ -158,6 +158,7 @@ class Adapter::Impl {
   }
 
   const AdapterOptions& options() const { return options_; }
+  const Log& log() const { return log_.log(); }
 
  private:
   struct Periodic {
@@ -372,5 +373,7 @@ int Adapter::run_until_signal() { return impl_->run_until_signal(); }
 AdapterStats Adapter::stats() const { return impl_->stats(); }
 
 const AdapterOptions& Adapter::options() const { return impl_->options(); }
+
+const Log& Adapter::log() const { return impl_->log(); }
 
 }  // namespace cimbus::adapter

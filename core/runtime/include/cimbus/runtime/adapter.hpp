@@ -29,6 +29,7 @@
 #include "cimbus/runtime/adapter_options.hpp"
 #include "cimbus/runtime/adapter_stats.hpp"
 #include "cimbus/runtime/context.hpp"
+#include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/replies.hpp"
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/codec/schema_registry.hpp"
@@ -89,6 +90,8 @@ class Adapter {
 
   AdapterStats stats() const;
   const AdapterOptions& options() const;
+  // The instance's log (log.hpp), for what an adapter reports beside the runtime.
+  const Log& log() const;
 
  private:
   class Impl;
