@@ -3,9 +3,11 @@
 #include "records.hpp"
 
 #include <iostream>
+#include <optional>
 
 #include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
+#include "cimbus/web_services/web_service_server.hpp"
 
 namespace cimbus::reference {
 
@@ -38,8 +40,17 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
       adapter.stop();
       return 1;
     }
+    // The system's web services (and the smart proxy for third parties), when configured.
+    std::optional<web_services::WebServiceServer> services;
+    if (!options.config.web_services().listen().empty()) {
+      services.emplace(adapter);
+      services->start();
+      std::cout << options.config.system() << " endpoint: " << services->base_url() << std::endl;
+    }
     std::cout << "ready" << std::endl;
-    return adapter.run_until_signal();
+    return adapter.run_until_signal([&services] {
+      if (services) services->stop();
+    });
   } catch (const std::exception& e) {
     adapter::Log(program).error(e.what());
     return 1;

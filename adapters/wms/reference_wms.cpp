@@ -7,6 +7,7 @@
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/store/statement.hpp"
 #include "cimbus/codec/timestamp.hpp"
+#include "cimbus/codec/uuid.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
 #include "reflection.hpp"
@@ -123,8 +124,12 @@ NounItem ReferenceWms::accept(store::Transaction& tx, const NounItem& work) {
   const std::string& noun = work.noun;
   std::unique_ptr<Message> item(work.item->New());
   item->CopyFrom(*work.item);
-  const std::string mrid = mrid_of(*item);
-  if (mrid.empty()) throw Rejection(code::kPayloadElementsMissing, noun + ": an item without mRID");
+  // A WMS names new work itself when the requester did not (as EPRI's openwms does).
+  std::string mrid = mrid_of(*item);
+  if (mrid.empty()) {
+    mrid = new_uuid();
+    set_string(item.get(), "m_rid", mrid);
+  }
   if (records.get(noun, mrid)) throw Rejection(code::kCanceledPerBusinessRule, noun + " item " + mrid + " exists already; change it instead");
   set_status(item.get(), waitingToBeScheduled);
   set_string(first_work(item.get()), "request_date_time", now_timestamp());

@@ -52,6 +52,7 @@ void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const SchemaR
   grammars_ = grammars;
   policy_ = policy;
   frames_.clear();
+  soap_namespace_.clear();
   namespace_ids_.clear();
   scope_.clear();
   capture_.reset();
@@ -142,6 +143,7 @@ void DecodeHandler::startElement(const XMLCh* uri, const XMLCh* local, const XML
   if (frames_.empty()) {
     if ((same(uri, kSoap11Namespace16) || same(uri, kSoap12Namespace16)) && XMLString::equals(local, u"Envelope")) {
       frames_.push_back(Frame{Role::soap_envelope, nullptr, nullptr, nullptr, "Envelope"});
+      soap_namespace_ = utf8(uri);
       return;
     }
     begin_message(uri, local, qname, attrs);

@@ -71,6 +71,8 @@ class DecodeHandler : public xercesc::DefaultHandler {
   void check_nothing_dropped();
   bool found_message() const { return found_message_; }
   bool well_formed() const { return well_formed_; }
+  // The namespace of the SOAP Envelope around the message; empty when there was none.
+  const std::string& soap_namespace() const { return soap_namespace_; }
   bool saw_verb() const { return saw_verb_; }
   bool saw_noun() const { return saw_noun_; }
   const std::string& root_path() const { return root_path_; }
@@ -131,6 +133,7 @@ class DecodeHandler : public xercesc::DefaultHandler {
   std::string root_name_;          // what the root frame's name points to
   bool found_message_ = false;
   bool well_formed_ = true;
+  std::string soap_namespace_;
   bool saw_verb_ = false;
   bool saw_noun_ = false;
   std::string unmapped_path_;      // first element skipped although validation was on

@@ -3,10 +3,12 @@
 
 #include <string>
 
+#include "cimbus/codec/message_namespace.hpp"
+
 namespace cimbus::detail {
 
 // IEC 61968-100 Ed.1 (final) common message namespace.
-inline const std::string kMessageNamespace = "http://iec.ch/TC57/2011/schema/message";
+inline const std::string kMessageNamespace{cimbus::kMessageNamespace};
 inline const std::u16string kMessageNamespace16 = u"http://iec.ch/TC57/2011/schema/message";
 // SOAP envelopes around a message: the message is the first element child of Body.
 inline const std::u16string kSoap11Namespace16 = u"http://schemas.xmlsoap.org/soap/envelope/";

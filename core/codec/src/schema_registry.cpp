@@ -12,6 +12,8 @@
 #include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
+#include "cimbus/codec/message_namespace.hpp"
+#include "cimbus/codec/xml_text.hpp"
 #include "cimbus/generated_roots.hpp"
 #include "xerces_runtime.hpp"
 #include "cimbus/xerces/throw_on_error.hpp"
@@ -23,7 +25,6 @@ namespace cimbus {
 
 namespace {
 
-constexpr const char* kMessageNamespace = "http://iec.ch/TC57/2011/schema/message";
 constexpr const char* kSystemIdPrefix = "cimbus-schemas:/";
 
 std::string target_namespace_of(const std::string& xsd) {
@@ -60,19 +61,6 @@ std::string normalise(const std::string& path) {
 bool in_noun_namespace(const PayloadType& p) {
   const std::string suffix = "/" + p.element + "#";
   return p.ns.size() > suffix.size() && p.ns.compare(p.ns.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string escape_attribute(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Resolves xs:import by namespace and xs:include by path, among the registry's own sources only:
@@ -292,14 +280,14 @@ std::string SchemaRegistry::wrapper_schema(std::string_view ns, const WrapperNam
   x += payload ? "<!-- The typed wrappers of " + n + ", made by cimbus from the wrapper pattern (IEC 61968-100). -->\n"
                : "<!-- Synthesized by cimbus from the typed wrapper pattern, for a noun whose schema is not loaded. -->\n";
   x += "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:m=\"" + std::string(kMessageNamespace) +
-       "\" xmlns:w=\"" + escape_attribute(ns) + "\" targetNamespace=\"" + escape_attribute(ns) +
+       "\" xmlns:w=\"" + escape_xml_attribute(ns) + "\" targetNamespace=\"" + escape_xml_attribute(ns) +
        "\" elementFormDefault=\"qualified\" attributeFormDefault=\"unqualified\">\n";
   x += "  <xs:import namespace=\"" + std::string(kMessageNamespace) + "\"/>\n";
-  if (payload) x += "  <xs:import namespace=\"" + escape_attribute(payload->ns) + "\"/>\n";
+  if (payload) x += "  <xs:import namespace=\"" + escape_xml_attribute(payload->ns) + "\"/>\n";
   x += "  <xs:complexType name=\"PayloadType\"><xs:sequence>\n";
   if (payload) {
     // Optional: a Payload may carry only an OperationSet or Compressed content instead.
-    x += "    <xs:element xmlns:p=\"" + escape_attribute(payload->ns) + "\" ref=\"p:" + payload->element +
+    x += "    <xs:element xmlns:p=\"" + escape_xml_attribute(payload->ns) + "\" ref=\"p:" + payload->element +
          "\" minOccurs=\"0\"/>\n";
   } else {
     // The payload of an unknown noun is carried unvalidated.

@@ -122,6 +122,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
     }
     break;
   }
+  result.soap_namespace = i.handler.soap_namespace();
   if (!i.handler.found_message() || !i.handler.well_formed()) return result;  // unreadable
   i.handler.check_nothing_dropped();
 

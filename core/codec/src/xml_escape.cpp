@@ -74,6 +74,12 @@ std::string escape_xml_text(std::string_view text) {
   return out;
 }
 
+std::string escape_xml_attribute(std::string_view text) {
+  std::string out;
+  detail::append_escaped_attribute(out, text);
+  return out;
+}
+
 std::string xml_safe_text(std::string_view text) { return detail::xml_safe(text); }
 
 }  // namespace cimbus

@@ -122,10 +122,11 @@ class Adapter::Impl {
     store_.reset();
   }
 
-  int run_until_signal() {
+  int run_until_signal(const std::function<void()>& before_stop) {
     StopSignals signals;
     const int received = signals.wait();
     log_.log().info("signal " + std::to_string(received) + ": draining and stopping");
+    if (before_stop) before_stop();
     stop();
     log_.log().info("stopped");
     return 0;
@@ -368,7 +369,7 @@ std::future<void> Adapter::transaction(Handler work) { return impl_->transaction
 
 void Adapter::stop() { impl_->stop(); }
 
-int Adapter::run_until_signal() { return impl_->run_until_signal(); }
+int Adapter::run_until_signal(const std::function<void()>& before_stop) { return impl_->run_until_signal(before_stop); }
 
 AdapterStats Adapter::stats() const { return impl_->stats(); }
 

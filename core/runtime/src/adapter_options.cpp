@@ -27,6 +27,14 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (c.credit() <= 0) c.set_credit(256);
   if (c.inbox_retention_s() <= 0) c.set_inbox_retention_s(7 * 24 * 3600);
   if (c.policy().empty()) c.set_policy("strict");
+  if (!c.web_services().listen().empty()) {
+    config::WebServices* ws = c.mutable_web_services();
+    if (ws->call_timeout_ms() <= 0) ws->set_call_timeout_ms(c.request_timeout_ms());
+    if (ws->max_body_bytes() <= 0) ws->set_max_body_bytes(4 << 20);
+    if (ws->max_calls() <= 0) ws->set_max_calls(16);
+    if (ws->read_timeout_ms() <= 0) ws->set_read_timeout_ms(10000);
+    if (ws->listen().find(':') == std::string::npos) throw std::invalid_argument("web_services.listen: '" + ws->listen() + "' is not host:port");
+  }
 
   AdapterOptions o;
   auto policy = parse_validation_policy(c.policy());

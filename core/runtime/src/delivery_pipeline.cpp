@@ -20,14 +20,6 @@ namespace {
 using bus::AmqpMessage;
 using bus::Outcome;
 
-Diagnostic error(std::string_view code, std::string reason, Level level = Level::fatal) {
-  Diagnostic d;
-  d.code = std::string(code);
-  d.level = level;
-  d.reason = std::move(reason);
-  return d;
-}
-
 bool has_code(const Envelope& e, std::string_view code) {
   for (const auto& err : e.message().reply().error())
     if (err.code() == code) return true;
@@ -149,7 +141,7 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
   // The immediate answer goes where a synchronous reply would; the result follows at ReplyAddress.
   const std::string to = !item.delivery.message.reply_to.empty() ? item.delivery.message.reply_to : h.reply_address();
   Envelope ack = make_reply(request, msg::ReplyType_Result::OK,
-                            {error(code::kSimpleAcknowledgment, "Accepted; the result follows at " + h.reply_address(), Level::inform)},
+                            {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + h.reply_address(), Level::inform)},
                             reply_options_);
   enqueue(tx, options_.profile.reply_address(to), ack);
 }
@@ -176,7 +168,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
       return;
     }
     if (item.entry.state == store::Inbox::State::dead) {
-      answer_failed(tx, item, {error(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, false);
+      answer_failed(tx, item, {diagnostic(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, false);
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
     }
@@ -217,7 +209,7 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   auto last = last_error_.find(item.key);
   reason += last != last_error_.end() ? ": " + last->second : " (the handler failed or the process ended while handling it)";
   log_.log().warn("giving up " + item.key + ": " + reason);
-  Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {error(code::kTransactionFailed, reason)}, reply_options_);
+  Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {diagnostic(code::kTransactionFailed, reason)}, reply_options_);
   const std::string target = reply_target(item);
   if (item.answers() && !target.empty()) enqueue(tx, target, reply);
   store_.inbox().give_up(tx, item.key, reason);
@@ -241,7 +233,7 @@ void DeliveryPipeline::dead_letter(store::Transaction& tx, const Item& item, con
 void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   if (h.async_reply_flag() && h.reply_address().empty()) {
-    answer_failed(tx, item, {error(code::kHeaderElementsMissing, "AsyncReplyFlag is true but ReplyAddress is missing: nowhere to send the result")}, true);
+    answer_failed(tx, item, {diagnostic(code::kHeaderElementsMissing, "AsyncReplyFlag is true but ReplyAddress is missing: nowhere to send the result")}, true);
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
@@ -251,7 +243,7 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
   if (handler == nullptr) {
     const bool noun_known = serves_noun(h.noun());
     const std::string& system = options_.config.system();
-    answer_failed(tx, item, {error(noun_known ? code::kInvalidVerb : code::kInvalidNoun,
+    answer_failed(tx, item, {diagnostic(noun_known ? code::kInvalidVerb : code::kInvalidNoun,
                                    noun_known ? to_literal(h.verb()) + " " + h.noun() + " is not served by " + system
                                               : h.noun() + " is not served by " + system)}, true);
     log_.count([](AdapterStats& s) { ++s.failed; });
@@ -295,7 +287,7 @@ void DeliveryPipeline::finish_without_handler(store::Transaction& tx, Item& item
     return;
   }
   const Envelope ack = make_reply(item.decoded.envelope, msg::ReplyType_Result::OK,
-                                  {error(code::kSimpleAcknowledgment, "Acknowledged", Level::inform)}, reply_options_);
+                                  {diagnostic(code::kSimpleAcknowledgment, "Acknowledged", Level::inform)}, reply_options_);
   finish(tx, item, reply_target(item), &ack);
 }
 
@@ -308,7 +300,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
   const bool event = item.delivery.queue == Queue::events;
   Envelope initial = make_reply(message, warnings.empty() ? msg::ReplyType_Result::OK : msg::ReplyType_Result::PARTIAL, warnings, reply_options_);
   if (event && answer)
-    *initial.mutable_message()->mutable_reply()->add_error() = to_error(error(code::kSimpleAcknowledgment, "Acknowledged", Level::inform));
+    *initial.mutable_message()->mutable_reply()->add_error() = to_error(diagnostic(code::kSimpleAcknowledgment, "Acknowledged", Level::inform));
   const std::string target = reply_target(item);
   const std::size_t outbox_mark = outbox_.mark();
   try {
@@ -392,7 +384,7 @@ void DeliveryPipeline::expire_requests() {
     request.set_archetype(Envelope::REQUEST_MESSAGE);
     request.mutable_message()->mutable_header()->set_noun(noun);
     request.mutable_message()->mutable_header()->set_message_id(message_id);
-    return make_reply(request, msg::ReplyType_Result::FAILED, {error(code::kTimedOut, "no reply to " + message_id + " before its deadline")},
+    return make_reply(request, msg::ReplyType_Result::FAILED, {diagnostic(code::kTimedOut, "no reply to " + message_id + " before its deadline")},
                       reply_options_);
   };
   for (RequestTracker::Expired& late : requests_.expire(tx, now, timeout_reply)) {

@@ -20,6 +20,9 @@ struct DecodeResult {
   Status status = Status::unreadable;
   Envelope envelope;
   Diagnostics diagnostics;
+  // The namespace of the SOAP Envelope the message came in (SOAP 1.1 or 1.2); empty when the
+  // message was the document's root.
+  std::string soap_namespace;
   // Payload/Compressed, base64-decoded and, when gzip, inflated (empty when absent).
   std::string decompressed_payload;
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cimbus {
@@ -29,6 +30,15 @@ struct Diagnostic {
 };
 
 using Diagnostics = std::vector<Diagnostic>;
+
+// A finding about a whole message (no element path), e.g. for a reply's Error.
+inline Diagnostic diagnostic(std::string_view code, std::string reason, Level level = Level::fatal) {
+  Diagnostic d;
+  d.code = std::string(code);
+  d.level = level;
+  d.reason = std::move(reason);
+  return d;
+}
 
 // The code that best names what is wrong: the first error by the precedence 1.5, 2.9, 2.5, 1.6,
 // 1.7, 7.7, 3.1, then the rest in order. Empty when there is no error.

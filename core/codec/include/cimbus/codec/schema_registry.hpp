@@ -78,6 +78,9 @@ class SchemaRegistry {
   std::string_view canonical_noun(std::string_view noun) const;
   // Every loaded payload and query type.
   const std::vector<PayloadType>& payload_types() const { return payload_types_; }
+  // The schema documents compiled at construction: those given, then the typed wrappers of every
+  // loaded noun (wrappers/<namespace without scheme>.xsd). Imports name a namespace only.
+  const std::vector<SchemaSource>& sources() const { return sources_; }
 
   // The XSD text of the typed wrappers of one namespace (…/<N>Message, …/Get<N>Message or
   // …/<N>OperationSetMessage). With the noun's payload type, the Payload holds that element;
@@ -92,7 +95,7 @@ class SchemaRegistry {
   void add_noun_wrappers();
 
   mutable sync::Mutex mutex_;
-  std::vector<SchemaSource> sources_;
+  std::vector<SchemaSource> sources_;        // fixed after construction
   std::vector<SchemaSource> synthesized_ CIMBUS_GUARDED_BY(mutex_);
   SchemaRegistryOptions options_;
   std::vector<PayloadType> payload_types_;   // fixed after construction

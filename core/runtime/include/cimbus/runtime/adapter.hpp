@@ -84,9 +84,10 @@ class Adapter {
   // Stops taking deliveries (those not started are released to the broker), finishes the batch
   // in hand, sends what is in the outbox for up to options.drain, and closes the connection.
   void stop();
-  // Waits for SIGTERM or SIGINT (StopSignals), then stop(). Returns 0 (the exit status of a clean
+  // Waits for SIGTERM or SIGINT (StopSignals), calls `before_stop` (e.g. to stop taking calls
+  // from outside that would become messages), then stop(). Returns 0 (the exit status of a clean
   // stop).
-  int run_until_signal();
+  int run_until_signal(const std::function<void()>& before_stop = {});
 
   AdapterStats stats() const;
   const AdapterOptions& options() const;

@@ -1,0 +1,177 @@
+#include "soap_call_handler.hpp"
+
+#include <chrono>
+
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/message_namespace.hpp"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/web_services/soap_envelope.hpp"
+#include "http_url.hpp"
+
+namespace cimbus::web_services {
+
+namespace {
+
+using Result = msg::ReplyType_Result;
+
+constexpr std::string_view kSoapXmlNamespaces[] = {kSoap11Namespace, kSoap12Namespace};
+// Beyond the call's deadline, the time the runtime may take to deliver its 4.1 reply.
+constexpr std::chrono::seconds kDeadlineGrace{5};
+
+// SOAP 1.1 answers every fault with 500; SOAP 1.2 tells the caller's mistakes (400) from the
+// service's (500).
+int fault_status(SoapVersion version, FaultSide side) {
+  return version == SoapVersion::soap12 && side == FaultSide::sender ? 400 : 500;
+}
+
+// The element a decoded message came in: its typed wrapper, or one of Message.xsd's own.
+QualifiedName body_element(const Envelope& e) {
+  if (e.has_wrapper()) return {e.wrapper().namespace_(), e.wrapper().name()};
+  static const char* const kNames[] = {"Message", "RequestMessage", "ResponseMessage", "EventMessage", "FaultMessage"};
+  return {std::string(kMessageNamespace), kNames[e.archetype()]};
+}
+
+// The answer to a get comes in pages (0.1 ... 0.2); a SOAP response carries them all at once:
+// the pages' payload objects of one type merged into the last page's.
+Envelope merged(const adapter::Replies& replies) {
+  Envelope out = replies.last();
+  if (replies.pages.size() == 1) return out;
+  out.clear_payload_objects();
+  for (const Envelope& page : replies.pages)
+    for (const auto& object : page.payload_objects()) {
+      google::protobuf::Any* same = nullptr;
+      for (auto& have : *out.mutable_payload_objects())
+        if (have.type_url() == object.type_url()) same = &have;
+      if (same == nullptr) {
+        *out.add_payload_objects() = object;
+        continue;
+      }
+      // Two packed messages of one type merge as their serialized bytes concatenated.
+      same->set_value(same->value() + object.value());
+    }
+  out.mutable_message()->mutable_reply()->set_result(replies.result() == Result::PARTIAL ? Result::OK : replies.result());
+  return out;
+}
+
+}  // namespace
+
+SoapCallHandler::SoapCallHandler(adapter::Adapter& adapter, std::shared_ptr<SchemaRegistry> registry)
+    : adapter_(adapter),
+      options_(adapter.options().config.web_services()),
+      codecs_(CodecOptions{adapter.options().policy, [&] {
+                             DecodeLimits limits;
+                             limits.max_message_bytes = static_cast<std::size_t>(adapter.options().config.web_services().max_body_bytes());
+                             return limits;
+                           }()},
+              std::move(registry)),
+      callbacks_(adapter.log()) {}
+
+HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view content_type, std::string_view soap_action,
+                                   std::string_view body) {
+  const auto call = soap_call_of(content_type, soap_action);
+  auto codec = codecs_.borrow();
+  const SoapVersion version = call ? call->version : SoapVersion::soap11;
+  const std::string response_type = content_type_of(version);
+
+  auto fault = [&](FaultSide side, std::string_view code, const std::string& reason, const Envelope* request = nullptr) {
+    Envelope message = make_fault({diagnostic(code, reason)}, request);
+    return HttpAnswer{fault_status(version, side), response_type, soap_fault(version, side, reason, codec->encode(message))};
+  };
+  auto respond = [&](const Envelope& message) { return HttpAnswer{200, response_type, soap_envelope(version, codec->encode(message))}; };
+
+  if (!call)
+    return fault(FaultSide::sender, code::kSchemaInvalid,
+                 "Content-Type '" + std::string(content_type) + "' is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)");
+
+  DecodeResult decoded = codec->decode(body);
+  if (decoded.status == DecodeResult::Status::unreadable) {
+    const std::string reason = decoded.diagnostics.empty() ? "the call holds no IEC 61968-100 message" : decoded.diagnostics.front().reason;
+    Envelope message = answer_rejection(decoded);
+    return HttpAnswer{fault_status(version, FaultSide::sender), response_type, soap_fault(version, FaultSide::sender, reason, codec->encode(message))};
+  }
+  const std::string_view expected_envelope = kSoapXmlNamespaces[version == SoapVersion::soap11 ? 0 : 1];
+  if (decoded.soap_namespace.empty())
+    return fault(FaultSide::sender, code::kSchemaInvalid, "the call's body is not a SOAP Envelope");
+  if (decoded.soap_namespace != expected_envelope)
+    return fault(FaultSide::sender, code::kSchemaInvalid,
+                 "a SOAP Envelope in " + decoded.soap_namespace + " sent with the Content-Type of " +
+                     (version == SoapVersion::soap11 ? "SOAP 1.1" : "SOAP 1.2"));
+
+  const QualifiedName element = body_element(decoded.envelope);
+  const Operation* op = service.operation_for_input(element.ns, element.name);
+  if (op == nullptr)
+    return fault(FaultSide::sender, code::kInvalidVerb,
+                 service.name + " has no operation taking {" + element.ns + "}" + element.name, &decoded.envelope);
+  const std::string_view named = operation_of(call->action);
+  if (!named.empty() && named != op->name)
+    return fault(FaultSide::sender, code::kInvalidVerb,
+                 "the SOAPAction names " + std::string(named) + " but the body is " + element.name + " (" + op->name + ")",
+                 &decoded.envelope);
+
+  ReplyOptions reply_options{adapter_.options().config.system()};
+  if (decoded.status == DecodeResult::Status::rejected) return respond(answer_rejection(decoded, reply_options));
+
+  Envelope message = std::move(decoded.envelope);
+  msg::HeaderType* header = message.mutable_message()->mutable_header();
+  // A typed service names its noun; the Header's may be a label ("service order" in EPRI's tests).
+  if (!service.noun.empty()) header->set_noun(service.noun);
+
+  // The response: the typed one of the operation, or the generic ResponseMessage.
+  auto as_response = [op](Envelope reply) {
+    reply.set_archetype(Envelope::RESPONSE_MESSAGE);
+    if (op->output.ns == kMessageNamespace) {
+      reply.clear_wrapper();
+    } else {
+      reply.mutable_wrapper()->set_namespace_(op->output.ns);
+      reply.mutable_wrapper()->set_name(op->output.name);
+    }
+    return reply;
+  };
+
+  try {
+    switch (op->kind) {
+      case CallKind::event:
+        if (!op->verb && !is_event_verb(header->verb()))
+          return respond(make_reply(message, Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not an event verb")}, reply_options));
+        adapter_.publish(message);
+        return respond(make_reply(message, Result::OK, {}, reply_options));
+      case CallKind::response:
+        return respond(make_reply(message, Result::FAILED,
+                                  {diagnostic(code::kInvalidVerb, "asynchronous replies are taken by the connector of a system the bus calls; this adapter sent no request by web services")},
+                                  reply_options));
+      case CallKind::request:
+        break;
+    }
+    if (is_event_verb(header->verb()) || header->verb() == msg::HeaderType_Verb::reply)
+      return respond(make_reply(message, Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not a request verb")}, reply_options));
+
+    const std::chrono::milliseconds deadline(options_.call_timeout_ms());
+    const std::string reply_url = header->reply_address();
+    const bool asynchronous = header->async_reply_flag() && parse_http_url(reply_url).has_value();
+    header->clear_async_reply_flag();  // toward the bus the call is synchronous: the adapter waits
+    if (asynchronous) {
+      bool allowed = false;
+      for (const auto& prefix : options_.reply_urls()) allowed |= !prefix.empty() && reply_url.rfind(prefix, 0) == 0;
+      if (!allowed)
+        return respond(make_reply(message, Result::FAILED,
+                                  {diagnostic(code::kPolicyViolation, "ReplyAddress " + reply_url + " is not one this adapter may call (web_services.reply_urls)")},
+                                  reply_options));
+      Envelope ack = make_reply(message, Result::OK,
+                                {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + reply_url, Level::inform)},
+                                reply_options);
+      auto pool = &codecs_;
+      callbacks_.add(adapter_.request(message, deadline), reply_url, version, [pool, as_response](const adapter::Replies& replies) {
+        return pool->borrow()->encode(as_response(merged(replies)));
+      });
+      return respond(ack);
+    }
+    std::future<adapter::Replies> replies = adapter_.request(message, deadline);
+    if (replies.wait_for(deadline + kDeadlineGrace) != std::future_status::ready)
+      return respond(make_reply(message, Result::FAILED, {diagnostic(code::kTimedOut, "no reply before the call's deadline")}, reply_options));
+    return respond(as_response(merged(replies.get())));
+  } catch (const std::exception& e) {
+    return fault(FaultSide::receiver, code::kTransactionFailed, std::string("the call could not be passed on: ") + e.what(), &message);
+  }
+}
+
+}  // namespace cimbus::web_services

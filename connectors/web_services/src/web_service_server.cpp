@@ -1,0 +1,135 @@
+#include "cimbus/web_services/web_service_server.hpp"
+
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include <httplib.h>
+
+#include "cimbus/codec/xml_text.hpp"
+#include "cimbus/web_services/schema_documents.hpp"
+#include "cimbus/web_services/service_catalog.hpp"
+#include "cimbus/web_services/wsdl.hpp"
+#include "soap_call_handler.hpp"
+
+namespace cimbus::web_services {
+
+namespace {
+
+std::set<std::string> nouns_of(const config::WebServices& options) {
+  return {options.nouns().begin(), options.nouns().end()};
+}
+
+std::string index_page(const ServiceCatalog& catalog, const std::string& system) {
+  std::string x = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>cimbus " + escape_xml_text(system) +
+                  " web services</title></head><body>\n<h1>" + escape_xml_text(system) +
+                  ": IEC 61968-100 web services</h1>\n<p>POST SOAP 1.1 or 1.2 calls to a service's URL; its WSDL is at "
+                  "<code>?wsdl</code>.</p>\n<table>\n<tr><th>service</th><th>operations</th></tr>\n";
+  for (const Service& s : catalog.services()) {
+    x += "<tr><td><a href=\"" + s.name + "?wsdl\">" + s.name + "</a></td><td>";
+    for (const Operation& op : s.operations) x += op.name + " ";
+    x += "</td></tr>\n";
+  }
+  return x + "</table>\n</body></html>\n";
+}
+
+}  // namespace
+
+class WebServiceServer::Impl {
+ public:
+  Impl(adapter::Adapter& adapter, std::shared_ptr<SchemaRegistry> registry)
+      : adapter_(adapter),
+        options_(adapter.options().config.web_services()),
+        catalog_(*registry, nouns_of(options_)),
+        schemas_(*registry),
+        calls_(adapter, registry),
+        index_(index_page(catalog_, adapter.options().config.system())) {
+    const std::string& listen = options_.listen();
+    const std::size_t colon = listen.rfind(':');
+    host_ = listen.substr(0, colon);
+    port_ = std::stoi(listen.substr(colon + 1));
+  }
+
+  void start() {
+    const std::size_t threads = static_cast<std::size_t>(options_.max_calls());
+    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http_.set_payload_max_length(static_cast<std::size_t>(options_.max_body_bytes()));
+    const auto read_timeout = std::chrono::milliseconds(options_.read_timeout_ms());
+    http_.set_read_timeout(read_timeout);
+    http_.set_write_timeout(read_timeout);
+    http_.set_keep_alive_timeout(2);
+    routes();
+    if (port_ == 0) {
+      port_ = http_.bind_to_any_port(host_);
+      if (port_ < 0) throw std::runtime_error("web_services.listen: cannot listen on " + host_);
+    } else if (!http_.bind_to_port(host_, port_)) {
+      throw std::runtime_error("web_services.listen: cannot listen on " + options_.listen() + " (in use, or not an address of this host)");
+    }
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    adapter_.log().info("web services at " + base_url() + "/ (" + std::to_string(catalog_.services().size()) + " services)");
+  }
+
+  void stop() {
+    if (!thread_.joinable()) return;
+    http_.stop();
+    thread_.join();
+  }
+
+  int port() const { return port_; }
+  std::string base_url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+
+ private:
+  void routes() {
+    http_.Get("/", [this](const httplib::Request&, httplib::Response& res) { res.set_content(index_, "text/html; charset=utf-8"); });
+    http_.Get(R"(/xsd/([A-Za-z0-9_.-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const std::string* xsd = schemas_.find(req.matches[1].str());
+      if (xsd == nullptr) return not_found(res, "no schema " + req.matches[1].str());
+      res.set_content(*xsd, "text/xml; charset=utf-8");
+    });
+    http_.Get(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const Service* service = catalog_.find(req.matches[1].str());
+      if (service == nullptr) return not_found(res, "no service " + req.matches[1].str());
+      if (!req.has_param("wsdl")) {
+        res.status = 405;
+        res.set_header("Allow", "POST");
+        return res.set_content(service->name + " takes SOAP calls by POST; its WSDL is at ?wsdl\n", "text/plain; charset=utf-8");
+      }
+      const std::string host = req.has_header("Host") ? req.get_header_value("Host") : host_ + ":" + std::to_string(port_);
+      res.set_content(wsdl_of(*service, schemas_, "http://" + host + "/" + service->name), "text/xml; charset=utf-8");
+    });
+    http_.Post(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const Service* service = catalog_.find(req.matches[1].str());
+      if (service == nullptr) return not_found(res, "no service " + req.matches[1].str() + "; the services are listed at /");
+      HttpAnswer answer = calls_.handle(*service, req.get_header_value("Content-Type"), req.get_header_value("SOAPAction"), req.body);
+      res.status = answer.status;
+      res.set_content(std::move(answer.body), answer.content_type);
+    });
+  }
+
+  static void not_found(httplib::Response& res, const std::string& what) {
+    res.status = 404;
+    res.set_content(what + "\n", "text/plain; charset=utf-8");
+  }
+
+  adapter::Adapter& adapter_;
+  const config::WebServices& options_;
+  const ServiceCatalog catalog_;
+  const SchemaDocuments schemas_;
+  SoapCallHandler calls_;
+  const std::string index_;
+  std::string host_;
+  int port_ = 0;
+  httplib::Server http_;
+  std::thread thread_;
+};
+
+WebServiceServer::WebServiceServer(adapter::Adapter& adapter, std::shared_ptr<SchemaRegistry> registry)
+    : impl_(std::make_unique<Impl>(adapter, std::move(registry))) {}
+WebServiceServer::~WebServiceServer() { stop(); }
+
+void WebServiceServer::start() { impl_->start(); }
+void WebServiceServer::stop() { impl_->stop(); }
+int WebServiceServer::port() const { return impl_->port(); }
+std::string WebServiceServer::base_url() const { return impl_->base_url(); }
+
+}  // namespace cimbus::web_services
