@@ -76,15 +76,19 @@ void add_noun_services(std::vector<Service>& out, const NounNames& n) {
   out.push_back(n.service("Execute", {n.operation(Form::operation_set, V::execute, CallKind::request)}, "OperationSet"));
   out.push_back(n.service("Send", events));
   out.push_back(n.service("Receive", events));
-  // Reply<Noun>: results of requests the bus sent to a system asynchronously.
-  Operation reply;
-  reply.name = "Reply" + n.noun;
-  reply.kind = CallKind::response;
-  reply.input = n.wrapper(Form::plain, Envelope::RESPONSE_MESSAGE);
-  reply.output = reply.input;
-  reply.fault = n.wrapper(Form::plain, Envelope::FAULT_MESSAGE);
-  reply.action = n.base + n.noun + "/" + reply.name;
-  out.push_back(n.service("Reply", {reply}));
+  // Reply<Noun>: results of requests the bus sent to a system asynchronously, in each form.
+  std::vector<Operation> replies;
+  for (Form form : {Form::plain, Form::get, Form::operation_set}) {
+    Operation reply;
+    reply.kind = CallKind::response;
+    reply.input = n.wrapper(form, Envelope::RESPONSE_MESSAGE);
+    reply.output = n.wrapper(Form::plain, Envelope::RESPONSE_MESSAGE);
+    reply.fault = n.wrapper(form, Envelope::FAULT_MESSAGE);
+    reply.name = "Reply" + reply.input.name.substr(0, reply.input.name.size() - std::string("ResponseMessage").size());
+    reply.action = n.base + n.noun + "/" + reply.name;
+    replies.push_back(reply);
+  }
+  out.push_back(n.service("Reply", replies));
 }
 
 Service generic_service() {

@@ -1,6 +1,8 @@
 #include "soap_call_handler.hpp"
 
 #include <chrono>
+#include <set>
+#include <vector>
 
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/message_namespace.hpp"
@@ -51,6 +53,29 @@ Envelope merged(const adapter::Replies& replies) {
     }
   out.mutable_message()->mutable_reply()->set_result(replies.result() == Result::PARTIAL ? Result::OK : replies.result());
   return out;
+}
+
+// EPRI's OperationSet responses carry their results in an OperationSet (an Operation per operation
+// that succeeded, with its object), not as a bare payload: the reply's objects are moved there, one
+// per succeeded operation of the request, in order. Left as they are when they do not pair up.
+void results_as_operation_set(Envelope& reply, const Envelope& request, XmlCodec& codec) {
+  if (reply.payload_objects_size() == 0) return;
+  std::set<std::int64_t> failed;
+  for (const auto& e : reply.message().reply().error())
+    if (e.has_operation_id() && e.level() == msg::ErrorType_level::FATAL) failed.insert(e.operation_id());
+  std::vector<const msg::OperationType*> succeeded;
+  for (const auto& operation : request.message().payload().operation_set().operation())
+    if (failed.count(operation.operation_id()) == 0) succeeded.push_back(&operation);
+  if (static_cast<int>(succeeded.size()) != reply.payload_objects_size()) return;
+  auto* set = reply.mutable_message()->mutable_payload()->mutable_operation_set();
+  for (std::size_t i = 0; i < succeeded.size(); ++i) {
+    msg::OperationType* o = set->add_operation();
+    o->set_operation_id(succeeded[i]->operation_id());
+    o->set_noun(succeeded[i]->noun());
+    o->set_verb(succeeded[i]->verb());
+    o->set_any(codec.encode_object(reply.payload_objects(static_cast<int>(i))));
+  }
+  reply.clear_payload_objects();
 }
 
 }  // namespace
@@ -117,7 +142,11 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
   if (!service.noun.empty()) header->set_noun(service.noun);
 
   // The response: the typed one of the operation, or the generic ResponseMessage.
-  auto as_response = [op](Envelope reply) {
+  const bool operation_set = op->kind == CallKind::request && op->verb == msg::HeaderType_Verb::execute;
+  auto request_operations = std::make_shared<Envelope>();
+  if (operation_set) *request_operations->mutable_message()->mutable_payload() = message.message().payload();
+  auto as_response = [op, operation_set, request_operations](Envelope reply, XmlCodec& codec) {
+    if (operation_set) results_as_operation_set(reply, *request_operations, codec);
     reply.set_archetype(Envelope::RESPONSE_MESSAGE);
     if (op->output.ns == kMessageNamespace) {
       reply.clear_wrapper();
@@ -161,14 +190,15 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
                                 reply_options);
       auto pool = &codecs_;
       callbacks_.add(adapter_.request(message, deadline), reply_url, version, [pool, as_response](const adapter::Replies& replies) {
-        return pool->borrow()->encode(as_response(merged(replies)));
+        auto codec = pool->borrow();
+        return codec->encode(as_response(merged(replies), *codec));
       });
       return respond(ack);
     }
     std::future<adapter::Replies> replies = adapter_.request(message, deadline);
     if (replies.wait_for(deadline + kDeadlineGrace) != std::future_status::ready)
       return respond(make_reply(message, Result::FAILED, {diagnostic(code::kTimedOut, "no reply before the call's deadline")}, reply_options));
-    return respond(as_response(merged(replies.get())));
+    return respond(as_response(merged(replies.get()), *codec));
   } catch (const std::exception& e) {
     return fault(FaultSide::receiver, code::kTransactionFailed, std::string("the call could not be passed on: ") + e.what(), &message);
   }

@@ -161,7 +161,11 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   const bool query = message.message().header().verb() == msg::HeaderType_Verb::get;
   if (item.counted) {
     // A query has no effects: a replay of a get simply runs again and gets every page.
-    if (item.entry.state == store::Inbox::State::handled && !query) {
+    // A reply seen before is taken again when its request is awaited again: the request was sent
+    // once more with the same MessageID (a caller's retry), and the responder's inbox answered it
+    // with the reply it gave the first time.
+    const bool awaited_again = item.delivery.queue == Queue::replies && requests_.awaits(tx, correlation_of(item));
+    if (item.entry.state == store::Inbox::State::handled && !query && !awaited_again) {
       // Executed before: the requester gets the same reply again, with the same MessageID.
       if (item.entry.reply) outbox_.add_reply(tx, item.entry.reply_target, item.key, std::move(*item.entry.reply));
       log_.count([](AdapterStats& s) { ++s.duplicates; });
@@ -262,10 +266,15 @@ void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
   run(tx, item, *handler, h.ack_required());
 }
 
+std::string DeliveryPipeline::correlation_of(const Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  return !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
+}
+
 void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
   const Envelope& reply = item.decoded.envelope;
   const auto& h = reply.message().header();
-  const std::string correlation = !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
+  const std::string correlation = correlation_of(item);
   if (!requests_.replied(tx, correlation, reply, !is_interim_reply(reply))) {
     log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)");
     log_.count([](AdapterStats& s) { ++s.late_replies; });

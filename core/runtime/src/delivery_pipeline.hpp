@@ -67,6 +67,8 @@ class DeliveryPipeline {
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);
   void handle_reply(store::Transaction& tx, Item& item);
+  // The CorrelationID of a reply: its Header's, else the AMQP correlation-id.
+  static std::string correlation_of(const Item& item);
   void run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer);
   void finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge);
   void acknowledge_async(store::Transaction& tx, const Item& item);

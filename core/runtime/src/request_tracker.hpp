@@ -32,6 +32,8 @@ class RequestTracker {
   // A reply to `correlation` taken in `tx`: false when nothing awaits it (late, or unknown).
   // `final` is false for an acknowledgement or a page that more pages follow.
   bool replied(store::Transaction& tx, const std::string& correlation, const Envelope& reply, bool final);
+  // True while the request `correlation` awaits replies.
+  bool awaits(store::Transaction& tx, const std::string& correlation) { return store_.correlations().awaits(tx, correlation); }
   // The transaction that took the reply with this MessageID rolled back.
   void forget_reply(const std::string& reply_message_id);
 

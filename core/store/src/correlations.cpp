@@ -16,11 +16,15 @@ void Correlations::add(Transaction& tx, const Entry& entry) {
       .run();
 }
 
-bool Correlations::answer(Transaction& tx, const std::string& message_id, bool final) {
+bool Correlations::awaits(Transaction& tx, const std::string& message_id) {
   (void)tx;
   Statement find = Statement::cached(*connection_, "SELECT 1 FROM correlations WHERE message_id = ?");
   find.bind(1, message_id);
-  if (!find.step()) return false;
+  return find.step();
+}
+
+bool Correlations::answer(Transaction& tx, const std::string& message_id, bool final) {
+  if (!awaits(tx, message_id)) return false;
   if (final) Statement::cached(*connection_, "DELETE FROM correlations WHERE message_id = ?").bind(1, message_id).run();
   return true;
 }

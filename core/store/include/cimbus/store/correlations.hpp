@@ -26,6 +26,8 @@ class Correlations {
   // A reply to `message_id` arrived. True when the request was awaited; `final` ends the entry
   // (false for an acknowledgement or a partial page: more replies follow).
   bool answer(Transaction& tx, const std::string& message_id, bool final);
+  // True while a request with this MessageID awaits its reply.
+  bool awaits(Transaction& tx, const std::string& message_id);
   // Entries past their deadline at `now_ms`, oldest first (end them with answer()).
   std::vector<Entry> expired(std::int64_t now_ms, std::size_t limit);
   // The earliest deadline, if any entry is open.
