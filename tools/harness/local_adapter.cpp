@@ -18,6 +18,8 @@ adapter::AdapterOptions adapter_options(const std::string& routes_file, const Pr
   c.mutable_broker()->clear_password_env();
   c.set_instance(instance);
   c.set_store(dir + "/" + instance + ".sqlite");
+  // A deployment's fixed web-service port would clash between the processes of a test.
+  if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
   return adapter::AdapterOptions::from_config(c);
 }
 

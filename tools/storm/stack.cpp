@@ -46,6 +46,8 @@ void Stack::start() {
     config::AdapterConfig c = adapter::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
     point_at_broker(c, options_.broker_url);
     c.set_store(store(role));
+    // The deployment's fixed web-service ports would clash between instances and parallel runs.
+    if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
     auto& settings = *c.mutable_backend()->mutable_settings();
     settings["seed"] = std::to_string(options_.seed);
     settings["customers"] = std::to_string(options_.customers);
