@@ -164,8 +164,10 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     // A reply seen before is taken again when its request is awaited again: the request was sent
     // once more with the same MessageID (a caller's retry), and the responder's inbox answered it
     // with the reply it gave the first time.
-    const bool awaited_again = item.delivery.queue == Queue::replies && requests_.awaits(tx, correlation_of(item));
-    if (item.entry.state == store::Inbox::State::handled && !query && !awaited_again) {
+    const bool handled_before = item.entry.state == store::Inbox::State::handled && !query;
+    const bool awaited_again =
+        handled_before && item.delivery.queue == Queue::replies && requests_.awaits(tx, correlation_of(item));  // looked up for repeats only
+    if (handled_before && !awaited_again) {
       // Executed before: the requester gets the same reply again, with the same MessageID.
       if (item.entry.reply) outbox_.add_reply(tx, item.entry.reply_target, item.key, std::move(*item.entry.reply));
       log_.count([](AdapterStats& s) { ++s.duplicates; });
