@@ -15,9 +15,7 @@ namespace {
 constexpr std::string_view kSuffix = "OperationSet";
 
 msg::ErrorType error(std::string_view code, const std::string& reason, std::int64_t operation_id) {
-  Diagnostic d;
-  d.code = std::string(code);
-  d.reason = reason;
+  Diagnostic d = diagnostic(code, reason);
   d.operation_id = operation_id;
   return to_error(d);
 }

@@ -15,10 +15,8 @@ Rejection::Rejection(Diagnostics errors) : std::runtime_error(summary(errors)), 
 
 namespace {
 
-Diagnostic fatal(std::string code, std::string reason, std::string path) {
-  Diagnostic d;
-  d.code = std::move(code);
-  d.reason = std::move(reason);
+Diagnostic fatal(std::string_view code, std::string reason, std::string path) {
+  Diagnostic d = diagnostic(code, std::move(reason));
   d.path = std::move(path);
   return d;
 }
@@ -26,6 +24,6 @@ Diagnostic fatal(std::string code, std::string reason, std::string path) {
 }  // namespace
 
 Rejection::Rejection(std::string_view code, std::string reason, std::string path)
-    : Rejection(Diagnostics{fatal(std::string(code), std::move(reason), std::move(path))}) {}
+    : Rejection(Diagnostics{fatal(code, std::move(reason), std::move(path))}) {}
 
 }  // namespace cimbus::adapter
