@@ -8,12 +8,6 @@ namespace cimbus::web_services {
 
 namespace {
 
-std::string target_namespace_of(const std::string& xsd) {
-  static const std::regex target(R"re(targetNamespace\s*=\s*"([^"]*)")re");
-  std::smatch m;
-  return std::regex_search(xsd, m, target) ? m[1].str() : std::string();
-}
-
 // "wrappers/iec.ch/TC57/2015/ServiceOrdersMessage.xsd" -> "ServiceOrdersMessage.xsd"; a name
 // already taken gets the folders before it ("TC57-2014-TroubleTicketsMessage.xsd").
 std::string file_name(const std::string& path, const std::map<std::string, std::string, std::less<>>& taken) {
@@ -35,7 +29,7 @@ SchemaDocuments::SchemaDocuments(const SchemaRegistry& registry) {
   for (const SchemaSource& source : registry.sources()) {
     const std::string file = file_name(source.path, raw);
     raw[file] = source.text;
-    file_of_namespace_.emplace(target_namespace_of(source.text), file);
+    file_of_namespace_.emplace(source.target_namespace(), file);
   }
   // The registry resolves imports by namespace; a client needs a location.
   static const std::regex import(R"re(<(\w+:)?import\s+namespace\s*=\s*"([^"]*)"\s*/>)re");

@@ -27,16 +27,6 @@ namespace {
 
 constexpr const char* kSystemIdPrefix = "cimbus-schemas:/";
 
-std::string target_namespace_of(const std::string& xsd) {
-  const std::string key = "targetNamespace=";
-  size_t at = xsd.find(key);
-  if (at == std::string::npos || at + key.size() >= xsd.size()) return {};
-  char quote = xsd[at + key.size()];
-  size_t start = at + key.size() + 1;
-  size_t end = xsd.find(quote, start);
-  return end == std::string::npos ? std::string() : xsd.substr(start, end - start);
-}
-
 // "a/b/../c.xsd" -> "a/c.xsd"
 std::string normalise(const std::string& path) {
   std::vector<std::string> parts;
@@ -74,7 +64,7 @@ class SourceResolver : public XMLEntityResolver {
     if (id->getResourceIdentifierType() == XMLResourceIdentifier::SchemaImport) {
       const std::string ns = detail::utf8(id->getNameSpace());
       for (const SchemaSource* s : sources_)
-        if (target_namespace_of(s->text) == ns) found = s;
+        if (s->target_namespace() == ns) found = s;
     }
     if (found == nullptr) {
       std::string base = detail::utf8(id->getBaseURI());
@@ -130,7 +120,7 @@ void SchemaRegistry::add_namespace_aliases() {
   for (const auto& [alias, canonical] : options_.namespace_aliases) {
     bool found = false;
     for (std::size_t i = 0; i < own; ++i) {
-      if (target_namespace_of(sources_[i].text) != canonical) continue;
+      if (sources_[i].target_namespace() != canonical) continue;
       // The same schema in the alias namespace: every quoted occurrence of the namespace (the
       // target namespace and the prefix bound to it) is replaced.
       std::string text = sources_[i].text;
@@ -148,7 +138,7 @@ void SchemaRegistry::add_namespace_aliases() {
 
 void SchemaRegistry::index_payload_types() {
   std::set<std::string> namespaces;
-  for (const SchemaSource& s : sources_) namespaces.insert(target_namespace_of(s.text));
+  for (const SchemaSource& s : sources_) namespaces.insert(s.target_namespace());
   for (const GeneratedRoot& root : generated_roots()) {
     if (std::string_view(root.ns) == kMessageNamespace || namespaces.count(root.ns) == 0) continue;
     payload_types_.push_back(PayloadType{root.ns, root.local, root.descriptor()});
@@ -240,7 +230,7 @@ std::shared_ptr<const GrammarSet> SchemaRegistry::compile(std::uint64_t generati
     loader.setXMLEntityResolver(&resolver);
     loader.setErrorHandler(&errors);
     for (const SchemaSource* source : all) {
-      const std::string ns = target_namespace_of(source->text);
+      const std::string ns = source->target_namespace();
       if (namespaces.count(ns) != 0) continue;  // already pulled in by an import
       const std::string system_id = kSystemIdPrefix + source->path;
       MemBufInputSource input(reinterpret_cast<const XMLByte*>(source->text.data()), source->text.size(),
