@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "cimbus/codec/message_namespace.hpp"
+#include "cimbus/codec/message_elements.hpp"
 #include "cimbus/codec/wrapper_name.hpp"
 
 namespace cimbus::web_services {

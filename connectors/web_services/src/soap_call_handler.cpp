@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cimbus/codec/error_code.hpp"
-#include "cimbus/codec/message_namespace.hpp"
+#include "cimbus/codec/message_elements.hpp"
 #include "cimbus/codec/reply_builder.hpp"
 #include "cimbus/web_services/soap_envelope.hpp"
 #include "http_url.hpp"
@@ -29,8 +29,7 @@ int fault_status(SoapVersion version, FaultSide side) {
 // The element a decoded message came in: its typed wrapper, or one of Message.xsd's own.
 QualifiedName body_element(const Envelope& e) {
   if (e.has_wrapper()) return {e.wrapper().namespace_(), e.wrapper().name()};
-  static const char* const kNames[] = {"Message", "RequestMessage", "ResponseMessage", "EventMessage", "FaultMessage"};
-  return {std::string(kMessageNamespace), kNames[e.archetype()]};
+  return {std::string(kMessageNamespace), std::string(element_of(e.archetype()))};
 }
 
 // The answer to a get comes in pages (0.1 ... 0.2); a SOAP response carries them all at once:

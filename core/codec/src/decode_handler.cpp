@@ -30,15 +30,6 @@ bool same(const XMLCh* a, const std::u16string& b) {
 
 std::string code_string(std::string_view code) { return std::string(code); }
 
-std::optional<Envelope::Archetype> archetype_of_element(const std::string& name) {
-  if (name == "Message") return Envelope::MESSAGE;
-  if (name == "RequestMessage") return Envelope::REQUEST_MESSAGE;
-  if (name == "ResponseMessage") return Envelope::RESPONSE_MESSAGE;
-  if (name == "EventMessage") return Envelope::EVENT_MESSAGE;
-  if (name == "FaultMessage") return Envelope::FAULT_MESSAGE;
-  return std::nullopt;
-}
-
 }  // namespace
 
 DecodeHandler::DecodeHandler(TypeMapCache& types, const DecodeLimits& limits)

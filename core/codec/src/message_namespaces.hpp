@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "cimbus/codec/message_namespace.hpp"
+#include "cimbus/codec/message_elements.hpp"
 
 namespace cimbus::detail {
 

@@ -12,7 +12,7 @@
 #include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
-#include "cimbus/codec/message_namespace.hpp"
+#include "cimbus/codec/message_elements.hpp"
 #include "cimbus/codec/xml_text.hpp"
 #include "cimbus/generated_roots.hpp"
 #include "xerces_runtime.hpp"

@@ -18,24 +18,23 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 struct ArchetypeRules {
-  const char* element;
   bool header, request, reply, payload;     // allowed
   bool header_required, reply_required;
 };
 
 ArchetypeRules rules_for(Envelope::Archetype archetype) {
   switch (archetype) {
-    case Envelope::REQUEST_MESSAGE: return {"RequestMessage", true, true, false, true, true, false};
-    case Envelope::RESPONSE_MESSAGE: return {"ResponseMessage", true, false, true, true, true, true};
-    case Envelope::EVENT_MESSAGE: return {"EventMessage", true, false, false, true, true, false};
-    case Envelope::FAULT_MESSAGE: return {"FaultMessage", false, false, true, false, false, true};
+    case Envelope::REQUEST_MESSAGE: return {true, true, false, true, true, false};
+    case Envelope::RESPONSE_MESSAGE: return {true, false, true, true, true, true};
+    case Envelope::EVENT_MESSAGE: return {true, false, false, true, true, false};
+    case Envelope::FAULT_MESSAGE: return {false, false, true, false, false, true};
     case Envelope::MESSAGE: break;
   }
-  return {"Message", true, true, true, true, true, false};
+  return {true, true, true, true, true, false};
 }
 
-std::string path_of(const ArchetypeRules& rules, const Envelope& envelope) {
-  return "/" + (envelope.has_wrapper() ? envelope.wrapper().name() : std::string(rules.element));
+std::string path_of(const Envelope& envelope) {
+  return "/" + (envelope.has_wrapper() ? envelope.wrapper().name() : std::string(element_of(envelope.archetype())));
 }
 
 void check_text(std::string_view text, const std::string& path) {
@@ -60,7 +59,7 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   }
   const msg::MessageType& m = needs_payload || needs_request ? completed : envelope.message();
   std::string root_ns = kMessageNamespace;
-  std::string root_name = rules.element;
+  std::string root_name(element_of(envelope.archetype()));
   wrapper_ns_.clear();
   get_form_ = false;
   envelope_ = &envelope;
@@ -68,9 +67,9 @@ std::string XmlEncoder::encode(const Envelope& envelope, const EncodeOptions& op
   payload_ = m.has_payload() ? &m.payload() : nullptr;
   request_ = m.has_request() ? &m.request() : nullptr;
   if (envelope.payload_objects_size() > 0 && !rules.payload)
-    throw EncodeError(path_of(rules, envelope) + "/Payload", "this archetype carries no Payload");
+    throw EncodeError(path_of(envelope) + "/Payload", "this archetype carries no Payload");
   if (envelope.request_objects_size() > 0 && !rules.request)
-    throw EncodeError(path_of(rules, envelope) + "/Request", "this archetype carries no Request");
+    throw EncodeError(path_of(envelope) + "/Request", "this archetype carries no Request");
   if (envelope.has_wrapper()) {
     auto wrapper = WrapperName::parse(envelope.wrapper().name());
     if (!wrapper || wrapper->archetype != envelope.archetype() || !wrapper->namespace_fits(envelope.wrapper().namespace_()))
