@@ -16,7 +16,6 @@ namespace {
 
 using Result = msg::ReplyType_Result;
 
-constexpr std::string_view kSoapXmlNamespaces[] = {kSoap11Namespace, kSoap12Namespace};
 // Beyond the call's deadline, the time the runtime may take to deliver its 4.1 reply.
 constexpr std::chrono::seconds kDeadlineGrace{5};
 
@@ -113,10 +112,9 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
     Envelope message = answer_rejection(decoded);
     return HttpAnswer{fault_status(version, FaultSide::sender), response_type, soap_fault(version, FaultSide::sender, reason, codec->encode(message))};
   }
-  const std::string_view expected_envelope = kSoapXmlNamespaces[version == SoapVersion::soap11 ? 0 : 1];
   if (decoded.soap_namespace.empty())
     return fault(FaultSide::sender, code::kSchemaInvalid, "the call's body is not a SOAP Envelope");
-  if (decoded.soap_namespace != expected_envelope)
+  if (decoded.soap_namespace != soap_namespace(version))
     return fault(FaultSide::sender, code::kSchemaInvalid,
                  "a SOAP Envelope in " + decoded.soap_namespace + " sent with the Content-Type of " +
                      (version == SoapVersion::soap11 ? "SOAP 1.1" : "SOAP 1.2"));

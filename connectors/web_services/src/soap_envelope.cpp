@@ -52,7 +52,7 @@ std::string_view without_declaration(std::string_view message) {
 }
 
 std::string open_envelope(SoapVersion version) {
-  return std::string("<soap:Envelope xmlns:soap=\"") + std::string(version == SoapVersion::soap11 ? kSoap11Namespace : kSoap12Namespace) +
+  return std::string("<soap:Envelope xmlns:soap=\"") + std::string(soap_namespace(version)) +
          "\"><soap:Body>";
 }
 

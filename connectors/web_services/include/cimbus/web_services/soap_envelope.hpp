@@ -22,6 +22,11 @@ enum class SoapVersion { soap11, soap12 };
 inline constexpr std::string_view kSoap11Namespace = "http://schemas.xmlsoap.org/soap/envelope/";
 inline constexpr std::string_view kSoap12Namespace = "http://www.w3.org/2003/05/soap-envelope";
 
+// The namespace of the SOAP Envelope in `version`.
+constexpr std::string_view soap_namespace(SoapVersion version) {
+  return version == SoapVersion::soap11 ? kSoap11Namespace : kSoap12Namespace;
+}
+
 struct SoapCall {
   SoapVersion version = SoapVersion::soap11;
   std::string action;  // the SOAPAction URI, unquoted; may be empty
