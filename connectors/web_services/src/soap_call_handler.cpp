@@ -137,6 +137,9 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
   msg::HeaderType* header = message.mutable_message()->mutable_header();
   // A typed service names its noun; the Header's may be a label ("service order" in EPRI's tests).
   if (!service.noun.empty()) header->set_noun(service.noun);
+  auto answer = [&](Result::Value result, const Diagnostics& errors) {
+    return respond(make_reply(message, result, errors, reply_options));
+  };
 
   // The response: the typed one of the operation, or the generic ResponseMessage.
   const bool operation_set = op->kind == CallKind::request && op->verb == msg::HeaderType_Verb::execute;
@@ -158,18 +161,17 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
     switch (op->kind) {
       case CallKind::event:
         if (!op->verb && !is_event_verb(header->verb()))
-          return respond(make_reply(message, Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not an event verb")}, reply_options));
+          return answer(Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not an event verb")});
         adapter_.publish(message);
-        return respond(make_reply(message, Result::OK, {}, reply_options));
+        return answer(Result::OK, {});
       case CallKind::response:
-        return respond(make_reply(message, Result::FAILED,
-                                  {diagnostic(code::kInvalidVerb, "asynchronous replies are taken by the connector of a system the bus calls; this adapter sent no request by web services")},
-                                  reply_options));
+        return answer(Result::FAILED, {diagnostic(code::kInvalidVerb, "asynchronous replies are taken by the connector of a system the bus calls; "
+                                                                      "this adapter sent no request by web services")});
       case CallKind::request:
         break;
     }
     if (is_event_verb(header->verb()) || header->verb() == msg::HeaderType_Verb::reply)
-      return respond(make_reply(message, Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not a request verb")}, reply_options));
+      return answer(Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not a request verb")});
 
     const std::chrono::milliseconds deadline(options_.call_timeout_ms());
     const std::string reply_url = header->reply_address();
@@ -179,22 +181,18 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
       bool allowed = false;
       for (const auto& prefix : options_.reply_urls()) allowed |= !prefix.empty() && reply_url.rfind(prefix, 0) == 0;
       if (!allowed)
-        return respond(make_reply(message, Result::FAILED,
-                                  {diagnostic(code::kPolicyViolation, "ReplyAddress " + reply_url + " is not one this adapter may call (web_services.reply_urls)")},
-                                  reply_options));
-      Envelope ack = make_reply(message, Result::OK,
-                                {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + reply_url, Level::inform)},
-                                reply_options);
+        return answer(Result::FAILED, {diagnostic(code::kPolicyViolation,
+                                                  "ReplyAddress " + reply_url + " is not one this adapter may call (web_services.reply_urls)")});
       auto pool = &codecs_;
       callbacks_.add(adapter_.request(message, deadline), reply_url, version, [pool, as_response](const adapter::Replies& replies) {
         auto codec = pool->borrow();
         return codec->encode(as_response(merged(replies), *codec));
       });
-      return respond(ack);
+      return answer(Result::OK, {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + reply_url, Level::inform)});
     }
     std::future<adapter::Replies> replies = adapter_.request(message, deadline);
     if (replies.wait_for(deadline + kDeadlineGrace) != std::future_status::ready)
-      return respond(make_reply(message, Result::FAILED, {diagnostic(code::kTimedOut, "no reply before the call's deadline")}, reply_options));
+      return answer(Result::FAILED, {diagnostic(code::kTimedOut, "no reply before the call's deadline")});
     return respond(as_response(merged(replies.get()), *codec));
   } catch (const std::exception& e) {
     return fault(FaultSide::receiver, code::kTransactionFailed, std::string("the call could not be passed on: ") + e.what(), &message);
