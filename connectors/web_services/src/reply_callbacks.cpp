@@ -7,7 +7,7 @@
 #include <httplib.h>
 
 #include "cimbus/sync/mutex.hpp"
-#include "http_url.hpp"
+#include "cimbus/http/http_url.hpp"
 
 namespace cimbus::web_services {
 
@@ -79,7 +79,7 @@ class ReplyCallbacks::Impl {
       log_.warn("no asynchronous reply for " + p.url + ": " + e.what());
       return;
     }
-    const auto url = parse_http_url(p.url);
+    const auto url = http::parse_http_url(p.url);
     if (!url) return;  // checked before the call was accepted
     httplib::Client client(url->origin);
     client.set_connection_timeout(std::chrono::seconds(5));

@@ -8,7 +8,7 @@
 #include "cimbus/codec/message_elements.hpp"
 #include "cimbus/codec/reply_builder.hpp"
 #include "cimbus/web_services/soap_envelope.hpp"
-#include "http_url.hpp"
+#include "cimbus/http/http_url.hpp"
 
 namespace cimbus::web_services {
 
@@ -29,28 +29,6 @@ int fault_status(SoapVersion version, FaultSide side) {
 QualifiedName body_element(const Envelope& e) {
   if (e.has_wrapper()) return {e.wrapper().namespace_(), e.wrapper().name()};
   return {std::string(kMessageNamespace), std::string(element_of(e.archetype()))};
-}
-
-// The answer to a get comes in pages (0.1 ... 0.2); a SOAP response carries them all at once:
-// the pages' payload objects of one type merged into the last page's.
-Envelope merged(const adapter::Replies& replies) {
-  Envelope out = replies.last();
-  if (replies.pages.size() == 1) return out;
-  out.clear_payload_objects();
-  for (const Envelope& page : replies.pages)
-    for (const auto& object : page.payload_objects()) {
-      google::protobuf::Any* same = nullptr;
-      for (auto& have : *out.mutable_payload_objects())
-        if (have.type_url() == object.type_url()) same = &have;
-      if (same == nullptr) {
-        *out.add_payload_objects() = object;
-        continue;
-      }
-      // Two packed messages of one type merge as their serialized bytes concatenated.
-      same->set_value(same->value() + object.value());
-    }
-  out.mutable_message()->mutable_reply()->set_result(replies.result() == Result::PARTIAL ? Result::OK : replies.result());
-  return out;
 }
 
 // EPRI's OperationSet responses carry their results in an OperationSet (an Operation per operation
@@ -89,7 +67,7 @@ SoapCallHandler::SoapCallHandler(adapter::Adapter& adapter, std::shared_ptr<Sche
               std::move(registry)),
       callbacks_(adapter.log()) {}
 
-HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view content_type, std::string_view soap_action,
+http::HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view content_type, std::string_view soap_action,
                                    std::string_view body) {
   const auto call = soap_call_of(content_type, soap_action);
   auto codec = codecs_.borrow();
@@ -98,9 +76,9 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
 
   auto fault = [&](FaultSide side, std::string_view code, const std::string& reason, const Envelope* request = nullptr) {
     Envelope message = make_fault({diagnostic(code, reason)}, request);
-    return HttpAnswer{fault_status(version, side), response_type, soap_fault(version, side, reason, codec->encode(message))};
+    return http::HttpAnswer{fault_status(version, side), response_type, soap_fault(version, side, reason, codec->encode(message))};
   };
-  auto respond = [&](const Envelope& message) { return HttpAnswer{200, response_type, soap_envelope(version, codec->encode(message))}; };
+  auto respond = [&](const Envelope& message) { return http::HttpAnswer{200, response_type, soap_envelope(version, codec->encode(message))}; };
 
   if (!call)
     return fault(FaultSide::sender, code::kSchemaInvalid,
@@ -110,7 +88,7 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
   if (decoded.status == DecodeResult::Status::unreadable) {
     const std::string reason = decoded.diagnostics.empty() ? "the call holds no IEC 61968-100 message" : decoded.diagnostics.front().reason;
     Envelope message = answer_rejection(decoded);
-    return HttpAnswer{fault_status(version, FaultSide::sender), response_type, soap_fault(version, FaultSide::sender, reason, codec->encode(message))};
+    return http::HttpAnswer{fault_status(version, FaultSide::sender), response_type, soap_fault(version, FaultSide::sender, reason, codec->encode(message))};
   }
   if (decoded.soap_namespace.empty())
     return fault(FaultSide::sender, code::kSchemaInvalid, "the call's body is not a SOAP Envelope");
@@ -175,7 +153,7 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
 
     const std::chrono::milliseconds deadline(options_.call_timeout_ms());
     const std::string reply_url = header->reply_address();
-    const bool asynchronous = header->async_reply_flag() && parse_http_url(reply_url).has_value();
+    const bool asynchronous = header->async_reply_flag() && http::parse_http_url(reply_url).has_value();
     header->clear_async_reply_flag();  // toward the bus the call is synchronous: the adapter waits
     if (asynchronous) {
       bool allowed = false;
@@ -186,14 +164,14 @@ HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view cont
       auto pool = &codecs_;
       callbacks_.add(adapter_.request(message, deadline), reply_url, version, [pool, as_response](const adapter::Replies& replies) {
         auto codec = pool->borrow();
-        return codec->encode(as_response(merged(replies), *codec));
+        return codec->encode(as_response(replies.merged(), *codec));
       });
       return answer(Result::OK, {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + reply_url, Level::inform)});
     }
     std::future<adapter::Replies> replies = adapter_.request(message, deadline);
     if (replies.wait_for(deadline + kDeadlineGrace) != std::future_status::ready)
       return answer(Result::FAILED, {diagnostic(code::kTimedOut, "no reply before the call's deadline")});
-    return respond(as_response(merged(replies.get()), *codec));
+    return respond(as_response(replies.get().merged(), *codec));
   } catch (const std::exception& e) {
     return fault(FaultSide::receiver, code::kTransactionFailed, std::string("the call could not be passed on: ") + e.what(), &message);
   }

@@ -21,8 +21,8 @@
 
 #include "cimbus/runtime/adapter.hpp"
 #include "cimbus/web_services/service_catalog.hpp"
-#include "codec_pool.hpp"
-#include "http_answer.hpp"
+#include "cimbus/codec/codec_pool.hpp"
+#include "cimbus/http/http_answer.hpp"
 #include "reply_callbacks.hpp"
 
 namespace cimbus::web_services {
@@ -31,7 +31,7 @@ class SoapCallHandler {
  public:
   SoapCallHandler(adapter::Adapter& adapter, std::shared_ptr<SchemaRegistry> registry);
 
-  HttpAnswer handle(const Service& service, std::string_view content_type, std::string_view soap_action, std::string_view body);
+  http::HttpAnswer handle(const Service& service, std::string_view content_type, std::string_view soap_action, std::string_view body);
 
  private:
   adapter::Adapter& adapter_;

@@ -116,4 +116,88 @@ std::string soap_fault(SoapVersion version, FaultSide side, std::string_view rea
   return out;
 }
 
+namespace {
+
+// The start tag of the first element whose local name is `local` or ends with `suffix`: its
+// position, its qualified name and its end ('>' included).
+struct Tag {
+  std::size_t begin = std::string_view::npos;
+  std::size_t end = 0;
+  std::string qname;
+};
+
+Tag find_tag(std::string_view text, std::string_view local, bool suffix, std::size_t from = 0) {
+  for (std::size_t lt = text.find('<', from); lt != std::string_view::npos; lt = text.find('<', lt + 1)) {
+    if (lt + 1 >= text.size() || text[lt + 1] == '/' || text[lt + 1] == '?' || text[lt + 1] == '!') continue;
+    const std::size_t name_end = text.find_first_of(" \t\r\n/>", lt + 1);
+    if (name_end == std::string_view::npos) break;
+    const std::string_view qname = text.substr(lt + 1, name_end - lt - 1);
+    const std::size_t colon = qname.find(':');
+    const std::string_view name = colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+    const bool match = suffix ? name.size() >= local.size() && name.substr(name.size() - local.size()) == local : name == local;
+    if (!match) continue;
+    const std::size_t close = text.find('>', name_end);
+    if (close == std::string_view::npos) break;
+    return {lt, close + 1, std::string(qname)};
+  }
+  return {};
+}
+
+// The text content of the first element named `local` (any prefix), or "".
+std::string text_of(std::string_view body, std::string_view local) {
+  const Tag tag = find_tag(body, local, false);
+  if (tag.begin == std::string_view::npos) return {};
+  const std::size_t end = body.find('<', tag.end);
+  return std::string(body.substr(tag.end, end == std::string_view::npos ? 0 : end - tag.end));
+}
+
+// xmlns declarations of the Envelope's start tag, to carry onto an element taken out of it
+// (`own`: that element's start tag, whose declarations stay).
+std::string namespace_declarations(std::string_view start_tag, std::string_view own) {
+  std::string out;
+  for (std::size_t at = start_tag.find("xmlns"); at != std::string_view::npos; at = start_tag.find("xmlns", at + 5)) {
+    const std::size_t quote = start_tag.find_first_of("\"'", at);
+    if (quote == std::string_view::npos) break;
+    const std::size_t end = start_tag.find(start_tag[quote], quote + 1);
+    if (end == std::string_view::npos) break;
+    const std::string_view declaration = start_tag.substr(at, end + 1 - at);
+    const std::string_view name = declaration.substr(0, declaration.find('='));
+    if (own.find(std::string(name) + "=") == std::string_view::npos) {
+      out += " ";
+      out += declaration;
+    }
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<SoapFault> soap_fault_of(std::string_view body) {
+  const Tag fault = find_tag(body, "Fault", false);
+  if (fault.begin == std::string_view::npos) return std::nullopt;
+  SoapFault out;
+  std::string code = text_of(body.substr(fault.end), "faultcode");
+  if (code.empty()) code = text_of(body.substr(fault.end), "Value");
+  const std::string_view side = operation_of(code);
+  out.side = side == "Client" || side == "Sender" ? FaultSide::sender : FaultSide::receiver;
+  out.reason = text_of(body.substr(fault.end), "faultstring");
+  if (out.reason.empty()) out.reason = text_of(body.substr(fault.end), "Text");
+  const Tag message = find_tag(body, "FaultMessage", true, fault.end);
+  if (message.begin == std::string_view::npos) return out;
+  const std::size_t close = body.find("</" + message.qname, message.end);
+  if (close == std::string_view::npos) return out;
+  const std::size_t close_end = body.find('>', close);
+  if (close_end == std::string_view::npos) return out;
+  // The FaultMessage alone, with the Envelope's namespace declarations that it may use.
+  const Tag envelope = find_tag(body, "Envelope", false);
+  const std::size_t name_end = message.begin + 1 + message.qname.size();
+  out.fault_message = std::string(body.substr(message.begin, name_end - message.begin));
+  if (envelope.begin != std::string_view::npos)
+    out.fault_message += namespace_declarations(body.substr(envelope.begin, envelope.end - envelope.begin),
+                                                body.substr(message.begin, message.end - message.begin));
+  out.fault_message += std::string(body.substr(name_end, close_end + 1 - name_end));
+  return out;
+}
+
 }  // namespace cimbus::web_services

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include "cimbus/codec/xml_text.hpp"
+#include "cimbus/json/json_api.hpp"
 #include "cimbus/web_services/schema_documents.hpp"
 #include "cimbus/web_services/service_catalog.hpp"
 #include "cimbus/web_services/wsdl.hpp"
@@ -24,7 +25,8 @@ std::string index_page(const ServiceCatalog& catalog, const std::string& system)
   std::string x = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>cimbus " + escape_xml_text(system) +
                   " web services</title></head><body>\n<h1>" + escape_xml_text(system) +
                   ": IEC 61968-100 web services</h1>\n<p>POST SOAP 1.1 or 1.2 calls to a service's URL; its WSDL is at "
-                  "<code>?wsdl</code>.</p>\n<table>\n<tr><th>service</th><th>operations</th></tr>\n";
+                  "<code>?wsdl</code>. A system with a plain HTTP API uses the JSON calls described at "
+                  "<a href=\"openapi.json\">openapi.json</a>.</p>\n<table>\n<tr><th>service</th><th>operations</th></tr>\n";
   for (const Service& s : catalog.services()) {
     x += "<tr><td><a href=\"" + s.name + "?wsdl\">" + s.name + "</a></td><td>";
     for (const Operation& op : s.operations) x += op.name + " ";
@@ -43,6 +45,7 @@ class WebServiceServer::Impl {
         catalog_(*registry, nouns_of(options_)),
         schemas_(*registry),
         calls_(adapter, registry),
+        json_(adapter, registry),
         index_(index_page(catalog_, adapter.options().config.system())) {
     const std::string& listen = options_.listen();
     const std::size_t colon = listen.rfind(':');
@@ -81,6 +84,14 @@ class WebServiceServer::Impl {
  private:
   void routes() {
     http_.Get("/", [this](const httplib::Request&, httplib::Response& res) { res.set_content(index_, "text/html; charset=utf-8"); });
+    // The local JSON API (connectors/json) for systems with a plain HTTP API.
+    http_.Get("/openapi.json", [this](const httplib::Request&, httplib::Response& res) { res.set_content(json_.openapi(), "application/json"); });
+    http_.Post(R"(/(events|requests)/([A-Za-z0-9_]+)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      http::HttpAnswer answer = json_.post(req.matches[1].str(), req.matches[2].str(), req.matches[3].str(),
+                                           req.get_header_value("Idempotency-Key"), req.body);
+      res.status = answer.status;
+      res.set_content(std::move(answer.body), answer.content_type);
+    });
     http_.Get(R"(/xsd/([A-Za-z0-9_.-]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const std::string* xsd = schemas_.find(req.matches[1].str());
       if (xsd == nullptr) return not_found(res, "no schema " + req.matches[1].str());
@@ -100,7 +111,7 @@ class WebServiceServer::Impl {
     http_.Post(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const Service* service = catalog_.find(req.matches[1].str());
       if (service == nullptr) return not_found(res, "no service " + req.matches[1].str() + "; the services are listed at /");
-      HttpAnswer answer = calls_.handle(*service, req.get_header_value("Content-Type"), req.get_header_value("SOAPAction"), req.body);
+      http::HttpAnswer answer = calls_.handle(*service, req.get_header_value("Content-Type"), req.get_header_value("SOAPAction"), req.body);
       res.status = answer.status;
       res.set_content(std::move(answer.body), answer.content_type);
     });
@@ -116,6 +127,7 @@ class WebServiceServer::Impl {
   const ServiceCatalog catalog_;
   const SchemaDocuments schemas_;
   SoapCallHandler calls_;
+  json::JsonApi json_;
   const std::string index_;
   std::string host_;
   int port_ = 0;

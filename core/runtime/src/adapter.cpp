@@ -14,6 +14,7 @@
 #include "cimbus/runtime/stop_signals.hpp"
 #include "cimbus/store/store.hpp"
 #include "cimbus/sync/mutex.hpp"
+#include "call_threads.hpp"
 #include "delivery_pipeline.hpp"
 #include "handler_table.hpp"
 #include "inbox_retention.hpp"
@@ -43,6 +44,11 @@ class Adapter::Impl {
   void on(Queue queue, const std::string& noun, std::optional<Verb> verb, Handler handler) {
     before_start("handlers are registered");
     handlers_.add(queue, noun, verb, std::move(handler));
+  }
+
+  void forward(const std::string& noun, Verb verb, SystemCall call) {
+    before_start("forwarded messages are registered");
+    handlers_.add_forwarded(noun, verb, std::move(call));
   }
 
   void every(std::chrono::milliseconds period, Handler work) {
@@ -95,6 +101,14 @@ class Adapter::Impl {
     sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &block, &previous);
     bus_.start();
+    if (!handlers_.forwarded.empty())
+      calls_ = std::make_unique<CallThreads>(options_.config.connector().max_calls(), [this](CallOutcome outcome) {
+        {
+          sync::Lock lock(mutex_);
+          call_outcomes_.push_back(std::move(outcome));
+        }
+        changed_.notify_all();
+      });
     worker_ = std::thread([this] { work(); });
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   }
@@ -115,6 +129,7 @@ class Adapter::Impl {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     bus_.stop(std::chrono::seconds(1));
     requests_->fail_all("the adapter stopped before the reply came");
+    calls_.reset();  // waits for calls still running; their deliveries went back with the connection
     pipeline_.reset();
     retention_.reset();
     requests_.reset();
@@ -235,19 +250,22 @@ class Adapter::Impl {
       for (;;) {
         std::vector<Delivery> batch;
         std::vector<OutboxPump::Outcome> outcomes;
+        std::vector<CallOutcome> call_outcomes;
         std::deque<std::function<void()>> jobs;
         bool stopping;
         Clock::time_point drain_until;
         {
           sync::Lock lock(mutex_);
-          // Once stopping is noticed, only send outcomes (or the drain deadline) wake the worker.
+          // Once stopping is noticed, only outcomes (or the drain deadline) wake the worker.
           lock.wait_until(changed_, wake_time(), [this]() CIMBUS_REQUIRES(mutex_) {
-            return !deliveries_.empty() || !send_outcomes_.empty() || !jobs_.empty() || (stopping_ && !stop_noticed_);
+            return !deliveries_.empty() || !send_outcomes_.empty() || !call_outcomes_.empty() || !jobs_.empty() ||
+                   (stopping_ && !stop_noticed_);
           });
           const std::size_t n = std::min(deliveries_.size(), static_cast<std::size_t>(options_.config.batch()));
           for (std::size_t i = 0; i < n; ++i) batch.push_back(std::move(deliveries_[i]));
           deliveries_.erase(deliveries_.begin(), deliveries_.begin() + static_cast<long>(n));
           outcomes.swap(send_outcomes_);
+          call_outcomes.swap(call_outcomes_);
           jobs.swap(jobs_);
           stopping = stopping_;
           stop_noticed_ = stopping_;
@@ -257,15 +275,22 @@ class Adapter::Impl {
         if (stopping) {
           release(batch);  // for another instance, or later
           batch.clear();
+          if (calls_) calls_->stop();  // calls not started go back to the broker too
         }
-        if (!batch.empty()) bus_.settle(pipeline_->handle(std::move(batch)));
-        else if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
+        if (!call_outcomes.empty()) bus_.settle(pipeline_->complete(std::move(call_outcomes)));
+        if (!batch.empty()) {
+          bus_.settle(pipeline_->handle(std::move(batch)));
+          for (ForwardedCall& call : pipeline_->take_forwarded()) calls_->submit(std::move(call));
+        } else if (outbox_->has_accepted_rows()) {
+          outbox_->remove_accepted();
+        }
         for (auto& job : jobs) job();
         if (!stopping) run_periodic_work();
         pipeline_->expire_requests();
         retention_->run();
         outbox_->send();
-        if (stopping && ((outbox_->settled() && store_->outbox().size() == 0) || Clock::now() >= drain_until)) {
+        const bool drained = outbox_->settled() && store_->outbox().size() == 0 && pipeline_->forwarded_in_flight() == 0;
+        if (stopping && (drained || Clock::now() >= drain_until)) {
           if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
           if (const std::size_t left = store_->outbox().size(); left > 0)
             log_.log().warn(std::to_string(left) + " messages stay in the outbox; they are sent at the next start");
@@ -325,6 +350,7 @@ class Adapter::Impl {
   std::unique_ptr<RequestTracker> requests_;
   std::unique_ptr<InboxRetention> retention_;
   std::unique_ptr<DeliveryPipeline> pipeline_;
+  std::unique_ptr<CallThreads> calls_;  // when some message is forwarded
   bool stop_noticed_ = false;
 
   bus::Bus bus_;
@@ -334,6 +360,7 @@ class Adapter::Impl {
   std::condition_variable changed_;
   std::deque<Delivery> deliveries_ CIMBUS_GUARDED_BY(mutex_);
   std::vector<OutboxPump::Outcome> send_outcomes_ CIMBUS_GUARDED_BY(mutex_);
+  std::vector<CallOutcome> call_outcomes_ CIMBUS_GUARDED_BY(mutex_);
   std::deque<std::function<void()>> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
   Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
@@ -350,6 +377,8 @@ void Adapter::on(const std::string& noun, Verb verb, Handler handler) { impl_->o
 void Adapter::on_event(const std::string& noun, Verb verb, Handler handler) { impl_->on(Queue::events, noun, verb, std::move(handler)); }
 
 void Adapter::on_reply(const std::string& noun, Handler handler) { impl_->on(Queue::replies, noun, std::nullopt, std::move(handler)); }
+
+void Adapter::forward(const std::string& noun, Verb verb, SystemCall call) { impl_->forward(noun, verb, std::move(call)); }
 
 void Adapter::every(std::chrono::milliseconds period, Handler work) { impl_->every(period, std::move(work)); }
 

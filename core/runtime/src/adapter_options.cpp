@@ -27,6 +27,20 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (c.credit() <= 0) c.set_credit(256);
   if (c.inbox_retention_s() <= 0) c.set_inbox_retention_s(7 * 24 * 3600);
   if (c.policy().empty()) c.set_policy("strict");
+  {
+    config::Connector* connector = c.mutable_connector();
+    if (connector->kind().empty()) connector->set_kind("embedded");
+    const std::string& kind = connector->kind();
+    if (kind != "embedded" && kind != "web_services" && kind != "json")
+      throw std::invalid_argument("connector.kind: '" + kind + "' is not embedded, web_services or json");
+    if (kind != "embedded" && connector->url().empty() && connector->urls().empty())
+      throw std::invalid_argument("connector.url: missing (where the " + kind + " system is)");
+    if (connector->timeout_ms() <= 0) connector->set_timeout_ms(10000);
+    if (connector->max_calls() <= 0) connector->set_max_calls(8);
+    if (connector->soap_version().empty()) connector->set_soap_version("1.1");
+    if (connector->soap_version() != "1.1" && connector->soap_version() != "1.2")
+      throw std::invalid_argument("connector.soap_version: '" + connector->soap_version() + "' is not 1.1 or 1.2");
+  }
   if (!c.web_services().listen().empty()) {
     config::WebServices* ws = c.mutable_web_services();
     if (ws->call_timeout_ms() <= 0) ws->set_call_timeout_ms(c.request_timeout_ms());

@@ -9,11 +9,13 @@ namespace cimbus::adapter {
 Context::Context(const Envelope& message, store::Transaction& tx, Envelope reply)
     : message_(message), tx_(tx), reply_(std::move(reply)) {}
 
-std::optional<std::string> Context::option(const std::string& name) const {
-  for (const auto& o : message_.message().request().option())
+std::optional<std::string> request_option(const Envelope& message, const std::string& name) {
+  for (const auto& o : message.message().request().option())
     if (o.name() == name) return o.value();
   return std::nullopt;
 }
+
+std::optional<std::string> Context::option(const std::string& name) const { return request_option(message_, name); }
 
 void Context::add_payload(const google::protobuf::Message& object) { reply_.add_payload_objects()->PackFrom(object); }
 

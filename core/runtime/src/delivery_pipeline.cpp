@@ -46,6 +46,7 @@ struct DeliveryPipeline::Item {
   std::string key;               // the inbox key: Header/MessageID, else the AMQP message-id
   store::Inbox::Entry entry;
   bool counted = false;          // went through the inbox
+  bool forwarded = false;        // settled when its call's outcome comes (complete())
   Outcome outcome = Outcome::accepted;
 
   // Whether the message goes through the inbox: it has a key, and it could be read.
@@ -59,6 +60,12 @@ struct DeliveryPipeline::Item {
   bool answers() const {
     return delivery.queue == Queue::requests || (delivery.queue == Queue::events && decoded.envelope.message().header().ack_required());
   }
+};
+
+struct DeliveryPipeline::InFlight {
+  Item item;
+  bool answer = false;
+  std::vector<bus::DeliveryId> waiting;  // later deliveries of the same MessageID
 };
 
 DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
@@ -76,12 +83,14 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
   execute_ = [this](Context& c) { operation_sets_.execute(c); };
 }
 
+DeliveryPipeline::~DeliveryPipeline() = default;
+
 std::vector<std::pair<bus::DeliveryId, Outcome>> DeliveryPipeline::handle(std::vector<Delivery> batch) {
   std::vector<Item> items;
   items.reserve(batch.size());
   for (Delivery& d : batch) {
     DecodeResult decoded = codec_.decode(d.message.body);
-    Item item{std::move(d), std::move(decoded), {}, {}, false, Outcome::accepted};
+    Item item{std::move(d), std::move(decoded), {}, {}, false, false, Outcome::accepted};
     const auto& header = item.decoded.envelope.message().header();
     item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
     items.push_back(std::move(item));
@@ -107,9 +116,74 @@ std::vector<std::pair<bus::DeliveryId, Outcome>> DeliveryPipeline::handle(std::v
     tx.commit();
   }
   requests_.after_commit();
-  std::vector<std::pair<bus::DeliveryId, Outcome>> outcomes;
-  for (const Item& item : items) outcomes.emplace_back(item.delivery.id, item.outcome);
+  Settlements outcomes;
+  for (const Item& item : items)
+    if (!item.forwarded) outcomes.emplace_back(item.delivery.id, item.outcome);
   return outcomes;
+}
+
+std::vector<ForwardedCall> DeliveryPipeline::take_forwarded() {
+  std::vector<ForwardedCall> out;
+  out.swap(to_forward_);
+  return out;
+}
+
+// Outside the transaction: the call (its message and prepared reply) goes to a call thread; the
+// delivery stays unsettled until complete(). A crash meanwhile leaves the attempt counted and the
+// delivery with the broker, which gives it again.
+void DeliveryPipeline::forward(Item& item, const SystemCall& call, bool answer) {
+  item.forwarded = true;
+  if (auto busy = in_flight_keys_.find(item.key); !item.key.empty() && busy != in_flight_keys_.end()) {
+    in_flight_.at(busy->second)->waiting.push_back(item.delivery.id);
+    return;
+  }
+  ForwardedCall fc;
+  fc.number = ++last_call_;
+  fc.call = &call;
+  fc.attempt = std::max(1, item.entry.attempts);
+  fc.message = item.decoded.envelope;
+  fc.reply = initial_reply(item, answer);
+  if (!item.key.empty()) in_flight_keys_[item.key] = fc.number;
+  in_flight_.emplace(fc.number, std::make_unique<InFlight>(InFlight{item, answer, {}}));
+  to_forward_.push_back(std::move(fc));
+}
+
+DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome> outcomes) {
+  Settlements settle;
+  store::Transaction tx = store_.begin();
+  if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
+  for (CallOutcome& o : outcomes) {
+    auto it = in_flight_.find(o.number);
+    if (it == in_flight_.end()) continue;
+    InFlight& f = *it->second;
+    Item& item = f.item;
+    const auto& h = item.decoded.envelope.message().header();
+    if (!o.failure.empty()) {
+      // Nothing committed for it: the broker gives the delivery again, counted by the inbox.
+      log_.log().error(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " (attempt " + std::to_string(item.entry.attempts) +
+                       "): the system's call failed: " + o.failure);
+      last_error_[item.key] = "the system's call failed: " + o.failure;
+      item.outcome = Outcome::released;
+      log_.count([](AdapterStats& s) { ++s.retried; });
+    } else if (o.refused) {
+      Diagnostics errors = warnings_of(item);
+      errors.insert(errors.end(), o.refused->begin(), o.refused->end());
+      answer_failed(tx, item, errors, f.answer);
+      last_error_.erase(item.key);
+      log_.count([](AdapterStats& s) { ++s.failed; });
+    } else {
+      answer_with(tx, item, std::move(o.reply), f.answer);
+      last_error_.erase(item.key);
+      log_.count([](AdapterStats& s) { ++s.handled; });
+    }
+    settle.emplace_back(item.delivery.id, item.outcome);
+    for (const bus::DeliveryId& id : f.waiting) settle.emplace_back(id, item.outcome);
+    if (auto key = in_flight_keys_.find(item.key); key != in_flight_keys_.end() && key->second == o.number) in_flight_keys_.erase(key);
+    in_flight_.erase(it);
+  }
+  tx.commit();
+  requests_.after_commit();
+  return settle;
 }
 
 // Only for the messages that need it: counts the attempt of a redelivered message before its
@@ -245,6 +319,14 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
   }
   const HandlerTable::Handler* handler = handlers_.find(Queue::requests, h.noun(), h.verb());
   // An OperationSet runs through the handlers of its operations, unless the adapter has its own.
+  if (handler == nullptr) {
+    const SystemCall* call = handlers_.find_forwarded(h.noun(), h.verb());
+    if (call == nullptr && h.verb() == msg::HeaderType_Verb::execute) call = handlers_.find_forwarded(operation_set_noun(h.noun()), h.verb());
+    if (call != nullptr) {
+      forward(item, *call, true);
+      return;
+    }
+  }
   if (handler == nullptr && h.verb() == msg::HeaderType_Verb::execute && serves_noun(operation_set_noun(h.noun()))) handler = &execute_;
   if (handler == nullptr) {
     const bool noun_known = serves_noun(h.noun());
@@ -261,6 +343,12 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
 void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   const HandlerTable::Handler* handler = handlers_.find(Queue::events, h.noun(), h.verb());
+  if (handler == nullptr) {
+    if (const SystemCall* call = handlers_.find_forwarded(h.noun(), h.verb())) {
+      forward(item, *call, h.ack_required());
+      return;
+    }
+  }
   if (handler == nullptr) {  // subscribed by the topology but not handled here: noted, acknowledged
     finish_without_handler(tx, item, h.ack_required());
     return;
@@ -302,32 +390,45 @@ void DeliveryPipeline::finish_without_handler(store::Transaction& tx, Item& item
   finish(tx, item, reply_target(item), &ack);
 }
 
-// Runs a handler in a savepoint; its reply (when `answer`), events and requests are queued.
-void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer) {
-  const Envelope& message = item.decoded.envelope;
+Diagnostics DeliveryPipeline::warnings_of(const Item& item) {
   Diagnostics warnings;  // lenient findings go back to the requester
   for (const auto& d : item.decoded.diagnostics)
     if (!d.is_error()) warnings.push_back(d);
-  const bool event = item.delivery.queue == Queue::events;
-  Envelope initial = make_reply(message, warnings.empty() ? msg::ReplyType_Result::OK : msg::ReplyType_Result::PARTIAL, warnings, reply_options_);
-  if (event && answer)
-    *initial.mutable_message()->mutable_reply()->add_error() = to_error(diagnostic(code::kSimpleAcknowledgment, "Acknowledged", Level::inform));
+  return warnings;
+}
+
+Envelope DeliveryPipeline::initial_reply(const Item& item, bool answer) const {
+  const Diagnostics warnings = warnings_of(item);
+  Envelope reply = make_reply(item.decoded.envelope, warnings.empty() ? msg::ReplyType_Result::OK : msg::ReplyType_Result::PARTIAL, warnings,
+                              reply_options_);
+  if (item.delivery.queue == Queue::events && answer)
+    *reply.mutable_message()->mutable_reply()->add_error() = to_error(diagnostic(code::kSimpleAcknowledgment, "Acknowledged", Level::inform));
+  return reply;
+}
+
+void DeliveryPipeline::answer_with(store::Transaction& tx, Item& item, Envelope reply, bool answer) {
+  const Envelope& message = item.decoded.envelope;
   const std::string target = reply_target(item);
+  std::vector<Envelope> pages;
+  if (answer && !target.empty()) {
+    std::size_t page_size = static_cast<std::size_t>(options_.config.page_size());
+    if (auto asked = request_option(message, "pageSize")) page_size = static_cast<std::size_t>(std::max(0L, std::atol(asked->c_str())));
+    if (message.message().header().verb() == msg::HeaderType_Verb::get) pages = split_into_pages(reply, page_size);
+    else pages.push_back(std::move(reply));
+  }
+  for (std::size_t i = 0; i + 1 < pages.size(); ++i) enqueue(tx, target, pages[i]);
+  finish(tx, item, target, pages.empty() ? nullptr : &pages.back());
+}
+
+// Runs a handler in a savepoint; its reply (when `answer`), events and requests are queued.
+void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer) {
+  const Envelope& message = item.decoded.envelope;
   const std::size_t outbox_mark = outbox_.mark();
   try {
     store::Savepoint savepoint(tx);
-    Context context(message, tx, std::move(initial));
+    Context context(message, tx, initial_reply(item, answer));
     handler(context);
-    std::vector<Envelope> pages;
-    if (answer && !target.empty()) {
-      std::size_t page_size = static_cast<std::size_t>(options_.config.page_size());
-      if (auto asked = context.option("pageSize")) page_size = static_cast<std::size_t>(std::max(0L, std::atol(asked->c_str())));
-      const bool get = message.message().header().verb() == msg::HeaderType_Verb::get;
-      if (get) pages = split_into_pages(context.reply(), page_size);
-      else pages.push_back(std::move(context.reply()));
-    }
-    for (std::size_t i = 0; i + 1 < pages.size(); ++i) enqueue(tx, target, pages[i]);
-    finish(tx, item, target, pages.empty() ? nullptr : &pages.back());
+    answer_with(tx, item, std::move(context.reply()), answer);
     send_outgoing(tx, context);
     savepoint.release();
     last_error_.erase(item.key);
@@ -335,7 +436,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
   } catch (const Rejection& r) {
     // Rolled back; the refusal itself is the answer, and final.
     outbox_.forget_since(outbox_mark);
-    Diagnostics errors = warnings;
+    Diagnostics errors = warnings_of(item);
     errors.insert(errors.end(), r.errors().begin(), r.errors().end());
     answer_failed(tx, item, errors, answer);
     log_.count([](AdapterStats& s) { ++s.failed; });

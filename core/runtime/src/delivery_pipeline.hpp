@@ -13,11 +13,17 @@
 //      handler runs in a savepoint and its reply, events and requests go to the outbox; after
 //      max_attempts failed attempts the message is given up, the requester gets FAILED and the
 //      message goes to the dead-letter queue with its reason;
-//   4. the outcome of each delivery is returned, to be settled only after that commit.
+//   4. the outcome of each delivery is returned, to be settled only after that commit;
+//   5. a message forwarded to a system outside the process (Adapter::forward) is not handled in
+//      the batch: it becomes a ForwardedCall (take_forwarded), made on a call thread, and its
+//      outcome comes back through complete(), which commits the reply and settles the delivery
+//      then. Deliveries of a MessageID whose call is in flight wait for that call's outcome.
 //
 // Threading: the worker thread's own.
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +35,7 @@
 #include "cimbus/runtime/adapter_options.hpp"
 #include "cimbus/runtime/context.hpp"
 #include "cimbus/store/store.hpp"
+#include "forwarded_call.hpp"
 #include "handler_table.hpp"
 #include "operation_set.hpp"
 #include "outbox_pump.hpp"
@@ -47,9 +54,19 @@ class DeliveryPipeline {
  public:
   DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
                    RequestTracker& requests, const HandlerTable& handlers, const ReplyOptions& reply_options, RuntimeLog& log);
+  ~DeliveryPipeline();
 
-  // Handles a batch; returns each delivery's outcome, to settle now that its effects committed.
-  std::vector<std::pair<bus::DeliveryId, bus::Outcome>> handle(std::vector<Delivery> batch);
+  using Settlements = std::vector<std::pair<bus::DeliveryId, bus::Outcome>>;
+
+  // Handles a batch; returns the outcome of each delivery not forwarded, to settle now that its
+  // effects committed.
+  Settlements handle(std::vector<Delivery> batch);
+  // The calls to make for the forwarded messages of the batches handled since the last take.
+  std::vector<ForwardedCall> take_forwarded();
+  // The outcomes of calls, in one transaction: replies, refusals (FAILED), temporary failures (the
+  // delivery goes back to the broker, to be tried again). Returns the deliveries to settle.
+  Settlements complete(std::vector<CallOutcome> outcomes);
+  std::size_t forwarded_in_flight() const { return in_flight_.size(); }
 
   // The events and requests a handler made: their headers completed, their rows in the outbox,
   // requests in the correlation store.
@@ -70,6 +87,13 @@ class DeliveryPipeline {
   // The CorrelationID of a reply: its Header's, else the AMQP correlation-id.
   static std::string correlation_of(const Item& item);
   void run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer);
+  void forward(Item& item, const SystemCall& call, bool answer);
+  // The reply a handler or call starts from: OK, or PARTIAL with the lenient findings; an
+  // acknowledged event's carries 0.3.
+  Envelope initial_reply(const Item& item, bool answer) const;
+  static Diagnostics warnings_of(const Item& item);
+  // `reply` as the message's answer (when `answer`): a get's in pages, then finish().
+  void answer_with(store::Transaction& tx, Item& item, Envelope reply, bool answer);
   void finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge);
   void acknowledge_async(store::Transaction& tx, const Item& item);
   void answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer);
@@ -78,7 +102,7 @@ class DeliveryPipeline {
   void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id = {});
   std::string reply_target(const Item& item) const;
-  bool serves_noun(const std::string& noun) const { return operation_sets_.serves_noun(noun); }
+  bool serves_noun(const std::string& noun) const { return operation_sets_.serves_noun(noun) || handlers_.forwards_noun(noun); }
 
   const AdapterOptions& options_;
   XmlCodec& codec_;
@@ -91,6 +115,14 @@ class DeliveryPipeline {
   OperationSetRunner operation_sets_;  // execute: over handlers_.requests
   HandlerTable::Handler execute_;
   std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
+
+  // Forwarded messages whose call is in flight, by call number; the deliveries of the same
+  // MessageID that came meanwhile wait with it.
+  struct InFlight;
+  std::map<std::uint64_t, std::unique_ptr<InFlight>> in_flight_;
+  std::map<std::string, std::uint64_t> in_flight_keys_;
+  std::vector<ForwardedCall> to_forward_;
+  std::uint64_t last_call_ = 0;
 };
 
 }  // namespace cimbus::adapter::detail

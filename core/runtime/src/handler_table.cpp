@@ -18,6 +18,7 @@ void HandlerTable::add(Queue queue, const std::string& noun, std::optional<Verb>
     case Queue::requests:
       if (is_event_verb(*verb) || *verb == msg::HeaderType_Verb::reply)
         throw std::invalid_argument("on: " + to_literal(*verb) + " is not a request verb (on_event for events)");
+      if (forwarded.count({noun, *verb})) throw std::invalid_argument("on: " + noun + " " + to_literal(*verb) + " is forwarded already");
       requests[{noun, *verb}] = std::move(handler);
       break;
     case Queue::events:
@@ -38,6 +39,24 @@ const HandlerTable::Handler* HandlerTable::find(Queue queue, const std::string& 
   const ByNounAndVerb& table = queue == Queue::events ? events : requests;
   auto it = table.find({noun, verb});
   return it == table.end() ? nullptr : &it->second;
+}
+
+void HandlerTable::add_forwarded(const std::string& noun, Verb verb, SystemCall call) {
+  if (verb == msg::HeaderType_Verb::reply) throw std::invalid_argument("forward: replies are not forwarded");
+  if (find(is_event_verb(verb) ? Queue::events : Queue::requests, noun, verb) != nullptr)
+    throw std::invalid_argument("forward: " + noun + " " + to_literal(verb) + " has a handler already");
+  forwarded[{noun, verb}] = std::move(call);
+}
+
+const SystemCall* HandlerTable::find_forwarded(const std::string& noun, Verb verb) const {
+  auto it = forwarded.find({noun, verb});
+  return it == forwarded.end() ? nullptr : &it->second;
+}
+
+bool HandlerTable::forwards_noun(const std::string& noun) const {
+  for (const auto& [key, call] : forwarded)
+    if (key.first == noun && !is_event_verb(key.second)) return true;
+  return false;
 }
 
 }  // namespace cimbus::adapter::detail

@@ -1,6 +1,7 @@
 #pragma once
 // The handlers an adapter registered, by the queue a message comes from: requests and events by
-// (noun, verb), replies by noun. Filled before start(), read only afterwards.
+// (noun, verb), replies by noun; and the (noun, verb) forwarded to a system outside the process
+// (system_call.hpp). Filled before start(), read only afterwards.
 
 #include <functional>
 #include <map>
@@ -9,6 +10,7 @@
 
 #include "cimbus/codec/verb.hpp"
 #include "cimbus/runtime/context.hpp"
+#include "cimbus/runtime/system_call.hpp"
 
 namespace cimbus::adapter::detail {
 
@@ -24,11 +26,19 @@ struct HandlerTable {
   ByNounAndVerb requests;
   ByNounAndVerb events;
   std::map<std::string, Handler> replies;  // by the noun of the request answered
+  std::map<std::pair<std::string, Verb>, SystemCall> forwarded;  // requests and events
+
 
   // Throws std::invalid_argument for a verb of the wrong kind for `queue`.
   void add(Queue queue, const std::string& noun, std::optional<Verb> verb, Handler handler);
   // nullptr when nobody registered (noun, verb) for `queue` (for replies: the noun alone).
   const Handler* find(Queue queue, const std::string& noun, Verb verb) const;
+  // Throws std::invalid_argument for a reply verb, or a (noun, verb) that also has a handler.
+  void add_forwarded(const std::string& noun, Verb verb, SystemCall call);
+  // nullptr when (noun, verb) is not forwarded.
+  const SystemCall* find_forwarded(const std::string& noun, Verb verb) const;
+  // Whether some request of `noun` is forwarded.
+  bool forwards_noun(const std::string& noun) const;
 };
 
 }  // namespace cimbus::adapter::detail

@@ -16,7 +16,8 @@
 // many; a delivery is settled only after the transaction with its effects commits.
 //
 // Threading: register handlers and periodic work before start(). Handlers and periodic work run
-// on the worker thread, one at a time.
+// on the worker thread, one at a time; forwarded calls (forward()) on the call threads, several
+// at once.
 // publish(), request(), transaction(), stats() and stop() may be called from any thread, but not
 // from a handler (a handler uses its Context instead).
 
@@ -32,6 +33,7 @@
 #include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/replies.hpp"
 #include "cimbus/runtime/rejection.hpp"
+#include "cimbus/runtime/system_call.hpp"
 #include "cimbus/codec/schema_registry.hpp"
 
 namespace cimbus::adapter {
@@ -53,6 +55,12 @@ class Adapter {
   // Replies to the requests it sent for `noun` (Context::request, request()); also called with a
   // 4.1 FAILED reply when a request's deadline passes first.
   void on_reply(const std::string& noun, Handler handler);
+
+  // Requests or events of (noun, verb) answered by a system outside the process, through a
+  // connector (system_call.hpp): the call runs on one of connector.max_calls call threads,
+  // outside the store's transaction; its outcome is committed and the delivery settled after it.
+  // A (noun, verb) has a handler or is forwarded, not both (std::invalid_argument).
+  void forward(const std::string& noun, Verb verb, SystemCall call);
 
   // Work the adapter does on its own schedule (a CIS taking new calls, a WMS moving crews): run on
   // the worker every `period`, each run in a transaction of its own as transaction() does; a

@@ -28,6 +28,9 @@
 
 namespace cimbus::adapter {
 
+// A message's Request/Option value by name (e.g. "pageSize"); nullopt when absent.
+std::optional<std::string> request_option(const Envelope& message, const std::string& name);
+
 class Context {
  public:
   // An outgoing message queued by publish() or request().

@@ -13,6 +13,10 @@ struct Replies {
 
   const Envelope& last() const { return pages.back(); }
   msg::ReplyType_Result::Value result() const { return last().message().reply().result(); }
+  // The pages as one reply, for a caller that takes the answer at once (a web-service or JSON
+  // call): the last page with the payload objects of all pages, those of one type merged, and
+  // Result OK for a PARTIAL that only said more pages follow.
+  Envelope merged() const;
 };
 
 }  // namespace cimbus::adapter

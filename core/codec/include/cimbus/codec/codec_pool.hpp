@@ -1,6 +1,6 @@
 #pragma once
-// XmlCodecs for the server's worker threads: an XmlCodec is not thread-safe, and building one per
-// call would be slow, so calls borrow one and give it back.
+// XmlCodecs for threads that share work (the web-service and JSON calls): an XmlCodec is not
+// thread-safe, and building one per call would be slow, so calls borrow one and give it back.
 
 #include <functional>
 #include <memory>
@@ -9,7 +9,7 @@
 #include "cimbus/codec/xml_codec.hpp"
 #include "cimbus/sync/mutex.hpp"
 
-namespace cimbus::web_services {
+namespace cimbus {
 
 class CodecPool {
  public:
@@ -41,4 +41,4 @@ class CodecPool {
   std::vector<std::unique_ptr<XmlCodec>> idle_ CIMBUS_GUARDED_BY(mutex_);
 };
 
-}  // namespace cimbus::web_services
+}  // namespace cimbus

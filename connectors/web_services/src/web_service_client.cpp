@@ -1,0 +1,119 @@
+#include "cimbus/web_services/web_service_client.hpp"
+
+#include <stdexcept>
+
+#include "cimbus/codec/error_code.hpp"
+#include "cimbus/http/system_endpoint.hpp"
+#include "cimbus/runtime/rejection.hpp"
+#include "cimbus/web_services/service_catalog.hpp"
+#include "cimbus/web_services/soap_envelope.hpp"
+#include "cimbus/codec/codec_pool.hpp"
+
+namespace cimbus::web_services {
+
+namespace {
+
+using V = msg::HeaderType_Verb;
+
+constexpr std::string_view kOperationSetSuffix = "OperationSet";
+
+// The noun of an execute request whose Header names the set ("ServiceOrdersOperationSet").
+std::string noun_of(const msg::HeaderType& h) {
+  const std::string& noun = h.noun();
+  if (h.verb() == V::execute && noun.size() > kOperationSetSuffix.size() &&
+      noun.compare(noun.size() - kOperationSetSuffix.size(), kOperationSetSuffix.size(), kOperationSetSuffix) == 0)
+    return noun.substr(0, noun.size() - kOperationSetSuffix.size());
+  return noun;
+}
+
+std::string service_name(const std::string& noun, Verb verb) {
+  if (is_event_verb(verb)) return "Receive" + noun;
+  if (verb == V::get) return "Get" + noun;
+  if (verb == V::execute) return "Execute" + noun + std::string(kOperationSetSuffix);
+  return "Execute" + noun;
+}
+
+const Operation* operation_for(const Service& service, Verb verb) {
+  for (const Operation& op : service.operations)
+    if (op.verb == verb) return &op;
+  return nullptr;
+}
+
+// The system's answer into the bus reply: its Result, Errors and IDs, and its payload.
+void take_answer(const Envelope& response, Envelope& reply) {
+  *reply.mutable_message()->mutable_reply() = response.message().reply();
+  if (response.message().has_payload()) *reply.mutable_message()->mutable_payload() = response.message().payload();
+  *reply.mutable_payload_objects() = response.payload_objects();
+}
+
+std::string first_reason(const DecodeResult& d) {
+  for (const auto& x : d.diagnostics)
+    if (x.is_error()) return x.code + " " + x.reason;
+  return "unreadable";
+}
+
+}  // namespace
+
+class WebServiceClient::Impl {
+ public:
+  Impl(const config::Connector& connector, std::shared_ptr<SchemaRegistry> registry, ValidationPolicy policy)
+      : endpoint_(connector),
+        version_(connector.soap_version() == "1.2" ? SoapVersion::soap12 : SoapVersion::soap11),
+        catalog_(*registry),
+        registry_(registry),
+        codecs_(CodecOptions{policy, {}}, registry) {}
+
+  void call(const Envelope& message, Envelope& reply) const {
+    const msg::HeaderType& h = message.message().header();
+    const std::string noun(registry_->canonical_noun(noun_of(h)));
+    const std::string name = service_name(noun, h.verb());
+    const Service* service = catalog_.find(name);
+    const Operation* op = service == nullptr ? nullptr : operation_for(*service, h.verb());
+    if (op == nullptr) throw adapter::Rejection(code::kInvalidVerb, to_literal(h.verb()) + " " + noun + ": no operation of " + name + " for it");
+
+    Envelope out = message;
+    out.mutable_wrapper()->set_namespace_(op->input.ns);
+    out.mutable_wrapper()->set_name(op->input.name);
+    auto codec = codecs_.borrow();
+    http::SystemEndpoint::Headers headers;
+    if (version_ == SoapVersion::soap11) headers.emplace_back("SOAPAction", "\"" + op->action + "\"");
+    const std::string url = endpoint_.url_for(noun) + "/" + service->name;
+    const http::HttpResponse r = endpoint_.post(url, soap_envelope(version_, codec->encode(out)), content_type_of(version_, op->action), headers);
+
+    if (auto fault = soap_fault_of(r.body)) refuse_or_fail(*fault, *codec, url);
+    if (r.status >= 300) throw std::runtime_error(url + " answered HTTP " + std::to_string(r.status) + " without a SOAP response");
+    DecodeResult answer = codec->decode(r.body);
+    if (answer.status == DecodeResult::Status::unreadable)
+      throw std::runtime_error(url + " answered what cannot be read as an IEC 61968-100 response: " + first_reason(answer));
+    take_answer(answer.envelope, reply);
+  }
+
+ private:
+  // A fault with a FaultMessage, or one that blames the caller, is the system's final word.
+  [[noreturn]] static void refuse_or_fail(const SoapFault& fault, XmlCodec& codec, const std::string& url) {
+    if (!fault.fault_message.empty()) {
+      DecodeResult detail = codec.decode(fault.fault_message);
+      Diagnostics errors;
+      for (const auto& e : detail.envelope.message().reply().error())
+        errors.push_back(diagnostic(e.code(), e.reason().empty() ? fault.reason : e.reason()));
+      if (!errors.empty()) throw adapter::Rejection(std::move(errors));
+    }
+    if (fault.side == FaultSide::sender)
+      throw adapter::Rejection(code::kTransactionFailed, "the system answered with a SOAP Fault: " + fault.reason);
+    throw std::runtime_error(url + " answered with a SOAP Fault of its own: " + fault.reason);
+  }
+
+  const http::SystemEndpoint endpoint_;
+  const SoapVersion version_;
+  const ServiceCatalog catalog_;
+  const std::shared_ptr<SchemaRegistry> registry_;
+  mutable CodecPool codecs_;
+};
+
+WebServiceClient::WebServiceClient(const config::Connector& connector, std::shared_ptr<SchemaRegistry> registry, ValidationPolicy policy)
+    : impl_(std::make_unique<Impl>(connector, std::move(registry), policy)) {}
+WebServiceClient::~WebServiceClient() = default;
+
+void WebServiceClient::call(const Envelope& message, Envelope& reply) const { impl_->call(message, reply); }
+
+}  // namespace cimbus::web_services
