@@ -115,7 +115,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> ba
 
 int main(int argc, char** argv) {
   return reference::run_role(argc, argv, "cimbus-cis", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    const std::map<std::string, std::string> settings = reference::embedded_backend_settings(o);
+    const std::map<std::string, std::string> settings = reference::embedded_settings(o);
     auto backend = std::make_shared<cis::ReferenceCis>(settings);
     register_handlers(a, backend);
     // What the CIS's users entered since the last look: sent now, in one transaction with the note.

@@ -7,17 +7,50 @@
 
 #include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
+#include "cimbus/json/json_client.hpp"
+#include "cimbus/web_services/web_service_client.hpp"
 #include "cimbus/web_services/web_service_server.hpp"
 
 namespace cimbus::reference {
 
-std::map<std::string, std::string> embedded_backend_settings(const adapter::AdapterOptions& options) {
-  const auto& backend = options.config.backend();
-  if (!backend.kind().empty() && backend.kind() != "embedded")
-    throw std::invalid_argument("backend.kind: '" + backend.kind() + "' is not in this executable, which embeds the reference system "
-                                "(\"embedded\"); see README, \"Plugging in a real system\"");
-  return {backend.settings().begin(), backend.settings().end()};
+std::map<std::string, std::string> embedded_settings(const adapter::AdapterOptions& options) {
+  const auto& settings = options.config.connector().settings();
+  return {settings.begin(), settings.end()};
 }
+
+void forward_routes(adapter::Adapter& adapter, const adapter::AdapterOptions& options, const adapter::SystemCall& call) {
+  for (const auto* routes : {&options.config.handles(), &options.config.subscribes()})
+    for (const config::Route& route : *routes)
+      for (const std::string& literal : route.verbs()) {
+        const std::optional<Verb> verb = parse_verb(literal);
+        if (!verb) throw std::invalid_argument("route " + route.noun() + ": '" + literal + "' is not a verb");
+        adapter.forward(route.noun(), *verb, call);
+      }
+}
+
+namespace {
+
+// Who answers the routes: the embedded reference system, or a real one through a connector.
+void connect_system(adapter::Adapter& adapter, const adapter::AdapterOptions& options, const RoleSetup& embedded) {
+  const config::Connector& connector = options.config.connector();
+  if (connector.kind() == "embedded") {
+    embedded(adapter, options);
+    return;
+  }
+  std::shared_ptr<SchemaRegistry> registry = SchemaRegistry::builtin();
+  adapter::SystemCall call;
+  if (connector.kind() == "web_services") {
+    auto client = std::make_shared<web_services::WebServiceClient>(connector, registry, options.policy);
+    call = [client](const Envelope& message, Envelope& reply) { client->call(message, reply); };
+  } else {
+    auto client = std::make_shared<json::JsonClient>(connector, registry);
+    call = [client](const Envelope& message, Envelope& reply) { client->call(message, reply); };
+  }
+  forward_routes(adapter, options, call);
+  adapter.log().info("the system is reached by " + connector.kind() + " at " + (connector.url().empty() ? std::string("its URLs per noun") : connector.url()));
+}
+
+}  // namespace
 
 int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup) {
   if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
@@ -33,7 +66,7 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     adapter::AdapterOptions options = adapter::AdapterOptions::load(argv[1]);
     set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
-    setup(adapter, options);
+    connect_system(adapter, options, setup);
     adapter.start();
     if (!adapter.wait_ready(std::chrono::seconds(60))) {
       adapter.log().error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");

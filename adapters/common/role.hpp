@@ -1,8 +1,15 @@
 #pragma once
 // What the three role executables (cimbus-cis, cimbus-oms, cimbus-wms) share: read the
-// configuration, build the runtime, let the role register its handlers and periodic work
-// (Adapter::every), print "ready" once the broker's queues are attached, and on SIGTERM or SIGINT
-// drain and exit 0.
+// configuration, build the runtime, connect the system (connector.kind), print "ready" once the
+// broker's queues are attached, and on SIGTERM or SIGINT drain and exit 0.
+//
+// The connector decides who answers the role's routes (handles and subscribes):
+//   embedded      the reference system in the store file: `setup` registers its handlers and
+//                 periodic work (Adapter::on, every)
+//   web_services  the system's SOAP services (cimbus/web_services/web_service_client.hpp)
+//   json          the system's plain HTTP API (cimbus/json/json_client.hpp)
+// A real system publishes its own changes and sends its requests through the adapter's HTTP
+// server (web_services.listen): the SOAP services and the local JSON API.
 //
 //   int main(int argc, char** argv) {
 //     return run_role(argc, argv, "cimbus-oms", [](Adapter& a, const AdapterOptions& o) {
@@ -19,14 +26,15 @@
 
 namespace cimbus::reference {
 
-// Registers the role's handlers and periodic work on the adapter, before it starts.
+// Registers the embedded reference system's handlers and periodic work, before the adapter starts.
 using RoleSetup = std::function<void(adapter::Adapter&, const adapter::AdapterOptions&)>;
 
 int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup);
 
-// The settings of the embedded reference backend (config backend.settings). Throws
-// std::invalid_argument when backend.kind names another backend: this executable embeds only the
-// reference system (a real one is plugged in by building an executable around its own backend).
-std::map<std::string, std::string> embedded_backend_settings(const adapter::AdapterOptions& options);
+// The settings of the embedded reference system (config connector.settings).
+std::map<std::string, std::string> embedded_settings(const adapter::AdapterOptions& options);
+
+// Forwards every route of the configuration (handles and subscribes, each verb) to `call`.
+void forward_routes(adapter::Adapter& adapter, const adapter::AdapterOptions& options, const adapter::SystemCall& call);
 
 }  // namespace cimbus::reference

@@ -125,7 +125,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> ba
 
 int main(int argc, char** argv) {
   return reference::run_role(argc, argv, "cimbus-oms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    const std::map<std::string, std::string> settings = reference::embedded_backend_settings(o);
+    const std::map<std::string, std::string> settings = reference::embedded_settings(o);
     register_handlers(a, std::make_shared<oms::ReferenceOms>(settings));
   });
 }

@@ -78,7 +78,7 @@ void register_handlers(adapter::Adapter& adapter, std::shared_ptr<WmsBackend> ba
 
 int main(int argc, char** argv) {
   return reference::run_role(argc, argv, "cimbus-wms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    const std::map<std::string, std::string> settings = reference::embedded_backend_settings(o);
+    const std::map<std::string, std::string> settings = reference::embedded_settings(o);
     auto backend = std::make_shared<wms::ReferenceWms>(settings);
     register_handlers(a, backend);
     // The crews' progress, published as it happens.

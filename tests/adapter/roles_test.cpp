@@ -50,7 +50,7 @@ class Roles : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     for (const std::string role : {"wms", "oms", "cis"}) {
       AdapterOptions o = test::adapter_options(std::string(CIMBUS_SOURCE_DIR) + "/deploy/" + role + ".json", broker_, role + "-1", dir_);
-      for (const auto& [name, value] : kSettings) (*o.config.mutable_backend()->mutable_settings())[name] = value;
+      for (const auto& [name, value] : kSettings) (*o.config.mutable_connector()->mutable_settings())[name] = value;
       processes_[role] = std::make_unique<test::AdapterProcess>(std::vector<std::string>{std::string(CIMBUS_BIN_DIR) + "/cimbus-" + role,
                                                                                         test::write_config(o, dir_)},
                                                                 std::chrono::seconds(60), dir_ + "/" + role + ".log");

@@ -48,7 +48,7 @@ void Stack::start() {
     c.set_store(store(role));
     // The deployment's fixed web-service ports would clash between instances and parallel runs.
     if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
-    auto& settings = *c.mutable_backend()->mutable_settings();
+    auto& settings = *c.mutable_connector()->mutable_settings();
     settings["seed"] = std::to_string(options_.seed);
     settings["customers"] = std::to_string(options_.customers);
     if (std::string(role) == "wms") {
