@@ -1,9 +1,9 @@
 #pragma once
-// What the server sends back for one HTTP call.
+// What an adapter's HTTP server sends back for one call.
 
 #include <string>
 
-namespace cimbus::web_services {
+namespace cimbus::http {
 
 struct HttpAnswer {
   int status = 200;
@@ -11,4 +11,4 @@ struct HttpAnswer {
   std::string body;
 };
 
-}  // namespace cimbus::web_services
+}  // namespace cimbus::http

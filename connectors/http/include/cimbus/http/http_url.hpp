@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace cimbus::web_services {
+namespace cimbus::http {
 
 struct HttpUrl {
   std::string origin;  // "http://127.0.0.1:8080"
@@ -24,4 +24,4 @@ inline std::optional<HttpUrl> parse_http_url(std::string_view url) {
   return out;
 }
 
-}  // namespace cimbus::web_services
+}  // namespace cimbus::http

@@ -55,4 +55,15 @@ enum class FaultSide { sender, receiver };
 // (one XML element, e.g. the IEC 61968-100 FaultMessage) in its detail.
 std::string soap_fault(SoapVersion version, FaultSide side, std::string_view reason, std::string_view detail = {});
 
+// What a SOAP Fault that a called service answered says (web_service_client.hpp), read from its
+// text without a parser of its own: the side blamed, the reason, and the element in its detail
+// when that is an IEC 61968-100 FaultMessage (…FaultMessage, with its namespace declared on it or
+// inherited from the envelope). nullopt when `body` holds no Fault.
+struct SoapFault {
+  FaultSide side = FaultSide::receiver;
+  std::string reason;
+  std::string fault_message;  // empty when the detail holds none
+};
+std::optional<SoapFault> soap_fault_of(std::string_view body);
+
 }  // namespace cimbus::web_services

@@ -8,6 +8,9 @@
 //   POST /<Service>                 a SOAP 1.1 or 1.2 call (soap_call_handler in src/)
 //   GET  /<Service>?wsdl            its WSDL (wsdl.hpp), with the address the caller used
 //   GET  /xsd/<file>                the schemas the WSDLs import
+//   POST /events/<Noun>/<verb>      the local JSON API (cimbus/json/json_api.hpp)
+//   POST /requests/<Noun>/<verb>
+//   GET  /openapi.json              its OpenAPI description
 //
 //   WebServiceServer server(adapter);   // after adapter.start()
 //   server.start();                     // throws when the address cannot be bound
