@@ -6,9 +6,6 @@ and events enter through the adapters' local JSON API (real HTTP throughout).
 
     connectors_test.py SOURCE_DIR BIN_DIR WORK_DIR
 """
-import copy
-import datetime
-import http.server
 import json
 import os
 import signal
@@ -20,194 +17,14 @@ import urllib.error
 import urllib.request
 import uuid
 
-from lxml import etree
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 from stack import Stack  # noqa: E402
+from systems import STRANGER, JsonOms, SoapWms  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
-SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
-MSG = "http://iec.ch/TC57/2011/schema/message"
-BASE = "http://iec.ch/TC57/2015/"
-STRANGER = "00000000-0000-4000-8000-000000000bad"
 
 stack = None
 cis = oms = wms = None
-
-
-class Quiet(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class SoapWms:
-    """A WMS that speaks the typed services of IEC 61968-100 Annex C, as openwms does. What it is
-    told to do, it reads from the first Names/name of an item: refuse (a SOAP Fault with a
-    FaultMessage, 6.1), flaky (HTTP 503 to the first two calls of a MessageID), down (503 always),
-    slow (takes 0.8 s)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.orders = {}          # (noun, mRID) -> item element
-        self.calls = []           # (service, operation, MessageID)
-        self.events = []          # (operation, MessageID)
-        self.in_flight = self.max_in_flight = 0
-        system = self
-
-        class Handler(Quiet):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                status, reply = system.handle(self.path.rsplit("/", 1)[-1], self.headers.get("SOAPAction", ""), body)
-                self.answer(status, "text/xml; charset=utf-8", reply)
-
-        self.handler = Handler
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = "http://127.0.0.1:%d/wms" % self.server.server_port
-
-    def unreachable_for(self, seconds):
-        """Closes the listening socket (calls are refused), then listens on the same port again."""
-        port = self.server.server_port
-        self.server.shutdown()
-        self.server.server_close()
-        time.sleep(seconds)
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), self.handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def count(self, message_id):
-        with self.lock:
-            return sum(1 for c in self.calls if c[2] == message_id)
-
-    def handle(self, service, action, body):
-        envelope = etree.fromstring(body)
-        message = envelope.find("{%s}Body" % SOAP11)[0]
-        # The operation, from the SOAPAction (a Get's body element is Get<Noun>RequestMessage).
-        operation = action.strip('"').rsplit("/", 1)[-1]
-        assert operation == etree.QName(message).localname or operation == service, (action, service)
-        message_id = message.findtext("{*}Header/{%s}MessageID" % MSG)
-        noun = message.findtext("{*}Header/{%s}Noun" % MSG)
-        with self.lock:
-            self.calls.append((service, operation, message_id))
-            earlier = sum(1 for c in self.calls if c[2] == message_id)
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            return self.act(service, operation, noun, message_id, message, earlier)
-        finally:
-            with self.lock:
-                self.in_flight -= 1
-
-    def act(self, service, operation, noun, message_id, message, attempt):
-        if service.startswith("Receive"):
-            with self.lock:
-                self.events.append((operation, message_id))
-            return 200, self.response(noun, message_id, [])
-        if service.startswith("Get"):
-            wanted = [m.text for m in message.iterfind("{*}Request/*/*/{*}mRID")]
-            with self.lock:
-                found = [copy.deepcopy(self.orders[(noun, m)]) for m in wanted if (noun, m) in self.orders]
-            return 200, self.response(noun, message_id, found, get=True)
-        items = list(message.find("{*}Payload")[0])
-        trigger = items[0].findtext("{*}Names/{*}name") if items else None
-        if trigger == "refuse":
-            return 500, self.fault(noun, "6.1", "refused by the WMS: no crew for this work")
-        if trigger == "down" or (trigger == "flaky" and attempt <= 2):
-            return 503, b"<html>service unavailable</html>"
-        if trigger == "slow":
-            time.sleep(0.8)
-        answered = []
-        for item in items:
-            mrid = item.find("{*}mRID")
-            if mrid is None:
-                mrid = etree.Element(etree.QName(item, "mRID"))
-                mrid.text = str(uuid.uuid4())
-                item.insert(0, mrid)
-            with self.lock:
-                self.orders[(noun, mrid.text)] = item
-            answered.append(copy.deepcopy(item))
-        return 200, self.response(noun, message_id, answered)
-
-    def response(self, noun, correlation, items, get=False):
-        wrapper = BASE + ("Get%sMessage" % noun if get else "%sMessage" % noun)
-        root = etree.Element("{%s}%sResponseMessage" % (wrapper, "Get" + noun if get else noun), nsmap={"w": wrapper, None: MSG})
-        header = etree.SubElement(root, "{%s}Header" % wrapper)
-        for name, value in (("Verb", "reply"), ("Noun", noun), ("Timestamp", datetime.datetime.now(datetime.timezone.utc).isoformat()),
-                            ("MessageID", str(uuid.uuid4())), ("CorrelationID", correlation)):
-            etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
-        etree.SubElement(etree.SubElement(root, "{%s}Reply" % wrapper), "{%s}Result" % MSG).text = "OK"
-        if items:
-            payload = etree.SubElement(etree.SubElement(root, "{%s}Payload" % wrapper), "{%s%s#}%s" % (BASE, noun, noun))
-            payload.extend(items)
-        return self.soap(root)
-
-    def fault(self, noun, code, reason):
-        wrapper = BASE + "%sMessage" % noun
-        detail = etree.Element("{%s}%sFaultMessage" % (wrapper, noun), nsmap={"w": wrapper, None: MSG})
-        reply = etree.SubElement(detail, "{%s}Reply" % wrapper)
-        etree.SubElement(reply, "{%s}Result" % MSG).text = "FAILED"
-        error = etree.SubElement(reply, "{%s}Error" % MSG)
-        etree.SubElement(error, "{%s}code" % MSG).text = code
-        etree.SubElement(error, "{%s}reason" % MSG).text = reason
-        fault = etree.Element("{%s}Fault" % SOAP11)
-        etree.SubElement(fault, "faultcode").text = "soap:Client"
-        etree.SubElement(fault, "faultstring").text = reason
-        etree.SubElement(fault, "detail").append(detail)
-        return self.soap(fault)
-
-    @staticmethod
-    def soap(element):
-        envelope = etree.Element("{%s}Envelope" % SOAP11, nsmap={"soap": SOAP11})
-        etree.SubElement(envelope, "{%s}Body" % SOAP11).append(element)
-        return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
-
-
-class JsonOms:
-    """An OMS with a plain HTTP API: POST /<Noun>/<verb> with cimbus's JSON form; it refuses a
-    ticket of the customer STRANGER with 2.22, and remembers each Idempotency-Key's answer."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.tickets = {}
-        self.calls = []    # (path, Idempotency-Key, body)
-        self.answers = {}  # Idempotency-Key -> (status, body)
-        system = self
-
-        class Handler(Quiet):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                key = self.headers.get("Idempotency-Key")
-                with system.lock:
-                    system.calls.append((self.path, key, body))
-                    if key not in system.answers:
-                        system.answers[key] = system.act(self.path, body)
-                    status, answer = system.answers[key]
-                self.answer(status, "application/json", json.dumps(answer).encode())
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = "http://127.0.0.1:%d/oms/" % self.server.server_port
-
-    def act(self, path, body):
-        _, noun, verb = path.rsplit("/", 2)
-        if noun != "TroubleTickets":
-            return 200, {}
-        if verb == "get":
-            wanted = [t["mRID"] for t in body.get("query", {}).get("TroubleTicket", [])]
-            return 200, {"TroubleTicket": [self.tickets[m] for m in wanted if m in self.tickets]}
-        tickets = body["payload"]["TroubleTicket"]
-        if any(t.get("Customer", {}).get("mRID") == STRANGER for t in tickets):
-            return 422, {"code": "2.22", "reason": "no such customer: " + STRANGER}
-        for t in tickets:
-            t.setdefault("mRID", str(uuid.uuid4()))
-            self.tickets[t["mRID"]] = t
-        return 200, {"TroubleTicket": tickets}
 
 
 soap_wms = json_oms = None

@@ -6,7 +6,9 @@
 
 #include <httplib.h>
 
+#include "bounded_task_queue.hpp"
 #include "cimbus/codec/xml_text.hpp"
+#include "cimbus/http/inbound_credentials.hpp"
 #include "cimbus/json/json_api.hpp"
 #include "cimbus/web_services/schema_documents.hpp"
 #include "cimbus/web_services/service_catalog.hpp"
@@ -46,58 +48,83 @@ class WebServiceServer::Impl {
         schemas_(*registry),
         calls_(adapter, registry),
         json_(adapter, registry),
-        index_(index_page(catalog_, adapter.options().config.system())) {
+        index_(index_page(catalog_, adapter.options().config.system())),
+        credentials_(options_) {
     const std::string& listen = options_.listen();
     const std::size_t colon = listen.rfind(':');
     host_ = listen.substr(0, colon);
     port_ = std::stoi(listen.substr(colon + 1));
+    // Without credentials, only this host's own processes may call.
+    if (!credentials_.required() && !http::is_loopback(host_))
+      throw std::invalid_argument("web_services.listen: " + listen + " is not a loopback address, and no credentials are set "
+                                  "(user and password_env, credentials_file, or token_env)");
+    if (options_.tls_certificate_file().empty()) {
+      http_ = std::make_unique<httplib::Server>();
+    } else {
+      auto tls = std::make_unique<httplib::SSLServer>(options_.tls_certificate_file().c_str(), options_.tls_key_file().c_str());
+      if (!tls->is_valid())
+        throw std::invalid_argument("web_services: cannot serve TLS with " + options_.tls_certificate_file() + " and " + options_.tls_key_file() +
+                                    " (unreadable, not PEM, or the key does not match)");
+      http_ = std::move(tls);
+    }
   }
 
   void start() {
     const std::size_t threads = static_cast<std::size_t>(options_.max_calls());
-    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    http_.set_payload_max_length(static_cast<std::size_t>(options_.max_body_bytes()));
+    const std::size_t queued = static_cast<std::size_t>(options_.max_queued_calls());
+    http_->new_task_queue = [threads, queued] { return new BoundedTaskQueue(threads, queued); };
+    http_->set_payload_max_length(static_cast<std::size_t>(options_.max_body_bytes()));
     const auto read_timeout = std::chrono::milliseconds(options_.read_timeout_ms());
-    http_.set_read_timeout(read_timeout);
-    http_.set_write_timeout(read_timeout);
-    http_.set_keep_alive_timeout(2);
+    http_->set_read_timeout(read_timeout);
+    http_->set_write_timeout(read_timeout);
+    http_->set_keep_alive_timeout(2);
     routes();
     if (port_ == 0) {
-      port_ = http_.bind_to_any_port(host_);
+      port_ = http_->bind_to_any_port(host_);
       if (port_ < 0) throw std::runtime_error("web_services.listen: cannot listen on " + host_);
-    } else if (!http_.bind_to_port(host_, port_)) {
+    } else if (!http_->bind_to_port(host_, port_)) {
       throw std::runtime_error("web_services.listen: cannot listen on " + options_.listen() + " (in use, or not an address of this host)");
     }
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    thread_ = std::thread([this] { http_->listen_after_bind(); });
     adapter_.log().info("web services at " + base_url() + "/ (" + std::to_string(catalog_.services().size()) + " services)");
   }
 
   void stop() {
     if (!thread_.joinable()) return;
-    http_.stop();
+    http_->stop();
     thread_.join();
   }
 
   int port() const { return port_; }
-  std::string base_url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+  std::string base_url() const { return scheme() + "://" + host_ + ":" + std::to_string(port_); }
 
  private:
+  std::string scheme() const { return options_.tls_certificate_file().empty() ? "http" : "https"; }
+
   void routes() {
-    http_.Get("/", [this](const httplib::Request&, httplib::Response& res) { res.set_content(index_, "text/html; charset=utf-8"); });
+    if (credentials_.required())
+      http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        if (credentials_.accepts(req.get_header_value("Authorization"))) return httplib::Server::HandlerResponse::Unhandled;
+        res.status = 401;
+        res.set_header("WWW-Authenticate", "Basic realm=\"cimbus " + adapter_.options().config.system() + "\", charset=\"UTF-8\"");
+        res.set_content("this service needs HTTP basic credentials or a bearer token\n", "text/plain; charset=utf-8");
+        return httplib::Server::HandlerResponse::Handled;
+      });
+    http_->Get("/", [this](const httplib::Request&, httplib::Response& res) { res.set_content(index_, "text/html; charset=utf-8"); });
     // The local JSON API (connectors/json) for systems with a plain HTTP API.
-    http_.Get("/openapi.json", [this](const httplib::Request&, httplib::Response& res) { res.set_content(json_.openapi(), "application/json"); });
-    http_.Post(R"(/(events|requests)/([A-Za-z0-9_]+)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    http_->Get("/openapi.json", [this](const httplib::Request&, httplib::Response& res) { res.set_content(json_.openapi(), "application/json"); });
+    http_->Post(R"(/(events|requests)/([A-Za-z0-9_]+)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
       http::HttpAnswer answer = json_.post(req.matches[1].str(), req.matches[2].str(), req.matches[3].str(),
                                            req.get_header_value("Idempotency-Key"), req.body);
       res.status = answer.status;
       res.set_content(std::move(answer.body), answer.content_type);
     });
-    http_.Get(R"(/xsd/([A-Za-z0-9_.-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    http_->Get(R"(/xsd/([A-Za-z0-9_.-]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const std::string* xsd = schemas_.find(req.matches[1].str());
       if (xsd == nullptr) return not_found(res, "no schema " + req.matches[1].str());
       res.set_content(*xsd, "text/xml; charset=utf-8");
     });
-    http_.Get(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    http_->Get(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const Service* service = catalog_.find(req.matches[1].str());
       if (service == nullptr) return not_found(res, "no service " + req.matches[1].str());
       if (!req.has_param("wsdl")) {
@@ -106,9 +133,9 @@ class WebServiceServer::Impl {
         return res.set_content(service->name + " takes SOAP calls by POST; its WSDL is at ?wsdl\n", "text/plain; charset=utf-8");
       }
       const std::string host = req.has_header("Host") ? req.get_header_value("Host") : host_ + ":" + std::to_string(port_);
-      res.set_content(wsdl_of(*service, schemas_, "http://" + host + "/" + service->name), "text/xml; charset=utf-8");
+      res.set_content(wsdl_of(*service, schemas_, scheme() + "://" + host + "/" + service->name), "text/xml; charset=utf-8");
     });
-    http_.Post(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    http_->Post(R"(/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const Service* service = catalog_.find(req.matches[1].str());
       if (service == nullptr) return not_found(res, "no service " + req.matches[1].str() + "; the services are listed at /");
       http::HttpAnswer answer = calls_.handle(*service, req.get_header_value("Content-Type"), req.get_header_value("SOAPAction"), req.body);
@@ -131,7 +158,8 @@ class WebServiceServer::Impl {
   const std::string index_;
   std::string host_;
   int port_ = 0;
-  httplib::Server http_;
+  const http::InboundCredentials credentials_;
+  std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
 };
 

@@ -47,6 +47,11 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
     if (ws->max_body_bytes() <= 0) ws->set_max_body_bytes(4 << 20);
     if (ws->max_calls() <= 0) ws->set_max_calls(16);
     if (ws->read_timeout_ms() <= 0) ws->set_read_timeout_ms(10000);
+    if (ws->max_queued_calls() <= 0) ws->set_max_queued_calls(64);
+    if (ws->tls_certificate_file().empty() != ws->tls_key_file().empty())
+      throw std::invalid_argument("web_services: tls_certificate_file and tls_key_file go together");
+    if (!ws->user().empty() && ws->password_env().empty())
+      throw std::invalid_argument("web_services.user: needs password_env (the variable that holds the password)");
     if (ws->listen().find(':') == std::string::npos) throw std::invalid_argument("web_services.listen: '" + ws->listen() + "' is not host:port");
   }
 
