@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "external_state.hpp"
 #include "intake.hpp"
 #include "portal.hpp"
 #include "report.hpp"
@@ -83,8 +84,16 @@ int run(StormOptions o) {
   Portal portal(stack.options_for("portal", "portal-1"), scenario.agreement_requests);
   portal.start();
   Intake intake(stack.store("cis"), scenario);
-  StoreView cis(stack.store("cis")), oms(stack.store("oms")), wms(stack.store("wms"));
-  const Stores stores{cis, oms, wms};
+  StoreView cis(stack.store("cis")), oms(stack.store("oms")), wms_adapter(stack.store("wms"));
+  // An outside WMS's state, read through its own API into a file of the storm's.
+  std::unique_ptr<ExternalState> outside;
+  if (!o.wms_url.empty()) {
+    outside = std::make_unique<ExternalState>(o.wms_url, o.work_dir + "/wms-system.sqlite");
+    outside->refresh();
+    outside->start_refreshing(std::chrono::milliseconds(250));
+  }
+  StoreView wms(outside ? o.work_dir + "/wms-system.sqlite" : stack.store("wms"));
+  const Stores stores{cis, oms, wms, wms_adapter};
 
   ProgressLine progress(o.progress);
   const auto start = Clock::now();
@@ -124,6 +133,12 @@ int run(StormOptions o) {
   fmt::print(stderr, "storm: {} after {:.1f} s; stopping every process\n", settled ? "settled" : "NOT settled", seconds);
   portal.stop();
   const std::vector<std::string> unclean = stack.stop();
+  if (outside) {
+    outside->stop_refreshing();
+    if (outside->failed_refreshes() > 0)
+      fmt::print(stderr, "storm: the outside WMS's state could not be read {} times while it was away\n", outside->failed_refreshes());
+    outside->refresh();
+  }
 
   print_report(std::cout, stores, portal);
   std::vector<std::string> problems = check_conservation(stores, scenario, portal, o.oms_instances);
@@ -173,10 +188,18 @@ int main(int argc, char** argv) {
   app.add_option("--kill", o.kill_role, "crash drill: SIGKILL this role mid-storm and restart it")->check(CLI::IsMember({"cis", "oms", "wms"}));
   app.add_option("--kill-at", o.kill_at, "crash drill: when, as a share of the schedule")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_option("--restart-after-ms", o.restart_after_ms, "crash drill: downtime")->capture_default_str()->check(CLI::Range(0, 600000));
+  app.add_option("--wms-url", o.wms_url, "a WMS outside cimbus (its connector URL) instead of the embedded one");
+  app.add_option("--wms-connector", o.wms_connector, "how cimbus-wms reaches the outside WMS")
+      ->capture_default_str()->check(CLI::IsMember({"web_services", "json"}));
+  app.add_option("--wms-listen", o.wms_listen, "with --wms-url: host:port of cimbus-wms's services, where the outside WMS publishes");
   bool quiet = false;
   app.add_flag("--no-progress", quiet, "no progress bar");
   CLI11_PARSE(app, argc, argv);
   o.progress = !quiet;
+  if (!o.wms_url.empty() && o.wms_listen.empty()) {
+    std::cerr << "cimbus-storm: --wms-url needs --wms-listen (where the outside WMS publishes its changes)\n";
+    return 2;
+  }
   if (o.broker_url.empty()) {
     std::cerr << "cimbus-storm: no broker: give --broker or set CIMBUS_BROKER_URL (scripts/broker start prints it)\n";
     return 2;

@@ -258,7 +258,7 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
   }
 
   // Nothing left to send, nothing given up.
-  for (const auto& [name, view] : s.all()) {
+  for (const auto& [name, view] : s.adapters()) {
     if (const auto left = view->number("SELECT COUNT(*) FROM outbox"); left > 0)
       problems.push_back(std::string(name) + ": " + std::to_string(left) + " messages still in the outbox");
     if (const auto dead = view->number("SELECT COUNT(*) FROM inbox WHERE state = 'dead'"); dead > 0)

@@ -18,10 +18,15 @@ namespace cimbus::storm {
 struct Stores {
   const StoreView& cis;
   const StoreView& oms;
-  const StoreView& wms;
+  const StoreView& wms;          // the WMS's records: its adapter's store, or an outside WMS's state
+  const StoreView& wms_adapter;  // the WMS adapter's inbox and outbox (the same as wms when embedded)
 
-  // The three, with their system's name, in report order.
+  // The three systems, with their names, in report order.
   std::array<std::pair<const char*, const StoreView*>, 3> all() const { return {{{"cis", &cis}, {"oms", &oms}, {"wms", &wms}}}; }
+  // The three adapters' stores (inbox, outbox).
+  std::array<std::pair<const char*, const StoreView*>, 3> adapters() const {
+    return {{{"cis", &cis}, {"oms", &oms}, {"wms", &wms_adapter}}};
+  }
 };
 
 struct Progress {

@@ -48,6 +48,15 @@ void Stack::start() {
     c.set_store(store(role));
     // The deployment's fixed web-service ports would clash between instances and parallel runs.
     if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
+    if (std::string(role) == "wms" && !options_.wms_url.empty()) {
+      // A WMS outside cimbus: every route goes to it; it publishes through the adapter's services.
+      config::Connector* connector = c.mutable_connector();
+      connector->Clear();
+      connector->set_kind(options_.wms_connector);
+      connector->set_url(options_.wms_url);
+      connector->set_timeout_ms(2000);  // short: an outage of the system is felt, and retried, within the storm
+      c.mutable_web_services()->set_listen(options_.wms_listen);
+    }
     auto& settings = *c.mutable_connector()->mutable_settings();
     settings["seed"] = std::to_string(options_.seed);
     settings["customers"] = std::to_string(options_.customers);

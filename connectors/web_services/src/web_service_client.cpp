@@ -85,6 +85,9 @@ class WebServiceClient::Impl {
     DecodeResult answer = codec->decode(r.body);
     if (answer.status == DecodeResult::Status::unreadable)
       throw std::runtime_error(url + " answered what cannot be read as an IEC 61968-100 response: " + first_reason(answer));
+    // Nothing the adapter's policy refuses enters the bus, from either side.
+    if (answer.status == DecodeResult::Status::rejected)
+      throw std::runtime_error(url + " answered a response that the schemas refuse: " + first_reason(answer));
     take_answer(answer.envelope, reply);
   }
 

@@ -15,7 +15,8 @@
 //   Client/Sender fault                         -> Rejection: FAILED with its codes (5.3 without)
 //   no answer, a time-out, HTTP 5xx without a
 //   FaultMessage, a Server/Receiver fault,
-//   an answer that cannot be read               -> a temporary failure: tried again, then dead-lettered
+//   an answer that cannot be read or that the
+//   schemas refuse (under the adapter's policy) -> a temporary failure: tried again, then dead-lettered
 //
 //   WebServiceClient client(options.config.connector(), registry, options.policy);
 //   adapter.forward("ServiceOrders", Verb::create, client.call());
