@@ -267,6 +267,27 @@ class CimbusWsdl(unittest.TestCase):
         self.assertEqual(got.Reply.Result, "OK")
         self.assertEqual(got.Payload.TroubleTickets.TroubleTicket[0].mRID, ticket)
 
+    def test_an_operation_set_of_two_changes(self):
+        # The reply carries both changed agreements in one CustomerAgreements element, as the typed
+        # OperationSet response's Payload allows (two elements made it invalid, and the call ran
+        # into 4.1).
+        listed = zeep.Client(cis.endpoint + "/GetCustomerAgreements?wsdl").service.GetCustomerAgreements(
+            Header={"Verb": "get", "Noun": "CustomerAgreements"}).Payload.CustomerAgreements.CustomerAgreement
+        ns = "http://iec.ch/TC57/2015/CustomerAgreements#"
+
+        def change(agreement, n):
+            return etree.fromstring('<CustomerAgreements xmlns="%s"><CustomerAgreement><mRID>%s</mRID><loadMgmt>zeep %d</loadMgmt>'
+                                    '<Customer><mRID>%s</mRID></Customer></CustomerAgreement></CustomerAgreements>'
+                                    % (ns, agreement.mRID, n, agreement.Customer.mRID))
+        client = zeep.Client(cis.endpoint + "/ExecuteCustomerAgreementsOperationSet?wsdl")
+        done = client.service.ExecuteCustomerAgreementsOperationSet(
+            Header={"Verb": "execute", "Noun": "CustomerAgreementsOperationSet"},
+            Payload={"OperationSet": {"enforceMsgSequence": True, "enforceTransactionalIntegrity": True,
+                                      "Operation": [{"operationId": n, "noun": "CustomerAgreements", "verb": "change",
+                                                     "_value_1": change(listed[n], n)} for n in (1, 2)]}})
+        self.assertEqual(done.Reply.Result, "OK", done.Reply)
+        self.assertEqual(sorted(a.loadMgmt for a in done.Payload.CustomerAgreements.CustomerAgreement), ["zeep 1", "zeep 2"])
+
     def test_every_served_wsdl_and_schema_loads(self):
         for service in ("ExecuteTroubleTickets", "RequestTroubleTickets", "GetIncidents", "SendIncidents", "ReceiveTroubleTickets",
                         "ExecuteTroubleTicketsOperationSet", "ReplyTroubleTickets", "Generic"):

@@ -81,8 +81,7 @@ int run(StormOptions o) {
   Stack stack(o);
   std::cerr << "storm: starting cimbus-wms, cimbus-oms (" << o.oms_instances << "), cimbus-cis (logs in " << o.work_dir << ")\n";
   stack.start();
-  Portal portal(stack.options_for("portal", "portal-1"), scenario.agreement_requests);
-  portal.start();
+  Portal portal(stack.endpoint("cis"), scenario.agreement_requests);
   Intake intake(stack.store("cis"), scenario);
   StoreView cis(stack.store("cis")), oms(stack.store("oms")), wms_adapter(stack.store("wms"));
   // An outside WMS's state, read through its own API into a file of the storm's.

@@ -1,8 +1,12 @@
 #include "portal.hpp"
 
 #include <stdexcept>
+#include <thread>
 
 #include "cimbus/customer/customer_agreements.pb.h"
+#include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/uuid.hpp"
+#include "cimbus/runtime/rejection.hpp"
 #include "messages.hpp"
 
 namespace cimbus::storm {
@@ -12,27 +16,35 @@ namespace {
 using V = msg::HeaderType_Verb;
 using customer::customer_agreements::CustomerAgreements;
 
-std::string code_of(const adapter::Replies& r) {
-  const auto& reply = r.last().message().reply();
+std::string code_of(const Envelope& response) {
+  const auto& reply = response.message().reply();
   if (reply.result() == msg::ReplyType_Result::OK) return "OK";
   if (reply.result() == msg::ReplyType_Result::PARTIAL) return "PARTIAL";
   return reply.error_size() > 0 ? reply.error(0).code() : "FAILED";
 }
 
+config::Connector cis_services(const std::string& endpoint) {
+  config::Connector c;
+  c.set_kind("web_services");
+  c.set_url(endpoint);
+  c.set_timeout_ms(60000);  // the CIS may be slow during the storm; a portal waits
+  c.set_soap_version("1.1");
+  return c;
+}
+
 }  // namespace
 
-Portal::Portal(adapter::AdapterOptions options, std::vector<AgreementRequest> plan) : adapter_(std::move(options)) {
+Portal::Portal(const std::string& cis, std::vector<AgreementRequest> plan)
+    : cis_(std::make_unique<web_services::WebServiceClient>(cis_services(cis), SchemaRegistry::builtin(), ValidationPolicy::strict)) {
   for (AgreementRequest& r : plan) pending_.push_back(Pending{std::move(r), Pending::Step::waiting, {}, {}});
 }
 
 Portal::~Portal() { stop(); }
 
-void Portal::start() {
-  adapter_.start();
-  if (!adapter_.wait_ready(std::chrono::seconds(60))) throw std::runtime_error("portal: the broker's queues are not reachable");
+void Portal::stop() {
+  for (Pending& p : pending_)
+    if (p.reply.valid()) p.reply.wait();
 }
-
-void Portal::stop() { adapter_.stop(); }
 
 std::size_t Portal::planned() const {
   std::size_t n = 0;
@@ -76,8 +88,28 @@ Envelope Portal::build(const AgreementRequest& request) {
   return e;
 }
 
+// A call the CIS did not answer (it is restarting: the crash drill) is made again with the same
+// MessageID, as a careful client does: the CIS's inbox answers a repeat with the first reply.
 void Portal::send(Pending& p, const AgreementRequest& request) {
-  p.reply = adapter_.request(build(request));
+  Envelope message = build(request);
+  message.mutable_message()->mutable_header()->set_message_id(new_uuid());
+  p.reply = std::async(std::launch::async, [this, message = std::move(message)] {
+    const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    for (;;) {
+      Envelope response;
+      try {
+        cis_->call(message, response);
+        return response;
+      } catch (const adapter::Rejection& r) {  // a SOAP Fault with its codes
+        response.mutable_message()->mutable_reply()->set_result(msg::ReplyType_Result::FAILED);
+        for (const auto& d : r.errors()) *response.mutable_message()->mutable_reply()->add_error() = to_error(d);
+        return response;
+      } catch (const std::exception&) {
+        if (std::chrono::steady_clock::now() >= give_up_at) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+    }
+  });
   p.sent_at = std::chrono::steady_clock::now();
 }
 
@@ -86,10 +118,10 @@ void Portal::take(Pending& p, const std::string& what, const std::string& expect
   o.what = what;
   o.expected = expected;
   try {
-    const adapter::Replies replies = p.reply.get();
-    o.got = code_of(replies);
+    const Envelope response = p.reply.get();
+    o.got = code_of(response);
     if (o.got != expected)
-      for (const auto& e : replies.last().message().reply().error()) o.reasons += (o.reasons.empty() ? "" : "; ") + e.code() + " " + e.reason();
+      for (const auto& e : response.message().reply().error()) o.reasons += (o.reasons.empty() ? "" : "; ") + e.code() + " " + e.reason();
   } catch (const std::exception& e) {
     o.got = std::string("no answer: ") + e.what();
   }

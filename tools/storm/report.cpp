@@ -169,7 +169,7 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
   {
     std::map<std::pair<std::string, std::string>, std::map<std::string, int>> by;
     for (const auto& o : portal.outcomes()) ++by[{o.what, o.expected}][o.got];
-    Table t("Customer portal requests (CustomerAgreements at the CIS)", {"request", "expected", "answers"});
+    Table t("Customer portal requests (CustomerAgreements, SOAP to the CIS's web services)", {"request", "expected", "answers"});
     for (const auto& [key, got] : by) {
       std::string answers;
       for (const auto& [code, n] : got) answers += (answers.empty() ? "" : ", ") + std::to_string(n) + " " + code;

@@ -1,5 +1,10 @@
 #include "stack.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -18,6 +23,23 @@ void point_at_broker(config::AdapterConfig& c, const std::string& url) {
   c.mutable_broker()->clear_password_env();
 }
 
+// A loopback port free now, for a role's web services: known before the role starts, and the
+// same after a crash drill's restart.
+int free_loopback_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    if (s >= 0) ::close(s);
+    throw std::runtime_error("no free loopback port");
+  }
+  ::close(s);
+  return ntohs(address.sin_port);
+}
+
 }  // namespace
 
 Stack::Stack(const StormOptions& options) : options_(options) {}
@@ -29,25 +51,20 @@ Stack::~Stack() {
 
 std::string Stack::store(const std::string& role) const { return options_.work_dir + "/" + role + ".sqlite"; }
 
-adapter::AdapterOptions Stack::options_for(const std::string& system, const std::string& instance) const {
-  config::AdapterConfig c;
-  c.set_system(system);
-  c.set_instance(instance);
-  c.mutable_broker()->set_profile("rabbitmq");
-  point_at_broker(c, options_.broker_url);
-  c.set_store(options_.work_dir + "/" + instance + ".sqlite");
-  c.set_request_timeout_ms(options_.timeout_s * 1000);
-  return adapter::AdapterOptions::from_config(c);
-}
-
 void Stack::start() {
   std::filesystem::create_directories(options_.work_dir);
   for (const std::string role : {"wms", "oms", "cis"}) {
     config::AdapterConfig c = adapter::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
     point_at_broker(c, options_.broker_url);
     c.set_store(store(role));
-    // The deployment's fixed web-service ports would clash between instances and parallel runs.
+    // The deployment's fixed web-service ports would clash between instances and parallel runs:
+    // the CIS's on a free port of the storm's choosing (the portal calls it), the others on any.
     if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
+    if (std::string(role) == "cis") {
+      const std::string listen = "127.0.0.1:" + std::to_string(free_loopback_port());
+      c.mutable_web_services()->set_listen(listen);
+      endpoints_["cis"] = "http://" + listen;
+    }
     if (std::string(role) == "wms" && !options_.wms_url.empty()) {
       // A WMS outside cimbus: every route goes to it; it publishes through the adapter's services.
       config::Connector* connector = c.mutable_connector();
@@ -79,6 +96,12 @@ void Stack::start() {
     }
   }
   for (Instance& i : instances_) launch(i);
+}
+
+std::string Stack::endpoint(const std::string& role) const {
+  auto it = endpoints_.find(role);
+  if (it == endpoints_.end()) throw std::invalid_argument("no web services of " + role + " in this storm");
+  return it->second;
 }
 
 void Stack::launch(Instance& i) {

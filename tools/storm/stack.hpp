@@ -32,8 +32,8 @@ class Stack {
 
   // The SQLite file of `role` (shared by its instances).
   std::string store(const std::string& role) const;
-  // Options for another system on the same broker (the storm's customer portal).
-  adapter::AdapterOptions options_for(const std::string& system, const std::string& instance) const;
+  // Where `role`'s web services are (http://127.0.0.1:<port>), e.g. the CIS's for the portal.
+  std::string endpoint(const std::string& role) const;
 
  private:
   struct Instance {
@@ -47,6 +47,7 @@ class Stack {
 
   const StormOptions& options_;
   std::vector<Instance> instances_;
+  std::map<std::string, std::string> endpoints_;  // by role
 };
 
 }  // namespace cimbus::storm

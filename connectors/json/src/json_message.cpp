@@ -6,6 +6,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "cimbus/codec/payload_object.hpp"
 #include "cimbus/codec/verb.hpp"
 
 namespace cimbus::json {
@@ -23,11 +24,8 @@ std::unique_ptr<pb::Message> new_message(const pb::Descriptor* type) {
 
 // A packed payload or query object as the JSON value of its concrete type.
 pb::Value value_of(const pb::Any& any) {
-  const std::string type = any.type_url().substr(any.type_url().rfind('/') + 1);
-  const pb::Descriptor* descriptor = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(type);
-  if (descriptor == nullptr) throw std::invalid_argument("no generated type " + type);
-  auto object = new_message(descriptor);
-  if (!any.UnpackTo(object.get())) throw std::invalid_argument("a " + type + " that cannot be unpacked");
+  auto object = unpack_object(any);
+  if (!object) throw std::invalid_argument("an object of " + any.type_url() + " that cannot be unpacked");
   std::string text;
   (void)MessageToJsonString(*object, &text);
   pb::Value value;

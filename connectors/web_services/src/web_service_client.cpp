@@ -72,6 +72,7 @@ class WebServiceClient::Impl {
     if (op == nullptr) throw adapter::Rejection(code::kInvalidVerb, to_literal(h.verb()) + " " + noun + ": no operation of " + name + " for it");
 
     Envelope out = message;
+    out.set_archetype(op->kind == CallKind::event ? Envelope::EVENT_MESSAGE : Envelope::REQUEST_MESSAGE);
     out.mutable_wrapper()->set_namespace_(op->input.ns);
     out.mutable_wrapper()->set_name(op->input.name);
     auto codec = codecs_.borrow();

@@ -10,4 +10,16 @@ std::unique_ptr<google::protobuf::Message> unpack_object(const google::protobuf:
   return object.UnpackTo(value.get()) ? std::move(value) : nullptr;
 }
 
+void merge_same_types(google::protobuf::RepeatedPtrField<google::protobuf::Any>& objects) {
+  google::protobuf::RepeatedPtrField<google::protobuf::Any> merged;
+  for (auto& object : objects) {
+    google::protobuf::Any* same = nullptr;
+    for (auto& have : merged)
+      if (have.type_url() == object.type_url()) same = &have;
+    if (same == nullptr) *merged.Add() = std::move(object);
+    else same->set_value(same->value() + object.value());
+  }
+  objects.Swap(&merged);
+}
+
 }  // namespace cimbus

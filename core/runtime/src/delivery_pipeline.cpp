@@ -257,6 +257,10 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
       return;
     }
   }
+  if (item.decoded.status == DecodeResult::Status::rejected && item.delivery.queue == Queue::replies) {
+    take_invalid_reply(tx, item);
+    return;
+  }
   if (item.decoded.status == DecodeResult::Status::rejected) {
     if (item.delivery.queue == Queue::events)
       dead_letter(tx, item, "invalid event: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics));
@@ -359,6 +363,23 @@ void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
 std::string DeliveryPipeline::correlation_of(const Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   return !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
+}
+
+// A reply the schemas refuse still ends its request: the requester gets it as FAILED with the
+// findings (rather than waiting for its deadline), and a copy goes to the dead-letter queue.
+void DeliveryPipeline::take_invalid_reply(store::Transaction& tx, Item& item) {
+  const std::string correlation = correlation_of(item);
+  const std::string why = "invalid reply: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics);
+  log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " is refused: " + why);
+  Envelope failed = item.decoded.envelope;
+  msg::ReplyType* reply = failed.mutable_message()->mutable_reply();
+  reply->set_result(msg::ReplyType_Result::FAILED);
+  for (const auto& d : item.decoded.diagnostics)
+    if (d.is_error()) *reply->add_error() = to_error(d);
+  requests_.replied(tx, correlation, failed, true);
+  dead_letter(tx, item, why);
+  finish(tx, item, {}, nullptr);
+  log_.count([](AdapterStats& s) { ++s.failed; });
 }
 
 void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {

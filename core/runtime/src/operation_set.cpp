@@ -1,5 +1,7 @@
 #include "operation_set.hpp"
 
+#include "cimbus/codec/payload_object.hpp"
+
 #include <set>
 
 #include "cimbus/runtime/rejection.hpp"
@@ -87,6 +89,8 @@ void OperationSetRunner::execute(Context& c) const {
     for (auto& e : outcome.errors) *reply->add_error() = std::move(e);
   }
   if (whole) whole->release();
+  // One payload element per type: what a typed OperationSet response's Payload can carry.
+  merge_same_types(*c.reply().mutable_payload_objects());
   if (set.operation_size() == 1) reply->set_operation_id(set.operation(0).operation_id());
   if (failed > 0) reply->set_result(succeeded == 0 ? msg::ReplyType_Result::FAILED : msg::ReplyType_Result::PARTIAL);
   else if (warned) reply->set_result(msg::ReplyType_Result::PARTIAL);

@@ -1,5 +1,7 @@
 #include "cimbus/runtime/replies.hpp"
 
+#include "cimbus/codec/payload_object.hpp"
+
 namespace cimbus::adapter {
 
 Envelope Replies::merged() const {
@@ -8,17 +10,8 @@ Envelope Replies::merged() const {
   if (pages.size() == 1) return out;
   out.clear_payload_objects();
   for (const Envelope& page : pages)
-    for (const auto& object : page.payload_objects()) {
-      google::protobuf::Any* same = nullptr;
-      for (auto& have : *out.mutable_payload_objects())
-        if (have.type_url() == object.type_url()) same = &have;
-      if (same == nullptr) {
-        *out.add_payload_objects() = object;
-        continue;
-      }
-      // Two packed messages of one type merge as their serialized bytes concatenated.
-      same->set_value(same->value() + object.value());
-    }
+    for (const auto& object : page.payload_objects()) *out.add_payload_objects() = object;
+  merge_same_types(*out.mutable_payload_objects());
   out.mutable_message()->mutable_reply()->set_result(result() == Result::PARTIAL ? Result::OK : result());
   return out;
 }
