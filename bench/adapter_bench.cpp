@@ -27,6 +27,7 @@
 #include <CLI/CLI.hpp>
 
 #include "adapter_process.hpp"
+#include "amqp_driver.hpp"
 #include "local_adapter.hpp"
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/bus.hpp"
@@ -39,7 +40,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
+using cimbus::bench::percentile;
 using cimbus::bus::AmqpMessage;
 
 struct Figures {
@@ -50,12 +51,6 @@ struct Figures {
   double cpu_us_per_request = 0;  // the responder's CPU time (user + system) per request, all phases
   long missing = 0;           // requests without a reply (must be 0)
 };
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
 
 // User plus system CPU seconds a process has used so far.
 double cpu_seconds(pid_t pid) {
@@ -76,103 +71,6 @@ double peak_rss_mib(pid_t pid) {
   return 0;
 }
 
-// The client side, the same for both responders: requests prepared in advance, sent to the
-// routing key, replies matched by correlation-id on a reply queue of its own.
-class Driver {
- public:
-  Driver(const cimbus::harness::PrivateBroker& broker, std::string example)
-      : bus_(cimbus::harness::connection_to(broker)), example_(std::move(example)), queue_("reply.bench-" + cimbus::new_uuid()) {
-    cimbus::bus::ReceiveOptions receive;
-    receive.durable = true;
-    receive.credit = 500;
-    bus_.receive(profile_.own_queue_address(queue_), [this](const AmqpMessage& m) {
-      const auto now = Clock::now();
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto it = index_.find(m.correlation_id);
-      if (it != index_.end() && latency_[it->second] < 0) {
-        latency_[it->second] = std::chrono::duration<double, std::milli>(now - sent_at_[it->second]).count();
-        ++replies_;
-        changed_.notify_all();
-      }
-      return cimbus::bus::Outcome::accepted;
-    }, receive);
-    bus_.start();
-    if (!bus_.wait_ready(60s)) throw std::runtime_error("the broker is not reachable");
-  }
-
-  // Sends `count` requests with at most `window` awaiting their reply; returns per-request
-  // latencies (ms) and the elapsed seconds.
-  std::pair<std::vector<double>, double> run(int count, int window, bool progress, const char* label) {
-    prepare(count);
-    const std::string target = profile_.publish_address("req.TroubleTickets.change");
-    const auto began = Clock::now();
-    for (int i = 0; i < count; ++i) {
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        if (!changed_.wait_for(lock, 60s, [&] { return i - replies_ < window; })) break;  // a stall: reported as missing
-        sent_at_[i] = Clock::now();
-      }
-      bus_.send(target, messages_[i], [](cimbus::bus::Outcome) {});
-      if (progress && interactive_ && (i + 1) % std::max(1, count / 20) == 0) {
-        std::fprintf(stderr, "\r  %-28s %6d/%d sent", label, i + 1, count);
-        std::fflush(stderr);
-      }
-    }
-    std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait_for(lock, 120s, [&] { return replies_ == count; });
-    const double seconds = std::chrono::duration<double>(Clock::now() - began).count();
-    if (progress) std::fprintf(stderr, "\r  %-28s %6d/%d replied in %.1f s\n", label, replies_, count, seconds);
-    std::vector<double> done;
-    for (double l : latency_)
-      if (l >= 0) done.push_back(l);
-    return {done, seconds};
-  }
-
-  ~Driver() { bus_.stop(); }
-
- private:
-  // Requests with fresh MessageIDs and ticket mRIDs, encoded before the clock starts.
-  void prepare(int count) {
-    cimbus::XmlCodec codec;
-    cimbus::DecodeResult decoded = codec.decode(example_);
-    if (!decoded.accepted()) throw std::runtime_error("the example request does not validate");
-    cimbus::customer::trouble_tickets::TroubleTickets tickets;
-    decoded.envelope.payload_objects(0).UnpackTo(&tickets);
-    std::lock_guard<std::mutex> lock(mutex_);
-    messages_.clear();
-    index_.clear();
-    for (int i = 0; i < count; ++i) {
-      cimbus::Envelope e = decoded.envelope;
-      // change: the trivial handler replies without publishing an event (create would add one)
-      e.clear_wrapper();
-      e.set_archetype(cimbus::Envelope::REQUEST_MESSAGE);
-      e.mutable_message()->mutable_header()->set_verb(cimbus::msg::HeaderType_Verb::change);
-      e.mutable_message()->mutable_header()->set_message_id(cimbus::new_uuid());
-      e.mutable_message()->mutable_header()->set_reply_address(queue_);
-      tickets.mutable_trouble_ticket(0)->set_m_rid(cimbus::new_uuid());
-      e.mutable_payload_objects(0)->PackFrom(tickets);
-      messages_.push_back(cimbus::bus::to_amqp_message(e, codec.encode(e)));
-      index_[messages_.back().message_id] = static_cast<std::size_t>(i);
-    }
-    sent_at_.assign(static_cast<std::size_t>(count), Clock::time_point());
-    latency_.assign(static_cast<std::size_t>(count), -1.0);
-    replies_ = 0;
-  }
-
-  const cimbus::bus::BrokerProfile profile_ = cimbus::bus::BrokerProfile::rabbitmq();
-  const bool interactive_ = isatty(STDERR_FILENO) != 0;  // a progress line on a terminal only
-  cimbus::bus::Bus bus_;
-  std::string example_;
-  std::string queue_;
-  std::vector<AmqpMessage> messages_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::unordered_map<std::string, std::size_t> index_;
-  std::vector<Clock::time_point> sent_at_;
-  std::vector<double> latency_;
-  int replies_ = 0;
-};
-
 struct Options {
   int requests = 20000;
   int sequential = 1000;
@@ -180,7 +78,7 @@ struct Options {
   int warmup = 500;
 };
 
-Figures measure(Driver& driver, pid_t responder, const Options& o, const char* name) {
+Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const Options& o, const char* name) {
   Figures f;
   const double cpu_before = cpu_seconds(responder);
   driver.run(o.warmup, o.window, false, name);
@@ -226,7 +124,7 @@ int main(int argc, char** argv) {
     const auto broker = cimbus::harness::private_broker_from_environment();
     const std::string example = read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
     std::filesystem::remove_all(work_dir);
-    Driver driver(broker, example);
+    cimbus::bench::AmqpDriver driver(broker, example);
     std::fprintf(stderr, "adapter bench: %d requests (window %d), %d one at a time, %d warm-up, TroubleTickets change (~%zu bytes)\n",
                  o.requests, o.window, o.sequential, o.warmup, example.size());
 

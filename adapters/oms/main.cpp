@@ -1,131 +1,18 @@
-// cimbus-oms: the OMS adapter. It takes trouble tickets from the CIS (create, change, cancel,
-// close, get), groups them into incidents and publishes both (TroubleTickets and Incidents
-// created/changed/closed, with the estimated restoration time), asks the WMS for crew work on
-// each new incident (MaintenanceOrders create), and follows the crews (MaintenanceOrders events)
-// until it restores and closes the incident. The system of record is behind OmsBackend; the
-// embedded one is ReferenceOms.
+// cimbus-oms: the OMS adapter, with the embedded reference OMS (ReferenceOms) or, by its
+// configuration's connector, a real one (README, "Connecting a real system"). The handlers are in
+// oms_handlers.hpp.
 //
 //   cimbus-oms deploy/oms.json
 
 #include <memory>
 
-#include "cimbus/customer/trouble_tickets.pb.h"
-#include "cimbus/codec/error_code.hpp"
-#include "counted_handlers.hpp"
-#include "messages.hpp"
-#include "nouns.hpp"
-#include "records.hpp"
 #include "reference_oms.hpp"
 #include "role.hpp"
-
-namespace {
-
-using namespace cimbus;
-using adapter::Context;
-using adapter::Rejection;
-using customer::incidents::Incidents;
-using customer::trouble_tickets::TroubleTickets;
-using oms::OmsBackend;
-using reference::publish;
-using reference::Records;
-using V = msg::HeaderType_Verb;
-
-void publish_incident(Context& c, const oms::Incident& incident, Verb verb) {
-  Incidents incidents;
-  *incidents.add_incident() = incident;
-  publish(c, "Incidents", verb, incidents);
-}
-
-TroubleTickets tickets_of(Context& c) {
-  auto tickets = c.payload<TroubleTickets>();
-  if (tickets && tickets->trouble_ticket_size() > 0) return *tickets;
-  // A cancel or close may name the tickets by ID only.
-  TroubleTickets named;
-  for (const auto& id : reference::named_ids(c)) named.add_trouble_ticket()->set_m_rid(id);
-  if (named.trouble_ticket_size() == 0) throw Rejection(code::kPayloadElementsMissing, "no TroubleTickets in the payload and no ID naming one");
-  return named;
-}
-
-void register_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> backend) {
-  reference::CountedHandlers a(adapter);  // every message counted in the traffic first
-  a.prepare_store([backend](store::Transaction& tx) { backend->prepare(tx); });
-
-  a.on("TroubleTickets", V::create, [backend](Context& c) {
-    TroubleTickets recorded;
-    const auto given = tickets_of(c);
-    for (const auto& t : given.trouble_ticket()) {
-      OmsBackend::Grouped g = backend->take_ticket(c.tx(), t);
-      *recorded.add_trouble_ticket() = g.ticket;
-      c.add_reply_id(g.ticket.m_rid());
-      publish_incident(c, g.incident, g.new_incident ? V::created : V::changed);
-      if (g.crew_work) {
-        work::maintenance_orders::MaintenanceOrders orders;
-        *orders.add_maintenance_order() = *g.crew_work;
-        reference::request(c, "MaintenanceOrders", V::create, orders);
-      }
-    }
-    c.add_payload(recorded);
-    publish(c, "TroubleTickets", V::created, recorded);
-  });
-
-  a.on("TroubleTickets", V::change, [backend](Context& c) {
-    TroubleTickets changed;
-    const auto given = tickets_of(c);
-    for (const auto& t : given.trouble_ticket()) *changed.add_trouble_ticket() = backend->change_ticket(c.tx(), t);
-    c.add_payload(changed);
-    publish(c, "TroubleTickets", V::changed, changed);
-  });
-
-  a.on("TroubleTickets", V::cancel, [backend](Context& c) {
-    TroubleTickets canceled;
-    const auto given = tickets_of(c);
-    for (const auto& t : given.trouble_ticket()) {
-      auto [ticket, incident] = backend->cancel_ticket(c.tx(), t.m_rid());
-      *canceled.add_trouble_ticket() = ticket;
-      if (incident) publish_incident(c, *incident, V::changed);
-    }
-    c.add_payload(canceled);
-    publish(c, "TroubleTickets", V::canceled, canceled);
-  });
-
-  a.on("TroubleTickets", V::close, [backend](Context& c) {
-    TroubleTickets closed;
-    const auto given = tickets_of(c);
-    for (const auto& t : given.trouble_ticket()) *closed.add_trouble_ticket() = backend->close_ticket(c.tx(), t.m_rid());
-    c.add_payload(closed);
-    publish(c, "TroubleTickets", V::closed, closed);
-  });
-
-  for (const char* noun : {"TroubleTickets", "Incidents"})
-    a.on(noun, V::get, [noun](Context& c) {
-      reference::answer_get(c, noun, Records(c.tx()));
-    });
-
-  // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
-  a.on_reply("MaintenanceOrders", [&log = adapter.log()](Context& c) {
-    const auto& reply = c.message().message().reply();
-    if (reply.result() == msg::ReplyType_Result::FAILED)
-      log.error("the WMS refused crew work " + c.header().correlation_id() + ": " +
-                 (reply.error_size() > 0 ? reply.error(0).code() + " " + reply.error(0).reason() : std::string("no reason")));
-  });
-
-  for (Verb verb : {V::created, V::changed, V::closed, V::canceled})
-    a.on_event("MaintenanceOrders", verb, [backend](Context& c) {
-      auto orders = c.payload<work::maintenance_orders::MaintenanceOrders>();
-      if (!orders) return;
-      for (const auto& order : orders->maintenance_order()) {
-        auto progress = backend->crew_progress(c.tx(), order);
-        if (!progress) continue;
-        publish_incident(c, progress->incident, progress->restored ? V::closed : V::changed);
-      }
-    });
-}
-
-}  // namespace
+#include "oms_handlers.hpp"
 
 int main(int argc, char** argv) {
+  using namespace cimbus;
   return reference::run_role(argc, argv, "cimbus-oms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    const std::map<std::string, std::string> settings = reference::embedded_settings(o);
-    register_handlers(a, std::make_shared<oms::ReferenceOms>(settings));
+    oms::install_handlers(a, std::make_shared<oms::ReferenceOms>(reference::embedded_settings(o)));
   });
 }

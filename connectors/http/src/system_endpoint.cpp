@@ -44,6 +44,7 @@ HttpResponse SystemEndpoint::post(const std::string& url, const std::string& bod
   const auto parts = parse_http_url(url);
   if (!parts) throw std::invalid_argument("not an http(s) URL: " + url);
   httplib::Client client(parts->origin);
+  client.set_tcp_nodelay(true);
   const auto timeout = std::chrono::milliseconds(connector_.timeout_ms());
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);

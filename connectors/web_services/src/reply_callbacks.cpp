@@ -82,6 +82,7 @@ class ReplyCallbacks::Impl {
     const auto url = http::parse_http_url(p.url);
     if (!url) return;  // checked before the call was accepted
     httplib::Client client(url->origin);
+    client.set_tcp_nodelay(true);
     client.set_connection_timeout(std::chrono::seconds(5));
     client.set_read_timeout(std::chrono::seconds(10));
     httplib::Headers headers;

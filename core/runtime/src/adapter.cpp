@@ -12,6 +12,7 @@
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
+#include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store.hpp"
 #include "cimbus/sync/mutex.hpp"
 #include "call_threads.hpp"
@@ -204,24 +205,68 @@ class Adapter::Impl {
     }, receive);
   }
 
-  // Runs `work` on the worker in a transaction of its own; `committed` runs after the commit, on
-  // the worker; `failed` gets what `work` or the commit threw. The future is ready after both.
+  // Work from another thread (publish, request, transaction): `committed` runs after the commit,
+  // on the worker; `failed` gets what `work` or the commit threw. The future is ready after both.
+  struct Job {
+    Handler work;
+    std::function<void()> committed;
+    std::function<void(std::exception_ptr)> failed;
+    std::shared_ptr<std::promise<void>> done;
+  };
+
   std::future<void> in_transaction(Handler work, std::function<void()> committed = {},
                                    std::function<void(std::exception_ptr)> failed = {}) {
     auto done = std::make_shared<std::promise<void>>();
     std::future<void> result = done->get_future();
-    submit([this, work = std::move(work), committed = std::move(committed), failed = std::move(failed), done] {
-      try {
-        run_transaction(work);
-        if (committed) committed();
-        requests_->after_commit();
-        done->set_value();
-      } catch (...) {
-        if (failed) failed(std::current_exception());
-        done->set_exception(std::current_exception());
-      }
-    });
+    {
+      sync::Lock lock(mutex_);
+      if (!worker_.joinable() || stopping_) throw std::logic_error("the adapter is not running");
+      jobs_.push_back({std::move(work), std::move(committed), std::move(failed), done});
+    }
+    changed_.notify_all();
     return result;
+  }
+
+  // Worker thread: the jobs queued since the last turn in one transaction, each in a savepoint of
+  // its own, so that many callers at once (web-service calls, the JSON API) share one commit and
+  // its fsync (decisions/0014); a job that throws leaves nothing and fails alone.
+  void run_jobs(std::deque<Job>& jobs) {
+    if (jobs.empty()) return;
+    std::vector<std::exception_ptr> errors(jobs.size());
+    const std::size_t first_mark = outbox_->mark();
+    try {
+      store::Transaction tx = store_->begin();
+      for (std::size_t i = 0; i < jobs.size(); ++i) {
+        const std::size_t mark = outbox_->mark();
+        try {
+          store::Savepoint savepoint(tx);
+          Envelope none;
+          Context c(none, tx, {});
+          jobs[i].work(c);
+          pipeline_->send_outgoing(tx, c);
+          savepoint.release();
+        } catch (...) {
+          outbox_->forget_since(mark);
+          errors[i] = std::current_exception();
+        }
+      }
+      tx.commit();
+    } catch (...) {
+      outbox_->forget_since(first_mark);
+      for (auto& e : errors)
+        if (!e) e = std::current_exception();
+    }
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (!errors[i] && jobs[i].committed) jobs[i].committed();
+    requests_->after_commit();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (!errors[i]) {
+        jobs[i].done->set_value();
+        continue;
+      }
+      if (jobs[i].failed) jobs[i].failed(errors[i]);
+      jobs[i].done->set_exception(errors[i]);
+    }
   }
 
   // Worker thread: `work` with an empty message, its outgoing messages, one commit.
@@ -234,15 +279,6 @@ class Adapter::Impl {
     tx.commit();
   }
 
-  void submit(std::function<void()> job) {
-    {
-      sync::Lock lock(mutex_);
-      if (!worker_.joinable() || stopping_) throw std::logic_error("the adapter is not running");
-      jobs_.push_back(std::move(job));
-    }
-    changed_.notify_all();
-  }
-
   // --- the worker -------------------------------------------------------------------------------
 
   void work() {
@@ -251,7 +287,7 @@ class Adapter::Impl {
         std::vector<Delivery> batch;
         std::vector<OutboxPump::Outcome> outcomes;
         std::vector<CallOutcome> call_outcomes;
-        std::deque<std::function<void()>> jobs;
+        std::deque<Job> jobs;
         bool stopping;
         Clock::time_point drain_until;
         {
@@ -284,7 +320,7 @@ class Adapter::Impl {
         } else if (outbox_->has_accepted_rows()) {
           outbox_->remove_accepted();
         }
-        for (auto& job : jobs) job();
+        run_jobs(jobs);
         if (!stopping) run_periodic_work();
         pipeline_->expire_requests();
         retention_->run();
@@ -361,7 +397,7 @@ class Adapter::Impl {
   std::deque<Delivery> deliveries_ CIMBUS_GUARDED_BY(mutex_);
   std::vector<OutboxPump::Outcome> send_outcomes_ CIMBUS_GUARDED_BY(mutex_);
   std::vector<CallOutcome> call_outcomes_ CIMBUS_GUARDED_BY(mutex_);
-  std::deque<std::function<void()>> jobs_ CIMBUS_GUARDED_BY(mutex_);
+  std::deque<Job> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
   Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
   std::thread worker_;
