@@ -49,7 +49,7 @@ long long setting(const std::map<std::string, std::string>& settings, const std:
     if (used != it->second.size()) throw std::invalid_argument(name);
     return value;
   } catch (const std::exception&) {
-    throw std::invalid_argument("backend.settings." + name + ": '" + it->second + "' is not a whole number");
+    throw std::invalid_argument("connector.settings." + name + ": '" + it->second + "' is not a whole number");
   }
 }
 
@@ -60,7 +60,7 @@ TerritoryOptions TerritoryOptions::from_settings(const std::map<std::string, std
   o.customers_per_transformer = static_cast<int>(setting(settings, "customers_per_transformer", o.customers_per_transformer));
   o.transformers_per_feeder = static_cast<int>(setting(settings, "transformers_per_feeder", o.transformers_per_feeder));
   if (o.customers <= 0 || o.customers_per_transformer <= 0 || o.transformers_per_feeder <= 0)
-    throw std::invalid_argument("backend.settings: customers, customers_per_transformer and transformers_per_feeder must be positive");
+    throw std::invalid_argument("connector.settings: customers, customers_per_transformer and transformers_per_feeder must be positive");
   return o;
 }
 

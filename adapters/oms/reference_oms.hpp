@@ -3,7 +3,7 @@
 // that feeds the caller (the synthetic territory), estimated restoration times from crew
 // progress, records in the adapter's SQLite file (common/records.hpp).
 //
-// Settings (backend.settings): the territory's (territory.hpp), and etr_initial_ms (the first
+// Settings (connector.settings): the territory's (territory.hpp), and etr_initial_ms (the first
 // estimate, 20000) and repair_ms (the expected time on site, 3000).
 
 #include <map>

@@ -90,7 +90,7 @@ ReferenceWms::ReferenceWms(const std::map<std::string, std::string>& settings)
     : crews_(static_cast<int>(reference::setting(settings, "crews", 12))),
       step_ms_(reference::setting(settings, "step_ms", 400)),
       random_(static_cast<std::uint64_t>(reference::setting(settings, "seed", 61968))) {
-  if (crews_ <= 0 || step_ms_ <= 0) throw std::invalid_argument("backend.settings: crews and step_ms must be positive");
+  if (crews_ <= 0 || step_ms_ <= 0) throw std::invalid_argument("connector.settings: crews and step_ms must be positive");
 }
 
 void ReferenceWms::prepare(store::Transaction& tx) {

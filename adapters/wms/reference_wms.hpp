@@ -3,7 +3,7 @@
 // crew (crew work for outages first, then by age), and goes dispatched, enroute, onSite,
 // completed (the crew is free again) and closed, one step every step_ms or so.
 //
-// Settings (backend.settings): crews (12), step_ms (400), seed (for the step jitter).
+// Settings (connector.settings): crews (12), step_ms (400), seed (for the step jitter).
 
 #include <map>
 #include <random>

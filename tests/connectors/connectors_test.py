@@ -6,6 +6,7 @@ and events enter through the adapters' local JSON API (real HTTP throughout).
 
     connectors_test.py SOURCE_DIR BIN_DIR WORK_DIR
 """
+import http.server
 import json
 import os
 import signal
@@ -28,13 +29,27 @@ cis = oms = wms = None
 
 
 soap_wms = json_oms = None
+results = []  # (headers, JSON body) of the asynchronous answers POSTed to the test's own server
+result_server = None
+
+
+class ResultHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        results.append((dict(self.headers), json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
 
 
 def setUpModule():
-    global stack, cis, oms, wms, soap_wms, json_oms
+    global stack, cis, oms, wms, soap_wms, json_oms, result_server
     soap_wms, json_oms = SoapWms(), JsonOms()
+    result_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ResultHandler)
+    threading.Thread(target=result_server.serve_forever, daemon=True).start()
     stack = Stack(SOURCE, BIN, WORK).__enter__()
-    services = {"listen": "127.0.0.1:0"}
+    services = {"listen": "127.0.0.1:0", "reply_urls": ["http://127.0.0.1:%d/results/" % result_server.server_port]}
     wms = start_wms()
     oms = stack.start("oms", web_services=services, connector={"kind": "json", "url": json_oms.url, "timeout_ms": 5000})
     cis = stack.start("cis", web_services=services)
@@ -47,14 +62,17 @@ def start_wms():
 
 def tearDownModule():
     stack.__exit__(None, None, None)
+    result_server.shutdown()
     soap_wms.server.shutdown()
     json_oms.server.shutdown()
 
 
-def call(endpoint, path, body, key=None, raw=None):
+def call(endpoint, path, body, key=None, raw=None, callback=None):
     headers = {"Content-Type": "application/json"}
     if key:
         headers["Idempotency-Key"] = key
+    if callback:
+        headers["Callback-URL"] = callback
     data = raw if raw is not None else json.dumps(body).encode()
     request = urllib.request.Request(endpoint + path, data=data, headers=headers, method="POST")
     try:
@@ -191,6 +209,24 @@ class JsonConnector(unittest.TestCase):
     def test_a_4xx_with_codes_is_a_failed_reply(self):
         status, refused = call(cis.endpoint, "/requests/TroubleTickets/create", self.ticket(STRANGER))
         self.assertEqual((status, refused["result"], codes(refused)), (422, "FAILED", ["2.22"]), refused)
+
+
+class LocalApiCallbacks(unittest.TestCase):
+    def test_the_answer_follows_at_the_callback_url(self):
+        key = str(uuid.uuid4())
+        url = "http://127.0.0.1:%d/results/%s" % (result_server.server_port, key)
+        status, accepted = call(cis.endpoint, "/requests/ServiceOrders/create", order("plain"), key, callback=url)
+        self.assertEqual((status, accepted["messageId"], codes(accepted)), (202, key, ["0.3"]), accepted)
+        deadline = time.time() + 30
+        while time.time() < deadline and not [r for r in results if r[0].get("Idempotency-Key") == key]:
+            time.sleep(0.1)
+        headers, answer = [r for r in results if r[0].get("Idempotency-Key") == key][0]
+        self.assertEqual((answer["result"], answer["correlationId"]), ("OK", key), answer)
+        self.assertTrue(answer["payload"]["ServiceOrder"][0]["mRID"])
+
+    def test_a_callback_url_not_allowed_is_refused(self):
+        status, refused = call(cis.endpoint, "/requests/ServiceOrders/create", order("plain"), callback="http://example.net/steal")
+        self.assertEqual((status, codes(refused)), (422, ["7.7"]))
 
 
 class LocalApiBadInput(unittest.TestCase):

@@ -6,6 +6,7 @@
 #include "cimbus/codec/reply_builder.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/codec_pool.hpp"
+#include "cimbus/http/result_callbacks.hpp"
 #include "cimbus/json/json_message.hpp"
 #include "cimbus/store/statement.hpp"
 
@@ -28,10 +29,11 @@ http::HttpAnswer error_answer(int status, const Diagnostics& errors) {
   return json_answer(status, reply_to_json(failed));
 }
 
+// Printable ASCII without quotes or backslashes: it goes into headers, JSON and XML as it is.
 bool usable_key(const std::string& key) {
   if (key.size() > kMaxKey) return false;
   for (unsigned char c : key)
-    if (c < 0x21 || c > 0x7e) return false;
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') return false;
   return true;
 }
 
@@ -43,16 +45,17 @@ class JsonApi::Impl {
       : adapter_(adapter),
         registry_(registry),
         openapi_(openapi_of(*registry, adapter.options().config.system())),
-        codecs_(CodecOptions{adapter.options().policy, {}}, registry) {}
+        codecs_(CodecOptions{adapter.options().policy, {}}, registry),
+        callbacks_(adapter.log()) {}
 
   http::HttpAnswer post(std::string_view kind, const std::string& noun, const std::string& verb_text, const std::string& key,
-                        std::string_view body) {
+                        const std::string& callback_url, std::string_view body) {
     const std::optional<Verb> verb = parse_verb(verb_text);
     const bool events = kind == "events";
     if (!verb || (events != is_event_verb(*verb)) || *verb == msg::HeaderType_Verb::reply)
       return error_answer(404, {diagnostic(code::kInvalidVerb, "'" + verb_text + "' is not " + (events ? "an event" : "a request") + " verb")});
     if (!key.empty() && !usable_key(key))
-      return error_answer(400, {diagnostic(code::kSchemaInvalid, "Idempotency-Key: at most 200 printable ASCII characters")});
+      return error_answer(400, {diagnostic(code::kSchemaInvalid, "Idempotency-Key: at most 200 printable ASCII characters, without \" \\ < > &")});
     Envelope message;
     try {
       message = from_json_message(*registry_, noun, *verb, body);
@@ -64,7 +67,9 @@ class JsonApi::Impl {
     if (h->message_id().empty()) h->set_message_id(new_uuid());
     if (h->source().empty()) h->set_source(adapter_.options().config.system());
     if (Diagnostics refused = validate(message); !refused.empty()) return error_answer(422, refused);
-    return events ? publish(std::move(message)) : request(std::move(message));
+    if (events) return publish(std::move(message));
+    if (!callback_url.empty()) return request_later(std::move(message), callback_url);
+    return request(std::move(message));
   }
 
   const std::string& openapi() const { return openapi_; }
@@ -103,8 +108,28 @@ class JsonApi::Impl {
     return json_answer(duplicate ? 200 : 202, "{\"messageId\":\"" + id + "\",\"duplicate\":" + (duplicate ? "true" : "false") + "}");
   }
 
+  // Answered at once with 0.3; the answer goes to `url` when the reply comes.
+  http::HttpAnswer request_later(Envelope message, const std::string& url) {
+    if (!http::allowed_callback(adapter_.options().config.web_services(), url))
+      return error_answer(422, {diagnostic(code::kPolicyViolation, "Callback-URL " + url + " is not one this adapter may call (web_services.reply_urls)")});
+    const std::string id = message.message().header().message_id();
+    const std::chrono::milliseconds deadline(adapter_.options().config.web_services().call_timeout_ms());
+    http::ResultCallback callback;
+    callback.url = url;
+    callback.content_type = "application/json";
+    callback.headers.emplace_back("Idempotency-Key", id);
+    callback.render = [](const adapter::Replies& replies) { return reply_to_json(replies.merged()); };
+    callbacks_.add(adapter_.request(std::move(message), deadline), std::move(callback));
+    Envelope accepted;
+    accepted.mutable_message()->mutable_reply()->set_result(Result::OK);
+    *accepted.mutable_message()->mutable_reply()->add_error() =
+        to_error(diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + url, Level::inform));
+    return json_answer(202, "{\"messageId\":\"" + id + "\"," + reply_to_json(accepted).substr(1));
+  }
+
   http::HttpAnswer request(Envelope message) {
-    const std::chrono::milliseconds deadline(adapter_.options().config.request_timeout_ms());
+    // The same deadline as a synchronous SOAP call's.
+    const std::chrono::milliseconds deadline(adapter_.options().config.web_services().call_timeout_ms());
     std::future<adapter::Replies> replies = adapter_.request(std::move(message), deadline);
     if (replies.wait_for(deadline + kDeadlineGrace) != std::future_status::ready)
       return error_answer(504, {diagnostic(code::kTimedOut, "no reply within " + std::to_string(deadline.count()) + " ms")});
@@ -123,13 +148,15 @@ class JsonApi::Impl {
   const std::shared_ptr<SchemaRegistry> registry_;
   const std::string openapi_;
   CodecPool codecs_;
+  http::ResultCallbacks callbacks_;
 };
 
 JsonApi::JsonApi(adapter::Adapter& adapter, std::shared_ptr<SchemaRegistry> registry) : impl_(std::make_unique<Impl>(adapter, std::move(registry))) {}
 JsonApi::~JsonApi() = default;
 
-http::HttpAnswer JsonApi::post(std::string_view kind, const std::string& noun, const std::string& verb, const std::string& key, std::string_view body) {
-  return impl_->post(kind, noun, verb, key, body);
+http::HttpAnswer JsonApi::post(std::string_view kind, const std::string& noun, const std::string& verb, const std::string& key,
+                               const std::string& callback_url, std::string_view body) {
+  return impl_->post(kind, noun, verb, key, callback_url, body);
 }
 
 const std::string& JsonApi::openapi() const { return impl_->openapi(); }

@@ -156,16 +156,19 @@ http::HttpAnswer SoapCallHandler::handle(const Service& service, std::string_vie
     const bool asynchronous = header->async_reply_flag() && http::parse_http_url(reply_url).has_value();
     header->clear_async_reply_flag();  // toward the bus the call is synchronous: the adapter waits
     if (asynchronous) {
-      bool allowed = false;
-      for (const auto& prefix : options_.reply_urls()) allowed |= !prefix.empty() && reply_url.rfind(prefix, 0) == 0;
-      if (!allowed)
+      if (!http::allowed_callback(options_, reply_url))
         return answer(Result::FAILED, {diagnostic(code::kPolicyViolation,
                                                   "ReplyAddress " + reply_url + " is not one this adapter may call (web_services.reply_urls)")});
       auto pool = &codecs_;
-      callbacks_.add(adapter_.request(message, deadline), reply_url, version, [pool, as_response](const adapter::Replies& replies) {
+      http::ResultCallback callback;
+      callback.url = reply_url;
+      callback.content_type = content_type_of(version, kResponseAction);
+      if (version == SoapVersion::soap11) callback.headers.emplace_back("SOAPAction", "\"" + std::string(kResponseAction) + "\"");
+      callback.render = [pool, as_response, version](const adapter::Replies& replies) {
         auto codec = pool->borrow();
-        return codec->encode(as_response(replies.merged(), *codec));
-      });
+        return soap_envelope(version, codec->encode(as_response(replies.merged(), *codec)));
+      };
+      callbacks_.add(adapter_.request(message, deadline), std::move(callback));
       return answer(Result::OK, {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + reply_url, Level::inform)});
     }
     std::future<adapter::Replies> replies = adapter_.request(message, deadline);

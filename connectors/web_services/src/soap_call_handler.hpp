@@ -23,9 +23,12 @@
 #include "cimbus/web_services/service_catalog.hpp"
 #include "cimbus/codec/codec_pool.hpp"
 #include "cimbus/http/http_answer.hpp"
-#include "reply_callbacks.hpp"
+#include "cimbus/http/result_callbacks.hpp"
 
 namespace cimbus::web_services {
+
+// The SOAPAction of the generic Response operation, with which asynchronous results are delivered.
+inline constexpr std::string_view kResponseAction = "http://iec.ch/61968/Response";
 
 class SoapCallHandler {
  public:
@@ -37,7 +40,7 @@ class SoapCallHandler {
   adapter::Adapter& adapter_;
   const config::WebServices& options_;
   CodecPool codecs_;
-  ReplyCallbacks callbacks_;
+  http::ResultCallbacks callbacks_;
 };
 
 }  // namespace cimbus::web_services

@@ -116,7 +116,7 @@ class WebServiceServer::Impl {
     http_->Get("/openapi.json", [this](const httplib::Request&, httplib::Response& res) { res.set_content(json_.openapi(), "application/json"); });
     http_->Post(R"(/(events|requests)/([A-Za-z0-9_]+)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
       http::HttpAnswer answer = json_.post(req.matches[1].str(), req.matches[2].str(), req.matches[3].str(),
-                                           req.get_header_value("Idempotency-Key"), req.body);
+                                           req.get_header_value("Idempotency-Key"), req.get_header_value("Callback-URL"), req.body);
       res.status = answer.status;
       res.set_content(std::move(answer.body), answer.content_type);
     });

@@ -44,6 +44,7 @@ void CallThreads::stop() {
     dropped.swap(queue_);
   }
   changed_.notify_all();
+  stopped_.notify_all();
   for (ForwardedCall& call : dropped) {
     CallOutcome outcome;
     outcome.number = call.number;
@@ -86,7 +87,7 @@ CallOutcome CallThreads::make(ForwardedCall& call) {
 void CallThreads::back_off(int attempt) {
   const auto pause = std::chrono::milliseconds(std::min<long>(30000, 500L << std::min(attempt - 1, 6)));
   sync::Lock lock(mutex_);
-  lock.wait_for(changed_, pause, [this]() CIMBUS_REQUIRES(mutex_) { return stopping_; });
+  lock.wait_for(stopped_, pause, [this]() CIMBUS_REQUIRES(mutex_) { return stopping_; });
 }
 
 }  // namespace cimbus::adapter::detail

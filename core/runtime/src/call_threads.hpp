@@ -41,7 +41,8 @@ class CallThreads {
 
   Done done_;
   sync::Mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  // a call queued, or the stop
+  std::condition_variable stopped_;  // the stop, for the threads backing off
   std::deque<ForwardedCall> queue_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
   std::vector<std::thread> threads_;

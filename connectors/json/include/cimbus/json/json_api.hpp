@@ -7,6 +7,9 @@
 //   POST /requests/<Noun>/<verb>   {"payload"|"query"}  -> 200 {"result": "OK", "payload": ...}
 //                                                          422 FAILED {"result", "errors": [...]}
 //                                                          504 no reply in time (4.1)
+//        with a Callback-URL header (one web_services.reply_urls allows, else 422 7.7):
+//                                                       -> 202 {"messageId", 0.3}, and the answer
+//                                                          POSTed to that URL when the reply comes
 //   GET  /openapi.json             the OpenAPI 3 description of these calls, with the JSON Schema
 //                                  of each noun's payload, made from the loaded schemas
 //
@@ -36,7 +39,7 @@ class JsonApi {
 
   // `kind`: "events" or "requests".
   http::HttpAnswer post(std::string_view kind, const std::string& noun, const std::string& verb, const std::string& idempotency_key,
-                        std::string_view body);
+                        const std::string& callback_url, std::string_view body);
   const std::string& openapi() const;
 
  private:

@@ -1,4 +1,4 @@
-#include "reply_callbacks.hpp"
+#include "cimbus/http/result_callbacks.hpp"
 
 #include <chrono>
 #include <deque>
@@ -9,7 +9,7 @@
 #include "cimbus/sync/mutex.hpp"
 #include "cimbus/http/http_url.hpp"
 
-namespace cimbus::web_services {
+namespace cimbus::http {
 
 namespace {
 
@@ -18,14 +18,12 @@ constexpr std::chrono::milliseconds kPoll{50};
 
 struct Pending {
   std::future<adapter::Replies> replies;
-  std::string url;
-  SoapVersion version;
-  ReplyCallbacks::Render render;
+  ResultCallback callback;
 };
 
 }  // namespace
 
-class ReplyCallbacks::Impl {
+class ResultCallbacks::Impl {
  public:
   explicit Impl(const adapter::Log& log) : log_(log), thread_([this] { run(); }) {}
   ~Impl() {
@@ -72,29 +70,29 @@ class ReplyCallbacks::Impl {
   }
 
   void deliver(Pending& p) {
+    const ResultCallback& c = p.callback;
     std::string body;
     try {
-      body = soap_envelope(p.version, p.render(p.replies.get()));
+      body = c.render(p.replies.get());
     } catch (const std::exception& e) {
-      log_.warn("no asynchronous reply for " + p.url + ": " + e.what());
+      log_.warn("no asynchronous reply for " + c.url + ": " + e.what());
       return;
     }
-    const auto url = http::parse_http_url(p.url);
+    const auto url = parse_http_url(c.url);
     if (!url) return;  // checked before the call was accepted
     httplib::Client client(url->origin);
     client.set_tcp_nodelay(true);
     client.set_connection_timeout(std::chrono::seconds(5));
     client.set_read_timeout(std::chrono::seconds(10));
-    httplib::Headers headers;
-    if (p.version == SoapVersion::soap11) headers.emplace("SOAPAction", "\"" + std::string(kResponseAction) + "\"");
+    httplib::Headers headers(c.headers.begin(), c.headers.end());
     for (int attempt = 1; attempt <= kDeliveryAttempts; ++attempt) {
-      auto result = client.Post(url->path, headers, body, content_type_of(p.version, kResponseAction));
+      auto result = client.Post(url->path, headers, body, c.content_type);
       if (result && result->status < 300) return;
       const std::string why = result ? "HTTP " + std::to_string(result->status) : httplib::to_string(result.error());
-      log_.warn("asynchronous reply to " + p.url + ", attempt " + std::to_string(attempt) + ": " + why);
+      log_.warn("asynchronous reply to " + c.url + ", attempt " + std::to_string(attempt) + ": " + why);
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
     }
-    log_.error("asynchronous reply to " + p.url + " not delivered after " + std::to_string(kDeliveryAttempts) + " attempts");
+    log_.error("asynchronous reply to " + c.url + " not delivered after " + std::to_string(kDeliveryAttempts) + " attempts");
   }
 
   const adapter::Log& log_;
@@ -105,11 +103,18 @@ class ReplyCallbacks::Impl {
   std::thread thread_;
 };
 
-ReplyCallbacks::ReplyCallbacks(const adapter::Log& log) : impl_(std::make_unique<Impl>(log)) {}
-ReplyCallbacks::~ReplyCallbacks() = default;
+ResultCallbacks::ResultCallbacks(const adapter::Log& log) : impl_(std::make_unique<Impl>(log)) {}
+ResultCallbacks::~ResultCallbacks() = default;
 
-void ReplyCallbacks::add(std::future<adapter::Replies> replies, std::string url, SoapVersion version, Render render) {
-  impl_->add(Pending{std::move(replies), std::move(url), version, std::move(render)});
+void ResultCallbacks::add(std::future<adapter::Replies> replies, ResultCallback callback) {
+  impl_->add(Pending{std::move(replies), std::move(callback)});
 }
 
-}  // namespace cimbus::web_services
+bool allowed_callback(const config::WebServices& options, const std::string& url) {
+  if (!parse_http_url(url)) return false;
+  for (const auto& prefix : options.reply_urls())
+    if (!prefix.empty() && url.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace cimbus::http
