@@ -97,14 +97,6 @@ Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const Option
   return f;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot be read");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,7 +114,7 @@ int main(int argc, char** argv) {
   try {
     setenv("CIMBUS_TEST_BROKER_DIR", broker_dir.c_str(), 1);
     const auto broker = cimbus::harness::private_broker_from_environment();
-    const std::string example = read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
+    const std::string example = cimbus::bench::read_text_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
     std::filesystem::remove_all(work_dir);
     cimbus::bench::AmqpDriver driver(broker, example);
     std::fprintf(stderr, "adapter bench: %d requests (window %d), %d one at a time, %d warm-up, TroubleTickets change (~%zu bytes)\n",

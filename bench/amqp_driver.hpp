@@ -27,6 +27,9 @@ using Clock = std::chrono::steady_clock;
 // The p-th percentile (0..1) of `values`; 0 for none.
 double percentile(std::vector<double> values, double p);
 
+// A file's whole text (the example request); throws std::runtime_error naming it.
+std::string read_text_file(const std::string& path);
+
 // The example request (tests/data/messages/TroubleTickets-create.xml) as `count` change requests
 // with fresh MessageIDs and ticket mRIDs, each replying to `reply_address` when it is not empty.
 std::vector<Envelope> change_requests(const std::string& example, int count, const std::string& reply_address = {});

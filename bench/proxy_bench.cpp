@@ -11,9 +11,6 @@
 //
 //   cimbus_proxy_bench --broker-dir DIR [--requests N] [--sequential N] [--window N]
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -48,18 +45,6 @@ struct Figures {
   double p50_ms = 0, p99_ms = 0;
   long missing = 0;
 };
-
-int free_loopback_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof a;
-  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), size) != 0 || ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &size) != 0)
-    throw std::runtime_error("no free loopback port");
-  ::close(s);
-  return ntohs(a.sin_port);
-}
 
 // SOAP calls from `window` threads, each with a keep-alive connection of its own.
 class SoapDriver {
@@ -133,14 +118,6 @@ Figures measure(const Options& o, Run run) {
   return f;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot be read");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -158,7 +135,7 @@ int main(int argc, char** argv) {
   try {
     setenv("CIMBUS_TEST_BROKER_DIR", broker_dir.c_str(), 1);
     const auto broker = cimbus::harness::private_broker_from_environment();
-    const std::string example = read_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
+    const std::string example = cimbus::bench::read_text_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
     std::filesystem::remove_all(work_dir);
     std::fprintf(stderr, "proxy bench: %d requests (window %d), %d one at a time, %d warm-up, TroubleTickets change\n", o.requests,
                  o.window, o.sequential, o.warmup);
@@ -176,7 +153,7 @@ int main(int argc, char** argv) {
     {
       // The proxy: cimbus-cis (routes of tests/adapter/config/cis.json), serving its web services.
       auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_PROXY_CONFIG, broker, "cis-bench", work_dir + "/cis");
-      const int port = free_loopback_port();
+      const int port = cimbus::harness::free_loopback_port();
       auto& services = *options.config.mutable_web_services();
       services.set_listen("127.0.0.1:" + std::to_string(port));
       services.set_max_calls(std::max(16, o.window * 2));

@@ -6,7 +6,6 @@ loopback port of its own, in threads of the test process.
     wms = SoapWms(tls=(certificate, key))   # the same over https
 """
 import copy
-import datetime
 import http.server
 import json
 import ssl
@@ -15,6 +14,8 @@ import time
 import uuid
 
 from lxml import etree
+
+from external_wms import soap_fault, soap_response
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 MSG = "http://iec.ch/TC57/2011/schema/message"
@@ -102,16 +103,16 @@ class SoapWms:
         if service.startswith("Receive"):
             with self.lock:
                 self.events.append((operation, message_id))
-            return 200, self.response(noun, message_id, [])
+            return 200, soap_response(noun, message_id, [], False)
         if service.startswith("Get"):
             wanted = [m.text for m in message.iterfind("{*}Request/*/*/{*}mRID")]
             with self.lock:
                 found = [copy.deepcopy(self.orders[(noun, m)]) for m in wanted if (noun, m) in self.orders]
-            return 200, self.response(noun, message_id, found, get=True)
+            return 200, soap_response(noun, message_id, found, True)
         items = list(message.find("{*}Payload")[0])
         trigger = items[0].findtext("{*}Names/{*}name") if items else None
         if trigger == "refuse":
-            return 500, self.fault(noun, "6.1", "refused by the WMS: no crew for this work")
+            return 500, soap_fault(noun, "6.1", "refused by the WMS: no crew for this work")
         if trigger == "down" or (trigger == "flaky" and attempt <= 2):
             return 503, b"<html>service unavailable</html>"
         if trigger == "slow":
@@ -126,40 +127,7 @@ class SoapWms:
             with self.lock:
                 self.orders[(noun, mrid.text)] = item
             answered.append(copy.deepcopy(item))
-        return 200, self.response(noun, message_id, answered)
-
-    def response(self, noun, correlation, items, get=False):
-        wrapper = BASE + ("Get%sMessage" % noun if get else "%sMessage" % noun)
-        root = etree.Element("{%s}%sResponseMessage" % (wrapper, "Get" + noun if get else noun), nsmap={"w": wrapper, None: MSG})
-        header = etree.SubElement(root, "{%s}Header" % wrapper)
-        for name, value in (("Verb", "reply"), ("Noun", noun), ("Timestamp", datetime.datetime.now(datetime.timezone.utc).isoformat()),
-                            ("MessageID", str(uuid.uuid4())), ("CorrelationID", correlation)):
-            etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
-        etree.SubElement(etree.SubElement(root, "{%s}Reply" % wrapper), "{%s}Result" % MSG).text = "OK"
-        if items:
-            payload = etree.SubElement(etree.SubElement(root, "{%s}Payload" % wrapper), "{%s%s#}%s" % (BASE, noun, noun))
-            payload.extend(items)
-        return self.soap(root)
-
-    def fault(self, noun, code, reason):
-        wrapper = BASE + "%sMessage" % noun
-        detail = etree.Element("{%s}%sFaultMessage" % (wrapper, noun), nsmap={"w": wrapper, None: MSG})
-        reply = etree.SubElement(detail, "{%s}Reply" % wrapper)
-        etree.SubElement(reply, "{%s}Result" % MSG).text = "FAILED"
-        error = etree.SubElement(reply, "{%s}Error" % MSG)
-        etree.SubElement(error, "{%s}code" % MSG).text = code
-        etree.SubElement(error, "{%s}reason" % MSG).text = reason
-        fault = etree.Element("{%s}Fault" % SOAP11)
-        etree.SubElement(fault, "faultcode").text = "soap:Client"
-        etree.SubElement(fault, "faultstring").text = reason
-        etree.SubElement(fault, "detail").append(detail)
-        return self.soap(fault)
-
-    @staticmethod
-    def soap(element):
-        envelope = etree.Element("{%s}Envelope" % SOAP11, nsmap={"soap": SOAP11})
-        etree.SubElement(envelope, "{%s}Body" % SOAP11).append(element)
-        return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+        return 200, soap_response(noun, message_id, answered, False)
 
 
 class JsonOms:

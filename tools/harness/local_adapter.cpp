@@ -1,5 +1,10 @@
 #include "local_adapter.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -27,6 +32,19 @@ std::string write_config(const adapter::AdapterOptions& options, const std::stri
   const std::string path = dir + "/" + options.config.instance() + ".json";
   adapter::save_adapter_config(options.config, path);
   return path;
+}
+
+int free_loopback_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  const bool bound = s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+                     ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  if (s >= 0) ::close(s);
+  if (!bound) throw std::runtime_error("no free loopback port");
+  return ntohs(address.sin_port);
 }
 
 }  // namespace cimbus::harness

@@ -18,4 +18,8 @@ adapter::AdapterOptions adapter_options(const std::string& routes_file, const Pr
 // The same options as a configuration file in `dir`; returns its path.
 std::string write_config(const adapter::AdapterOptions& options, const std::string& dir);
 
+// A loopback TCP port free now, for an adapter's web services: known before the adapter starts
+// (and the same after a restart). Throws std::runtime_error when none can be had.
+int free_loopback_port();
+
 }  // namespace cimbus::harness

@@ -1,14 +1,10 @@
 #include "stack.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
+#include "local_adapter.hpp"
 
 namespace cimbus::storm {
 
@@ -21,23 +17,6 @@ void point_at_broker(config::AdapterConfig& c, const std::string& url) {
   c.mutable_broker()->clear_user();
   c.mutable_broker()->clear_password();
   c.mutable_broker()->clear_password_env();
-}
-
-// A loopback port free now, for a role's web services: known before the role starts, and the
-// same after a crash drill's restart.
-int free_loopback_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (s >= 0) ::close(s);
-    throw std::runtime_error("no free loopback port");
-  }
-  ::close(s);
-  return ntohs(address.sin_port);
 }
 
 }  // namespace
@@ -61,7 +40,7 @@ void Stack::start() {
     // the CIS's on a free port of the storm's choosing (the portal calls it), the others on any.
     if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
     if (std::string(role) == "cis") {
-      const std::string listen = "127.0.0.1:" + std::to_string(free_loopback_port());
+      const std::string listen = "127.0.0.1:" + std::to_string(harness::free_loopback_port());
       c.mutable_web_services()->set_listen(listen);
       endpoints_["cis"] = "http://" + listen;
     }
