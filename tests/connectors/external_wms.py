@@ -296,20 +296,23 @@ def soap_fault(noun, code, reason):
     return soap(fault)
 
 
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A handler that logs nothing and answers with one call."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, content_type, body):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def serve(wms, host, port):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def answer(self, status, content_type, body):
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(QuietHandler):
         def do_GET(self):
             if self.path.rstrip("/").endswith("/state"):
                 return self.answer(200, "application/json", json.dumps(wms.state()).encode())

@@ -15,24 +15,12 @@ import uuid
 
 from lxml import etree
 
-from external_wms import soap_fault, soap_response
+from external_wms import QuietHandler, soap_fault, soap_response
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 MSG = "http://iec.ch/TC57/2011/schema/message"
 BASE = "http://iec.ch/TC57/2015/"
 STRANGER = "00000000-0000-4000-8000-000000000bad"
-
-
-class Quiet(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class SoapWms:
@@ -50,7 +38,7 @@ class SoapWms:
         self.in_flight = self.max_in_flight = 0
         system = self
 
-        class Handler(Quiet):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 status, reply = system.handle(self.path.rsplit("/", 1)[-1], self.headers.get("SOAPAction", ""), body)
@@ -141,7 +129,7 @@ class JsonOms:
         self.answers = {}  # Idempotency-Key -> (status, body)
         system = self
 
-        class Handler(Quiet):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 key = self.headers.get("Idempotency-Key")
