@@ -18,6 +18,9 @@ import urllib.error
 import urllib.request
 import uuid
 
+from lxml import etree
+import zeep
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 from stack import Stack  # noqa: E402
 from systems import STRANGER, JsonOms, SoapWms  # noqa: E402
@@ -113,6 +116,24 @@ class WebServicesConnector(unittest.TestCase):
         self.assertEqual((status, got["result"]), (200, "OK"), got)
         self.assertEqual([o["mRID"] for o in got["payload"]["ServiceOrder"]], [mrid])
         self.assertIn("GetServiceOrders", [c[1] for c in soap_wms.calls])
+
+    def test_an_operation_set_becomes_a_call_of_the_operation_set_service(self):
+        # A third party's OperationSet through the OMS's SOAP services, to the WMS, to its system.
+        ns = "http://iec.ch/TC57/2015/ServiceOrders#"
+
+        def orders(n):
+            return etree.fromstring('<ServiceOrders xmlns="%s"><ServiceOrder><Names><name>set %d</name></Names>'
+                                    '<Work><kind>service</kind><statusKind>approved</statusKind></Work></ServiceOrder></ServiceOrders>' % (ns, n))
+        message_id = str(uuid.uuid4())
+        client = zeep.Client(oms.endpoint + "/ExecuteServiceOrdersOperationSet?wsdl")
+        done = client.service.ExecuteServiceOrdersOperationSet(
+            Header={"Verb": "execute", "Noun": "ServiceOrdersOperationSet", "MessageID": message_id},
+            Payload={"OperationSet": {"enforceMsgSequence": True, "enforceTransactionalIntegrity": True,
+                                      "Operation": [{"operationId": n, "noun": "ServiceOrders", "verb": "create", "_value_1": orders(n)}
+                                                    for n in (1, 2)]}})
+        self.assertEqual(done.Reply.Result, "OK", done.Reply)
+        self.assertIn(("ExecuteServiceOrdersOperationSet", "ExecuteServiceOrdersOperationSet", message_id), soap_wms.calls)
+        self.assertEqual(sorted(o.Names[0].name for o in done.Payload.ServiceOrders.ServiceOrder), ["set 1", "set 2"])
 
     def test_a_fault_with_its_codes_is_a_failed_reply(self):
         key = str(uuid.uuid4())

@@ -267,9 +267,12 @@ def soap(element):
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
-def soap_response(noun, correlation, items, get):
-    wrapper = BASE + ("Get%sMessage" % noun if get else "%sMessage" % noun)
-    root = etree.Element("{%s}%sResponseMessage" % (wrapper, "Get" + noun if get else noun), nsmap={"w": wrapper, None: MSG})
+def soap_response(noun, correlation, items, get, operation_set=False):
+    """The typed response of a call: <Noun>ResponseMessage, Get<Noun>ResponseMessage or
+    <Noun>OperationSetResponseMessage, with `items` in one <Noun> element of the Payload."""
+    form = "Get" + noun if get else noun + "OperationSet" if operation_set else noun
+    wrapper = BASE + form + "Message"
+    root = etree.Element("{%s}%sResponseMessage" % (wrapper, form), nsmap={"w": wrapper, None: MSG})
     header = etree.SubElement(root, "{%s}Header" % wrapper)
     for name, value in (("Verb", "reply"), ("Noun", noun), ("Timestamp", now()), ("MessageID", str(uuid.uuid4())),
                         ("CorrelationID", correlation)):

@@ -92,6 +92,15 @@ class SoapWms:
             with self.lock:
                 self.events.append((operation, message_id))
             return 200, soap_response(noun, message_id, [], False)
+        if service.endswith("OperationSet"):  # creates only, all or nothing
+            created = []
+            for operation in message.iterfind("{*}Payload/{*}OperationSet/{*}Operation"):
+                assert operation.findtext("{*}verb") == "create", "this WMS takes creates in an OperationSet"
+                root = [c for c in operation if etree.QName(c).localname == noun][0]
+                for item in root:
+                    created.append(self.store(noun, item))
+            assert created, "an OperationSet without operations"
+            return 200, soap_response(noun, message_id, created, False, operation_set=True)
         if service.startswith("Get"):
             wanted = [m.text for m in message.iterfind("{*}Request/*/*/{*}mRID")]
             with self.lock:
@@ -105,17 +114,18 @@ class SoapWms:
             return 503, b"<html>service unavailable</html>"
         if trigger == "slow":
             time.sleep(0.8)
-        answered = []
-        for item in items:
-            mrid = item.find("{*}mRID")
-            if mrid is None:
-                mrid = etree.Element(etree.QName(item, "mRID"))
-                mrid.text = str(uuid.uuid4())
-                item.insert(0, mrid)
-            with self.lock:
-                self.orders[(noun, mrid.text)] = item
-            answered.append(copy.deepcopy(item))
-        return 200, soap_response(noun, message_id, answered, False)
+        return 200, soap_response(noun, message_id, [self.store(noun, item) for item in items], False)
+
+    def store(self, noun, item):
+        """Keeps `item` (an mRID given when it has none); returns a copy to answer with."""
+        mrid = item.find("{*}mRID")
+        if mrid is None:
+            mrid = etree.Element(etree.QName(item, "mRID"))
+            mrid.text = str(uuid.uuid4())
+            item.insert(0, mrid)
+        with self.lock:
+            self.orders[(noun, mrid.text)] = item
+        return copy.deepcopy(item)
 
 
 class JsonOms:
