@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/wrapper_name.hpp"
 #include "cimbus/http/system_endpoint.hpp"
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/web_services/service_catalog.hpp"
@@ -15,21 +16,13 @@ namespace {
 
 using V = msg::HeaderType_Verb;
 
-constexpr std::string_view kOperationSetSuffix = "OperationSet";
-
-// The noun of an execute request whose Header names the set ("ServiceOrdersOperationSet").
-std::string noun_of(const msg::HeaderType& h) {
-  const std::string& noun = h.noun();
-  if (h.verb() == V::execute && noun.size() > kOperationSetSuffix.size() &&
-      noun.compare(noun.size() - kOperationSetSuffix.size(), kOperationSetSuffix.size(), kOperationSetSuffix) == 0)
-    return noun.substr(0, noun.size() - kOperationSetSuffix.size());
-  return noun;
-}
+// The noun whose services take the message (an execute's Header may name the set).
+std::string noun_of(const msg::HeaderType& h) { return h.verb() == V::execute ? operation_set_noun(h.noun()) : h.noun(); }
 
 std::string service_name(const std::string& noun, Verb verb) {
   if (is_event_verb(verb)) return "Receive" + noun;
   if (verb == V::get) return "Get" + noun;
-  if (verb == V::execute) return "Execute" + noun + std::string(kOperationSetSuffix);
+  if (verb == V::execute) return "Execute" + noun + "OperationSet";
   return "Execute" + noun;
 }
 

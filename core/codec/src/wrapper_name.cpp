@@ -34,6 +34,12 @@ bool is_noun_name(std::string_view text) {
   return true;
 }
 
+std::string operation_set_noun(std::string_view header_noun) {
+  if (header_noun.size() > kOperationSet.size() && header_noun.substr(header_noun.size() - kOperationSet.size()) == kOperationSet)
+    header_noun.remove_suffix(kOperationSet.size());
+  return std::string(header_noun);
+}
+
 std::optional<WrapperName> WrapperName::parse(std::string_view name) {
   WrapperName w;
   auto finish = [&](std::string_view noun) -> std::optional<WrapperName> {

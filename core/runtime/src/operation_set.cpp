@@ -13,9 +13,6 @@ namespace cimbus::adapter::detail {
 
 namespace {
 
-
-constexpr std::string_view kSuffix = "OperationSet";
-
 msg::ErrorType error(std::string_view code, const std::string& reason, std::int64_t operation_id) {
   Diagnostic d = diagnostic(code, reason);
   d.operation_id = operation_id;
@@ -23,12 +20,6 @@ msg::ErrorType error(std::string_view code, const std::string& reason, std::int6
 }
 
 }  // namespace
-
-std::string operation_set_noun(const std::string& header_noun) {
-  if (header_noun.size() > kSuffix.size() && header_noun.compare(header_noun.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
-    return header_noun.substr(0, header_noun.size() - kSuffix.size());
-  return header_noun;
-}
 
 struct OperationSetRunner::Outcome {
   bool ok = false;

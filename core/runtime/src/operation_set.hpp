@@ -21,13 +21,10 @@
 
 #include "cimbus/runtime/context.hpp"
 #include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/wrapper_name.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 
 namespace cimbus::adapter::detail {
-
-// The noun an execute request's operations default to: "ServiceOrdersOperationSet" (tv06) and
-// "ServiceOrders" both give "ServiceOrders".
-std::string operation_set_noun(const std::string& header_noun);
 
 class OperationSetRunner {
  public:

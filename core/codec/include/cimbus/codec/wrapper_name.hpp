@@ -41,4 +41,8 @@ struct WrapperName {
 // A noun as the wrappers spell it: an upper-case letter, then letters, digits or '_'.
 bool is_noun_name(std::string_view text);
 
+// The noun of an execute request's operations: "ServiceOrdersOperationSet" (a Header naming the
+// set, as tv06 and EPRI's clients do) and "ServiceOrders" both give "ServiceOrders".
+std::string operation_set_noun(std::string_view header_noun);
+
 }  // namespace cimbus
