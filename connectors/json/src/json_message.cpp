@@ -45,12 +45,6 @@ std::string print(const pb::Message& m) {
   return out;
 }
 
-const pb::Descriptor* query_type(const SchemaRegistry& registry, const std::string& noun) {
-  for (const PayloadType& type : registry.payload_types())
-    if (type.element == "Get" + noun && registry.is_query_profile(type)) return type.descriptor;
-  return nullptr;
-}
-
 void pack_from_json(const pb::Descriptor* type, const std::string& what, std::string_view json, pb::Any* into) {
   auto object = new_message(type);
   JsonParseOptions options;
@@ -106,9 +100,9 @@ Envelope from_json_message(const SchemaRegistry& registry, const std::string& no
   if (!text("user").empty()) h->mutable_user()->set_user_id(text("user"));
   if (auto p = f.find("payload"); p != f.end()) add_payload_from_json(registry, noun, print(p->second), out);
   if (auto q = f.find("query"); q != f.end()) {
-    const pb::Descriptor* type = query_type(registry, noun);
+    const PayloadType* type = registry.query_type_for_noun(noun);
     if (type == nullptr) throw std::invalid_argument("no query schema (Get" + noun + ") is loaded");
-    pack_from_json(type, "query (Get" + noun + ")", print(q->second), out.add_request_objects());
+    pack_from_json(type->descriptor, "query (Get" + noun + ")", print(q->second), out.add_request_objects());
   }
   for (const auto& [name, value] : f)
     if (name != "verb" && name != "noun" && name != "messageId" && name != "correlationId" && name != "source" && name != "user" &&

@@ -93,11 +93,10 @@ std::string openapi_of(const SchemaRegistry& registry, const std::string& system
     const std::string& noun = type.element;
     todo.push_back(type.descriptor);
     std::string query_ref;
-    for (const PayloadType& q : registry.payload_types())
-      if (q.element == "Get" + noun && registry.is_query_profile(q)) {
-        todo.push_back(q.descriptor);
-        query_ref = ref(q.descriptor);
-      }
+    if (const PayloadType* query = registry.query_type_for_noun(noun)) {
+      todo.push_back(query->descriptor);
+      query_ref = ref(query->descriptor);
+    }
     const std::string body = "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":" +
                              message_schema(ref(type.descriptor), query_ref) + "}}}";
     if (!paths.empty()) paths += ",";

@@ -173,6 +173,13 @@ bool SchemaRegistry::is_query_profile(const PayloadType& type) const {
   return type.element.rfind("Get", 0) == 0 && payload_type_for_noun(type.element.substr(3)) != nullptr;
 }
 
+const PayloadType* SchemaRegistry::query_type_for_noun(std::string_view noun) const {
+  const std::string query = "Get" + std::string(canonical_noun(noun));
+  for (const PayloadType& type : payload_types_)
+    if (type.element == query && is_query_profile(type)) return &type;
+  return nullptr;
+}
+
 std::string SchemaRegistry::wrapper_namespace(const PayloadType& noun_payload, WrapperName::Form form) {
   const std::string& n = noun_payload.element;
   const std::string base = noun_payload.ns.substr(0, noun_payload.ns.size() - n.size() - 1);  // ".../2015/"

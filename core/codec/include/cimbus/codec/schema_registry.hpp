@@ -70,6 +70,8 @@ class SchemaRegistry {
   const PayloadType* payload_type_for_noun(std::string_view noun) const;
   // True for a Get<Noun> query profile (GetServiceOrders) of a loaded noun.
   bool is_query_profile(const PayloadType& type) const;
+  // The Get<Noun> query profile of a noun (or an alias), or nullptr when none is loaded.
+  const PayloadType* query_type_for_noun(std::string_view noun) const;
   // The namespace of a noun's typed wrappers in `form`, from its payload namespace:
   // http://iec.ch/TC57/2015/ServiceOrders# -> .../2015/ServiceOrdersMessage (plain),
   // .../2015/GetServiceOrdersMessage (get), .../2015/ServiceOrdersOperationSetMessage.
