@@ -240,10 +240,7 @@ class Adapter::Impl {
         const std::size_t mark = outbox_->mark();
         try {
           store::Savepoint savepoint(tx);
-          Envelope none;
-          Context c(none, tx, {});
-          jobs[i].work(c);
-          pipeline_->send_outgoing(tx, c);
+          run_in(tx, jobs[i].work);
           savepoint.release();
         } catch (...) {
           outbox_->forget_since(mark);
@@ -269,13 +266,18 @@ class Adapter::Impl {
     }
   }
 
-  // Worker thread: `work` with an empty message, its outgoing messages, one commit.
-  void run_transaction(const Handler& work) {
-    store::Transaction tx = store_->begin();
+  // Worker thread: `work` with an empty message in `tx`, and its outgoing messages.
+  void run_in(store::Transaction& tx, const Handler& work) {
     Envelope none;
     Context c(none, tx, {});
     work(c);
     pipeline_->send_outgoing(tx, c);
+  }
+
+  // Worker thread: `work` in a transaction of its own.
+  void run_transaction(const Handler& work) {
+    store::Transaction tx = store_->begin();
+    run_in(tx, work);
     tx.commit();
   }
 
