@@ -137,6 +137,17 @@ ServiceCatalog::ServiceCatalog(const SchemaRegistry& registry, const std::set<st
   services_.push_back(generic_service());
 }
 
+std::pair<const Service*, const Operation*> ServiceCatalog::to_call(const std::string& noun, Verb verb) const {
+  std::string name = "Execute" + noun;
+  if (is_event_verb(verb)) name = "Receive" + noun;
+  else if (verb == V::get) name = "Get" + noun;
+  else if (verb == V::execute) name += "OperationSet";
+  if (const Service* service = find(name))
+    for (const Operation& op : service->operations)
+      if (op.verb == verb) return {service, &op};
+  return {nullptr, nullptr};
+}
+
 const Service* ServiceCatalog::find(std::string_view name) const {
   for (const Service& s : services_)
     if (s.name == name) return &s;

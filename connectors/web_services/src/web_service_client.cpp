@@ -19,19 +19,6 @@ using V = msg::HeaderType_Verb;
 // The noun whose services take the message (an execute's Header may name the set).
 std::string noun_of(const msg::HeaderType& h) { return h.verb() == V::execute ? operation_set_noun(h.noun()) : h.noun(); }
 
-std::string service_name(const std::string& noun, Verb verb) {
-  if (is_event_verb(verb)) return "Receive" + noun;
-  if (verb == V::get) return "Get" + noun;
-  if (verb == V::execute) return "Execute" + noun + "OperationSet";
-  return "Execute" + noun;
-}
-
-const Operation* operation_for(const Service& service, Verb verb) {
-  for (const Operation& op : service.operations)
-    if (op.verb == verb) return &op;
-  return nullptr;
-}
-
 // The system's answer into the bus reply: its Result, Errors and IDs, and its payload.
 void take_answer(const Envelope& response, Envelope& reply) {
   *reply.mutable_message()->mutable_reply() = response.message().reply();
@@ -59,10 +46,8 @@ class WebServiceClient::Impl {
   void call(const Envelope& message, Envelope& reply) const {
     const msg::HeaderType& h = message.message().header();
     const std::string noun(registry_->canonical_noun(noun_of(h)));
-    const std::string name = service_name(noun, h.verb());
-    const Service* service = catalog_.find(name);
-    const Operation* op = service == nullptr ? nullptr : operation_for(*service, h.verb());
-    if (op == nullptr) throw adapter::Rejection(code::kInvalidVerb, to_literal(h.verb()) + " " + noun + ": no operation of " + name + " for it");
+    const auto [service, op] = catalog_.to_call(noun, h.verb());
+    if (op == nullptr) throw adapter::Rejection(code::kInvalidVerb, to_literal(h.verb()) + " " + noun + ": no web-service operation to call for it");
 
     Envelope out = message;
     out.set_archetype(op->kind == CallKind::event ? Envelope::EVENT_MESSAGE : Envelope::REQUEST_MESSAGE);

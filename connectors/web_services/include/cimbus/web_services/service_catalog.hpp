@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cimbus/codec/schema_registry.hpp"
@@ -59,6 +60,11 @@ class ServiceCatalog {
 
   const std::vector<Service>& services() const { return services_; }
   const Service* find(std::string_view name) const;
+  // The service and operation a system is called on for a message of (noun, verb)
+  // (web_service_client.hpp): Receive<Noun> for an event, Get<Noun> for get,
+  // Execute<Noun>OperationSet for execute, Execute<Noun> for the other requests. Both nullptr
+  // when the catalog has no such operation.
+  std::pair<const Service*, const Operation*> to_call(const std::string& noun, Verb verb) const;
 
   // The name of the generic service of Annex D.
   static constexpr std::string_view kGeneric = "Generic";
