@@ -337,6 +337,61 @@ TEST(Store, AFileOfLayout2GainsOwnersAndItsRowsGoToTheInstanceThatOpensIt) {
   EXPECT_EQ(*store.correlations().next_deadline(), 1000);
 }
 
+// A request forwarded to a system that acknowledged it: found by the CorrelationID of its result,
+// kept across a restart, answered at its deadline by the instance that took it, and its inbox
+// entry kept while the result is due.
+TEST(Store, AcknowledgedCallsAwaitTheirResultByCorrelation) {
+  const std::string path = fresh_file("acknowledged");
+  Envelope reply;
+  reply.mutable_message()->mutable_header()->set_correlation_id("conversation-7");
+  {
+    Store store(path, "wms-1");
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "m1");
+    store.inbox().finish(tx, "m1", "/amq/queue/reply.cis-1", std::nullopt);
+    store.acknowledged_calls().add(tx, {"m1", "conversation-7", "ServiceOrders", "/amq/queue/reply.cis-1", reply, 2000});
+    store.acknowledged_calls().add(tx, {"m2", "m2", "WorkRequests", "/amq/queue/reply.oms-1", reply, 1000});
+    tx.commit();
+  }
+  Store store(path, "wms-1"), other(path, "wms-2");
+  EXPECT_EQ(store.acknowledged_calls().size(), 2u);
+  EXPECT_EQ(store.acknowledged_calls().next_deadline(), 1000);
+  EXPECT_FALSE(other.acknowledged_calls().next_deadline()) << "each instance answers its own at their deadline";
+  Transaction tx = store.begin();
+  auto found = store.acknowledged_calls().find(tx, "conversation-7", "ServiceOrders");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->message_id, "m1");
+  EXPECT_EQ(found->reply_target, "/amq/queue/reply.cis-1");
+  EXPECT_EQ(found->reply.message().header().correlation_id(), "conversation-7");
+  EXPECT_TRUE(store.acknowledged_calls().find(tx, "conversation-7", ""));
+  EXPECT_FALSE(store.acknowledged_calls().find(tx, "conversation-7", "WorkRequests"));
+  EXPECT_FALSE(store.acknowledged_calls().find(tx, "unknown", ""));
+  // Retention keeps the inbox entry of a request whose result is still due.
+  ASSERT_EQ(Statement(store.connection(), "UPDATE inbox SET first_seen = 0").run(), 1);
+  EXPECT_EQ(store.inbox().forget_before(tx, epoch_ms(), 100), 0u);
+  auto late = store.acknowledged_calls().expired(1500, 10);
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].message_id, "m2");
+  store.acknowledged_calls().remove(tx, "m1");
+  EXPECT_FALSE(store.acknowledged_calls().find(tx, "conversation-7", ""));
+  EXPECT_EQ(store.inbox().forget_before(tx, epoch_ms(), 100), 1u);
+  tx.commit();
+}
+
+TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
+  const std::string path = fresh_file("layout3");
+  { Store store(path); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE acknowledged_calls; PRAGMA user_version = 3", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  Store store(path);
+  EXPECT_EQ(store.acknowledged_calls().size(), 0u);
+  Statement version(store.connection(), "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.number(0), 4);
+}
+
 TEST(Store, AnUnwritablePathIsAClearError) {
   EXPECT_THROW(Store("/nonexistent-directory/x.sqlite"), std::runtime_error);
 }

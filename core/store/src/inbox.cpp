@@ -50,7 +50,8 @@ void Inbox::give_up(Transaction& tx, const std::string& message_id, const std::s
 std::size_t Inbox::forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
   Statement::cached(*connection_,
             "DELETE FROM inbox WHERE rowid IN (SELECT i.rowid FROM inbox i WHERE i.first_seen < ? "
-            "AND i.message_id NOT IN (SELECT reply_of FROM outbox WHERE reply_of IS NOT NULL) ORDER BY i.first_seen LIMIT ?)")
+            "AND i.message_id NOT IN (SELECT reply_of FROM outbox WHERE reply_of IS NOT NULL) "
+            "AND i.message_id NOT IN (SELECT message_id FROM acknowledged_calls) ORDER BY i.first_seen LIMIT ?)")
       .bind(1, before_ms)
       .bind(2, static_cast<std::int64_t>(limit))
       .run();

@@ -86,11 +86,23 @@ CREATE TABLE IF NOT EXISTS correlations (
   owner      TEXT NOT NULL DEFAULT ''      -- the instance that sent it and awaits the reply
 );
 CREATE INDEX IF NOT EXISTS correlations_by_deadline ON correlations (owner, deadline);
+CREATE TABLE IF NOT EXISTS acknowledged_calls (
+  message_id   TEXT PRIMARY KEY,           -- the forwarded request's inbox key
+  correlation  TEXT NOT NULL,              -- the CorrelationID its result will carry
+  noun         TEXT NOT NULL,
+  reply_target TEXT NOT NULL,
+  reply        BLOB NOT NULL,              -- the prepared reply (Envelope)
+  deadline     INTEGER NOT NULL,           -- ms since the epoch
+  owner        TEXT NOT NULL DEFAULT ''    -- the instance that answers it at its deadline
+);
+CREATE INDEX IF NOT EXISTS acknowledged_calls_by_correlation ON acknowledged_calls (correlation);
+CREATE INDEX IF NOT EXISTS acknowledged_calls_by_deadline ON acknowledged_calls (owner, deadline);
 )";
 
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
-// 3: outbox rows and requests have an owner, for instances sharing a file.
-constexpr int kLayout = 3;
+// 3: outbox rows and requests have an owner, for instances sharing a file. 4: acknowledged_calls
+// (a layout 3 file only gains the table).
+constexpr int kLayout = 4;
 
 class SqliteConnection final : public Connection {
  public:
@@ -179,7 +191,7 @@ class SqliteConnection final : public Connection {
       Statement(*this, "UPDATE outbox SET owner = ?").bind(1, owner).run();
       Statement(*this, "UPDATE correlations SET owner = ?").bind(1, owner).run();
       execute("COMMIT");
-    } else if (found != kLayout && tables > 0) {
+    } else if (found != kLayout && found != 3 && tables > 0) {
       throw std::runtime_error(path_ + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
                                std::to_string(kLayout) +
                                "); stop that version cleanly so that its outbox is sent, then move the file aside");

@@ -11,7 +11,8 @@ Store::Store(std::unique_ptr<Connection> connection, std::string owner)
       owner_(std::move(owner)),
       inbox_(connection_.get()),
       outbox_(connection_.get(), &owner_),
-      correlations_(connection_.get(), &owner_) {
+      correlations_(connection_.get(), &owner_),
+      acknowledged_calls_(connection_.get(), &owner_) {
   connection_->prepare_store_tables(owner_);
 }
 

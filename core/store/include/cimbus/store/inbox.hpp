@@ -37,8 +37,9 @@ class Inbox {
   // The message will never be handled (dead-lettered after too many attempts).
   void give_up(Transaction& tx, const std::string& message_id, const std::string& reason);
   // Forgets at most `limit` MessageIDs first seen before `before_ms` (ms since the epoch), except
-  // those whose reply is still to be sent; returns how many. A forgotten MessageID delivered
-  // again is a new message (the retention period bounds the file, and the replay protection).
+  // those whose reply is still to be sent or still due from a system (acknowledged_calls.hpp);
+  // returns how many. A forgotten MessageID delivered again is a new message (the retention
+  // period bounds the file, and the replay protection).
   std::size_t forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit);
   std::size_t size();
 

@@ -1,8 +1,9 @@
 #pragma once
 // The adapter's durable state: its inbox (every MessageID it has taken, with the outcome), its
-// outbox (what it must still send), its correlations and, in the same database, the system of
-// record of the embedded backend, so that one transaction covers the effects of a message, its
-// replies and events, and the note that it was handled (DESIGN.md "Delivery guarantees").
+// outbox (what it must still send), its correlations, the calls a system acknowledged and whose
+// result is due, and, in the same database, the system of record of the embedded backend, so that
+// one transaction covers the effects of a message, its replies and events, and the note that it
+// was handled (DESIGN.md "Delivery guarantees").
 //
 //   Store store("oms.sqlite");
 //   Transaction tx = store.begin();
@@ -23,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "cimbus/store/acknowledged_calls.hpp"
 #include "cimbus/store/connection.hpp"
 #include "cimbus/store/correlations.hpp"
 #include "cimbus/store/inbox.hpp"
@@ -46,6 +48,7 @@ class Store {
   Inbox& inbox() { return inbox_; }
   Outbox& outbox() { return outbox_; }
   Correlations& correlations() { return correlations_; }
+  AcknowledgedCalls& acknowledged_calls() { return acknowledged_calls_; }
   Connection& connection() { return *connection_; }
 
  private:
@@ -54,6 +57,7 @@ class Store {
   Inbox inbox_;
   Outbox outbox_;
   Correlations correlations_;
+  AcknowledgedCalls acknowledged_calls_;
 };
 
 }  // namespace cimbus::store
