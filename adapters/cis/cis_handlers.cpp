@@ -4,6 +4,7 @@
 #include "cimbus/customer/customer_agreements.pb.h"
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/reply_builder.hpp"
 #include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
@@ -52,8 +53,7 @@ void install_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> bac
   // Answers to what the CIS asked (acknowledgements and partial pages are not the answer).
   for (const char* noun : {"TroubleTickets", "ServiceOrders", "ServiceRequests", "WorkRequests"})
     a.on_reply(noun, [backend](Context& c) {
-      for (const auto& e : c.message().message().reply().error())
-        if (e.code() == code::kSimpleAcknowledgment || e.code() == code::kPartialMoreFollows) return;
+      if (is_interim_reply(c.message())) return;
       for (const std::string& ticket : backend->answered(c.tx(), c.header().correlation_id(), c.message())) close_ticket(c, *backend, ticket);
     });
 

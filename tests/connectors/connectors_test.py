@@ -10,6 +10,7 @@ import http.server
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -23,7 +24,7 @@ import zeep
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 from stack import Stack  # noqa: E402
-from systems import STRANGER, JsonOms, SoapWms  # noqa: E402
+from systems import RESPONSE_ACTION, STRANGER, JsonOms, SoapWms, generic_response, post_soap  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
 
@@ -46,21 +47,35 @@ class ResultHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+wms_port = None  # fixed: the WMS's ReplyAddress must survive its restarts
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def setUpModule():
-    global stack, cis, oms, wms, soap_wms, json_oms, result_server
+    global stack, cis, oms, wms, soap_wms, json_oms, result_server, wms_port
     soap_wms, json_oms = SoapWms(), JsonOms()
+    wms_port = free_port()
     result_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ResultHandler)
     threading.Thread(target=result_server.serve_forever, daemon=True).start()
     stack = Stack(SOURCE, BIN, WORK).__enter__()
     services = {"listen": "127.0.0.1:0", "reply_urls": ["http://127.0.0.1:%d/results/" % result_server.server_port]}
     wms = start_wms()
     oms = stack.start("oms", web_services=services, connector={"kind": "json", "url": json_oms.url, "timeout_ms": 5000})
+    json_oms.adapter_url = oms.endpoint
     cis = stack.start("cis", web_services=services)
 
 
 def start_wms():
-    return stack.start("wms", web_services={"listen": "127.0.0.1:0"},
-                       connector={"kind": "web_services", "url": soap_wms.url, "timeout_ms": 5000, "max_calls": 4})
+    # Calls carry ReplyAddress (the WMS adapter's generic service) with AsyncReplyFlag: the system
+    # may acknowledge and send the result later; one not sent within 4 s is a 4.1.
+    return stack.start("wms", web_services={"listen": "127.0.0.1:%d" % wms_port},
+                       connector={"kind": "web_services", "url": soap_wms.url, "timeout_ms": 5000, "max_calls": 4,
+                                  "reply_address": "http://127.0.0.1:%d/Generic" % wms_port, "result_timeout_ms": 4000})
 
 
 def tearDownModule():
@@ -179,6 +194,102 @@ class WebServicesConnector(unittest.TestCase):
             time.sleep(0.1)
         time.sleep(1)
         self.assertEqual(soap_wms.events.count(("ClosedIncidents", key)), 1, soap_wms.events)
+
+
+class AsynchronousResults(unittest.TestCase):
+    """A system that acknowledges a call (0.3) and sends the result later to the adapter's
+    Response or Reply<Noun> service (IEC 61968-100 8.2): the result is the requester's reply."""
+
+    def create_later(self, trigger, key=None):
+        key = key or str(uuid.uuid4())
+        status, done = call(cis.endpoint, "/requests/ServiceOrders/create", order(trigger), key)
+        return key, status, done
+
+    def test_a_result_sent_later_to_the_generic_service_is_the_reply(self):
+        key, status, done = self.create_later("later")
+        self.assertEqual((status, done["result"]), (200, "OK"), done)
+        self.assertTrue(done["payload"]["ServiceOrder"][0]["mRID"])
+        # The call asked for it: AsyncReplyFlag and the configured ReplyAddress.
+        self.assertEqual(soap_wms.reply_addresses[key], ("true", "http://127.0.0.1:%d/Generic" % wms_port))
+        [(result_status, answer)] = soap_wms.results_of(key)
+        self.assertEqual(result_status, 200)
+        self.assertIn(">OK<", answer)
+        # A replay gets the same result from the inbox; the system is not called again.
+        status, again = call(cis.endpoint, "/requests/ServiceOrders/create", order("later"), key)
+        self.assertEqual(again["payload"], done["payload"])
+        self.assertEqual(soap_wms.count(key), 1)
+
+    def test_a_result_sent_to_the_typed_reply_service(self):
+        key, status, done = self.create_later("later-typed")
+        self.assertEqual((status, done["result"]), (200, "OK"), done)
+        [(result_status, answer)] = soap_wms.results_of(key)
+        self.assertEqual(result_status, 200)
+        self.assertIn("ServiceOrdersResponseMessage", answer)
+
+    def test_a_result_sent_twice_is_taken_once(self):
+        key, status, done = self.create_later("later-twice")
+        self.assertEqual((status, done["result"]), (200, "OK"), done)
+        answers = soap_wms.results_of(key, count=2)
+        self.assertEqual([a[0] for a in answers], [200, 200])
+        self.assertIn(">OK<", answers[0][1])
+        self.assertIn(">FAILED<", answers[1][1])
+        self.assertIn("<code>2.15</code>", answers[1][1])
+
+    def test_a_result_that_never_comes_is_a_time_out(self):
+        key, status, failed = self.create_later("never")
+        self.assertEqual((status, failed["result"], codes(failed)), (504, "FAILED", ["4.1"]), failed)
+        self.assertIn("acknowledged", failed["errors"][0]["reason"])
+        # Too late now: the system's result is refused, and the requester got one answer.
+        status, answer = post_soap("http://127.0.0.1:%d/Generic" % wms_port, RESPONSE_ACTION, generic_response("ServiceOrders", key, []))
+        self.assertIn("<code>2.15</code>", answer)
+
+    def test_results_nobody_awaits_are_refused(self):
+        url = "http://127.0.0.1:%d/Generic" % wms_port
+        status, unknown = post_soap(url, RESPONSE_ACTION, generic_response("ServiceOrders", str(uuid.uuid4()), []))
+        self.assertEqual(status, 200)
+        self.assertIn(">FAILED<", unknown)
+        self.assertIn("<code>2.15</code>", unknown)
+        status, anonymous = post_soap(url, RESPONSE_ACTION, generic_response("ServiceOrders", None, []))
+        self.assertIn("<code>1.5</code>", anonymous)
+        status, malformed = post_soap(url, RESPONSE_ACTION, b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><Resp")
+        self.assertEqual(status, 500)
+        self.assertIn("Fault", malformed)
+        self.assertTrue(wms.alive())
+
+    def test_the_adapter_killed_while_the_result_is_due(self):
+        global wms
+        answers, key = [], str(uuid.uuid4())
+        thread = threading.Thread(target=lambda: answers.append(self.create_later("later-slow", key)))
+        thread.start()
+        deadline = time.time() + 20
+        while time.time() < deadline and soap_wms.count(key) == 0:
+            time.sleep(0.05)
+        time.sleep(0.8)  # the acknowledgement is committed; the result comes 4 s after the call
+        wms.stop(signal.SIGKILL)
+        wms = start_wms()  # on the same port: the system's result reaches the new process
+        thread.join()
+        [(key, status, done)] = answers
+        self.assertEqual((status, done["result"]), (200, "OK"), done)
+        self.assertEqual(soap_wms.count(key), 1)
+        self.assertEqual([r[0] for r in soap_wms.results_of(key)], [200])
+
+    def test_a_json_system_accepts_with_202_and_posts_the_result(self):
+        key = str(uuid.uuid4())
+        ticket = {"payload": {"TroubleTicket": [{"mRID": str(uuid.uuid4()), "comment": "later", "Customer": {"mRID": str(uuid.uuid4())}}]}}
+        status, done = call(cis.endpoint, "/requests/TroubleTickets/create", ticket, key)
+        self.assertEqual((status, done["result"]), (200, "OK"), done)
+        self.assertEqual(done["payload"]["TroubleTicket"][0]["comment"], "later")
+        deadline = time.time() + 10
+        while time.time() < deadline and not [r for r in json_oms.results if r[0] == key]:
+            time.sleep(0.05)
+        self.assertEqual([(r[1], r[2]) for r in json_oms.results if r[0] == key], [(200, {"result": "OK"})])
+        # Bad results at the JSON API.
+        status, unknown = call(oms.endpoint, "/results/TroubleTickets", {"correlationId": str(uuid.uuid4()), "result": "OK"})
+        self.assertEqual((status, codes(unknown)), (422, ["2.15"]))
+        status, bad = call(oms.endpoint, "/results/TroubleTickets", {"correlationId": key, "result": "MAYBE"})
+        self.assertEqual((status, codes(bad)), (400, ["1.8"]))
+        status, bad = call(oms.endpoint, "/results/TroubleTickets", None, raw=b"[1,2")
+        self.assertEqual(status, 400)
 
 
 class Failures(unittest.TestCase):

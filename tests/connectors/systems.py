@@ -11,23 +11,65 @@ import json
 import ssl
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 
 from lxml import etree
 
-from external_wms import QuietHandler, soap_fault, soap_response
+from external_wms import QuietHandler, soap, soap_fault, soap_response
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 MSG = "http://iec.ch/TC57/2011/schema/message"
 BASE = "http://iec.ch/TC57/2015/"
 STRANGER = "00000000-0000-4000-8000-000000000bad"
+RESPONSE_ACTION = "http://iec.ch/61968/Response"
+
+
+def post(url, body, headers, attempts_for=30.0):
+    """POSTs as a system would, trying again while the adapter is unreachable (restarting)."""
+    deadline = time.time() + attempts_for
+    while True:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def generic_response(noun, correlation, items, result="OK"):
+    """A result for the generic Response operation (Annex D): a ResponseMessage whose Payload holds
+    `items` in one <Noun> element; no CorrelationID when `correlation` is None."""
+    root = etree.Element("{%s}ResponseMessage" % MSG, nsmap={None: MSG})
+    header = etree.SubElement(root, "{%s}Header" % MSG)
+    for name, value in (("Verb", "reply"), ("Noun", noun), ("MessageID", str(uuid.uuid4())), ("CorrelationID", correlation)):
+        if value is not None:
+            etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
+    etree.SubElement(etree.SubElement(root, "{%s}Reply" % MSG), "{%s}Result" % MSG).text = result
+    if items:
+        payload = etree.SubElement(etree.SubElement(root, "{%s}Payload" % MSG), "{%s%s#}%s" % (BASE, noun, noun))
+        payload.extend(items)
+    return soap(root)
+
+
+def post_soap(url, action, body):
+    status, answer = post(url, body, {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"%s"' % action})
+    return status, answer.decode()
 
 
 class SoapWms:
     """A WMS that speaks the typed services of IEC 61968-100 Annex C, as openwms does. What it is
     told to do, it reads from the first Names/name of an item: refuse (a SOAP Fault with a
     FaultMessage, 6.1), flaky (HTTP 503 to the first two calls of a MessageID), down (503 always),
-    slow (takes 0.8 s)."""
+    slow (takes 0.8 s); and, answering later as IEC 61968-100 8.2 allows (an acknowledgement, 0.3,
+    then the result to the call's ReplyAddress): later (generic Response), later-typed (the typed
+    Reply<Noun> service beside it), later-twice (the result sent twice), later-slow (after 4 s),
+    never (no result)."""
 
     def __init__(self, tls=None):
         self.lock = threading.Lock()
@@ -36,6 +78,8 @@ class SoapWms:
         self.calls = []           # (service, operation, MessageID)
         self.events = []          # (operation, MessageID)
         self.in_flight = self.max_in_flight = 0
+        self.reply_addresses = {}  # MessageID -> (AsyncReplyFlag, ReplyAddress) of the call
+        self.results = []          # (MessageID, HTTP status, answer) of the results sent later
         system = self
 
         class Handler(QuietHandler):
@@ -78,6 +122,8 @@ class SoapWms:
         noun = message.findtext("{*}Header/{%s}Noun" % MSG)
         with self.lock:
             self.calls.append((service, operation, message_id))
+            self.reply_addresses[message_id] = (message.findtext("{*}Header/{%s}AsyncReplyFlag" % MSG),
+                                                message.findtext("{*}Header/{%s}ReplyAddress" % MSG))
             earlier = sum(1 for c in self.calls if c[2] == message_id)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -114,7 +160,39 @@ class SoapWms:
             return 503, b"<html>service unavailable</html>"
         if trigger == "slow":
             time.sleep(0.8)
+        if trigger in ("later", "later-typed", "later-twice", "later-slow", "never"):
+            created = [self.store(noun, item) for item in items]
+            if trigger != "never":
+                self.result_later(noun, message_id, created, typed=trigger == "later-typed", times=2 if trigger == "later-twice" else 1,
+                                  delay=4.0 if trigger == "later-slow" else 0.3)
+            return 200, soap_response(noun, message_id, [], False, code="0.3")
         return 200, soap_response(noun, message_id, [self.store(noun, item) for item in items], False)
+
+    def result_later(self, noun, message_id, items, typed, times, delay):
+        reply_address = self.reply_addresses[message_id][1]
+
+        def send():
+            time.sleep(delay)
+            for _ in range(times):
+                if typed:  # Reply<Noun>, beside the generic service the ReplyAddress names
+                    url = reply_address.rsplit("/", 1)[0] + "/Reply" + noun
+                    answer = post_soap(url, BASE + noun + "/Reply" + noun, soap_response(noun, message_id, items, False))
+                else:
+                    answer = post_soap(reply_address, RESPONSE_ACTION, generic_response(noun, message_id, items))
+                with self.lock:
+                    self.results.append((message_id,) + answer)
+
+        threading.Thread(target=send, daemon=True).start()
+
+    def results_of(self, message_id, count=1, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                found = [r[1:] for r in self.results if r[0] == message_id]
+            if len(found) >= count:
+                return found
+            time.sleep(0.05)
+        return found
 
     def store(self, noun, item):
         """Keeps `item` (an mRID given when it has none); returns a copy to answer with."""
@@ -130,13 +208,17 @@ class SoapWms:
 
 class JsonOms:
     """An OMS with a plain HTTP API: POST /<Noun>/<verb> with cimbus's JSON form; it refuses a
-    ticket of the customer STRANGER with 2.22, and remembers each Idempotency-Key's answer."""
+    ticket of the customer STRANGER with 2.22, and remembers each Idempotency-Key's answer. A
+    ticket whose comment is "later" is accepted with 202 and its result POSTed afterwards to the
+    adapter's /results/TroubleTickets (self.adapter_url, set once the adapter runs)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.tickets = {}
         self.calls = []    # (path, Idempotency-Key, body)
         self.answers = {}  # Idempotency-Key -> (status, body)
+        self.results = []  # (Idempotency-Key, HTTP status, answer) of the results POSTed later
+        self.adapter_url = None
         system = self
 
         class Handler(QuietHandler):
@@ -167,4 +249,18 @@ class JsonOms:
         for t in tickets:
             t.setdefault("mRID", str(uuid.uuid4()))
             self.tickets[t["mRID"]] = t
+        if tickets[0].get("comment") == "later":
+            self.result_later(body["messageId"], {"correlationId": body.get("correlationId") or body["messageId"], "result": "OK",
+                                                  "payload": {"TroubleTicket": tickets}})
+            return 202, {}
         return 200, {"TroubleTicket": tickets}
+
+    def result_later(self, key, result):
+        def send():
+            time.sleep(0.3)
+            status, answer = post(self.adapter_url + "/results/TroubleTickets", json.dumps(result).encode(),
+                                  {"Content-Type": "application/json"})
+            with self.lock:
+                self.results.append((key, status, json.loads(answer)))
+
+        threading.Thread(target=send, daemon=True).start()

@@ -72,6 +72,19 @@ class JsonApi::Impl {
     return request(std::move(message));
   }
 
+  http::HttpAnswer post_result(const std::string& noun, std::string_view body) {
+    Envelope result;
+    try {
+      result = reply_from_json(*registry_, noun, body);
+    } catch (const std::invalid_argument& e) {
+      return error_answer(400, {diagnostic(code::kSchemaInvalid, e.what())});
+    }
+    result.mutable_message()->mutable_header()->set_message_id(new_uuid());
+    if (Diagnostics refused = validate(result); !refused.empty()) return error_answer(422, refused);
+    if (Diagnostics refused = adapter_.take_result(std::move(result)); !refused.empty()) return error_answer(422, refused);
+    return json_answer(200, "{\"result\":\"OK\"}");
+  }
+
   const std::string& openapi() const { return openapi_; }
 
  private:
@@ -158,6 +171,8 @@ http::HttpAnswer JsonApi::post(std::string_view kind, const std::string& noun, c
                                const std::string& callback_url, std::string_view body) {
   return impl_->post(kind, noun, verb, key, callback_url, body);
 }
+
+http::HttpAnswer JsonApi::post_result(const std::string& noun, std::string_view body) { return impl_->post_result(noun, body); }
 
 const std::string& JsonApi::openapi() const { return impl_->openapi(); }
 

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/reply_builder.hpp"
 #include "cimbus/http/system_endpoint.hpp"
 #include "cimbus/json/json_message.hpp"
 #include "cimbus/runtime/rejection.hpp"
@@ -27,6 +28,12 @@ class JsonClient::Impl {
       throw adapter::Rejection(std::move(errors));
     }
     if (r.status >= 300) throw std::runtime_error(url + " answered HTTP " + std::to_string(r.status) + " (redirects are not followed)");
+    if (r.status == 202 && !is_event_verb(h.verb())) {
+      // Accepted: the result comes later (POST /results/<Noun>, Adapter::take_result).
+      *reply.mutable_message()->mutable_reply()->add_error() =
+          to_error(diagnostic(code::kSimpleAcknowledgment, "Accepted by the system; the result follows", Level::inform));
+      return;
+    }
     if (is_event_verb(h.verb()) || r.body.find_first_not_of(" \t\r\n") == std::string::npos || r.body == "{}") return;
     try {
       add_payload_from_json(*registry_, noun, r.body, reply);

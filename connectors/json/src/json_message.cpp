@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cimbus/codec/payload_object.hpp"
+#include "cimbus/codec/reply_builder.hpp"
 #include "cimbus/codec/verb.hpp"
 
 namespace cimbus::json {
@@ -129,6 +130,36 @@ std::string reply_to_json(const Envelope& reply) {
   const auto& h = reply.message().header();
   if (!h.correlation_id().empty()) f["correlationId"] = string_value(h.correlation_id());
   return print(out);
+}
+
+Envelope reply_from_json(const SchemaRegistry& registry, const std::string& noun, std::string_view json) {
+  pb::Struct in;
+  const auto status = JsonStringToMessage(std::string(json), &in);
+  if (!status.ok()) throw std::invalid_argument("not a JSON object: " + std::string(status.message()));
+  Envelope out;
+  out.set_archetype(Envelope::RESPONSE_MESSAGE);
+  msg::HeaderType* h = out.mutable_message()->mutable_header();
+  h->set_verb(msg::HeaderType_Verb::reply);
+  h->set_noun(noun);
+  msg::ReplyType* r = out.mutable_message()->mutable_reply();
+  for (const auto& [name, value] : in.fields()) {
+    if (name == "result") {
+      msg::ReplyType_Result::Value result;
+      if (!msg::ReplyType_Result_Value_Parse(value.string_value(), &result))
+        throw std::invalid_argument("result: '" + value.string_value() + "' is not OK, PARTIAL or FAILED");
+      r->set_result(result);
+    } else if (name == "errors") {
+      for (const Diagnostic& d : errors_from_json(print(value))) *r->add_error() = to_error(d);
+    } else if (name == "correlationId") {
+      h->set_correlation_id(value.string_value());
+    } else if (name == "payload") {
+      add_payload_from_json(registry, noun, print(value), out);
+    } else {
+      throw std::invalid_argument("unknown field '" + name + "'");
+    }
+  }
+  if (in.fields().count("result") == 0) throw std::invalid_argument("result: missing (OK, PARTIAL or FAILED)");
+  return out;
 }
 
 Diagnostics errors_from_json(std::string_view json) {

@@ -109,7 +109,16 @@ std::string openapi_of(const SchemaRegistry& registry, const std::string& system
              ",\"parameters\":" + verb_parameter(kRequestVerbs, 6) + "," + body +
              ",\"responses\":{\"200\":{\"description\":\"OK or PARTIAL\",\"content\":{\"application/json\":{\"schema\":" + answer + "}}},"
              "\"422\":{\"description\":\"FAILED\",\"content\":{\"application/json\":{\"schema\":" + answer + "}}},"
-             "\"504\":{\"description\":\"no reply in time (4.1)\",\"content\":{\"application/json\":{\"schema\":" + answer + "}}}}}}";
+             "\"504\":{\"description\":\"no reply in time (4.1)\",\"content\":{\"application/json\":{\"schema\":" + answer + "}}}}}},";
+    const std::string result = "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"correlationId\",\"result\"],\"properties\":{"
+                               "\"correlationId\":{\"type\":\"string\",\"description\":\"the request's correlationId, else its messageId\"},"
+                               "\"result\":{\"type\":\"string\",\"enum\":[\"OK\",\"PARTIAL\",\"FAILED\"]},"
+                               "\"errors\":{\"$ref\":\"#/components/schemas/Answer/properties/errors\"},\"payload\":" + ref(type.descriptor) + "}}";
+    paths += quoted("/results/" + noun) + ":{\"post\":{\"summary\":" + quoted("The result of a " + noun + " request the system accepted with 202") +
+             ",\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":" + result + "}}}" +
+             ",\"responses\":{\"200\":{\"description\":\"taken: the requester gets it as the reply\"},"
+             "\"400\":{\"description\":\"not readable\",\"content\":{\"application/json\":{\"schema\":" + answer + "}}},"
+             "\"422\":{\"description\":\"invalid, or no request awaits it (2.15)\",\"content\":{\"application/json\":{\"schema\":" + answer + "}}}}}}";
   }
   std::string schemas =
       "\"Answer\":{\"type\":\"object\",\"properties\":{\"result\":{\"type\":\"string\",\"enum\":[\"OK\",\"PARTIAL\",\"FAILED\"]},"

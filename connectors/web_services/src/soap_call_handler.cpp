@@ -142,9 +142,11 @@ http::HttpAnswer SoapCallHandler::handle(const Service& service, std::string_vie
           return answer(Result::FAILED, {diagnostic(code::kInvalidVerb, to_literal(header->verb()) + " is not an event verb")});
         adapter_.publish(message);
         return answer(Result::OK, {});
-      case CallKind::response:
-        return answer(Result::FAILED, {diagnostic(code::kInvalidVerb, "asynchronous replies are taken by the connector of a system the bus calls; "
-                                                                      "this adapter sent no request by web services")});
+      case CallKind::response: {
+        // The result of a request this adapter forwarded to its system, which acknowledged it.
+        const Diagnostics refused = adapter_.take_result(message);
+        return refused.empty() ? answer(Result::OK, {}) : answer(Result::FAILED, refused);
+      }
       case CallKind::request:
         break;
     }

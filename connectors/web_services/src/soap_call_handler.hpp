@@ -12,6 +12,9 @@
 //   request                                                   -> the bus reply (4.1 after the deadline)
 //   request with AsyncReplyFlag and an http(s) ReplyAddress   -> 0.3 now, the reply later by a call
 //   event (Send, Receive, PublishEvent)                       -> published, then OK
+//   result (Response, Reply<Noun>) of a request the adapter
+//   forwarded to its system and the system acknowledged       -> the request's reply, then OK
+//                                                                (FAILED 2.15 when none awaits it)
 //
 // Threading: handle() may be called from any number of threads at once.
 

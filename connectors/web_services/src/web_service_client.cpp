@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/reply_builder.hpp"
 #include "cimbus/codec/wrapper_name.hpp"
 #include "cimbus/http/system_endpoint.hpp"
 #include "cimbus/runtime/rejection.hpp"
@@ -19,13 +20,6 @@ using V = msg::HeaderType_Verb;
 // The noun whose services take the message (an execute's Header may name the set).
 std::string noun_of(const msg::HeaderType& h) { return h.verb() == V::execute ? operation_set_noun(h.noun()) : h.noun(); }
 
-// The system's answer into the bus reply: its Result, Errors and IDs, and its payload.
-void take_answer(const Envelope& response, Envelope& reply) {
-  *reply.mutable_message()->mutable_reply() = response.message().reply();
-  if (response.message().has_payload()) *reply.mutable_message()->mutable_payload() = response.message().payload();
-  *reply.mutable_payload_objects() = response.payload_objects();
-}
-
 std::string first_reason(const DecodeResult& d) {
   for (const auto& x : d.diagnostics)
     if (x.is_error()) return x.code + " " + x.reason;
@@ -41,6 +35,7 @@ class WebServiceClient::Impl {
         version_(connector.soap_version() == "1.2" ? SoapVersion::soap12 : SoapVersion::soap11),
         catalog_(*registry),
         registry_(registry),
+        reply_address_(connector.reply_address()),
         codecs_(CodecOptions{policy, {}}, registry) {}
 
   void call(const Envelope& message, Envelope& reply) const {
@@ -50,6 +45,11 @@ class WebServiceClient::Impl {
     if (op == nullptr) throw adapter::Rejection(code::kInvalidVerb, to_literal(h.verb()) + " " + noun + ": no web-service operation to call for it");
 
     Envelope out = message;
+    if (!reply_address_.empty() && op->kind != CallKind::event) {
+      // The system may acknowledge (0.3) and send the result to the adapter's Response service.
+      out.mutable_message()->mutable_header()->set_async_reply_flag(true);
+      out.mutable_message()->mutable_header()->set_reply_address(reply_address_);
+    }
     out.set_archetype(op->kind == CallKind::event ? Envelope::EVENT_MESSAGE : Envelope::REQUEST_MESSAGE);
     out.mutable_wrapper()->set_namespace_(op->input.ns);
     out.mutable_wrapper()->set_name(op->input.name);
@@ -67,7 +67,7 @@ class WebServiceClient::Impl {
     // Nothing the adapter's policy refuses enters the bus, from either side.
     if (answer.status == DecodeResult::Status::rejected)
       throw std::runtime_error(url + " answered a response that the schemas refuse: " + first_reason(answer));
-    take_answer(answer.envelope, reply);
+    copy_answer(answer.envelope, reply);
   }
 
  private:
@@ -89,6 +89,7 @@ class WebServiceClient::Impl {
   const SoapVersion version_;
   const ServiceCatalog catalog_;
   const std::shared_ptr<SchemaRegistry> registry_;
+  const std::string reply_address_;
   mutable CodecPool codecs_;
 };
 

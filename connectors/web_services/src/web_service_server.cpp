@@ -120,6 +120,11 @@ class WebServiceServer::Impl {
       res.status = answer.status;
       res.set_content(std::move(answer.body), answer.content_type);
     });
+    http_->Post(R"(/results/([A-Za-z0-9_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      http::HttpAnswer answer = json_.post_result(req.matches[1].str(), req.body);
+      res.status = answer.status;
+      res.set_content(std::move(answer.body), answer.content_type);
+    });
     http_->Get(R"(/xsd/([A-Za-z0-9_.-]+))", [this](const httplib::Request& req, httplib::Response& res) {
       const std::string* xsd = schemas_.find(req.matches[1].str());
       if (xsd == nullptr) return not_found(res, "no schema " + req.matches[1].str());

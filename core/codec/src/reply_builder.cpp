@@ -1,5 +1,6 @@
 #include "cimbus/codec/reply_builder.hpp"
 
+#include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/wrapper_name.hpp"
@@ -58,6 +59,22 @@ Envelope make_reply(const Envelope& request, Result result, const Diagnostics& e
   r->set_result(result);
   for (const Diagnostic& d : errors) *r->add_error() = to_error(d);
   return reply;
+}
+
+bool has_code(const Envelope& message, std::string_view code) {
+  for (const auto& e : message.message().reply().error())
+    if (e.code() == code) return true;
+  return false;
+}
+
+bool is_interim_reply(const Envelope& reply) {
+  return has_code(reply, code::kPartialMoreFollows) || has_code(reply, code::kSimpleAcknowledgment);
+}
+
+void copy_answer(const Envelope& response, Envelope& reply) {
+  *reply.mutable_message()->mutable_reply() = response.message().reply();
+  if (response.message().has_payload()) *reply.mutable_message()->mutable_payload() = response.message().payload();
+  *reply.mutable_payload_objects() = response.payload_objects();
 }
 
 Envelope make_fault(const Diagnostics& errors, const Envelope* request) {

@@ -22,6 +22,7 @@
 #include "outbox_pump.hpp"
 #include "request_tracker.hpp"
 #include "runtime_log.hpp"
+#include "system_results.hpp"
 
 namespace cimbus::adapter {
 
@@ -83,7 +84,8 @@ class Adapter::Impl {
     requests_ = std::make_unique<RequestTracker>(*store_);
     retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
-    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, handlers_, reply_options_, log_);
+    results_ = std::make_unique<SystemResults>(options_, codec_, *store_, *outbox_, log_);
+    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, *results_, handlers_, reply_options_, log_);
     const auto now = Clock::now();
     for (Periodic& p : periodic_) p.next = now + p.period;
     started_ = true;
@@ -132,6 +134,7 @@ class Adapter::Impl {
     requests_->fail_all("the adapter stopped before the reply came");
     calls_.reset();  // waits for calls still running; their deliveries went back with the connection
     pipeline_.reset();
+    results_.reset();
     retention_.reset();
     requests_.reset();
     outbox_.reset();
@@ -167,6 +170,12 @@ class Adapter::Impl {
   }
 
   std::future<void> transaction(Handler work) { return in_transaction(std::move(work)); }
+
+  Diagnostics take_result(Envelope result) {
+    auto refused = std::make_shared<Diagnostics>();
+    in_transaction([this, refused, result = std::move(result)](Context& c) { *refused = results_->take(c.tx(), result); }).get();
+    return *refused;
+  }
 
   AdapterStats stats() const {
     AdapterStats s = log_.stats();
@@ -325,6 +334,7 @@ class Adapter::Impl {
         run_jobs(jobs);
         if (!stopping) run_periodic_work();
         pipeline_->expire_requests();
+        results_->expire();
         retention_->run();
         outbox_->send();
         const bool drained = outbox_->settled() && store_->outbox().size() == 0 && pipeline_->forwarded_in_flight() == 0;
@@ -387,6 +397,7 @@ class Adapter::Impl {
   std::unique_ptr<OutboxPump> outbox_;
   std::unique_ptr<RequestTracker> requests_;
   std::unique_ptr<InboxRetention> retention_;
+  std::unique_ptr<SystemResults> results_;
   std::unique_ptr<DeliveryPipeline> pipeline_;
   std::unique_ptr<CallThreads> calls_;  // when some message is forwarded
   bool stop_noticed_ = false;
@@ -433,6 +444,8 @@ std::future<Replies> Adapter::request(Envelope request, std::chrono::millisecond
 }
 
 std::future<void> Adapter::transaction(Handler work) { return impl_->transaction(std::move(work)); }
+
+Diagnostics Adapter::take_result(Envelope result) { return impl_->take_result(std::move(result)); }
 
 void Adapter::stop() { impl_->stop(); }
 

@@ -37,6 +37,12 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
       throw std::invalid_argument("connector.url: missing (where the " + kind + " system is)");
     if (connector->timeout_ms() <= 0) connector->set_timeout_ms(10000);
     if (connector->max_calls() <= 0) connector->set_max_calls(8);
+    if (connector->result_timeout_ms() <= 0) connector->set_result_timeout_ms(600000);
+    const std::string& reply_address = connector->reply_address();
+    if (!reply_address.empty() && reply_address.rfind("http://", 0) != 0 && reply_address.rfind("https://", 0) != 0)
+      throw std::invalid_argument("connector.reply_address: '" + reply_address + "' is not an http(s) URL");
+    if (!reply_address.empty() && c.web_services().listen().empty())
+      throw std::invalid_argument("connector.reply_address: results are taken by the adapter's own services; set web_services.listen");
     if (connector->soap_version().empty()) connector->set_soap_version("1.1");
     if (connector->soap_version() != "1.1" && connector->soap_version() != "1.2")
       throw std::invalid_argument("connector.soap_version: '" + connector->soap_version() + "' is not 1.1 or 1.2");

@@ -20,17 +20,6 @@ namespace {
 using bus::AmqpMessage;
 using bus::Outcome;
 
-bool has_code(const Envelope& e, std::string_view code) {
-  for (const auto& err : e.message().reply().error())
-    if (err.code() == code) return true;
-  return false;
-}
-
-// A reply that more replies follow: a page other than the last, or an asynchronous acknowledgement.
-bool is_interim_reply(const Envelope& reply) {
-  return has_code(reply, code::kPartialMoreFollows) || has_code(reply, code::kSimpleAcknowledgment);
-}
-
 std::string first_reason(const Diagnostics& d) {
   for (const auto& x : d)
     if (x.is_error()) return x.reason;
@@ -69,13 +58,14 @@ struct DeliveryPipeline::InFlight {
 };
 
 DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
-                                   RequestTracker& requests, const HandlerTable& handlers, const ReplyOptions& reply_options,
-                                   RuntimeLog& log)
+                                   RequestTracker& requests, SystemResults& results, const HandlerTable& handlers,
+                                   const ReplyOptions& reply_options, RuntimeLog& log)
     : options_(options),
       codec_(codec),
       store_(store),
       outbox_(outbox),
       requests_(requests),
+      results_(results),
       handlers_(handlers),
       reply_options_(reply_options),
       log_(log),
@@ -171,6 +161,11 @@ DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome
       answer_failed(tx, item, errors, f.answer);
       last_error_.erase(item.key);
       log_.count([](AdapterStats& s) { ++s.failed; });
+    } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && o.reply.message().reply().result() != msg::ReplyType_Result::FAILED &&
+               has_code(o.reply, code::kSimpleAcknowledgment)) {
+      // Acknowledged: the system sends the result later, to the adapter's Response service.
+      results_.await(tx, item.key, item.decoded.envelope, reply_target(item), std::move(o.reply));
+      last_error_.erase(item.key);
     } else {
       answer_with(tx, item, std::move(o.reply), f.answer);
       last_error_.erase(item.key);

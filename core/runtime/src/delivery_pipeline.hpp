@@ -17,7 +17,8 @@
 //   5. a message forwarded to a system outside the process (Adapter::forward) is not handled in
 //      the batch: it becomes a ForwardedCall (take_forwarded), made on a call thread, and its
 //      outcome comes back through complete(), which commits the reply and settles the delivery
-//      then. Deliveries of a MessageID whose call is in flight wait for that call's outcome.
+//      then. Deliveries of a MessageID whose call is in flight wait for that call's outcome. A
+//      request the system acknowledges (0.3) awaits its result in the store (SystemResults).
 //
 // Threading: the worker thread's own.
 
@@ -41,6 +42,7 @@
 #include "outbox_pump.hpp"
 #include "request_tracker.hpp"
 #include "runtime_log.hpp"
+#include "system_results.hpp"
 
 namespace cimbus::adapter::detail {
 
@@ -53,7 +55,8 @@ struct Delivery {
 class DeliveryPipeline {
  public:
   DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
-                   RequestTracker& requests, const HandlerTable& handlers, const ReplyOptions& reply_options, RuntimeLog& log);
+                   RequestTracker& requests, SystemResults& results, const HandlerTable& handlers, const ReplyOptions& reply_options,
+                   RuntimeLog& log);
   ~DeliveryPipeline();
 
   using Settlements = std::vector<std::pair<bus::DeliveryId, bus::Outcome>>;
@@ -64,7 +67,8 @@ class DeliveryPipeline {
   // The calls to make for the forwarded messages of the batches handled since the last take.
   std::vector<ForwardedCall> take_forwarded();
   // The outcomes of calls, in one transaction: replies, refusals (FAILED), temporary failures (the
-  // delivery goes back to the broker, to be tried again). Returns the deliveries to settle.
+  // delivery goes back to the broker, to be tried again), acknowledgements (0.3) of requests whose
+  // result the system sends later (system_results.hpp). Returns the deliveries to settle.
   Settlements complete(std::vector<CallOutcome> outcomes);
   std::size_t forwarded_in_flight() const { return in_flight_.size(); }
 
@@ -110,6 +114,7 @@ class DeliveryPipeline {
   store::Store& store_;
   OutboxPump& outbox_;
   RequestTracker& requests_;
+  SystemResults& results_;
   const HandlerTable& handlers_;
   const ReplyOptions& reply_options_;
   RuntimeLog& log_;

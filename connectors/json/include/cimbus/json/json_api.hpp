@@ -10,6 +10,11 @@
 //        with a Callback-URL header (one web_services.reply_urls allows, else 422 7.7):
 //                                                       -> 202 {"messageId", 0.3}, and the answer
 //                                                          POSTed to that URL when the reply comes
+//   POST /results/<Noun>           {"correlationId", "result", "errors", "payload"}
+//                                                       -> 200 {"result": "OK"}: the result of a
+//                                                          request the adapter sent the system and
+//                                                          the system accepted with 202; 422 2.15
+//                                                          when no request awaits it
 //   GET  /openapi.json             the OpenAPI 3 description of these calls, with the JSON Schema
 //                                  of each noun's payload, made from the loaded schemas
 //
@@ -40,6 +45,8 @@ class JsonApi {
   // `kind`: "events" or "requests".
   http::HttpAnswer post(std::string_view kind, const std::string& noun, const std::string& verb, const std::string& idempotency_key,
                         const std::string& callback_url, std::string_view body);
+  // POST /results/<Noun>.
+  http::HttpAnswer post_result(const std::string& noun, std::string_view body);
   const std::string& openapi() const;
 
  private:

@@ -10,6 +10,8 @@
 //   4xx, {"code","reason"} (one, a
 //   list, or {"errors": [...]})     -> Rejection: FAILED with those codes (5.3 without any)
 //   5xx, no answer, a time-out      -> a temporary failure: tried again, then dead-lettered
+//   202 to a request                -> accepted, the result follows: the system POSTs it later to
+//                                      the adapter's /results/<Noun> (json_api.hpp)
 //
 // OperationSets (execute) are not sent: a JSON system takes their operations one by one.
 //

@@ -39,6 +39,11 @@ Envelope from_json_message(const SchemaRegistry& registry, const std::string& no
 // A reply in JSON: result, errors, and the payload objects (merged when several of one type).
 std::string reply_to_json(const Envelope& reply);
 
+// A reply of `noun` from its JSON form (what reply_to_json writes: result, errors, payload,
+// correlationId), as a system sends a result later (POST /results/<Noun>). Throws
+// std::invalid_argument as add_payload_from_json does, and for an unknown result.
+Envelope reply_from_json(const SchemaRegistry& registry, const std::string& noun, std::string_view json);
+
 // Errors a system gave as JSON: {"code","reason"}, a list of them, or {"errors": [...]}. Empty
 // when `json` holds none.
 Diagnostics errors_from_json(std::string_view json);

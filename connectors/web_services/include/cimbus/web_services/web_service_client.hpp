@@ -17,6 +17,10 @@
 //   FaultMessage, a Server/Receiver fault,
 //   an answer that cannot be read or that the
 //   schemas refuse (under the adapter's policy) -> a temporary failure: tried again, then dead-lettered
+//   an acknowledgement (OK, code 0.3)           -> the result comes later to the adapter's Response
+//                                                  or Reply<Noun> service (Adapter::take_result);
+//                                                  with connector.reply_address, calls carry it as
+//                                                  ReplyAddress, with AsyncReplyFlag
 //
 //   WebServiceClient client(options.config.connector(), registry, options.policy);
 //   adapter.forward("ServiceOrders", Verb::create, client.call());

@@ -8,6 +8,7 @@
 // response (ServiceOrdersResponseMessage, GetServiceOrdersResponseMessage, ...) in its namespace.
 
 #include <string>
+#include <string_view>
 
 #include "cimbus/codec/decode_result.hpp"
 #include "cimbus/codec/diagnostic.hpp"
@@ -32,6 +33,15 @@ Envelope make_fault(const Diagnostics& errors, const Envelope* request = nullptr
 // What to send back for a decoded message that was not accepted: a FAILED reply for a rejected
 // message, a FaultMessage for unreadable input.
 Envelope answer_rejection(const DecodeResult& decoded, const ReplyOptions& options = {});
+
+// The answer `response` gives (its Reply: Result, Errors, IDs; its Payload) into `reply`, a reply
+// prepared for the same request on another path (the bus reply to a message a system answered).
+void copy_answer(const Envelope& response, Envelope& reply);
+
+// Whether the message's Reply carries an Error with `code`.
+bool has_code(const Envelope& message, std::string_view code);
+// A reply that more replies follow: a page other than the last (0.1), or an acknowledgement (0.3).
+bool is_interim_reply(const Envelope& reply);
 
 // A diagnostic as a 61968-100 Error element (xpath as a QName; the element path in details).
 msg::ErrorType to_error(const Diagnostic& diagnostic);

@@ -18,7 +18,7 @@
 // Threading: register handlers and periodic work before start(). Handlers and periodic work run
 // on the worker thread, one at a time; forwarded calls (forward()) on the call threads, several
 // at once.
-// publish(), request(), transaction(), stats() and stop() may be called from any thread, but not
+// publish(), request(), transaction(), take_result(), stats() and stop() may be called from any thread, but not
 // from a handler (a handler uses its Context instead).
 
 #include <chrono>
@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 
+#include "cimbus/codec/diagnostic.hpp"
 #include "cimbus/runtime/adapter_options.hpp"
 #include "cimbus/runtime/adapter_stats.hpp"
 #include "cimbus/runtime/context.hpp"
@@ -88,6 +89,13 @@ class Adapter {
   // Runs `work` on the worker thread in a transaction of its own, e.g. a change in the system of
   // record that publishes events. `work` sees an empty message; its reply is ignored.
   std::future<void> transaction(Handler work);
+
+  // The result a system sends later for a forwarded request it acknowledged with 0.3 (IEC
+  // 61968-100 8.2; the Response and Reply<Noun> services, the JSON API's /results): matched by
+  // its CorrelationID, it becomes the request's reply, sent where that reply goes. Returns, once
+  // committed, why it was refused (2.15: no request awaits it; 1.5: no CorrelationID); empty
+  // when taken.
+  Diagnostics take_result(Envelope result);
 
   // Stops taking deliveries (those not started are released to the broker), finishes the batch
   // in hand, sends what is in the outbox for up to options.drain, and closes the connection.

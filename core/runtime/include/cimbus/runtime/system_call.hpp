@@ -10,6 +10,8 @@
 // The runtime prepares `reply` (Result OK, the MessageID and CorrelationID rules) and the call
 // fills in the system's answer. What the call does with the outcome:
 //   - returns: `reply` is the answer (for an event: the acknowledgement, when one was asked for);
+//     a request's answer of Result OK with code 0.3 is an acknowledgement: the system sends the
+//     result later, and Adapter::take_result() makes it the reply (IEC 61968-100 8.2);
 //   - throws Rejection: the system refused the message; FAILED with its codes, final;
 //   - throws anything else: a temporary failure (connection refused, HTTP 5xx, time-out); the
 //     message is tried again by redelivery, up to max_attempts, then dead-lettered with the reason.
