@@ -267,9 +267,10 @@ def soap(element):
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
-def soap_response(noun, correlation, items, get, operation_set=False):
+def soap_response(noun, correlation, items, get, operation_set=False, code=None):
     """The typed response of a call: <Noun>ResponseMessage, Get<Noun>ResponseMessage or
-    <Noun>OperationSetResponseMessage, with `items` in one <Noun> element of the Payload."""
+    <Noun>OperationSetResponseMessage, with `items` in one <Noun> element of the Payload, and an
+    Error with `code` when given (0.3: an acknowledgement, the result follows)."""
     form = "Get" + noun if get else noun + "OperationSet" if operation_set else noun
     wrapper = BASE + form + "Message"
     root = etree.Element("{%s}%sResponseMessage" % (wrapper, form), nsmap={"w": wrapper, None: MSG})
@@ -277,7 +278,10 @@ def soap_response(noun, correlation, items, get, operation_set=False):
     for name, value in (("Verb", "reply"), ("Noun", noun), ("Timestamp", now()), ("MessageID", str(uuid.uuid4())),
                         ("CorrelationID", correlation)):
         etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
-    etree.SubElement(etree.SubElement(root, "{%s}Reply" % wrapper), "{%s}Result" % MSG).text = "OK"
+    reply = etree.SubElement(root, "{%s}Reply" % wrapper)
+    etree.SubElement(reply, "{%s}Result" % MSG).text = "OK"
+    if code:
+        etree.SubElement(etree.SubElement(reply, "{%s}Error" % MSG), "{%s}code" % MSG).text = code
     if items:
         payload = etree.SubElement(etree.SubElement(root, "{%s}Payload" % wrapper), "{%s%s#}%s" % (BASE, noun, noun))
         payload.extend(items)
@@ -307,11 +311,14 @@ class QuietHandler(http.server.BaseHTTPRequestHandler):
         pass
 
     def answer(self, status, content_type, body):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the caller gave up (its time-out): it calls again, with the same MessageID or key
 
 
 def serve(wms, host, port):

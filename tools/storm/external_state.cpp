@@ -14,7 +14,8 @@ namespace cimbus::storm {
 
 ExternalState::ExternalState(std::string url, const std::string& file) : url_(std::move(url)), connection_(store::open_sqlite(file)) {
   connection_->execute(R"(
-CREATE TABLE IF NOT EXISTS records (noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (noun, mrid));
+CREATE TABLE IF NOT EXISTS records (noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL, key TEXT NOT NULL DEFAULT '',
+                                    PRIMARY KEY (noun, mrid));
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL,
                                     at INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS traffic (noun TEXT NOT NULL, verb TEXT NOT NULL, direction TEXT NOT NULL, instance TEXT NOT NULL DEFAULT '',
@@ -58,20 +59,32 @@ void ExternalState::refresh() {
   google::protobuf::Struct state;
   if (!google::protobuf::util::JsonStringToMessage(got->body, &state).ok()) throw std::runtime_error(url_ + "/state: not JSON");
   const auto& fields = state.fields();
-  connection_->execute("BEGIN; DELETE FROM records; DELETE FROM journal;");
-  for (const char* table : {"records", "journal"}) {
+  using Fields = google::protobuf::Map<std::string, google::protobuf::Value>;
+  auto rows_of = [&](const char* table) -> const google::protobuf::ListValue& {
     auto list = fields.find(table);
     if (list == fields.end()) throw std::runtime_error(url_ + "/state: no " + table);
-    store::Statement insert(*connection_, (std::string("INSERT INTO ") + table + " (noun, mrid, state) VALUES (?, ?, ?)").c_str());
-    for (const auto& row : list->second.list_value().values()) {
-      const auto& f = row.struct_value().fields();
-      auto text = [&f](const char* name) {
-        auto it = f.find(name);
-        return it == f.end() ? std::string() : it->second.string_value();
-      };
-      insert.bind(1, text("noun")).bind(2, text("mrid")).bind(3, text("state")).run();
-      insert.reset();
-    }
+    return list->second.list_value();
+  };
+  auto text = [](const Fields& f, const char* name) {
+    auto it = f.find(name);
+    return it == f.end() ? std::string() : it->second.string_value();
+  };
+  const auto& records = rows_of("records");
+  const auto& journal = rows_of("journal");  // both read before the file changes
+  connection_->execute("BEGIN; DELETE FROM records; DELETE FROM journal;");
+  store::Statement record(*connection_, "INSERT INTO records (noun, mrid, state, key) VALUES (?, ?, ?, ?)");
+  for (const auto& row : records.values()) {
+    const Fields& f = row.struct_value().fields();
+    record.bind(1, text(f, "noun")).bind(2, text(f, "mrid")).bind(3, text(f, "state")).bind(4, text(f, "key")).run();
+    record.reset();
+  }
+  store::Statement entry(*connection_, "INSERT INTO journal (noun, mrid, state, at) VALUES (?, ?, ?, ?)");
+  for (const auto& row : journal.values()) {
+    const Fields& f = row.struct_value().fields();
+    auto at = f.find("at");
+    entry.bind(1, text(f, "noun")).bind(2, text(f, "mrid")).bind(3, text(f, "state"));
+    entry.bind(4, at == f.end() ? std::int64_t{0} : static_cast<std::int64_t>(at->second.number_value())).run();
+    entry.reset();
   }
   connection_->execute("COMMIT;");
 }

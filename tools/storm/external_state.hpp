@@ -1,9 +1,10 @@
 #pragma once
-// The state of a system outside cimbus (a WMS connected by web_services or json), read through
-// that system's own API (GET <url>/state: {"records": [{noun, mrid, state}], "journal": [...]})
-// and kept in a SQLite file of the storm's with the tables the report and the conservation check
-// read (records, journal, and an empty traffic: the system counts no bus messages). Each
-// refresh() replaces the file's content with what the system says now.
+// The state of a system outside cimbus (an OMS or WMS connected by web_services or json), read
+// through that system's own API (GET <url>/state: {"records": [{noun, mrid, state, key}],
+// "journal": [{noun, mrid, state, at}]}, key and at optional) and kept in a SQLite file of the
+// storm's with the tables the report and the conservation check read (records, journal, and an
+// empty traffic: the system counts no bus messages). Each refresh() replaces the file's content
+// with what the system says now.
 //
 // While the storm runs, a thread of its own refreshes the file every `period` (the system may be
 // away for a while, as the storm makes it: the storm's loop must not wait for it).

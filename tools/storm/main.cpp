@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -65,6 +66,37 @@ class ProgressLine {
   double next_line_ = 0;
 };
 
+// "ROLE=VALUE" options into o.outside; throws std::invalid_argument naming what is wrong.
+void read_outside_systems(const std::vector<std::string>& urls, const std::vector<std::string>& connectors,
+                          const std::vector<std::string>& listens, StormOptions& o) {
+  auto split = [](const std::string& option, const std::string& text) {
+    const auto eq = text.find('=');
+    const std::string role = text.substr(0, eq);
+    if (eq == std::string::npos || (role != "oms" && role != "wms"))
+      throw std::invalid_argument(option + " " + text + ": ROLE=VALUE, with ROLE oms or wms (the CIS is the storm's intake)");
+    return std::pair<std::string, std::string>{role, text.substr(eq + 1)};
+  };
+  for (const auto& u : urls) {
+    auto [role, url] = split("--outside", u);
+    o.outside[role].url = url;
+  }
+  for (const auto& c : connectors) {
+    auto [role, kind] = split("--outside-connector", c);
+    if (kind != "web_services" && kind != "json") throw std::invalid_argument("--outside-connector " + c + ": web_services or json");
+    if (!o.outside.count(role)) throw std::invalid_argument("--outside-connector " + c + ": no --outside " + role + "=URL");
+    o.outside[role].connector = kind;
+  }
+  for (const auto& l : listens) {
+    auto [role, listen] = split("--outside-listen", l);
+    if (!o.outside.count(role)) throw std::invalid_argument("--outside-listen " + l + ": no --outside " + role + "=URL");
+    o.outside[role].listen = listen;
+  }
+  for (const auto& [role, system] : o.outside)
+    if (system.listen.empty())
+      throw std::invalid_argument("--outside " + role + "=" + system.url + " needs --outside-listen " + role +
+                                  "=HOST:PORT (where the outside system publishes its changes)");
+}
+
 std::string here() {
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -83,16 +115,20 @@ int run(StormOptions o) {
   stack.start();
   Portal portal(stack.endpoint("cis"), scenario.agreement_requests);
   Intake intake(stack.store("cis"), scenario);
-  StoreView cis(stack.store("cis")), oms(stack.store("oms")), wms_adapter(stack.store("wms"));
-  // An outside WMS's state, read through its own API into a file of the storm's.
-  std::unique_ptr<ExternalState> outside;
-  if (!o.wms_url.empty()) {
-    outside = std::make_unique<ExternalState>(o.wms_url, o.work_dir + "/wms-system.sqlite");
-    outside->refresh();
-    outside->start_refreshing(std::chrono::milliseconds(250));
-  }
-  StoreView wms(outside ? o.work_dir + "/wms-system.sqlite" : stack.store("wms"));
-  const Stores stores{cis, oms, wms, wms_adapter};
+  StoreView cis(stack.store("cis")), oms_adapter(stack.store("oms")), wms_adapter(stack.store("wms"));
+  // An outside system's state, read through its own API into a file of the storm's.
+  std::map<std::string, std::unique_ptr<ExternalState>> outside;
+  auto records_of = [&](const std::string& role) {
+    auto system = o.outside.find(role);
+    if (system == o.outside.end()) return stack.store(role);
+    const std::string file = o.work_dir + "/" + role + "-system.sqlite";
+    auto& state = outside[role] = std::make_unique<ExternalState>(system->second.url, file);
+    state->refresh();
+    state->start_refreshing(std::chrono::milliseconds(250));
+    return file;
+  };
+  StoreView oms(records_of("oms")), wms(records_of("wms"));
+  const Stores stores{cis, oms, wms, oms_adapter, wms_adapter};
 
   ProgressLine progress(o.progress);
   const auto start = Clock::now();
@@ -132,11 +168,11 @@ int run(StormOptions o) {
   fmt::print(stderr, "storm: {} after {:.1f} s; stopping every process\n", settled ? "settled" : "NOT settled", seconds);
   portal.stop();
   const std::vector<std::string> unclean = stack.stop();
-  if (outside) {
-    outside->stop_refreshing();
-    if (outside->failed_refreshes() > 0)
-      fmt::print(stderr, "storm: the outside WMS's state could not be read {} times while it was away\n", outside->failed_refreshes());
-    outside->refresh();
+  for (auto& [role, state] : outside) {
+    state->stop_refreshing();
+    if (state->failed_refreshes() > 0)
+      fmt::print(stderr, "storm: the outside {}'s state could not be read {} times while it was away\n", role, state->failed_refreshes());
+    state->refresh();
   }
 
   print_report(std::cout, stores, portal);
@@ -187,16 +223,18 @@ int main(int argc, char** argv) {
   app.add_option("--kill", o.kill_role, "crash drill: SIGKILL this role mid-storm and restart it")->check(CLI::IsMember({"cis", "oms", "wms"}));
   app.add_option("--kill-at", o.kill_at, "crash drill: when, as a share of the schedule")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_option("--restart-after-ms", o.restart_after_ms, "crash drill: downtime")->capture_default_str()->check(CLI::Range(0, 600000));
-  app.add_option("--wms-url", o.wms_url, "a WMS outside cimbus (its connector URL) instead of the embedded one");
-  app.add_option("--wms-connector", o.wms_connector, "how cimbus-wms reaches the outside WMS")
-      ->capture_default_str()->check(CLI::IsMember({"web_services", "json"}));
-  app.add_option("--wms-listen", o.wms_listen, "with --wms-url: host:port of cimbus-wms's services, where the outside WMS publishes");
+  std::vector<std::string> outside_urls, outside_connectors, outside_listens;
+  app.add_option("--outside", outside_urls, "ROLE=URL: the OMS or WMS is a system outside cimbus, at URL (its connector URL)");
+  app.add_option("--outside-connector", outside_connectors, "ROLE=web_services|json: how cimbus-ROLE reaches it (default web_services)");
+  app.add_option("--outside-listen", outside_listens, "ROLE=HOST:PORT: cimbus-ROLE's services, where the outside system publishes and requests");
   bool quiet = false;
   app.add_flag("--no-progress", quiet, "no progress bar");
   CLI11_PARSE(app, argc, argv);
   o.progress = !quiet;
-  if (!o.wms_url.empty() && o.wms_listen.empty()) {
-    std::cerr << "cimbus-storm: --wms-url needs --wms-listen (where the outside WMS publishes its changes)\n";
+  try {
+    read_outside_systems(outside_urls, outside_connectors, outside_listens, o);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "cimbus-storm: " << e.what() << "\n";
     return 2;
   }
   if (o.broker_url.empty()) {

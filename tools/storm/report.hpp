@@ -17,15 +17,16 @@ namespace cimbus::storm {
 
 struct Stores {
   const StoreView& cis;
-  const StoreView& oms;
-  const StoreView& wms;          // the WMS's records: its adapter's store, or an outside WMS's state
-  const StoreView& wms_adapter;  // the WMS adapter's inbox and outbox (the same as wms when embedded)
+  const StoreView& oms;          // the OMS's records: its adapter's store, or an outside OMS's state
+  const StoreView& wms;          // the same for the WMS
+  const StoreView& oms_adapter;  // the OMS adapter's inbox and outbox (the same as oms when embedded)
+  const StoreView& wms_adapter;
 
   // The three systems, with their names, in report order.
   std::array<std::pair<const char*, const StoreView*>, 3> all() const { return {{{"cis", &cis}, {"oms", &oms}, {"wms", &wms}}}; }
   // The three adapters' stores (inbox, outbox).
   std::array<std::pair<const char*, const StoreView*>, 3> adapters() const {
-    return {{{"cis", &cis}, {"oms", &oms}, {"wms", &wms_adapter}}};
+    return {{{"cis", &cis}, {"oms", &oms_adapter}, {"wms", &wms_adapter}}};
   }
 };
 

@@ -44,14 +44,15 @@ void Stack::start() {
       c.mutable_web_services()->set_listen(listen);
       endpoints_["cis"] = "http://" + listen;
     }
-    if (std::string(role) == "wms" && !options_.wms_url.empty()) {
-      // A WMS outside cimbus: every route goes to it; it publishes through the adapter's services.
+    if (auto outside = options_.outside.find(role); outside != options_.outside.end()) {
+      // A system outside cimbus: every route goes to it; it publishes and requests through the
+      // adapter's services.
       config::Connector* connector = c.mutable_connector();
       connector->Clear();
-      connector->set_kind(options_.wms_connector);
-      connector->set_url(options_.wms_url);
+      connector->set_kind(outside->second.connector);
+      connector->set_url(outside->second.url);
       connector->set_timeout_ms(2000);  // short: an outage of the system is felt, and retried, within the storm
-      c.mutable_web_services()->set_listen(options_.wms_listen);
+      c.mutable_web_services()->set_listen(outside->second.listen);
     }
     auto& settings = *c.mutable_connector()->mutable_settings();
     settings["seed"] = std::to_string(options_.seed);

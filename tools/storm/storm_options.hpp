@@ -4,6 +4,7 @@
 // needs, agreement traffic), plus an optional crash drill. Defaults finish in about a minute.
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace cimbus::storm {
@@ -15,13 +16,17 @@ struct StormOptions {
   std::string bin_dir;        // cimbus-cis, cimbus-oms, cimbus-wms
   std::string work_dir;       // configurations, stores and logs of this run (emptied first)
   int oms_instances = 1;      // OMS processes sharing the OMS's store and queues
-  // A WMS outside cimbus instead of the embedded one: cimbus-wms reaches it at `wms_url` through
-  // `wms_connector` (web_services or json) and serves it on `wms_listen` (host:port, known to the
-  // system before the adapter starts, for the changes it publishes). Its state for the report
-  // and the check comes from its own API (<wms_url>/state).
-  std::string wms_url;
-  std::string wms_connector = "web_services";
-  std::string wms_listen;
+  // Systems outside cimbus instead of the embedded ones, by role (oms, wms; the CIS is the
+  // storm's intake): cimbus-<role> reaches the system at `url` through `connector` (web_services
+  // or json) and serves it on `listen` (host:port, known to the system before the adapter starts,
+  // for the changes it publishes and the requests it sends). Its state for the report and the
+  // check comes from its own API (<url>/state).
+  struct OutsideSystem {
+    std::string url;
+    std::string connector = "web_services";
+    std::string listen;
+  };
+  std::map<std::string, OutsideSystem> outside;
 
   // The territory, shared by every role (backend settings customers and seed).
   std::uint64_t seed = 61968;
