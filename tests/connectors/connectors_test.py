@@ -24,7 +24,8 @@ import zeep
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 from stack import Stack  # noqa: E402
-from systems import RESPONSE_ACTION, STRANGER, JsonOms, SoapWms, generic_response, post_soap  # noqa: E402
+from external_wms import soap_response  # noqa: E402
+from systems import RESPONSE_ACTION, STRANGER, JsonOms, SoapWms, post_soap  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
 
@@ -240,16 +241,16 @@ class AsynchronousResults(unittest.TestCase):
         self.assertEqual((status, failed["result"], codes(failed)), (504, "FAILED", ["4.1"]), failed)
         self.assertIn("acknowledged", failed["errors"][0]["reason"])
         # Too late now: the system's result is refused, and the requester got one answer.
-        status, answer = post_soap("http://127.0.0.1:%d/Generic" % wms_port, RESPONSE_ACTION, generic_response("ServiceOrders", key, []))
+        status, answer = post_soap("http://127.0.0.1:%d/Generic" % wms_port, RESPONSE_ACTION, soap_response("ServiceOrders", key, [], False, generic=True))
         self.assertIn("<code>2.15</code>", answer)
 
     def test_results_nobody_awaits_are_refused(self):
         url = "http://127.0.0.1:%d/Generic" % wms_port
-        status, unknown = post_soap(url, RESPONSE_ACTION, generic_response("ServiceOrders", str(uuid.uuid4()), []))
+        status, unknown = post_soap(url, RESPONSE_ACTION, soap_response("ServiceOrders", str(uuid.uuid4()), [], False, generic=True))
         self.assertEqual(status, 200)
         self.assertIn(">FAILED<", unknown)
         self.assertIn("<code>2.15</code>", unknown)
-        status, anonymous = post_soap(url, RESPONSE_ACTION, generic_response("ServiceOrders", None, []))
+        status, anonymous = post_soap(url, RESPONSE_ACTION, soap_response("ServiceOrders", None, [], False, generic=True))
         self.assertIn("<code>1.5</code>", anonymous)
         status, malformed = post_soap(url, RESPONSE_ACTION, b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><Resp")
         self.assertEqual(status, 500)

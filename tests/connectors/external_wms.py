@@ -267,17 +267,21 @@ def soap(element):
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 
 
-def soap_response(noun, correlation, items, get, operation_set=False, code=None):
+def soap_response(noun, correlation, items, get, operation_set=False, code=None, generic=False):
     """The typed response of a call: <Noun>ResponseMessage, Get<Noun>ResponseMessage or
-    <Noun>OperationSetResponseMessage, with `items` in one <Noun> element of the Payload, and an
-    Error with `code` when given (0.3: an acknowledgement, the result follows)."""
+    <Noun>OperationSetResponseMessage (or, `generic`, Message.xsd's own ResponseMessage, as the
+    generic Response operation of Annex D takes it), with `items` in one <Noun> element of the
+    Payload, and an Error with `code` when given (0.3: an acknowledgement, the result follows). No
+    CorrelationID when `correlation` is None."""
     form = "Get" + noun if get else noun + "OperationSet" if operation_set else noun
-    wrapper = BASE + form + "Message"
-    root = etree.Element("{%s}%sResponseMessage" % (wrapper, form), nsmap={"w": wrapper, None: MSG})
+    wrapper = MSG if generic else BASE + form + "Message"
+    name = "ResponseMessage" if generic else form + "ResponseMessage"
+    root = etree.Element("{%s}%s" % (wrapper, name), nsmap={None: MSG} if generic else {"w": wrapper, None: MSG})
     header = etree.SubElement(root, "{%s}Header" % wrapper)
     for name, value in (("Verb", "reply"), ("Noun", noun), ("Timestamp", now()), ("MessageID", str(uuid.uuid4())),
                         ("CorrelationID", correlation)):
-        etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
+        if value is not None:
+            etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
     reply = etree.SubElement(root, "{%s}Reply" % wrapper)
     etree.SubElement(reply, "{%s}Result" % MSG).text = "OK"
     if code:

@@ -17,7 +17,7 @@ import uuid
 
 from lxml import etree
 
-from external_wms import QuietHandler, soap, soap_fault, soap_response
+from external_wms import QuietHandler, soap_fault, soap_response
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 MSG = "http://iec.ch/TC57/2011/schema/message"
@@ -40,21 +40,6 @@ def post(url, body, headers, attempts_for=30.0):
             if time.time() > deadline:
                 raise
             time.sleep(0.2)
-
-
-def generic_response(noun, correlation, items, result="OK"):
-    """A result for the generic Response operation (Annex D): a ResponseMessage whose Payload holds
-    `items` in one <Noun> element; no CorrelationID when `correlation` is None."""
-    root = etree.Element("{%s}ResponseMessage" % MSG, nsmap={None: MSG})
-    header = etree.SubElement(root, "{%s}Header" % MSG)
-    for name, value in (("Verb", "reply"), ("Noun", noun), ("MessageID", str(uuid.uuid4())), ("CorrelationID", correlation)):
-        if value is not None:
-            etree.SubElement(header, "{%s}%s" % (MSG, name)).text = value
-    etree.SubElement(etree.SubElement(root, "{%s}Reply" % MSG), "{%s}Result" % MSG).text = result
-    if items:
-        payload = etree.SubElement(etree.SubElement(root, "{%s}Payload" % MSG), "{%s%s#}%s" % (BASE, noun, noun))
-        payload.extend(items)
-    return soap(root)
 
 
 def post_soap(url, action, body):
@@ -178,7 +163,7 @@ class SoapWms:
                     url = reply_address.rsplit("/", 1)[0] + "/Reply" + noun
                     answer = post_soap(url, BASE + noun + "/Reply" + noun, soap_response(noun, message_id, items, False))
                 else:
-                    answer = post_soap(reply_address, RESPONSE_ACTION, generic_response(noun, message_id, items))
+                    answer = post_soap(reply_address, RESPONSE_ACTION, soap_response(noun, message_id, items, False, generic=True))
                 with self.lock:
                     self.results.append((message_id,) + answer)
 

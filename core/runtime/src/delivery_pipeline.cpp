@@ -20,6 +20,11 @@ namespace {
 using bus::AmqpMessage;
 using bus::Outcome;
 
+// A system's answer that says only "taken, the result follows" (IEC 61968-100 8.2).
+bool is_acknowledgement(const Envelope& reply) {
+  return reply.message().reply().result() != msg::ReplyType_Result::FAILED && has_code(reply, code::kSimpleAcknowledgment);
+}
+
 std::string first_reason(const Diagnostics& d) {
   for (const auto& x : d)
     if (x.is_error()) return x.reason;
@@ -161,9 +166,8 @@ DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome
       answer_failed(tx, item, errors, f.answer);
       last_error_.erase(item.key);
       log_.count([](AdapterStats& s) { ++s.failed; });
-    } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && o.reply.message().reply().result() != msg::ReplyType_Result::FAILED &&
-               has_code(o.reply, code::kSimpleAcknowledgment)) {
-      // Acknowledged: the system sends the result later, to the adapter's Response service.
+    } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && is_acknowledgement(o.reply)) {
+      // The system sends the result later, to the adapter's Response service (SystemResults).
       results_.await(tx, item.key, item.decoded.envelope, reply_target(item), std::move(o.reply));
       last_error_.erase(item.key);
     } else {
