@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/broker as tests and the demo use it: a private RabbitMQ on loopback, PLAIN logins only,
-# durable messages kept across a restart on the same port, two brokers side by side on different
-# ports, and nothing left running (broker or epmd) after stop.
+# durable messages kept across a restart on the same port and across a SIGKILL of the broker, a
+# start refused (data kept) while another process holds a port, two brokers side by side on
+# different ports, and nothing left running (broker or epmd) after stop.
 set -uo pipefail
 root=$1 work=$2
 broker=$root/scripts/broker
@@ -38,6 +39,32 @@ old_pid=$BROKER_PID old_epmd=$BROKER_EPMD_PID
 [[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN receive q1) == "m0 m1 m2 m3 m4" ]] || fail "durable messages survive a restart"
 kill -0 "$old_pid" 2>/dev/null && fail "old broker still running after restart"
 kill -0 "$old_epmd" 2>/dev/null && fail "old epmd still running after restart"
+
+# A crash: the broker killed with SIGKILL leaves its epmd holding a port. start comes back on the
+# same URL with the durable messages, after ending the old epmd by its pid.
+eval "$("$broker" env --dir "$work/a")"
+[[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN send q1 3) == "accepted 3" ]] || fail "send before the crash"
+crashed_epmd=$BROKER_EPMD_PID
+kill -KILL "$BROKER_PID"
+for _ in $(seq 1 100); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$crashed_epmd" 2>/dev/null || fail "the test's premise: epmd outlives a SIGKILL of the broker"
+[[ $("$broker" start --dir "$work/a" 2> "$work/crash-start.err") == "$url" ]] || fail "start after a crash keeps the URL ($(cat "$work/crash-start.err"))"
+[[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN receive q1 3) == "m0 m1 m2" ]] || fail "durable messages survive a crash"
+kill -0 "$crashed_epmd" 2>/dev/null && fail "the crashed broker's epmd still runs"
+grep -q "ended without a stop" "$work/crash-start.err" || fail "start says it found a crashed broker"
+
+# A port held by another process: start refuses and names it; the data stays.
+eval "$("$broker" env --dir "$work/a")"
+[[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN send q1 2) == "accepted 2" ]] || fail "send before the port is taken"
+"$broker" stop --dir "$work/a"
+/usr/bin/python3 -c "import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $BROKER_AMQP_PORT)); s.listen(); time.sleep(60)" &
+holder=$!
+sleep 0.5
+if "$broker" start --dir "$work/a" > /dev/null 2> "$work/taken.err"; then fail "start while another process holds the port"; fi
+grep -q "port $BROKER_AMQP_PORT of .* is held by another process" "$work/taken.err" || fail "the refusal names the port ($(cat "$work/taken.err"))"
+kill "$holder"; wait "$holder" 2>/dev/null
+[[ $("$broker" start --dir "$work/a") == "$url" ]] || fail "start once the port is free again"
+[[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN receive q1 2) == "m0 m1" ]] || fail "the data survived the refused start"
 
 eval "$("$broker" env --dir "$work/a")"
 "$broker" stop --dir "$work/a"
