@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cimbus/bus/addressing.hpp"
+#include "reply_destinations.hpp"
 
 namespace cimbus::bus {
 namespace {
@@ -34,6 +35,41 @@ TEST(Addressing, Profiles) {
   EXPECT_EQ(artemis.reply_address("reply.cis-1"), "anycast://reply.cis-1");
   EXPECT_EQ(artemis.reply_address("queue://elsewhere"), "queue://elsewhere");
   EXPECT_THROW(BrokerProfile::named("kafka"), std::invalid_argument);
+}
+
+TEST(Addressing, TheQueueAnAddressSendsTo) {
+  const auto rabbit = BrokerProfile::rabbitmq();
+  EXPECT_EQ(rabbit.queue_of("/amq/queue/reply.cis-1"), "reply.cis-1");
+  EXPECT_EQ(rabbit.queue_of("/queue/reply.cis-1"), "reply.cis-1");
+  EXPECT_EQ(rabbit.queue_of("reply.cis-1"), "reply.cis-1");
+  EXPECT_EQ(rabbit.queue_of("/exchange/cim/reply.cis-1"), std::nullopt);
+  EXPECT_EQ(rabbit.queue_of("/amq/queue/"), std::nullopt);
+  EXPECT_EQ(rabbit.queue_of("/amq/queue/a/b"), std::nullopt);
+  EXPECT_EQ(BrokerProfile::named("artemis").queue_of("anycast://reply.wms-1"), "reply.wms-1");
+  EXPECT_EQ(BrokerProfile::named("activemq").queue_of("topic://cim.reply.x"), std::nullopt);
+}
+
+// Replies go to reply.* queues and to what reply_queues allows, nowhere else.
+TEST(Addressing, ReplyDestinationsAreConfined) {
+  const adapter::detail::ReplyDestinations rabbit(BrokerProfile::rabbitmq(), {"EMS.ReplyQueue", "/topic/ems.replies"});
+  EXPECT_EQ(rabbit.address("reply.cis-1"), "/amq/queue/reply.cis-1");
+  EXPECT_EQ(rabbit.address("/queue/reply.python-7"), "/queue/reply.python-7");
+  EXPECT_EQ(rabbit.address("EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
+  EXPECT_EQ(rabbit.address("/amq/queue/EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
+  EXPECT_EQ(rabbit.address("/topic/ems.replies"), "/topic/ems.replies");
+  EXPECT_EQ(rabbit.address(""), std::nullopt);
+  std::string why;
+  for (const char* misdirected : {"/amq/queue/wms.requests", "wms.requests", "/exchange/cim/req.WorkRequests.cancel",
+                                  "/exchange/cim.dlx/dead.oms.adapter", "/exchange/cim/reply.cis-1", "reply.", "/topic/other"}) {
+    why.clear();
+    EXPECT_EQ(rabbit.address(misdirected, &why), std::nullopt) << misdirected;
+    EXPECT_NE(why.find("not a reply destination"), std::string::npos) << why;
+  }
+  EXPECT_EQ(rabbit.address("https://cis.example/results", &why), std::nullopt);
+  EXPECT_NE(why.find("web-service callback"), std::string::npos) << why;
+  const adapter::detail::ReplyDestinations artemis(BrokerProfile::named("artemis"), {});
+  EXPECT_EQ(artemis.address("reply.cis-1"), "anycast://reply.cis-1");
+  EXPECT_EQ(artemis.address("multicast://cim.req.WorkRequests.cancel"), std::nullopt);
 }
 
 }  // namespace

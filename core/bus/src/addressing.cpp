@@ -39,6 +39,22 @@ bool BrokerProfile::is_address(std::string_view text) {
   return (!text.empty() && text.front() == '/') || text.find("://") != std::string_view::npos;
 }
 
+std::optional<std::string> BrokerProfile::queue_of(std::string_view address) const {
+  auto is_name = [](std::string_view name) { return !name.empty() && name.find('/') == std::string_view::npos && name.find("://") == std::string_view::npos; };
+  if (!is_address(address)) return is_name(address) ? std::optional<std::string>(address) : std::nullopt;
+  for (const std::string* form : {&send_to_queue, &own_queue, &consume}) {
+    const std::size_t at = form->find("{queue}");
+    if (at == std::string::npos) continue;
+    const std::string_view prefix = std::string_view(*form).substr(0, at), suffix = std::string_view(*form).substr(at + 7);
+    if (address.size() <= prefix.size() + suffix.size() || address.substr(0, prefix.size()) != prefix ||
+        address.substr(address.size() - suffix.size()) != suffix)
+      continue;
+    const std::string_view name = address.substr(prefix.size(), address.size() - prefix.size() - suffix.size());
+    if (is_name(name)) return std::string(name);
+  }
+  return std::nullopt;
+}
+
 std::string BrokerProfile::dead_letter_address(std::string_view system) const {
   return fill(fill(dead_letter, "exchange", exchange), "system", system);
 }

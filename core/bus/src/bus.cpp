@@ -179,8 +179,11 @@ class Bus::Impl : public proton::messaging_handler {
       unsettled_.emplace(id, d);
       try {
         receiver->deferred(from_proton(m), id);
-      } catch (...) {
-        settle_delivery(id, Outcome::released);
+      } catch (const std::exception& e) {
+        // Not handed over (from_proton reads whatever arrives; this is a fault of this process):
+        // released, it would come back at once, in a loop; rejected, the broker dead-letters it.
+        if (bus_options_.on_error) bus_options_.on_error("a delivery on " + d.receiver().source().address() + " rejected: " + e.what());
+        settle_delivery(id, Outcome::rejected);
       }
       return;
     }

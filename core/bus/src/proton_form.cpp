@@ -34,12 +34,49 @@ proton::message to_proton(const AmqpMessage& m) {
   return p;
 }
 
+namespace {
+
+// application-properties as strings; what is not a simple value is noted in m.unreadable (AMQP
+// allows only simple values there, but peers send lists and maps, and keys that are no strings).
+// Read from the section's value: Proton's property_map (string -> scalar) throws on the first
+// list at any use, even empty().
+void read_properties(const proton::message& p, AmqpMessage& m) {
+  std::map<proton::value, proton::value> properties;
+  try {
+    const proton::value section = p.properties().value();
+    if (section.empty()) return;
+    proton::get(section, properties);
+  } catch (const std::exception& e) {
+    m.unreadable = std::string("the application-properties cannot be read: ") + e.what();
+    return;
+  }
+  for (const auto& [key, value] : properties) {
+    if (key.type() != proton::STRING) {
+      m.unreadable = "an application property's name is a " + proton::type_name(key.type()) + ", not a string";
+      continue;
+    }
+    const std::string name = proton::get<std::string>(key);
+    if (value.type() == proton::STRING) {
+      m.properties[name] = proton::get<std::string>(value);
+    } else {
+      m.properties[name] = proton::to_string(value);
+      if (!proton::type_id_is_scalar(value.type()) && !proton::type_id_is_null(value.type()))
+        m.unreadable = "the application property '" + name + "' is a " + proton::type_name(value.type()) + "; AMQP allows only simple values";
+    }
+  }
+}
+
+}  // namespace
+
 AmqpMessage from_proton(const proton::message& p) {
   AmqpMessage m;
   const proton::value& body = p.body();
   if (body.type() == proton::STRING) m.body = proton::get<std::string>(body);
   else if (body.type() == proton::BINARY) m.body = std::string(proton::get<proton::binary>(body));
-  else if (!body.empty()) m.body = proton::to_string(body);
+  else if (!body.empty()) {
+    m.body = proton::to_string(body);
+    m.unreadable = "the body is an AMQP " + proton::type_name(body.type()) + ", not the XML document as text or binary";
+  }
   m.message_id = id_text(p.id());
   m.correlation_id = id_text(p.correlation_id());
   m.reply_to = p.reply_to();
@@ -49,12 +86,7 @@ AmqpMessage from_proton(const proton::message& p) {
   m.durable = p.durable();
   m.delivery_count = p.delivery_count();
   m.first_acquirer = p.first_acquirer() && p.delivery_count() == 0;
-  if (!p.properties().empty()) {
-    std::map<std::string, proton::scalar> properties;
-    proton::get(p.properties().value(), properties);
-    for (const auto& [key, value] : properties)
-      m.properties[key] = value.type() == proton::STRING ? proton::get<std::string>(value) : proton::to_string(value);
-  }
+  read_properties(p, m);
   return m;
 }
 

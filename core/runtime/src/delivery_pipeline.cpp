@@ -74,7 +74,8 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
       handlers_(handlers),
       reply_options_(reply_options),
       log_(log),
-      operation_sets_(codec, handlers.requests, reply_options) {
+      operation_sets_(codec, handlers.requests, reply_options),
+      destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}) {
   execute_ = [this](Context& c) { operation_sets_.execute(c); };
 }
 
@@ -84,7 +85,9 @@ std::vector<std::pair<bus::DeliveryId, Outcome>> DeliveryPipeline::handle(std::v
   std::vector<Item> items;
   items.reserve(batch.size());
   for (Delivery& d : batch) {
-    DecodeResult decoded = codec_.decode(d.message.body);
+    DecodeResult decoded;  // unreadable
+    if (d.message.unreadable.empty()) decoded = codec_.decode(d.message.body);
+    else decoded.diagnostics.push_back(diagnostic(code::kNotAttempted, "the AMQP message cannot be taken: " + d.message.unreadable));
     Item item{std::move(d), std::move(decoded), {}, {}, false, false, Outcome::accepted};
     const auto& header = item.decoded.envelope.message().header();
     item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
@@ -211,12 +214,14 @@ void DeliveryPipeline::count_attempts(std::vector<Item>& items) {
 void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& item) {
   const Envelope& request = item.decoded.envelope;
   const auto& h = request.message().header();
+  if (!misdirected(item).empty()) return;  // refused in process(), not acknowledged
   // The immediate answer goes where a synchronous reply would; the result follows at ReplyAddress.
-  const std::string to = !item.delivery.message.reply_to.empty() ? item.delivery.message.reply_to : h.reply_address();
+  const auto to = destinations_.address(!item.delivery.message.reply_to.empty() ? item.delivery.message.reply_to : h.reply_address());
+  if (!to) return;
   Envelope ack = make_reply(request, msg::ReplyType_Result::OK,
                             {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + h.reply_address(), Level::inform)},
                             reply_options_);
-  enqueue(tx, options_.profile.reply_address(to), ack);
+  enqueue(tx, *to, ack);
 }
 
 void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
@@ -226,8 +231,10 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     // No header to answer: a FaultMessage to the AMQP reply-to, and the bytes kept for people.
     // Its AMQP correlation-id names the message it answers, as a JMS peer expects.
     Envelope fault = answer_rejection(item.decoded, reply_options_);
-    if (!amqp.reply_to.empty()) enqueue(tx, options_.profile.reply_address(amqp.reply_to), fault, amqp.message_id);
-    dead_letter(tx, item, "unreadable: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics));
+    if (auto to = destinations_.address(amqp.reply_to)) enqueue(tx, *to, fault, amqp.message_id);
+    const std::string why = "unreadable: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics);
+    log_.log().warn("a delivery on " + std::string(to_string(item.delivery.queue)) + " (message-id " + amqp.message_id + ") is dead-lettered, " + why);
+    dead_letter(tx, item, why);
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
@@ -274,11 +281,29 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   }
 }
 
-// Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to ("" = nowhere).
+// Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to, when replies may go
+// there ("" = nowhere). A misdirected message's refusal goes to its reply-to this way.
 std::string DeliveryPipeline::reply_target(const Item& item) const {
+  if (auto to = destinations_.address(item.decoded.envelope.message().header().reply_address())) return *to;
+  return destinations_.address(item.delivery.message.reply_to).value_or(std::string());
+}
+
+std::string DeliveryPipeline::misdirected(const Item& item) const {
+  std::string why;
+  const std::string& reply_address = item.decoded.envelope.message().header().reply_address();
+  if (!reply_address.empty()) return destinations_.address(reply_address, &why) ? std::string() : "ReplyAddress " + why;
+  const std::string& reply_to = item.delivery.message.reply_to;
+  return reply_to.empty() || destinations_.address(reply_to, &why) ? std::string() : "reply-to " + why;
+}
+
+// Not executed: FAILED 7.7 at the reply-to when replies may go there, else the dead-letter queue.
+void DeliveryPipeline::refuse_misdirected(store::Transaction& tx, Item& item, const std::string& why) {
   const auto& h = item.decoded.envelope.message().header();
-  const std::string& to = !h.reply_address().empty() ? h.reply_address() : item.delivery.message.reply_to;
-  return options_.profile.reply_address(to);
+  log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " refused: " + why);
+  log_.count([](AdapterStats& s) { ++s.misdirected; });
+  const bool answerable = !reply_target(item).empty();
+  answer_failed(tx, item, {diagnostic(code::kPolicyViolation, why)}, true);
+  if (!answerable) dead_letter(tx, item, "misdirected: " + why);
 }
 
 // A FAILED reply (when `answer`), and the message noted as handled so that a replay gets it too.
@@ -315,6 +340,7 @@ void DeliveryPipeline::dead_letter(store::Transaction& tx, const Item& item, con
 
 void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
+  if (const std::string why = misdirected(item); !why.empty()) return refuse_misdirected(tx, item, why);
   if (h.async_reply_flag() && h.reply_address().empty()) {
     answer_failed(tx, item, {diagnostic(code::kHeaderElementsMissing, "AsyncReplyFlag is true but ReplyAddress is missing: nowhere to send the result")}, true);
     log_.count([](AdapterStats& s) { ++s.failed; });
@@ -345,6 +371,8 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
 
 void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
+  if (h.ack_required())
+    if (const std::string why = misdirected(item); !why.empty()) return refuse_misdirected(tx, item, why);
   const HandlerTable::Handler* handler = handlers_.find(Queue::events, h.noun(), h.verb());
   if (handler == nullptr) {
     if (const SystemCall* call = handlers_.find_forwarded(h.noun(), h.verb())) {

@@ -5,6 +5,8 @@
 // For each delivery:
 //   1. decode and validate (strict/lenient); unreadable input gets a FaultMessage and a copy in
 //      the system's dead-letter queue with the reason, invalid input a FAILED reply (1.8, 2.9...);
+//      answers go only to reply destinations (reply_destinations.hpp): a request whose
+//      ReplyAddress or reply-to points elsewhere is not executed (7.7, or the dead-letter queue);
 //   2. a redelivered message's attempt is recorded in the inbox in a transaction of its own, so
 //      that a message that crashes the process is still counted; an AsyncReplyFlag request is
 //      acknowledged here (OK, 0.3);
@@ -40,6 +42,7 @@
 #include "handler_table.hpp"
 #include "operation_set.hpp"
 #include "outbox_pump.hpp"
+#include "reply_destinations.hpp"
 #include "request_tracker.hpp"
 #include "runtime_log.hpp"
 #include "system_results.hpp"
@@ -107,6 +110,9 @@ class DeliveryPipeline {
   void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id = {});
   std::string reply_target(const Item& item) const;
+  // Why the message's ReplyAddress (else reply-to) is not followed; "" when it is, or none is given.
+  std::string misdirected(const Item& item) const;
+  void refuse_misdirected(store::Transaction& tx, Item& item, const std::string& why);
   bool serves_noun(const std::string& noun) const { return operation_sets_.serves_noun(noun) || handlers_.forwards_noun(noun); }
 
   const AdapterOptions& options_;
@@ -120,6 +126,7 @@ class DeliveryPipeline {
   RuntimeLog& log_;
   OperationSetRunner operation_sets_;  // execute: over handlers_.requests
   HandlerTable::Handler execute_;
+  const ReplyDestinations destinations_;
   std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
 
   // Forwarded messages whose call is in flight, by call number; the deliveries of the same

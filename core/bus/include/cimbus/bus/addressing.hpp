@@ -6,6 +6,7 @@
 // queues, and each adapter instance receives replies on its own queue "reply.<instance>". A
 // BrokerProfile turns these logical names into the addresses a broker understands.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,9 @@ struct BrokerProfile {
   std::string dead_letter_address(std::string_view system) const;
   // True when `text` is already a broker address ("/...", "queue://...") rather than a queue name.
   static bool is_address(std::string_view text);
+  // The queue `address` sends to ("/amq/queue/reply.cis-1" -> "reply.cis-1"; a bare name is its
+  // own queue); nullopt for an address that is no queue of this profile (an exchange, a topic).
+  std::optional<std::string> queue_of(std::string_view address) const;
 
   // RabbitMQ 3.10 with rabbitmq_amqp1_0: /exchange/cim/<key>, /amq/queue/<queue>, /queue/<queue>.
   static BrokerProfile rabbitmq();

@@ -24,6 +24,10 @@ struct AmqpMessage {
   bool first_acquirer = false;                         // as received: the broker vouches that no
                                                        // one took this message before (AMQP
                                                        // header; false when the broker is silent)
+  std::string unreadable;                              // as received: why a part could not be read
+                                                       // as cimbus reads it (a property that is a
+                                                       // list or map, a body that is neither text
+                                                       // nor binary); the rest is as far as read
 };
 
 }  // namespace cimbus::bus

@@ -27,6 +27,7 @@ inline constexpr std::string_view kInvalidCustomerAgreements = "2.24";
 inline constexpr std::string_view kTooManyItems = "3.1";
 inline constexpr std::string_view kTooManyPending = "3.2";
 inline constexpr std::string_view kTimedOut = "4.1";
+inline constexpr std::string_view kNotAttempted = "5.2";
 inline constexpr std::string_view kTransactionFailed = "5.3";
 inline constexpr std::string_view kMandatoryFieldsMissing = "5.8";
 inline constexpr std::string_view kCanceledPerBusinessRule = "6.1";

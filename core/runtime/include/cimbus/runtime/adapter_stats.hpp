@@ -14,6 +14,7 @@ struct AdapterStats {
   std::uint64_t sent = 0;         // outbox rows the broker accepted
   std::uint64_t timed_out = 0;    // requests this adapter sent that got no reply in time (4.1)
   std::uint64_t late_replies = 0; // replies to nothing awaited (after a timeout, or unknown)
+  std::uint64_t misdirected = 0;  // requests refused for a ReplyAddress or reply-to that is no reply destination
   int connections_opened = 0;     // 1 after the first connect; more after broker restarts
 };
 

@@ -1,0 +1,34 @@
+#include "reply_destinations.hpp"
+
+#include <algorithm>
+
+namespace cimbus::adapter::detail {
+
+namespace {
+
+constexpr std::string_view kReplyQueuePrefix = "reply.";
+
+bool is_web_callback(std::string_view text) { return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0; }
+
+}  // namespace
+
+ReplyDestinations::ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed) : profile_(std::move(profile)) {
+  for (const std::string& a : allowed) allowed_.push_back(profile_.reply_address(a));
+}
+
+std::optional<std::string> ReplyDestinations::address(std::string_view reply_to, std::string* why) const {
+  if (reply_to.empty()) return std::nullopt;
+  auto refuse = [&](std::string reason) -> std::optional<std::string> {
+    if (why != nullptr) *why = std::move(reason);
+    return std::nullopt;
+  };
+  if (is_web_callback(reply_to))
+    return refuse("'" + std::string(reply_to) + "' is a web-service callback; a message from the bus is answered on the bus");
+  const std::string address = profile_.reply_address(reply_to);
+  const std::optional<std::string> queue = profile_.queue_of(address);
+  if (queue && queue->size() > kReplyQueuePrefix.size() && queue->compare(0, kReplyQueuePrefix.size(), kReplyQueuePrefix) == 0) return address;
+  if (std::find(allowed_.begin(), allowed_.end(), address) != allowed_.end()) return address;
+  return refuse("'" + std::string(reply_to) + "' is not a reply destination (a reply.* queue, or one that reply_queues allows)");
+}
+
+}  // namespace cimbus::adapter::detail

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""A foreign AMQP peer (Qpid Proton Python) against cimbus-oms as deployed, on a private broker:
+what real JMS/AMQP peers send, and worse (issue 14).
+
+- Replies are confined: a ReplyAddress or reply-to aimed at another queue, another system's request
+  route, the cim exchange or a web-service URL is not followed. The request is answered FAILED 7.7
+  at a reply-to that may be used, else dead-lettered with its reason; a queue that reply_queues
+  allows is followed.
+- Transport-level input cimbus cannot read (application-properties holding a list or a map, a
+  property name that is no string, a body that is an AMQP number) is answered with a FaultMessage
+  (5.2) at its reply-to and dead-lettered at once with its reason, logged once: no redelivery loop.
+
+    hostile_peer_test.py SOURCE_DIR BIN_DIR WORK_DIR
+"""
+import os
+import re
+import sys
+import time
+import unittest
+import urllib.parse
+import uuid
+
+from proton import Message, symbol
+from proton.utils import BlockingConnection
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
+from stack import Stack  # noqa: E402
+
+SOURCE, BIN, WORK = sys.argv[1:4]
+REQUEST_ROUTE = "/exchange/cim/req.TroubleTickets.create"
+ALLOWED = "EMS.ReplyQueue"
+
+stack = oms = connection = sender = dead = wms_requests = None
+dead_letters = []  # every message read from oms.dead so far
+
+
+def setUpModule():
+    global stack, oms, connection, sender, dead, wms_requests
+    stack = Stack(SOURCE, BIN, WORK).__enter__()
+    oms = stack.start("oms", reply_queues=[ALLOWED], web_services={"listen": "127.0.0.1:0"})
+    url = urllib.parse.urlparse(stack.broker_url)
+    connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
+                                    allowed_mechs="PLAIN", allow_insecure_mechs=True)
+    sender = connection.create_sender(REQUEST_ROUTE)
+    dead = connection.create_receiver("/amq/queue/oms.dead")
+    # The WMS does not run here: whatever reaches its request queue stays for this receiver. (Links
+    # are not closed: RabbitMQ 3.10 does not answer a detach in time.)
+    wms_requests = listen("/amq/queue/wms.requests")
+
+
+def tearDownModule():
+    connection.close()
+    stack.__exit__(None, None, None)
+
+
+def request(message_id, reply_address):
+    with open(os.path.join(SOURCE, "tests", "data", "messages", "TroubleTickets-create.xml"), encoding="utf-8") as f:
+        body = f.read()
+    body = re.sub(r"<MessageID>[^<]*</MessageID>", "<MessageID>%s</MessageID>" % message_id, body)
+    body = re.sub(r"<ReplyAddress>[^<]*</ReplyAddress>", "<ReplyAddress>%s</ReplyAddress>" % reply_address if reply_address else "", body)
+    return body
+
+
+def send(message):
+    sender.send(message)
+
+
+def listen(address):
+    return connection.create_receiver(address, name=str(uuid.uuid4()))
+
+
+def receive(receiver, timeout):
+    """The next message at `receiver`, or None after `timeout` seconds."""
+    try:
+        m = receiver.receive(timeout=timeout)
+    except Exception:  # proton.Timeout
+        return None
+    receiver.accept()
+    return m
+
+
+def dead_letter(message_id, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = [m for m in dead_letters if m.id == message_id]
+        if found:
+            return found[0]
+        m = receive(dead, 1)
+        if m is not None:
+            dead_letters.append(m)
+    return None
+
+
+def codes(body):
+    return re.findall(r"<(?:\w+:)?code>([^<]*)<", body or "")
+
+
+class Peer:
+    """A reply queue of the peer's own (reply.peer-...), and other queues it listens on."""
+
+    def __init__(self):
+        self.queue = "reply.peer-" + str(uuid.uuid4())
+        self.replies = listen("/queue/" + self.queue)
+
+    def answer(self, timeout=30):
+        return receive(self.replies, timeout)
+
+
+class ConfinedReplies(unittest.TestCase):
+    def test_a_reply_address_at_another_queue_is_refused_at_the_reply_to(self):
+        peer, trap = Peer(), listen("/queue/peer.trap")
+        message_id = str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, "/amq/queue/peer.trap"), reply_to=peer.queue))
+        answer = peer.answer()
+        self.assertIsNotNone(answer, "no answer at the reply-to")
+        self.assertEqual(answer.correlation_id, message_id)
+        self.assertIn(">FAILED<", answer.body)
+        self.assertEqual(codes(answer.body), ["7.7"], answer.body)
+        self.assertIn("/amq/queue/peer.trap", answer.body)
+        self.assertIsNone(receive(trap, 3), "the reply went where the ReplyAddress aimed it")
+
+    def test_a_request_route_as_reply_address_with_no_usable_reply_to_is_dead_lettered(self):
+        message_id = str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, "/amq/queue/wms.requests"), reply_to="/exchange/cim/req.WorkRequests.cancel"))
+        dead_copy = dead_letter(message_id)
+        self.assertIsNotNone(dead_copy, "not dead-lettered")
+        self.assertIn("misdirected", dead_copy.properties["x-cimbus-reason"])
+        self.assertIn("/amq/queue/wms.requests", dead_copy.properties["x-cimbus-reason"])
+        self.assertIsNone(receive(wms_requests, 3), "something reached the WMS's request queue")
+
+    def test_a_reply_to_at_the_cim_exchange_is_dead_lettered(self):
+        message_id = str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, None), reply_to="/exchange/cim/req.WorkRequests.cancel"))
+        dead_copy = dead_letter(message_id)
+        self.assertIsNotNone(dead_copy, "not dead-lettered")
+        self.assertIn("reply-to", dead_copy.properties["x-cimbus-reason"])
+        self.assertIsNone(receive(wms_requests, 3), "something reached the WMS's request queue")
+
+    def test_a_web_service_reply_address_is_refused_at_the_reply_to(self):
+        peer, message_id = Peer(), str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, "http://127.0.0.1:1/steal"), reply_to=peer.queue))
+        answer = peer.answer()
+        self.assertIsNotNone(answer)
+        self.assertEqual(codes(answer.body), ["7.7"], answer.body)
+        self.assertIn("web-service callback", answer.body)
+
+    def test_a_queue_that_reply_queues_allows_gets_the_reply(self):
+        allowed = listen("/queue/" + ALLOWED)
+        message_id = str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, ALLOWED)))
+        answer = receive(allowed, 30)
+        self.assertIsNotNone(answer, "no answer at " + ALLOWED)
+        self.assertEqual(answer.correlation_id, message_id)
+        self.assertNotIn("7.7", codes(answer.body))
+
+    def test_refusals_are_logged(self):
+        self.assertIn("refused: ReplyAddress", oms.log())
+        self.assertTrue(oms.alive())
+
+
+class HostileTransport(unittest.TestCase):
+    def assert_taken_once(self, message, what):
+        peer = Peer()
+        message.id, message.reply_to = str(uuid.uuid4()), peer.queue
+        send(message)
+        fault = peer.answer()
+        self.assertIsNotNone(fault, "no Fault at the reply-to")
+        self.assertIn("FaultMessage", fault.body)
+        self.assertEqual(codes(fault.body), ["5.2"], fault.body)
+        self.assertIn(what, fault.body)
+        dead_copy = dead_letter(message.id)
+        self.assertIsNotNone(dead_copy, "not dead-lettered")
+        self.assertIn(what, dead_copy.properties["x-cimbus-reason"])
+        time.sleep(2)  # a loop would redeliver it many times meanwhile
+        self.assertEqual(oms.log().count(what), 1, "logged once, not at every redelivery")
+        self.assertTrue(oms.alive())
+
+    def body(self):
+        message_id = str(uuid.uuid4())
+        return request(message_id, None)
+
+    def test_a_list_in_the_application_properties(self):
+        self.assert_taken_once(Message(body=self.body(), properties={"Verb": "create", "Tags": ["storm", "north"]}), "'Tags' is a list")
+
+    def test_a_map_in_the_application_properties(self):
+        self.assert_taken_once(Message(body=self.body(), properties={"Verb": "create", "Route": {"feeder": "FDR-01"}}), "'Route' is a map")
+
+    def test_a_property_name_that_is_no_string(self):
+        # Proton Python refuses to send it; a hostile peer's encoder does not.
+        class Unchecked(Message):
+            def _check_property_keys(self):
+                pass
+        self.assert_taken_once(Unchecked(body=self.body(), properties={symbol("Noun"): "TroubleTickets"}), "name is a symbol")
+
+    def test_a_body_that_is_an_amqp_number(self):
+        # (A list as the body does not reach cimbus: RabbitMQ 3.10's AMQP 1.0 plugin drops the
+        # sender's connection on it.)
+        self.assert_taken_once(Message(body=42), "the body is an AMQP long")
+
+    def test_the_adapter_still_answers(self):
+        peer, message_id = Peer(), str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, peer.queue)))
+        answer = peer.answer()
+        self.assertIsNotNone(answer)
+        self.assertEqual(answer.correlation_id, message_id)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])
