@@ -392,6 +392,36 @@ TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
   EXPECT_EQ(version.number(0), 4);
 }
 
+TEST(Store, ADamagedStoreIsRefusedAtStartWithAClearError) {
+  const std::string path = fresh_file("damaged");
+  {
+    Store store(path);
+    Transaction tx = store.begin();
+    for (int i = 0; i < 2000; ++i) {
+      store.inbox().take(tx, "message-" + std::to_string(i));
+      store.inbox().finish(tx, "message-" + std::to_string(i), "/amq/queue/reply.cis-1", reply_message());
+    }
+    tx.commit();
+    Statement(store.connection(), "PRAGMA wal_checkpoint(TRUNCATE)").step();
+  }
+  ASSERT_GT(std::filesystem::file_size(path), 64u * 4096u);
+  {  // garbage over pages in the middle of the file, as a failing disk leaves them
+    std::FILE* f = std::fopen(path.c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    std::fseek(f, 20 * 4096, SEEK_SET);
+    const std::string garbage(8 * 4096, '\x5a');
+    std::fwrite(garbage.data(), 1, garbage.size(), f);
+    std::fclose(f);
+  }
+  try {
+    Store store(path);
+    FAIL() << "opened a damaged store";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("the store is damaged"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
 TEST(Store, AnUnwritablePathIsAClearError) {
   EXPECT_THROW(Store("/nonexistent-directory/x.sqlite"), std::runtime_error);
 }

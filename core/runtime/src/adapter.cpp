@@ -1,6 +1,8 @@
 #include "cimbus/runtime/adapter.hpp"
 
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -116,7 +118,7 @@ class Adapter::Impl {
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   }
 
-  bool wait_ready(std::chrono::milliseconds timeout) { return bus_.wait_ready(timeout); }
+  bool wait_ready(std::chrono::milliseconds timeout) { return !store_failed() && bus_.wait_ready(timeout); }
 
   void stop() {
     {
@@ -147,8 +149,14 @@ class Adapter::Impl {
     log_.log().info("signal " + std::to_string(received) + ": draining and stopping");
     if (before_stop) before_stop();
     stop();
+    if (store_failed()) return kStoreFailedStatus;
     log_.log().info("stopped");
     return 0;
+  }
+
+  bool store_failed() const {
+    sync::Lock lock(mutex_);
+    return store_failed_;
   }
 
   // --- calls from other threads: one path, a job in a transaction of its own --------------------
@@ -346,11 +354,19 @@ class Adapter::Impl {
         }
       }
     } catch (const std::exception& e) {
-      // The store failed (disk full, file removed): stop taking work; the broker keeps the rest.
-      log_.log().error(std::string("worker stopped: ") + e.what());
-      sync::Lock lock(mutex_);
-      release({deliveries_.begin(), deliveries_.end()});
-      deliveries_.clear();
+      // The store failed (disk full, an I/O error, a damaged page). No zombie that stays connected
+      // and answers nothing: what this process holds goes back to the broker (released now, or
+      // with the connection when it closes), and the process stops with kStoreFailedStatus so that
+      // its supervisor starts it again, on a store that works again or with a clear error.
+      log_.log().error(std::string("the store failed: ") + e.what() + "; releasing what this adapter holds and stopping (exit status " +
+                       std::to_string(kStoreFailedStatus) + ") so that it is started again");
+      {
+        sync::Lock lock(mutex_);
+        release({deliveries_.begin(), deliveries_.end()});
+        deliveries_.clear();
+        store_failed_ = true;
+      }
+      ::kill(::getpid(), SIGTERM);  // run_until_signal() stops the process
     }
   }
 
@@ -412,6 +428,7 @@ class Adapter::Impl {
   std::vector<CallOutcome> call_outcomes_ CIMBUS_GUARDED_BY(mutex_);
   std::deque<Job> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
+  bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;  // the worker ended on a store failure
   Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
   std::thread worker_;
 };

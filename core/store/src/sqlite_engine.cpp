@@ -170,10 +170,25 @@ class SqliteConnection final : public Connection {
   std::int64_t changes() const override { return sqlite3_changes(db_); }
   std::int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(db_); }
 
+  // A store with damaged pages is refused at start (PRAGMA quick_check: every page, but no index
+  // against its table), rather than failing later on the message that reaches the page.
+  void refuse_if_damaged() {
+    std::string verdict;
+    try {
+      Statement check(*this, "PRAGMA quick_check(3)");
+      while (check.step()) verdict += (verdict.empty() ? "" : "; ") + check.text(0);
+    } catch (const std::exception& e) {
+      verdict = e.what();
+    }
+    if (verdict != "ok")
+      throw std::runtime_error(path_ + ": the store is damaged (" + verdict + "); restore it from a backup, or move it aside to start empty");
+  }
+
   // Layout 2 gains the owner columns, its rows owned by the instance that opens it. Other versions
   // are refused rather than misread: drain that version's outbox first (stop it cleanly), then move
   // the file aside.
   void prepare_store_tables(const std::string& owner) override {
+    refuse_if_damaged();
     std::int64_t found = 0, tables = 0;
     {  // finished before the schema changes
       Statement version(*this, "PRAGMA user_version");

@@ -101,8 +101,11 @@ class Adapter {
   // in hand, sends what is in the outbox for up to options.drain, and closes the connection.
   void stop();
   // Waits for SIGTERM or SIGINT (StopSignals), calls `before_stop` (e.g. to stop taking calls
-  // from outside that would become messages), then stop(). Returns 0 (the exit status of a clean
-  // stop).
+  // from outside that would become messages), then stop(). Returns the exit status: 0 after a
+  // clean stop; kStoreFailedStatus when the store failed (disk full, an I/O error, a damaged page):
+  // the adapter then released what it held and stopped by itself, for its supervisor to start it
+  // again.
+  static constexpr int kStoreFailedStatus = 75;  // EX_TEMPFAIL
   int run_until_signal(const std::function<void()>& before_stop = {});
 
   AdapterStats stats() const;
