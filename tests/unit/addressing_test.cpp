@@ -57,6 +57,10 @@ TEST(Addressing, ReplyDestinationsAreConfined) {
   EXPECT_EQ(rabbit.address("EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
   EXPECT_EQ(rabbit.address("/amq/queue/EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
   EXPECT_EQ(rabbit.address("/topic/ems.replies"), "/topic/ems.replies");
+  EXPECT_EQ(rabbit.address("/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg"), "/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg");
+  EXPECT_EQ(BrokerProfile::named("activemq").queue_of("temp-queue://ID:peer-1"), std::nullopt);
+  EXPECT_EQ(adapter::detail::ReplyDestinations(BrokerProfile::named("activemq"), {}).address("temp-queue://ID:peer-1:1:1"),
+            "temp-queue://ID:peer-1:1:1");
   EXPECT_EQ(rabbit.address(""), std::nullopt);
   std::string why;
   for (const char* misdirected : {"/amq/queue/wms.requests", "wms.requests", "/exchange/cim/req.WorkRequests.cancel",
