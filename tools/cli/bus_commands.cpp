@@ -53,10 +53,32 @@ bool load(const MessageArgs& args, XmlCodec& codec, Envelope& envelope) {
   return true;
 }
 
+// The address to send to. Without --to, the Header's routing key through the cim exchange. A bare
+// routing key (req.…, evt.…) goes through the exchange too, whose alternate exchange keeps what
+// routes nowhere (cim.unrouted); any other bare name is a queue, which must exist (the broker
+// refuses a link to one that does not); an address ("/…", "queue://…") is used as it is.
 std::string target_of(const MessageArgs& args, const bus::BrokerProfile& profile, const Envelope& e) {
-  if (!args.to.empty()) return args.to;
-  return profile.publish_address(bus::routing_key(e.message().header().noun(), e.message().header().verb()));
+  if (args.to.empty()) return profile.publish_address(bus::routing_key(e.message().header().noun(), e.message().header().verb()));
+  if (bus::BrokerProfile::is_address(args.to)) return args.to;
+  if (args.to.rfind("req.", 0) == 0 || args.to.rfind("evt.", 0) == 0) return profile.publish_address(args.to);
+  return profile.reply_address(args.to);  // the profile's address of a queue that exists
 }
+
+// Errors of the sending link (a queue that does not exist, an address the user may not write to):
+// the command ends with the broker's words instead of waiting out its time-out.
+struct LinkErrors {
+  std::mutex mutex;
+  std::string first;
+
+  bus::BusOptions options() {
+    bus::BusOptions o;
+    o.on_error = [this](const std::string& error) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (first.empty()) first = error;
+    };
+    return o;
+  }
+};
 
 int run_send(const MessageArgs& args) {
   XmlCodec codec({parse_validation_policy(args.policy).value_or(ValidationPolicy::strict), {}});
@@ -64,13 +86,23 @@ int run_send(const MessageArgs& args) {
   if (!load(args, codec, e)) return 1;
   const bus::BrokerProfile profile = args.broker.broker_profile();
   const std::string target = target_of(args, profile, e);
-  bus::Bus bus(args.broker.connection());
+  LinkErrors errors;
+  bus::Bus bus(args.broker.connection(), errors.options());
   bus.start();
   auto outcome = bus.send(target, bus::to_amqp_message(e, codec.encode(e)));
-  if (outcome.wait_for(std::chrono::seconds(args.timeout_seconds)) != std::future_status::ready) {
-    std::cerr << "no answer from the broker within " << args.timeout_seconds << " s\n";
-    bus.stop(0ms);
-    return 1;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
+  while (outcome.wait_for(50ms) != std::future_status::ready) {
+    std::string error;
+    {
+      std::lock_guard<std::mutex> lock(errors.mutex);
+      error = errors.first;
+    }
+    if (!error.empty() || std::chrono::steady_clock::now() >= deadline) {
+      std::cerr << (error.empty() ? "no answer from the broker within " + std::to_string(args.timeout_seconds) + " s"
+                                  : "not sent to " + target + ": " + error) << "\n";
+      bus.stop(0ms);
+      return 1;
+    }
   }
   const bus::Outcome o = outcome.get();
   std::cout << "sent " << e.message().header().message_id() << " to " << target << ": " << bus::to_string(o) << "\n";
@@ -172,7 +204,9 @@ int run_listen(const ListenArgs& args) {
 
 void add_message_options(CLI::App* cmd, MessageArgs& args) {
   args.broker.add_to(*cmd);
-  cmd->add_option("--to", args.to, "Send to this address instead of the Header's routing key (req./evt.<Noun>.<verb>)");
+  cmd->add_option("--to", args.to,
+                  "Send to this routing key (req./evt.<Noun>.<verb>, through the cim exchange), queue (which must exist) or "
+                  "address instead of the Header's routing key");
   cmd->add_option("--policy", args.policy, "Validation of FILE: strict, lenient or off")
       ->check(CLI::IsMember({"strict", "lenient", "off"}))
       ->capture_default_str();
