@@ -38,6 +38,8 @@ struct DeliveryPipeline::Item {
   Delivery delivery;
   DecodeResult decoded;
   std::string key;               // the inbox key: Header/MessageID, else the AMQP message-id
+  std::string target;            // where its answer goes ("" = nowhere), set by route()
+  std::string misdirected;       // why its ReplyAddress or reply-to is not followed ("" = it is)
   store::Inbox::Entry entry;
   bool counted = false;          // went through the inbox
   bool forwarded = false;        // settled when its call's outcome comes (complete())
@@ -88,9 +90,10 @@ std::vector<std::pair<bus::DeliveryId, Outcome>> DeliveryPipeline::handle(std::v
     DecodeResult decoded;  // unreadable
     if (d.message.unreadable.empty()) decoded = codec_.decode(d.message.body);
     else decoded.diagnostics.push_back(diagnostic(code::kNotAttempted, "the AMQP message cannot be taken: " + d.message.unreadable));
-    Item item{std::move(d), std::move(decoded), {}, {}, false, false, Outcome::accepted};
+    Item item{std::move(d), std::move(decoded), {}, {}, {}, {}, false, false, Outcome::accepted};
     const auto& header = item.decoded.envelope.message().header();
     item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
+    route(item);
     items.push_back(std::move(item));
   }
   count_attempts(items);
@@ -171,7 +174,7 @@ DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome
       log_.count([](AdapterStats& s) { ++s.failed; });
     } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && is_acknowledgement(o.reply)) {
       // The system sends the result later, to the adapter's Response service (SystemResults).
-      results_.await(tx, item.key, item.decoded.envelope, reply_target(item), std::move(o.reply));
+      results_.await(tx, item.key, item.decoded.envelope, item.target, std::move(o.reply));
       last_error_.erase(item.key);
     } else {
       answer_with(tx, item, std::move(o.reply), f.answer);
@@ -214,7 +217,7 @@ void DeliveryPipeline::count_attempts(std::vector<Item>& items) {
 void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& item) {
   const Envelope& request = item.decoded.envelope;
   const auto& h = request.message().header();
-  if (!misdirected(item).empty()) return;  // refused in process(), not acknowledged
+  if (!item.misdirected.empty()) return;  // refused in process(), not acknowledged
   // The immediate answer goes where a synchronous reply would; the result follows at ReplyAddress.
   const auto to = destinations_.address(!item.delivery.message.reply_to.empty() ? item.delivery.message.reply_to : h.reply_address());
   if (!to) return;
@@ -283,33 +286,37 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
 
 // Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to, when replies may go
 // there ("" = nowhere). A misdirected message's refusal goes to its reply-to this way.
-std::string DeliveryPipeline::reply_target(const Item& item) const {
-  if (auto to = destinations_.address(item.decoded.envelope.message().header().reply_address())) return *to;
-  return destinations_.address(item.delivery.message.reply_to).value_or(std::string());
-}
-
-std::string DeliveryPipeline::misdirected(const Item& item) const {
+void DeliveryPipeline::route(Item& item) const {
   std::string why;
   const std::string& reply_address = item.decoded.envelope.message().header().reply_address();
-  if (!reply_address.empty()) return destinations_.address(reply_address, &why) ? std::string() : "ReplyAddress " + why;
   const std::string& reply_to = item.delivery.message.reply_to;
-  return reply_to.empty() || destinations_.address(reply_to, &why) ? std::string() : "reply-to " + why;
+  if (!reply_address.empty()) {
+    if (auto to = destinations_.address(reply_address, &why)) {
+      item.target = std::move(*to);
+      return;
+    }
+    item.misdirected = "ReplyAddress " + why;
+    item.target = destinations_.address(reply_to).value_or(std::string());
+    return;
+  }
+  if (auto to = destinations_.address(reply_to, &why)) item.target = std::move(*to);
+  else if (!reply_to.empty()) item.misdirected = "reply-to " + why;
 }
 
 // Not executed: FAILED 7.7 at the reply-to when replies may go there, else the dead-letter queue.
-void DeliveryPipeline::refuse_misdirected(store::Transaction& tx, Item& item, const std::string& why) {
+void DeliveryPipeline::refuse_misdirected(store::Transaction& tx, Item& item) {
+  const std::string& why = item.misdirected;
   const auto& h = item.decoded.envelope.message().header();
   log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " refused: " + why);
   log_.count([](AdapterStats& s) { ++s.misdirected; });
-  const bool answerable = !reply_target(item).empty();
   answer_failed(tx, item, {diagnostic(code::kPolicyViolation, why)}, true);
-  if (!answerable) dead_letter(tx, item, "misdirected: " + why);
+  if (item.target.empty()) dead_letter(tx, item, "misdirected: " + why);
 }
 
 // A FAILED reply (when `answer`), and the message noted as handled so that a replay gets it too.
 void DeliveryPipeline::answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer) {
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, errors, reply_options_);
-  finish(tx, item, reply_target(item), answer ? &reply : nullptr);
+  finish(tx, item, item.target, answer ? &reply : nullptr);
 }
 
 void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
@@ -318,7 +325,7 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   reason += last != last_error_.end() ? ": " + last->second : " (the handler failed or the process ended while handling it)";
   log_.log().warn("giving up " + item.key + ": " + reason);
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {diagnostic(code::kTransactionFailed, reason)}, reply_options_);
-  const std::string target = reply_target(item);
+  const std::string target = item.target;
   if (item.answers() && !target.empty()) enqueue(tx, target, reply);
   store_.inbox().give_up(tx, item.key, reason);
   dead_letter(tx, item, reason);
@@ -340,7 +347,7 @@ void DeliveryPipeline::dead_letter(store::Transaction& tx, const Item& item, con
 
 void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
-  if (const std::string why = misdirected(item); !why.empty()) return refuse_misdirected(tx, item, why);
+  if (!item.misdirected.empty()) return refuse_misdirected(tx, item);
   if (h.async_reply_flag() && h.reply_address().empty()) {
     answer_failed(tx, item, {diagnostic(code::kHeaderElementsMissing, "AsyncReplyFlag is true but ReplyAddress is missing: nowhere to send the result")}, true);
     log_.count([](AdapterStats& s) { ++s.failed; });
@@ -372,7 +379,7 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
 void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   if (h.ack_required())
-    if (const std::string why = misdirected(item); !why.empty()) return refuse_misdirected(tx, item, why);
+    if (!item.misdirected.empty()) return refuse_misdirected(tx, item);
   const HandlerTable::Handler* handler = handlers_.find(Queue::events, h.noun(), h.verb());
   if (handler == nullptr) {
     if (const SystemCall* call = handlers_.find_forwarded(h.noun(), h.verb())) {
@@ -430,12 +437,12 @@ void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
 
 void DeliveryPipeline::finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge) {
   if (!acknowledge) {
-    finish(tx, item, reply_target(item), nullptr);
+    finish(tx, item, item.target, nullptr);
     return;
   }
   const Envelope ack = make_reply(item.decoded.envelope, msg::ReplyType_Result::OK,
                                   {diagnostic(code::kSimpleAcknowledgment, "Acknowledged", Level::inform)}, reply_options_);
-  finish(tx, item, reply_target(item), &ack);
+  finish(tx, item, item.target, &ack);
 }
 
 Diagnostics DeliveryPipeline::warnings_of(const Item& item) {
@@ -456,7 +463,7 @@ Envelope DeliveryPipeline::initial_reply(const Item& item, bool answer) const {
 
 void DeliveryPipeline::answer_with(store::Transaction& tx, Item& item, Envelope reply, bool answer) {
   const Envelope& message = item.decoded.envelope;
-  const std::string target = reply_target(item);
+  const std::string target = item.target;
   std::vector<Envelope> pages;
   if (answer && !target.empty()) {
     std::size_t page_size = static_cast<std::size_t>(options_.config.page_size());
@@ -509,8 +516,7 @@ void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const st
     if (reply) outbox_.add(tx, target, *reply);
     return;
   }
-  store_.inbox().finish(tx, item.key, target, reply);
-  if (reply) outbox_.add_reply(tx, target, item.key, std::move(*reply));
+  outbox_.finish(tx, item.key, target, std::move(reply));
 }
 
 // Encodes `envelope` and puts it in the outbox for `target`.

@@ -109,10 +109,9 @@ class DeliveryPipeline {
   void dead_letter(store::Transaction& tx, const Item& item, const std::string& reason);
   void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id = {});
-  std::string reply_target(const Item& item) const;
-  // Why the message's ReplyAddress (else reply-to) is not followed; "" when it is, or none is given.
-  std::string misdirected(const Item& item) const;
-  void refuse_misdirected(store::Transaction& tx, Item& item, const std::string& why);
+  // Sets item.target and item.misdirected, once per delivery.
+  void route(Item& item) const;
+  void refuse_misdirected(store::Transaction& tx, Item& item);
   bool serves_noun(const std::string& noun) const { return operation_sets_.serves_noun(noun) || handlers_.forwards_noun(noun); }
 
   const AdapterOptions& options_;

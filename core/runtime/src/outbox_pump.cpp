@@ -25,6 +25,12 @@ void OutboxPump::add_reply(store::Transaction& tx, const std::string& target, co
   if (!backlog_) fresh_.push_back({id, target, std::move(reply)});
 }
 
+void OutboxPump::finish(store::Transaction& tx, const std::string& message_id, const std::string& target,
+                        std::optional<store::StoredMessage> reply) {
+  store_.inbox().finish(tx, message_id, target, reply);
+  if (reply) add_reply(tx, target, message_id, std::move(*reply));
+}
+
 void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
   for (const Outcome& r : outcomes) {
     in_flight_.erase(r.row);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ class OutboxPump {
   // A row that sends the reply the inbox keeps for `message_id` (stored once); `reply` is the
   // inbox's copy, kept in memory to send it after the commit.
   void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id, store::StoredMessage reply);
+  // `message_id` is handled: the inbox notes it with its final reply, if any, which a replay gets
+  // again and which is sent to `target` from there (add_reply).
+  void finish(store::Transaction& tx, const std::string& message_id, const std::string& target, std::optional<store::StoredMessage> reply);
 
   // Rows added since mark() are forgotten by forget_since() when their savepoint rolls back.
   std::size_t mark() const { return fresh_.size(); }

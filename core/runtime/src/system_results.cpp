@@ -34,7 +34,7 @@ void SystemResults::await(store::Transaction& tx, const std::string& message_id,
   call.deadline_ms = epoch_ms() + options_.config.connector().result_timeout_ms();
   store_.acknowledged_calls().add(tx, call);
   // Handled, with no reply yet: a replay meanwhile is not called again; the result replaces this.
-  store_.inbox().finish(tx, message_id, reply_target, std::nullopt);
+  outbox_.finish(tx, message_id, reply_target, std::nullopt);
   if (!next_deadline_ || call.deadline_ms < *next_deadline_) next_deadline_ = call.deadline_ms;
 }
 
@@ -80,8 +80,7 @@ void SystemResults::answer(store::Transaction& tx, const store::AcknowledgedCall
     if (stored) outbox_.add(tx, call.reply_target, std::move(*stored));
     return;
   }
-  store_.inbox().finish(tx, call.message_id, call.reply_target, stored);
-  if (stored) outbox_.add_reply(tx, call.reply_target, call.message_id, std::move(*stored));
+  outbox_.finish(tx, call.message_id, call.reply_target, std::move(stored));
   store_.acknowledged_calls().remove(tx, call.message_id);
 }
 
