@@ -28,6 +28,7 @@
 
 #include "adapter_process.hpp"
 #include "amqp_driver.hpp"
+#include "run_options.hpp"
 #include "local_adapter.hpp"
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/bus.hpp"
@@ -41,6 +42,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using cimbus::bench::percentile;
+using cimbus::bench::RunOptions;
 using cimbus::bus::AmqpMessage;
 
 struct Figures {
@@ -71,14 +73,7 @@ double peak_rss_mib(pid_t pid) {
   return 0;
 }
 
-struct Options {
-  int requests = 20000;
-  int sequential = 1000;
-  int window = 200;
-  int warmup = 500;
-};
-
-Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const Options& o, const char* name) {
+Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const RunOptions& o, const char* name) {
   Figures f;
   const double cpu_before = cpu_seconds(responder);
   driver.run(o.warmup, o.window, false, name);
@@ -101,21 +96,15 @@ Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const Option
 
 int main(int argc, char** argv) {
   CLI::App app{"Request/reply through the broker: raw Proton relay (baseline) against a cimbus adapter"};
-  Options o;
-  std::string broker_dir, work_dir = "build/bench-adapter";
-  app.add_option("--broker-dir", broker_dir, "The private broker (scripts/broker start --dir)")->required();
-  app.add_option("--work-dir", work_dir, "Where the adapter's configuration and store go")->capture_default_str();
-  app.add_option("--requests", o.requests, "Requests in the throughput phase")->capture_default_str();
-  app.add_option("--sequential", o.sequential, "Requests one at a time in the latency phase")->capture_default_str();
-  app.add_option("--window", o.window, "Requests in flight in the throughput phase")->capture_default_str();
-  app.add_option("--warmup", o.warmup, "Requests before each measurement")->capture_default_str();
+  RunOptions o{"", "build/bench-adapter", 20000, 1000, 200, 500};
+  o.add_to(app);
   CLI11_PARSE(app, argc, argv);
 
   try {
-    setenv("CIMBUS_TEST_BROKER_DIR", broker_dir.c_str(), 1);
+    setenv("CIMBUS_TEST_BROKER_DIR", o.broker_dir.c_str(), 1);
     const auto broker = cimbus::harness::private_broker_from_environment();
     const std::string example = cimbus::bench::read_text_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
-    std::filesystem::remove_all(work_dir);
+    std::filesystem::remove_all(o.work_dir);
     cimbus::bench::AmqpDriver driver(broker, example);
     std::fprintf(stderr, "adapter bench: %d requests (window %d), %d one at a time, %d warm-up, TroubleTickets change (~%zu bytes)\n",
                  o.requests, o.window, o.sequential, o.warmup, example.size());
@@ -127,8 +116,8 @@ int main(int argc, char** argv) {
       p.stop();
     }
     {
-      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", work_dir);
-      cimbus::harness::AdapterProcess p(CIMBUS_TEST_RESPONDER, cimbus::harness::write_config(options, work_dir));
+      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", o.work_dir);
+      cimbus::harness::AdapterProcess p(CIMBUS_TEST_RESPONDER, cimbus::harness::write_config(options, o.work_dir));
       adapter = measure(driver, p.pid(), o, "cimbus adapter");
       p.stop();
     }

@@ -26,6 +26,7 @@
 
 #include "adapter_process.hpp"
 #include "amqp_driver.hpp"
+#include "run_options.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 #include "cimbus/runtime/config_file.hpp"
 #include "cimbus/web_services/soap_envelope.hpp"
@@ -37,6 +38,7 @@ namespace {
 using namespace std::chrono_literals;
 using cimbus::bench::Clock;
 using cimbus::bench::percentile;
+using cimbus::bench::RunOptions;
 
 constexpr const char* kAction = "http://iec.ch/TC57/2015/TroubleTickets/ChangeTroubleTickets";
 
@@ -96,15 +98,8 @@ class SoapDriver {
   std::string example_;
 };
 
-struct Options {
-  int requests = 5000;
-  int sequential = 500;
-  int window = 16;
-  int warmup = 300;
-};
-
 template <class Run>
-Figures measure(const Options& o, Run run) {
+Figures measure(const RunOptions& o, Run run) {
   Figures f;
   run(o.warmup, o.window, "warm-up");
   auto [loaded, seconds] = run(o.requests, o.window, "throughput");
@@ -122,27 +117,21 @@ Figures measure(const Options& o, Run run) {
 
 int main(int argc, char** argv) {
   CLI::App app{"The SOAP proxy against the AMQP path: the same requests to the same responder"};
-  Options o;
-  std::string broker_dir, work_dir = "build/bench-proxy";
-  app.add_option("--broker-dir", broker_dir, "The private broker (scripts/broker start --dir)")->required();
-  app.add_option("--work-dir", work_dir, "Where the adapters' configurations and stores go")->capture_default_str();
-  app.add_option("--requests", o.requests, "Requests in the throughput phase")->capture_default_str();
-  app.add_option("--sequential", o.sequential, "Requests one at a time in the latency phase")->capture_default_str();
-  app.add_option("--window", o.window, "Requests in flight in the throughput phase (SOAP: client threads)")->capture_default_str();
-  app.add_option("--warmup", o.warmup, "Requests before each measurement")->capture_default_str();
+  RunOptions o{"", "build/bench-proxy", 5000, 500, 16, 300};
+  o.add_to(app, "Requests in flight in the throughput phase (SOAP: client threads)");
   CLI11_PARSE(app, argc, argv);
 
   try {
-    setenv("CIMBUS_TEST_BROKER_DIR", broker_dir.c_str(), 1);
+    setenv("CIMBUS_TEST_BROKER_DIR", o.broker_dir.c_str(), 1);
     const auto broker = cimbus::harness::private_broker_from_environment();
     const std::string example = cimbus::bench::read_text_file(std::string(CIMBUS_EXAMPLES_DIR) + "/TroubleTickets-create.xml");
-    std::filesystem::remove_all(work_dir);
+    std::filesystem::remove_all(o.work_dir);
     std::fprintf(stderr, "proxy bench: %d requests (window %d), %d one at a time, %d warm-up, TroubleTickets change\n", o.requests,
                  o.window, o.sequential, o.warmup);
 
     // The responder, the same for both paths.
-    auto responder_options = cimbus::harness::adapter_options(CIMBUS_BENCH_RESPONDER_CONFIG, broker, "oms-bench", work_dir + "/oms");
-    cimbus::harness::AdapterProcess responder(CIMBUS_TEST_RESPONDER, cimbus::harness::write_config(responder_options, work_dir + "/oms"));
+    auto responder_options = cimbus::harness::adapter_options(CIMBUS_BENCH_RESPONDER_CONFIG, broker, "oms-bench", o.work_dir + "/oms");
+    cimbus::harness::AdapterProcess responder(CIMBUS_TEST_RESPONDER, cimbus::harness::write_config(responder_options, o.work_dir + "/oms"));
 
     Figures amqp, soap;
     {
@@ -152,13 +141,13 @@ int main(int argc, char** argv) {
     }
     {
       // The proxy: cimbus-cis (routes of tests/adapter/config/cis.json), serving its web services.
-      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_PROXY_CONFIG, broker, "cis-bench", work_dir + "/cis");
+      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_PROXY_CONFIG, broker, "cis-bench", o.work_dir + "/cis");
       const int port = cimbus::harness::free_loopback_port();
       auto& services = *options.config.mutable_web_services();
       services.set_listen("127.0.0.1:" + std::to_string(port));
       services.set_max_calls(std::max(16, o.window * 2));
       services.set_call_timeout_ms(60000);
-      cimbus::harness::AdapterProcess proxy(CIMBUS_CIS, cimbus::harness::write_config(options, work_dir + "/cis"));
+      cimbus::harness::AdapterProcess proxy(CIMBUS_CIS, cimbus::harness::write_config(options, o.work_dir + "/cis"));
       SoapDriver driver(port, example);
       std::fprintf(stderr, "soap (through cimbus-cis's web services):\n");
       soap = measure(o, [&](int n, int window, const char* label) { return driver.run(n, window, label); });
