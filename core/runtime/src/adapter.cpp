@@ -145,6 +145,11 @@ class Adapter::Impl {
 
   int run_until_signal(const std::function<void()>& before_stop) {
     StopSignals signals;
+    {
+      sync::Lock lock(mutex_);
+      awaiting_signal_ = true;
+      if (store_failed_) ::kill(::getpid(), SIGTERM);  // it failed before: stop at once
+    }
     const int received = signals.wait();
     log_.log().info("signal " + std::to_string(received) + ": draining and stopping");
     if (before_stop) before_stop();
@@ -365,8 +370,10 @@ class Adapter::Impl {
         release({deliveries_.begin(), deliveries_.end()});
         deliveries_.clear();
         store_failed_ = true;
+        // run_until_signal() stops the process; a program that embeds the adapter otherwise sees
+        // wait_ready() false and stop() after it.
+        if (awaiting_signal_) ::kill(::getpid(), SIGTERM);
       }
-      ::kill(::getpid(), SIGTERM);  // run_until_signal() stops the process
     }
   }
 
@@ -429,6 +436,7 @@ class Adapter::Impl {
   std::deque<Job> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
   bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;  // the worker ended on a store failure
+  bool awaiting_signal_ CIMBUS_GUARDED_BY(mutex_) = false;  // run_until_signal() waits for SIGTERM
   Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
   std::thread worker_;
 };
