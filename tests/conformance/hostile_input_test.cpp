@@ -134,6 +134,15 @@ TEST_F(HostileInput, ManyMadeUpNounsCannotGrowTheGrammarsWithoutBound) {
   EXPECT_EQ(refused, 3);
 }
 
+// Found by tests/fuzz (xml_decoder): Xerces-C 3.2 crashed validating against a grammar made for a
+// wrapper namespace with a comma in it.
+TEST_F(HostileInput, AWrapperNamespaceWithACommaIsRefusedWithoutAGrammar) {
+  expect("<w:GetFooRequestMessage xmlns:w=\"http://x,y/GetFooMessage\"><w:Header/></w:GetFooRequestMessage>",
+         DecodeResult::Status::unreadable, "2.5");
+  expect("<ns4:GetMaintenanceOrdersRequestMessage xmlns:ns4=\"tt,:5/GetMaintenanceOrdersMessage\">\nO",
+         DecodeResult::Status::unreadable, "2.5");
+}
+
 TEST_F(HostileInput, Utf8ByteOrderMarkIsAccepted) {
   expect("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + kValid, DecodeResult::Status::accepted, "");
 }

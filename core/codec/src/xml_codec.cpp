@@ -94,7 +94,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
           if (attempt == 0 && i.registry->add_wrapper_grammar(stop.wrapper_namespace, stop.wrapper)) continue;
           i.fail(result, code::kInvalidNoun,
                  "no schema for {" + stop.wrapper_namespace + "}" + stop.wrapper.noun +
-                     " and no more wrapper grammars may be synthesized");
+                     ", and no wrapper grammar can be made for it (a namespace with a comma, or the limit of synthesized grammars reached)");
           return result;
         case ParseStop::Why::doctype:
           i.fail(result, code::kPolicyViolation, stop.reason);
