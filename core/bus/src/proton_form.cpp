@@ -17,6 +17,16 @@ std::string id_text(const proton::message_id& id) {
   return proton::to_string(id);
 }
 
+// A value that is not text, as text for logs and the dead-letter queue. Proton decodes compound
+// values (lists, arrays, maps) lazily, so a malformed one throws only here ("no more data").
+std::string value_text(const proton::value& v) {
+  try {
+    return proton::to_string(v);
+  } catch (const std::exception& e) {
+    return std::string("(malformed ") + proton::type_name(v.type()) + ": " + e.what() + ")";
+  }
+}
+
 }  // namespace
 
 proton::message to_proton(const AmqpMessage& m) {
@@ -59,7 +69,7 @@ void read_properties(const proton::message& p, AmqpMessage& m) {
     if (value.type() == proton::STRING) {
       m.properties[name] = proton::get<std::string>(value);
     } else {
-      m.properties[name] = proton::to_string(value);
+      m.properties[name] = value_text(value);
       if (!proton::type_id_is_scalar(value.type()) && !proton::type_id_is_null(value.type()))
         m.unreadable = "the application property '" + name + "' is a " + proton::type_name(value.type()) + "; AMQP allows only simple values";
     }
@@ -74,7 +84,7 @@ AmqpMessage from_proton(const proton::message& p) {
   if (body.type() == proton::STRING) m.body = proton::get<std::string>(body);
   else if (body.type() == proton::BINARY) m.body = std::string(proton::get<proton::binary>(body));
   else if (!body.empty()) {
-    m.body = proton::to_string(body);
+    m.body = value_text(body);
     m.unreadable = "the body is an AMQP " + proton::type_name(body.type()) + ", not the XML document as text or binary";
   }
   m.message_id = id_text(p.id());
