@@ -1,5 +1,7 @@
 #include "soap_call_handler.hpp"
 
+#include "soap_request.hpp"
+
 #include <chrono>
 #include <set>
 #include <vector>
@@ -18,18 +20,6 @@ using Result = msg::ReplyType_Result;
 
 // Beyond the call's deadline, the time the runtime may take to deliver its 4.1 reply.
 constexpr std::chrono::seconds kDeadlineGrace{5};
-
-// SOAP 1.1 answers every fault with 500; SOAP 1.2 tells the caller's mistakes (400) from the
-// service's (500).
-int fault_status(SoapVersion version, FaultSide side) {
-  return version == SoapVersion::soap12 && side == FaultSide::sender ? 400 : 500;
-}
-
-// The element a decoded message came in: its typed wrapper, or one of Message.xsd's own.
-QualifiedName body_element(const Envelope& e) {
-  if (e.has_wrapper()) return {e.wrapper().namespace_(), e.wrapper().name()};
-  return {std::string(kMessageNamespace), std::string(element_of(e.archetype()))};
-}
 
 // EPRI's OperationSet responses carry their results in an OperationSet (an Operation per operation
 // that succeeded, with its object), not as a bare payload: the reply's objects are moved there, one
@@ -69,44 +59,18 @@ SoapCallHandler::SoapCallHandler(adapter::Adapter& adapter, std::shared_ptr<Sche
 
 http::HttpAnswer SoapCallHandler::handle(const Service& service, std::string_view content_type, std::string_view soap_action,
                                    std::string_view body) {
-  const auto call = soap_call_of(content_type, soap_action);
   auto codec = codecs_.borrow();
-  const SoapVersion version = call ? call->version : SoapVersion::soap11;
+  SoapRequest read = read_soap_request(service, content_type, soap_action, body, *codec);
+  if (read.fault) return std::move(*read.fault);
+  const SoapVersion version = read.version;
+  const Operation* op = read.operation;
+  DecodeResult& decoded = read.decoded;
   const std::string response_type = content_type_of(version);
-
   auto fault = [&](FaultSide side, std::string_view code, const std::string& reason, const Envelope* request = nullptr) {
     Envelope message = make_fault({diagnostic(code, reason)}, request);
     return http::HttpAnswer{fault_status(version, side), response_type, soap_fault(version, side, reason, codec->encode(message))};
   };
   auto respond = [&](const Envelope& message) { return http::HttpAnswer{200, response_type, soap_envelope(version, codec->encode(message))}; };
-
-  if (!call)
-    return fault(FaultSide::sender, code::kSchemaInvalid,
-                 "Content-Type '" + std::string(content_type) + "' is neither text/xml (SOAP 1.1) nor application/soap+xml (SOAP 1.2)");
-
-  DecodeResult decoded = codec->decode(body);
-  if (decoded.status == DecodeResult::Status::unreadable) {
-    const std::string reason = decoded.diagnostics.empty() ? "the call holds no IEC 61968-100 message" : decoded.diagnostics.front().reason;
-    Envelope message = answer_rejection(decoded);
-    return http::HttpAnswer{fault_status(version, FaultSide::sender), response_type, soap_fault(version, FaultSide::sender, reason, codec->encode(message))};
-  }
-  if (decoded.soap_namespace.empty())
-    return fault(FaultSide::sender, code::kSchemaInvalid, "the call's body is not a SOAP Envelope");
-  if (decoded.soap_namespace != soap_namespace(version))
-    return fault(FaultSide::sender, code::kSchemaInvalid,
-                 "a SOAP Envelope in " + decoded.soap_namespace + " sent with the Content-Type of " +
-                     (version == SoapVersion::soap11 ? "SOAP 1.1" : "SOAP 1.2"));
-
-  const QualifiedName element = body_element(decoded.envelope);
-  const Operation* op = service.operation_for_input(element.ns, element.name);
-  if (op == nullptr)
-    return fault(FaultSide::sender, code::kInvalidVerb,
-                 service.name + " has no operation taking {" + element.ns + "}" + element.name, &decoded.envelope);
-  const std::string_view named = operation_of(call->action);
-  if (!named.empty() && named != op->name)
-    return fault(FaultSide::sender, code::kInvalidVerb,
-                 "the SOAPAction names " + std::string(named) + " but the body is " + element.name + " (" + op->name + ")",
-                 &decoded.envelope);
 
   ReplyOptions reply_options{adapter_.options().config.system()};
   if (decoded.status == DecodeResult::Status::rejected) return respond(answer_rejection(decoded, reply_options));
