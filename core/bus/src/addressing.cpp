@@ -65,14 +65,15 @@ std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
 
 namespace {
 
-// name, publish, consume, own queue, send to queue, subscribe, dead letter
-const char* const kProfiles[][7] = {
+// name, publish, consume, own queue, send to queue, subscribe, dead letter, checked queue prefix
+// (ActiveMQ and Artemis create a queue that is sent to; RabbitMQ drops what goes to a missing one)
+const char* const kProfiles[][8] = {
     {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
-     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter"},
+     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/"},
     {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
-     "topic://{exchange}.{key}", "queue://{system}.dead"},
+     "topic://{exchange}.{key}", "queue://{system}.dead", ""},
     {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
-     "multicast://{exchange}.{key}", "anycast://{system}.dead"},
+     "multicast://{exchange}.{key}", "anycast://{system}.dead", ""},
 };
 
 }  // namespace
@@ -88,6 +89,7 @@ BrokerProfile BrokerProfile::named(std::string_view name) {
     p.send_to_queue = row[4];
     p.subscribe = row[5];
     p.dead_letter = row[6];
+    p.checked_queue_prefix = row[7];
     return p;
   }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");

@@ -21,6 +21,7 @@
 #include <proton/scalar.hpp>
 #include <proton/sender.hpp>
 #include <proton/sender_options.hpp>
+#include <proton/session.hpp>
 #include <proton/source_options.hpp>
 #include <proton/ssl.hpp>
 #include <proton/target_options.hpp>
@@ -40,6 +41,7 @@ const char* to_string(Outcome outcome) {
     case Outcome::rejected: return "rejected";
     case Outcome::released: return "released";
     case Outcome::failed: return "failed";
+    case Outcome::refused: return "refused";
   }
   return "failed";
 }
@@ -131,6 +133,12 @@ class Bus::Impl : public proton::messaging_handler {
     return connections_opened_;
   }
 
+  std::string refusal_of(const std::string& target) const {
+    sync::Lock lock(mutex_);
+    auto it = refusal_text_.find(target);
+    return it == refusal_text_.end() ? "the broker refused " + target : it->second;
+  }
+
   // --- the I/O thread ---------------------------------------------------------------------------
 
   void on_container_start(proton::container&) override { connect(); }
@@ -159,12 +167,37 @@ class Bus::Impl : public proton::messaging_handler {
 
   void on_sendable(proton::sender&) override { pump(); }
 
-  void on_receiver_open(proton::receiver&) override {
+  void on_receiver_open(proton::receiver& r) override {
+    if (is_probe(r)) {  // the queue exists: send to it; the probe's session is done
+      auto it = targets_.find(r.source().address());
+      if (it != targets_.end() && it->second.check == Check::probing) {
+        it->second.check = Check::passed;
+        it->second.probe = proton::session();
+      }
+      r.session().close();
+      pump();
+      return;
+    }
     {
       sync::Lock lock(mutex_);
       ++attached_;
     }
     state_changed_.notify_all();
+  }
+
+  void on_sender_open(proton::sender& s) override {
+    auto it = targets_.find(s.target().address());
+    if (it != targets_.end()) it->second.refusals = 0;  // taken again: a later refusal starts afresh
+  }
+
+  // RabbitMQ refuses a link by ending its session (each target has its own).
+  void on_session_error(proton::session& session) override {
+    for (auto& [target, state] : targets_)
+      if ((state.session && state.session == session) || (state.probe && state.probe == session)) return refused(target, session.error());
+    // The session of the receivers and of the senders without one of their own: all links on it
+    // are gone, so the connection is opened again, with new links.
+    report("session", session.error());
+    connection_.close();
   }
 
   void on_message(proton::delivery& d, proton::message& m) override {
@@ -201,16 +234,16 @@ class Bus::Impl : public proton::messaging_handler {
 
   // A link the broker refuses or closes (e.g. a queue that does not exist yet just after a restart)
   // is opened again after a pause; what was in flight on it is sent again.
-  void on_sender_error(proton::sender& s) override {
-    report("sending to " + s.target().address(), s.error());
-    sender_lost(s);
-  }
+  void on_sender_error(proton::sender& s) override { refused(s.target().address(), s.error()); }
   void on_sender_close(proton::sender& s) override { sender_lost(s); }
   void on_receiver_error(proton::receiver& r) override {
+    if (is_probe(r)) return refused(r.source().address(), r.error());
     report("receiving from " + r.source().address(), r.error());
     receiver_lost(r);
   }
-  void on_receiver_close(proton::receiver& r) override { receiver_lost(r); }
+  void on_receiver_close(proton::receiver& r) override {
+    if (!is_probe(r)) receiver_lost(r);
+  }
   void on_connection_error(proton::connection& c) override {
     report("connection", c.error());
     lost();
@@ -234,13 +267,26 @@ class Bus::Impl : public proton::messaging_handler {
     proton::message message;
     SendCallback done;
   };
+  // Whether a target that must be an existing queue was found to be one on this connection.
+  enum class Check { none, probing, passed };
+  // A target's links on this connection, and its refusals (kept across connections).
+  struct Target {
+    proton::session session;  // its own: RabbitMQ ends the session of a refused link
+    proton::session probe;    // the probe's, closed once it has answered
+    Check check = Check::none;
+    int refusals = 0;          // in a row, since it was last taken
+    std::chrono::steady_clock::time_point refused_since, retry_at;
+  };
+  static constexpr std::string_view kProbePrefix = "cimbus-probe:";
+  static bool is_probe(const proton::receiver& r) { return r.name().rfind(kProbePrefix, 0) == 0; }
 
   static void settle(proton::delivery& d, Outcome outcome) {
     switch (outcome) {
       case Outcome::accepted: d.accept(); break;
       case Outcome::rejected: d.reject(); break;
       case Outcome::released:
-      case Outcome::failed: d.release(); break;
+      case Outcome::failed:
+      case Outcome::refused: d.release(); break;
     }
   }
 
@@ -281,6 +327,11 @@ class Bus::Impl : public proton::messaging_handler {
 
   void lost() {
     senders_.clear();
+    for (auto& [target, state] : targets_) {  // new links on the next connection; refusals stay
+      state.session = proton::session();
+      state.probe = proton::session();
+      state.check = Check::none;
+    }
     open_receivers_.clear();
     unsettled_.clear();
     std::chrono::milliseconds delay{0};
@@ -337,6 +388,56 @@ class Bus::Impl : public proton::messaging_handler {
     connection_.work_queue().schedule(proton::duration(1000), [this] { pump(); });
   }
 
+  // The broker refused `target` (its sender, its session, or its probe): what was in flight goes
+  // back to waiting; the target is tried again after a back-off, or given up.
+  void refused(std::string target, const proton::error_condition& error) {  // a copy: callers pass targets_ keys
+    const auto now = std::chrono::steady_clock::now();
+    Target& t = targets_[target];
+    if (t.refusals++ == 0) t.refused_since = now;
+    const std::string why = "the broker refuses " + target + ": " + error.what();
+    {
+      sync::Lock lock(mutex_);
+      refusal_text_[target] = why;
+    }
+    auto it = senders_.find(target);
+    if (it != senders_.end()) {
+      proton::sender s = it->second;
+      sender_lost(s);
+    }
+    for (proton::session* session : {&t.session, &t.probe}) {
+      if (*session) session->close();
+      *session = proton::session();
+    }
+    t.check = Check::none;
+    if (now - t.refused_since >= bus_options_.give_up_refused_after) return give_up(target, why);
+    if (t.refusals == 1 && bus_options_.on_error)
+      bus_options_.on_error(why + "; trying again for up to " + std::to_string(bus_options_.give_up_refused_after.count() / 1000) + " s");
+    const auto pause = std::chrono::milliseconds(std::min<long>(30000, 1000L << std::min(t.refusals - 1, 5)));
+    t.retry_at = now + pause;
+    connection_.work_queue().schedule(proton::duration(pause.count()), [this] { pump(); });
+  }
+
+  // Ends every send waiting for `target` with Outcome::refused (a copy: erased from targets_ here).
+  void give_up(std::string target, const std::string& why) {
+    targets_.erase(target);
+    std::vector<SendCallback> done;
+    {
+      sync::Lock lock(mutex_);
+      for (auto it = waiting_.begin(); it != waiting_.end();) {
+        if (it->target != target) {
+          ++it;
+          continue;
+        }
+        done.push_back(std::move(it->done));
+        it = waiting_.erase(it);
+      }
+    }
+    if (bus_options_.on_error) bus_options_.on_error(why + "; " + std::to_string(done.size()) + " messages for it given up");
+    for (auto& d : done) d(Outcome::refused);
+    state_changed_.notify_all();
+    pump();
+  }
+
   void receiver_lost(proton::receiver& r) {
     const std::string source = r.source().address();
     for (auto it = open_receivers_.begin(); it != open_receivers_.end(); ++it)
@@ -377,10 +478,27 @@ class Bus::Impl : public proton::messaging_handler {
     if (deferred) open_receivers_.back().add_credit(static_cast<std::uint32_t>(options.credit));
   }
 
-  proton::sender& sender_for(const std::string& target) {
+  // The open sender for `target`, or nullptr while the target waits: for its back-off after a
+  // refusal, or for the probe that checks that its queue exists.
+  proton::sender* sender_for(const std::string& target) {
     auto it = senders_.find(target);
-    if (it == senders_.end()) it = senders_.emplace(target, connection_.open_sender(target)).first;
-    return it->second;
+    if (it != senders_.end()) return &it->second;
+    Target& t = targets_[target];
+    if (t.refusals > 0 && std::chrono::steady_clock::now() < t.retry_at) return nullptr;
+    if (!t.session) {
+      t.session = connection_.open_session();
+      t.check = Check::none;
+    }
+    const std::string& prefix = bus_options_.checked_queue_prefix;
+    if (!prefix.empty() && target.rfind(prefix, 0) == 0 && t.check != Check::passed) {
+      if (t.check == Check::none) {
+        t.check = Check::probing;
+        t.probe = connection_.open_session();
+        t.probe.open_receiver(target, proton::receiver_options().name(std::string(kProbePrefix) + new_uuid()).credit_window(0));
+      }
+      return nullptr;
+    }
+    return &senders_.emplace(target, t.session.open_sender(target)).first->second;
   }
 
   // Moves waiting sends onto their links while there is credit and room in flight.
@@ -390,12 +508,12 @@ class Bus::Impl : public proton::messaging_handler {
     std::size_t blocked = 0;
     while (waiting_.size() > blocked && in_flight_.size() < bus_options_.max_unsettled) {
       Pending& front = waiting_[blocked];
-      proton::sender& s = sender_for(front.target);
-      if (s.credit() <= 0) {
-        ++blocked;  // its link has no credit yet; on_sendable will call again
+      proton::sender* s = sender_for(front.target);
+      if (s == nullptr || s->credit() <= 0) {
+        ++blocked;  // no link or no credit yet; on_sendable, a probe or a back-off calls again
         continue;
       }
-      proton::tracker t = s.send(front.message);
+      proton::tracker t = s->send(front.message);
       in_flight_.emplace_back(t, std::move(front));
       waiting_.erase(waiting_.begin() + static_cast<long>(blocked));
     }
@@ -437,11 +555,13 @@ class Bus::Impl : public proton::messaging_handler {
   std::map<std::string, std::size_t> handler_of_ CIMBUS_GUARDED_BY(mutex_);  // source address -> receivers_ index
   std::deque<Pending> waiting_ CIMBUS_GUARDED_BY(mutex_);
   std::deque<std::pair<proton::tracker, Pending>> in_flight_ CIMBUS_GUARDED_BY(mutex_);
+  std::map<std::string, std::string> refusal_text_ CIMBUS_GUARDED_BY(mutex_);  // target -> the broker's last refusal
 
   // I/O thread only.
   std::size_t next_url_ = 0;
   proton::connection connection_;
   std::map<std::string, proton::sender> senders_;
+  std::map<std::string, Target> targets_;
   std::vector<proton::receiver> open_receivers_;
   std::map<std::uint64_t, proton::delivery> unsettled_;  // deferred deliveries by id
   std::uint64_t last_delivery_ = 0;
@@ -480,6 +600,8 @@ void Bus::send(const std::string& target, AmqpMessage message, SendCallback done
 }
 
 void Bus::send(std::vector<Send> sends) { impl_->send(std::move(sends)); }
+
+std::string Bus::refusal_of(const std::string& target) const { return impl_->refusal_of(target); }
 
 void Bus::settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes) { impl_->settle(std::move(outcomes)); }
 

@@ -31,6 +31,9 @@ struct BrokerProfile {
   std::string send_to_queue;  // sending straight to a queue that exists
   std::string subscribe;      // a temporary subscription by routing-key pattern ({key}: * and #)
   std::string dead_letter;    // the dead-letter queue of a system ({system}), as the topology makes it
+  // Addresses of queues that must exist before a send (BusOptions::checked_queue_prefix): the
+  // broker would take and drop what goes to a missing one. Empty when the broker creates them.
+  std::string checked_queue_prefix;
 
   std::string publish_address(std::string_view key) const;
   std::string consume_address(std::string_view queue) const;

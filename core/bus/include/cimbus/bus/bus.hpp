@@ -13,6 +13,10 @@
 // `max_unsettled` sends are in flight; more wait in memory. A send whose outcome is unknown when
 // the connection drops is sent again after reconnecting (receivers de-duplicate by message-id).
 //
+// Refused targets: each target has its own session, because RabbitMQ ends the session of a link
+// it refuses. A refused target is reported once through on_error, tried again with back-off, and
+// given up (Outcome::refused, with refusal_of() saying why) after give_up_refused_after.
+//
 // Reconnection: after a connection loss the Bus reconnects with back-off (ConnectionOptions),
 // trying the URLs in turn, and re-attaches every receiver; it never gives up by default.
 //
@@ -24,6 +28,7 @@
 // Threading: all Bus methods are thread-safe. Handlers and send callbacks run on the Bus's own
 // I/O thread, one at a time, and must not block on a send's future (they may call send()).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -48,6 +53,14 @@ struct ReceiveOptions {
 
 struct BusOptions {
   std::size_t max_unsettled = 256;  // sends awaiting the broker's outcome
+  // A target whose links the broker refuses is tried again with back-off (1 s doubling to 30 s)
+  // for this long; then its waiting sends end Outcome::refused. Zero: at the first refusal.
+  std::chrono::milliseconds give_up_refused_after{std::chrono::minutes(2)};
+  // Targets with this prefix are queues that must exist: before the first send on a connection,
+  // the Bus attaches a receiver without credit to the same address, in a session of its own, and
+  // a refusal (RabbitMQ: amqp:not-found) refuses the target. RabbitMQ takes and drops what is sent
+  // to /amq/queue/<a queue that does not exist> (BrokerProfile::checked_queue_prefix).
+  std::string checked_queue_prefix;
   // Told (on the I/O thread) when the broker refuses a link or closes the connection with an
   // error, e.g. a queue that does not exist; the Bus retries by itself.
   std::function<void(const std::string&)> on_error;
@@ -91,6 +104,7 @@ class Bus : public Sender {
   void send(const std::string& target, AmqpMessage message, SendCallback done);
   // Several sends in order, with one hand-over to the I/O thread.
   void send(std::vector<Send> sends) override;
+  std::string refusal_of(const std::string& target) const override;
 
   // Stops receiving, waits up to `drain` for sends in flight, closes the connection. Pending
   // sends whose outcome is unknown complete with Outcome::failed.

@@ -27,6 +27,8 @@ class Sender {
   virtual ~Sender() = default;
   // Several sends in order, with one hand-over.
   virtual void send(std::vector<Send> sends) = 0;
+  // Why sends to `target` ended Outcome::refused: the broker's last words about it.
+  virtual std::string refusal_of(const std::string& target) const { return "refused by " + target; }
 };
 
 }  // namespace cimbus::bus
