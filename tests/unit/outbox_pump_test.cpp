@@ -26,6 +26,8 @@ class RecordingSender : public bus::Sender {
   std::vector<bus::Send> handed;
 };
 
+const std::string kDeadLetters = "/exchange/cim.dlx/dead.test.adapter";
+
 std::string fresh_file(const std::string& name) { return test::fresh_store_file("outbox-pump", name); }
 
 bus::AmqpMessage message(const std::string& id) {
@@ -40,7 +42,7 @@ class OutboxPumpTest : public ::testing::Test {
   OutboxPumpTest() : store_(fresh_file(::testing::UnitTest::GetInstance()->current_test_info()->name())) {}
 
   std::unique_ptr<OutboxPump> make_pump(std::chrono::milliseconds resend_pause = std::chrono::milliseconds(0)) {
-    return std::make_unique<OutboxPump>(store_, sender_, log_, [this](OutboxPump::Outcome o) { outcomes_.push_back(o); }, resend_pause);
+    return std::make_unique<OutboxPump>(store_, sender_, log_, [this](OutboxPump::Outcome o) { outcomes_.push_back(o); }, kDeadLetters, resend_pause);
   }
 
   // Rows `first` .. `first + n - 1` (message ids "m<i>"), committed in one transaction.
@@ -173,15 +175,43 @@ TEST_F(OutboxPumpTest, NoMoreThanTheLimitAwaitTheBrokerAndTheRestFollowInOrder) 
   EXPECT_EQ(log_.stats().sent, static_cast<std::uint64_t>(total));
 }
 
-TEST_F(OutboxPumpTest, ARejectedRowIsDroppedAndNotSentAgain) {
+TEST_F(OutboxPumpTest, ARejectedOrRefusedRowMovesToTheDeadLetterQueueWithItsReason) {
   auto pump = make_pump();
   pump->send();
-  add_rows(*pump, 0, 1);
+  add_rows(*pump, 0, 3);
   pump->send();
-  settle(*pump, [](const std::string&) { return bus::Outcome::rejected; });
+  settle(*pump, [](const std::string& id) {
+    return id == "m0" ? bus::Outcome::rejected : id == "m1" ? bus::Outcome::refused : bus::Outcome::accepted;
+  });
+  // Not dropped: two dead letters wait in the outbox, the refused target named with the reason.
+  EXPECT_EQ(store_.outbox().size(), 2u);
+  pump->send();
+  ASSERT_EQ(handed_ids(), (std::vector<std::string>{"m0", "m1"}));
+  for (const auto& s : sender_.handed) {
+    EXPECT_EQ(s.target, kDeadLetters);
+    EXPECT_EQ(s.message.properties.at("x-cimbus-target"), "/queue/q");
+  }
+  EXPECT_EQ(sender_.handed[0].message.properties.at("x-cimbus-reason"), "the broker rejected the message sent to /queue/q");
+  EXPECT_EQ(sender_.handed[1].message.properties.at("x-cimbus-reason"), "refused by /queue/q");  // RecordingSender's refusal_of
+  EXPECT_EQ(log_.stats().refused, 2u);
+  EXPECT_EQ(log_.stats().dead, 2u);
+  settle(*pump, [](const std::string&) { return bus::Outcome::accepted; });
   EXPECT_EQ(store_.outbox().size(), 0u);
+}
+
+TEST_F(OutboxPumpTest, ADeadLetterTheBrokerRefusesStaysInTheOutboxAndIsTriedAgain) {
+  auto pump = make_pump();
   pump->send();
-  EXPECT_TRUE(sender_.handed.empty());
+  {
+    store::Transaction tx = store_.begin();
+    pump->add(tx, kDeadLetters, message("d0"));
+    tx.commit();
+  }
+  pump->send();
+  settle(*pump, [](const std::string&) { return bus::Outcome::refused; });
+  EXPECT_EQ(store_.outbox().size(), 1u);
+  pump->send();
+  EXPECT_EQ(handed_ids(), std::vector<std::string>{"d0"});
 }
 
 }  // namespace

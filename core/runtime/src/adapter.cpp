@@ -82,7 +82,7 @@ class Adapter::Impl {
         send_outcomes_.push_back(o);
       }
       changed_.notify_all();
-    });
+    }, options_.profile.dead_letter_address(options_.config.system()));
     requests_ = std::make_unique<RequestTracker>(*store_);
     retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
@@ -214,6 +214,8 @@ class Adapter::Impl {
   bus::BusOptions bus_options() {
     bus::BusOptions o;
     o.on_error = [this](const std::string& error) { log_.warn_once("broker: " + error); };
+    o.checked_queue_prefix = options_.profile.checked_queue_prefix;
+    if (const int ms = options_.config.broker().give_up_refused_ms(); ms > 0) o.give_up_refused_after = std::chrono::milliseconds(ms);
     return o;
   }
 

@@ -6,9 +6,10 @@
 
 namespace cimbus::adapter::detail {
 
-OutboxPump::OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome,
+OutboxPump::OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome, std::string dead_letter_target,
                        std::chrono::milliseconds resend_pause)
-    : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)), resend_pause_(resend_pause) {}
+    : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)), dead_letter_target_(std::move(dead_letter_target)),
+      resend_pause_(resend_pause) {}
 
 void OutboxPump::add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {
   add(tx, target, bus::to_stored(message));
@@ -32,15 +33,16 @@ void OutboxPump::finish(store::Transaction& tx, const std::string& message_id, c
 }
 
 void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
+  std::vector<Outcome> refused;
   for (const Outcome& r : outcomes) {
     in_flight_.erase(r.row);
     switch (r.outcome) {
       case bus::Outcome::accepted:
         accepted_.push_back(r.row);
         break;
-      case bus::Outcome::rejected:  // the broker will never take it (e.g. too large): keep going
-        log_.log().error("the broker rejected outbox message " + std::to_string(r.row) + "; it is dropped from the outbox");
-        accepted_.push_back(r.row);
+      case bus::Outcome::rejected:  // the broker will never take it (e.g. too large)
+      case bus::Outcome::refused:   // nor its target
+        refused.push_back(r);
         break;
       case bus::Outcome::released:
       case bus::Outcome::failed:
@@ -49,6 +51,36 @@ void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
         break;
     }
   }
+  if (!refused.empty()) dead_letter(refused);
+}
+
+void OutboxPump::dead_letter(const std::vector<Outcome>& refused) {
+  store::Transaction tx = store_.begin();
+  std::vector<std::int64_t> moved;
+  for (const Outcome& r : refused) {
+    std::optional<store::Outbox::Row> row = store_.outbox().find(r.row);
+    if (!row) continue;
+    const std::string why = r.outcome == bus::Outcome::rejected ? "the broker rejected the message sent to " + row->target : r.why;
+    if (row->target == dead_letter_target_) {  // nowhere further to put it: kept, and said loudly
+      log_.log().error("outbox message " + std::to_string(r.row) + " cannot reach the dead-letter queue (" + why + "); it stays in the outbox");
+      resend_from_start_ = true;
+      resend_after_ = std::chrono::steady_clock::now() + resend_pause_;
+      continue;
+    }
+    log_.log().error("outbox message " + std::to_string(r.row) + " goes to the dead-letter queue: " + why);
+    bus::AmqpMessage copy = bus::from_stored(std::move(row->message));
+    copy.to.clear();
+    copy.properties["x-cimbus-reason"] = why;
+    copy.properties["x-cimbus-target"] = row->target;
+    add(tx, dead_letter_target_, copy);
+    moved.push_back(r.row);
+  }
+  store_.outbox().remove(tx, moved);
+  tx.commit();
+  log_.count([n = moved.size()](AdapterStats& s) {
+    s.refused += n;
+    s.dead += n;
+  });
 }
 
 // Relaxed: a removal lost to a power cut only sends a row again, which receivers de-duplicate.
@@ -103,8 +135,10 @@ void OutboxPump::send() {
 void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends) {
   cursor_ = std::max(cursor_, row.id);
   in_flight_.insert(row.id);
-  sends.push_back({std::move(row.target), bus::from_stored(std::move(row.message)),
-                   [this, id = row.id](bus::Outcome o) { on_outcome_({id, o}); }});
+  auto done = [this, id = row.id, target = row.target](bus::Outcome o) {
+    on_outcome_({id, o, o == bus::Outcome::refused ? bus_.refusal_of(target) : std::string()});
+  };
+  sends.push_back({std::move(row.target), bus::from_stored(std::move(row.message)), std::move(done)});
 }
 
 }  // namespace cimbus::adapter::detail

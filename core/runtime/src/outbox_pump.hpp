@@ -32,13 +32,19 @@ class OutboxPump {
   struct Outcome {
     std::int64_t row;
     bus::Outcome outcome;
+    std::string why = {};  // refused: the broker's words (bus::Sender::refusal_of)
   };
   // Called on the bus's thread when the broker settled a row.
   using OnOutcome = std::function<void(Outcome)>;
 
   // After a send is released or fails (a link refused, the connection lost), rows are sent again
   // from the oldest once `resend_pause` has passed, rather than hammering a broker in trouble.
-  OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome,
+  //
+  // A row the broker rejects, or whose target it refuses for good (bus::Outcome::refused: a
+  // queue that does not exist, an address this adapter may not use), is not dropped: it moves to
+  // `dead_letter_target` with its reason (x-cimbus-reason, x-cimbus-target). A dead letter the
+  // broker refuses stays in the outbox, tried again after the pause, with an error logged.
+  OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome, std::string dead_letter_target,
              std::chrono::milliseconds resend_pause = std::chrono::milliseconds(500));
 
   // A row for `target`, in `tx`; sent after the commit.
@@ -71,11 +77,13 @@ class OutboxPump {
 
  private:
   void hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends);
+  void dead_letter(const std::vector<Outcome>& refused);
 
   store::Store& store_;
   bus::Sender& bus_;
   RuntimeLog& log_;
   OnOutcome on_outcome_;
+  std::string dead_letter_target_;
   std::chrono::milliseconds resend_pause_;
 
   std::set<std::int64_t> in_flight_;    // rows sent, outcome not yet known

@@ -38,6 +38,12 @@ std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_i
   return out;
 }
 
+std::optional<Outbox::Row> Outbox::find(std::int64_t id) {
+  std::vector<Row> rows = pending(1, id - 1);
+  if (rows.empty() || rows.front().id != id) return std::nullopt;
+  return std::move(rows.front());
+}
+
 void Outbox::remove(Transaction& tx, const std::vector<std::int64_t>& ids) {
   (void)tx;
   Statement remove = Statement::cached(*connection_, "DELETE FROM outbox WHERE id = ?");

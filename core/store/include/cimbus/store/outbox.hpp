@@ -30,6 +30,8 @@ class Outbox {
   std::int64_t add_reply(Transaction& tx, const std::string& target, const std::string& message_id);
   // The oldest rows after `after_id` (rows up to it are already on their way), at most `limit`.
   std::vector<Row> pending(std::size_t limit, std::int64_t after_id = 0);
+  // Row `id` of this owner, if it is still to be sent.
+  std::optional<Row> find(std::int64_t id);
   // Rows the broker accepted.
   void remove(Transaction& tx, const std::vector<std::int64_t>& ids);
   std::size_t size();
