@@ -46,6 +46,23 @@ grep -Eq "^message-id=6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21 correlation-id=None r
 [[ $? == 1 ]] || fail "request without a responder should fail"
 grep -q "^4.1 FATAL: no reply to 6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21 within 3 s$" "$work/timeout.err" || fail "timeout: $(cat "$work/timeout.err")"
 
+# A queue that does not exist, by name or by address: an error naming it, not "accepted" for a
+# message RabbitMQ would take and drop (issue 14, nothing silently lost at the edges).
+for to in no-such-queue /amq/queue/no-such-queue; do
+  timeout 60 "$cimbus" send --timeout 10 --to "$to" "$examples/TroubleTickets-closed-event.xml" > "$work/missing.out" 2>&1
+  [[ $? == 1 ]] || fail "send --to $to should fail: $(cat "$work/missing.out")"
+  grep -q "^not sent: the broker refuses /amq/queue/no-such-queue: amqp:not-found: NOT_FOUND - no queue 'no-such-queue'" "$work/missing.out" ||
+    fail "send --to $to: $(cat "$work/missing.out")"
+done
+timeout 60 "$cimbus" request --timeout 10 --to no-such-queue "$examples/TroubleTickets-create.xml" > /dev/null 2> "$work/missing.err"
+[[ $? == 1 ]] || fail "request --to a missing queue should fail"
+grep -q "^the broker did not take the request: the broker refuses /amq/queue/no-such-queue: amqp:not-found" "$work/missing.err" ||
+  fail "request --to a missing queue: $(cat "$work/missing.err")"
+# An exchange that does not exist: the broker's refusal, at once.
+timeout 60 "$cimbus" send --timeout 10 --to /exchange/no-such-exchange/key "$examples/TroubleTickets-closed-event.xml" > "$work/missing.out" 2>&1
+[[ $? == 1 ]] || fail "send to a missing exchange should fail"
+grep -q "no exchange 'no-such-exchange'" "$work/missing.out" || fail "send to a missing exchange: $(cat "$work/missing.out")"
+
 # A wrong password: a clear error, no hang.
 CIMBUS_BROKER_URL=amqp://cimbus:wrong@127.0.0.1:$BROKER_AMQP_PORT timeout 60 "$cimbus" send --timeout 10 \
   "$examples/TroubleTickets-closed-event.xml" > /dev/null 2>&1

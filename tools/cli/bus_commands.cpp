@@ -65,13 +65,17 @@ std::string target_of(const MessageArgs& args, const bus::BrokerProfile& profile
 }
 
 // Errors of the sending link (a queue that does not exist, an address the user may not write to):
-// the command ends with the broker's words instead of waiting out its time-out.
+// the command ends with the broker's words instead of waiting out its time-out. A queue address
+// is checked to exist first (the profile's checked_queue_prefix): RabbitMQ would take the message
+// and drop it.
 struct LinkErrors {
   std::mutex mutex;
   std::string first;
 
-  bus::BusOptions options() {
+  bus::BusOptions options(const bus::BrokerProfile& profile) {
     bus::BusOptions o;
+    o.give_up_refused_after = std::chrono::milliseconds(0);
+    o.checked_queue_prefix = profile.checked_queue_prefix;
     o.on_error = [this](const std::string& error) {
       std::lock_guard<std::mutex> lock(mutex);
       if (first.empty()) first = error;
@@ -87,7 +91,7 @@ int run_send(const MessageArgs& args) {
   const bus::BrokerProfile profile = args.broker.broker_profile();
   const std::string target = target_of(args, profile, e);
   LinkErrors errors;
-  bus::Bus bus(args.broker.connection(), errors.options());
+  bus::Bus bus(args.broker.connection(), errors.options(profile));
   bus.start();
   auto outcome = bus.send(target, bus::to_amqp_message(e, codec.encode(e)));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
@@ -105,6 +109,11 @@ int run_send(const MessageArgs& args) {
     }
   }
   const bus::Outcome o = outcome.get();
+  if (o == bus::Outcome::refused) {
+    std::cerr << "not sent: " << bus.refusal_of(target) << "\n";
+    bus.stop(0ms);
+    return 1;
+  }
   std::cout << "sent " << e.message().header().message_id() << " to " << target << ": " << bus::to_string(o) << "\n";
   bus.stop();
   return o == bus::Outcome::accepted ? 0 : 1;
@@ -123,7 +132,8 @@ int run_request(const MessageArgs& args) {
   std::mutex mutex;
   std::condition_variable arrived;
   std::string reply;
-  bus::Bus bus(args.broker.connection());
+  LinkErrors errors;
+  bus::Bus bus(args.broker.connection(), errors.options(profile));
   bus::ReceiveOptions durable;
   durable.durable = true;
   bus.receive(profile.own_queue_address(queue), [&](const bus::AmqpMessage& m) {
@@ -139,9 +149,11 @@ int run_request(const MessageArgs& args) {
     std::cerr << "cannot reach the broker\n";
     return 1;
   }
-  const bus::Outcome sent = bus.send(target_of(args, profile, e), bus::to_amqp_message(e, codec.encode(e))).get();
+  const std::string target = target_of(args, profile, e);
+  const bus::Outcome sent = bus.send(target, bus::to_amqp_message(e, codec.encode(e))).get();
   if (sent != bus::Outcome::accepted) {
-    std::cerr << "the broker did not take the request: " << bus::to_string(sent) << "\n";
+    std::cerr << "the broker did not take the request: "
+              << (sent == bus::Outcome::refused ? bus.refusal_of(target) : bus::to_string(sent)) << "\n";
     return 1;
   }
   std::unique_lock<std::mutex> lock(mutex);
