@@ -9,6 +9,9 @@ what real JMS/AMQP peers send, and worse (issue 14).
 - Transport-level input cimbus cannot read (application-properties holding a list or a map, a
   property name that is no string, a body that is an AMQP number) is answered with a FaultMessage
   (5.2) at its reply-to and dead-lettered at once with its reason, logged once: no redelivery loop.
+- Nothing is lost at the edges: a reply to a reply queue that does not exist (RabbitMQ would take it
+  and drop it) is tried again for give_up_refused_ms, then dead-lettered with the broker's words,
+  logged once; the adapter goes on answering meanwhile.
 
     hostile_peer_test.py SOURCE_DIR BIN_DIR WORK_DIR
 """
@@ -37,7 +40,7 @@ dead_letters = []  # every message read from oms.dead so far
 def setUpModule():
     global stack, oms, connection, sender, dead, wms_requests
     stack = Stack(SOURCE, BIN, WORK).__enter__()
-    oms = stack.start("oms", reply_queues=[ALLOWED], web_services={"listen": "127.0.0.1:0"})
+    oms = stack.start("oms", reply_queues=[ALLOWED], web_services={"listen": "127.0.0.1:0"}, broker={"give_up_refused_ms": 3000})
     url = urllib.parse.urlparse(stack.broker_url)
     connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
                                     allowed_mechs="PLAIN", allow_insecure_mechs=True)
@@ -203,6 +206,31 @@ class HostileTransport(unittest.TestCase):
         answer = peer.answer()
         self.assertIsNotNone(answer)
         self.assertEqual(answer.correlation_id, message_id)
+
+
+class RefusedDestinations(unittest.TestCase):
+    def test_a_reply_to_a_queue_that_does_not_exist_ends_in_the_dead_letter_queue(self):
+        gone = "reply.gone-" + str(uuid.uuid4())
+        message_id = str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, None), reply_to=gone))
+        # Meanwhile the adapter answers others (the refused queue holds nothing else up).
+        peer, other = Peer(), str(uuid.uuid4())
+        send(Message(id=other, body=request(other, None), reply_to=peer.queue))
+        answer = peer.answer()
+        self.assertIsNotNone(answer, "an answer to another requester waited for the refused one")
+        self.assertEqual(answer.correlation_id, other)
+        # The reply (correlated to the request) reaches oms.dead after the 3 s of retries.
+        deadline, reply = time.time() + 30, None
+        while reply is None and time.time() < deadline:
+            reply = next((m for m in dead_letters if m.correlation_id == message_id), None)
+            m = receive(dead, 1)
+            if m is not None:
+                dead_letters.append(m)
+        self.assertIsNotNone(reply, "the reply to a missing queue was not dead-lettered")
+        self.assertIn("no queue '%s'" % gone, reply.properties["x-cimbus-reason"])
+        self.assertEqual(reply.properties["x-cimbus-target"], "/amq/queue/" + gone)
+        self.assertEqual(oms.log().count("no queue '%s'" % gone), 3, "refused, given up, dead-lettered: once each, not at every retry")
+        self.assertTrue(oms.alive())
 
 
 if __name__ == "__main__":

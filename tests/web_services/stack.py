@@ -82,6 +82,7 @@ class Stack:
             config = json.load(f)
         config["broker"]["urls"] = [self.broker_url]  # the URL carries the generated login
         config["broker"].pop("password_env", None)
+        config["broker"].update(overrides.pop("broker", {}))  # broker settings beside the URL and login
         config["store"] = os.path.join(self.work, name + ".sqlite")
         config.update(overrides)
         path = os.path.join(self.work, name + ".json")
