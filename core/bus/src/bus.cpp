@@ -103,6 +103,21 @@ class Bus::Impl : public proton::messaging_handler {
     });
   }
 
+  void pause_receiving() {
+    inject([this] { paused_ = true; });
+  }
+
+  void resume_receiving() {
+    inject([this] {
+      paused_ = false;
+      for (auto& [key, credit] : withheld_) {
+        proton::receiver receiver = key;
+        if (receiver.active()) receiver.add_credit(credit);
+      }
+      withheld_.clear();
+    });
+  }
+
   void stop(std::chrono::milliseconds drain) {
     {
       sync::Lock lock(mutex_);
@@ -299,7 +314,8 @@ class Bus::Impl : public proton::messaging_handler {
     unsettled_.erase(it);
     proton::receiver r = d.receiver();
     settle(d, outcome);
-    r.add_credit(1);
+    if (paused_) ++withheld_[r];
+    else r.add_credit(1);
   }
 
   // A link or connection the broker refused, for the operator (the Bus retries on its own).
@@ -327,6 +343,7 @@ class Bus::Impl : public proton::messaging_handler {
 
   void lost() {
     senders_.clear();
+    withheld_.clear();  // new links get their full credit
     for (auto& [target, state] : targets_) {  // new links on the next connection; refusals stay
       state.session = proton::session();
       state.probe = proton::session();
@@ -565,6 +582,8 @@ class Bus::Impl : public proton::messaging_handler {
   std::vector<proton::receiver> open_receivers_;
   std::map<std::uint64_t, proton::delivery> unsettled_;  // deferred deliveries by id
   std::uint64_t last_delivery_ = 0;
+  bool paused_ = false;                              // pause_receiving(): settlements give no credit back
+  std::map<proton::receiver, std::uint32_t> withheld_;  // credit not given back while paused
 };
 
 Bus::Bus(ConnectionOptions connection, BusOptions options)
@@ -604,6 +623,10 @@ void Bus::send(std::vector<Send> sends) { impl_->send(std::move(sends)); }
 std::string Bus::refusal_of(const std::string& target) const { return impl_->refusal_of(target); }
 
 void Bus::settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes) { impl_->settle(std::move(outcomes)); }
+
+void Bus::pause_receiving() { impl_->pause_receiving(); }
+
+void Bus::resume_receiving() { impl_->resume_receiving(); }
 
 void Bus::stop(std::chrono::milliseconds drain) { impl_->stop(drain); }
 

@@ -88,6 +88,11 @@ class Bus : public Sender {
   void receive_deferred(const std::string& source, DeferredHandler handler, ReceiveOptions options = {});
   // Settles deferred deliveries (one hand-over to the I/O thread for all of them).
   void settle(std::vector<std::pair<DeliveryId, Outcome>> outcomes);
+  // Deferred receivers stop taking deliveries: settlements no longer give credit back, so at
+  // most the credit already granted arrives (to be released). resume_receiving() gives the
+  // withheld credit back. For a consumer that cannot work for a while (its store fails).
+  void pause_receiving();
+  void resume_receiving();
 
   // Connects; returns at once (the connection may still be opening).
   void start();
