@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """A store that fails under a running adapter (issue 14): cimbus-oms as deployed, its store on a
 small tmpfs of its own that the test fills up. The OMS must not stay a zombie (connected, holding
-deliveries, answering nothing): it logs the cause, releases what it holds and exits with 75 for
-its supervisor. Started again once space is freed, it answers every request sent meanwhile:
-nothing lost. The tmpfs is mounted and unmounted by the test (root, as scripts/test runs).
+deliveries, answering nothing): it logs the cause once, gives back what it holds, takes nothing
+more and reports not ready, and tries the store again with back-off.
+- Space freed within store_retry_s: it recovers by itself, without a restart, and answers every
+  request sent meanwhile.
+- Still full after store_retry_s: it exits with 75 for its supervisor; started again once space
+  is freed, it answers every request sent meanwhile. Nothing lost either way.
+The tmpfs is mounted and unmounted by the test (root, as scripts/test runs).
 
     store_failure_test.py SOURCE_DIR BIN_DIR WORK_DIR
 """
@@ -58,32 +62,33 @@ class StoreFailure(unittest.TestCase):
         self.stack.__exit__(None, None, None)
         subprocess.run(["umount", DISK])
 
-    def test_a_full_disk_stops_the_adapter_and_nothing_is_lost(self):
-        store = os.path.join(DISK, "oms.sqlite")
-        oms = self.stack.start("oms", store=store, web_services={"listen": "127.0.0.1:0"})
+    def start_oms(self, retry_s):
+        return self.stack.start("oms", store=os.path.join(DISK, "oms.sqlite"), store_retry_s=retry_s,
+                                web_services={"listen": "127.0.0.1:0"})
+
+    def connect(self):
         url = urllib.parse.urlparse(self.stack.broker_url)
         connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
                                         allowed_mechs="PLAIN", allow_insecure_mechs=True)
         queue = "reply.store-failure-" + str(uuid.uuid4())
-        replies = connection.create_receiver("/queue/" + queue)
-        sender = connection.create_sender("/exchange/cim/req.TroubleTickets.create")
-        filler = fill(DISK)
+        return connection, queue, connection.create_receiver("/queue/" + queue), connection.create_sender("/exchange/cim/req.TroubleTickets.create")
 
+    def send_until_the_store_fails(self, oms, sender, queue):
         sent = []
-        for _ in range(60):  # until a commit needs space that is not there
+        for _ in range(100):  # until a commit needs space that is not there
             message_id = str(uuid.uuid4())
             sender.send(Message(id=message_id, body=request(message_id, queue), reply_to=queue, durable=True))
             sent.append(message_id)
-            if not oms.alive():
+            if "the store failed" in oms.log():
                 break
             time.sleep(0.05)
-        status = oms.process.wait(timeout=60)
-        self.assertEqual(status, 75, "exit status after the store failed")
-        self.assertIn("the store failed", oms.log())
-        self.assertEqual(oms.log().count("the store failed"), 1, "the cause is logged once")
+        for _ in range(5):  # and a few more, while it fails
+            message_id = str(uuid.uuid4())
+            sender.send(Message(id=message_id, body=request(message_id, queue), reply_to=queue, durable=True))
+            sent.append(message_id)
+        return sent
 
-        os.remove(filler)  # space again: started as its supervisor would
-        self.stack.start("oms", store=store, web_services={"listen": "127.0.0.1:0"})
+    def assert_all_answered(self, replies, sent):
         answered = set()
         deadline = time.time() + 60
         while answered != set(sent) and time.time() < deadline:
@@ -94,6 +99,35 @@ class StoreFailure(unittest.TestCase):
             replies.accept()
             answered.add(m.correlation_id)
         self.assertEqual(set(sent) - answered, set(), "requests never answered")
+
+    def test_space_freed_in_time_the_adapter_recovers_by_itself(self):
+        oms = self.start_oms(120)
+        connection, queue, replies, sender = self.connect()
+        filler = fill(DISK)
+        sent = self.send_until_the_store_fails(oms, sender, queue)
+        self.assertIn("the store failed", oms.log(), "the store never failed: the tmpfs did not fill")
+        time.sleep(3)  # failing: alive, not answering, trying again
+        self.assertTrue(oms.alive())
+        os.remove(filler)
+        self.assert_all_answered(replies, sent)
+        self.assertTrue(oms.alive(), "the adapter stopped instead of recovering")
+        self.assertEqual(oms.log().count("the store failed"), 1, "the cause is logged once")
+        self.assertIn("the store works again", oms.log())
+        connection.close()
+
+    def test_a_store_that_stays_full_stops_the_adapter_and_nothing_is_lost(self):
+        oms = self.start_oms(3)
+        connection, queue, replies, sender = self.connect()
+        filler = fill(DISK)
+        sent = self.send_until_the_store_fails(oms, sender, queue)
+        status = oms.process.wait(timeout=60)
+        self.assertEqual(status, 75, "exit status after the store failed for longer than store_retry_s")
+        self.assertEqual(oms.log().count("the store failed"), 1, "the cause is logged once")
+        self.assertIn("the store still fails after 3 s", oms.log())
+
+        os.remove(filler)  # space again: started as its supervisor would
+        self.start_oms(3)
+        self.assert_all_answered(replies, sent)
         connection.close()
 
 

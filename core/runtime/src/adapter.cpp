@@ -148,13 +148,13 @@ class Adapter::Impl {
     {
       sync::Lock lock(mutex_);
       awaiting_signal_ = true;
-      if (store_failed_) ::kill(::getpid(), SIGTERM);  // it failed before: stop at once
+      if (store_gave_up_) ::kill(::getpid(), SIGTERM);  // it failed for good before: stop at once
     }
     const int received = signals.wait();
     log_.log().info("signal " + std::to_string(received) + ": draining and stopping");
     if (before_stop) before_stop();
     stop();
-    if (store_failed()) return kStoreFailedStatus;
+    if (store_gave_up()) return kStoreFailedStatus;
     log_.log().info("stopped");
     return 0;
   }
@@ -162,6 +162,11 @@ class Adapter::Impl {
   bool store_failed() const {
     sync::Lock lock(mutex_);
     return store_failed_;
+  }
+
+  bool store_gave_up() const {
+    sync::Lock lock(mutex_);
+    return store_gave_up_;
   }
 
   // --- calls from other threads: one path, a job in a transaction of its own --------------------
@@ -307,76 +312,135 @@ class Adapter::Impl {
 
   // --- the worker -------------------------------------------------------------------------------
 
+  // The worker: serves until stopped; a store failure pauses it until the store works again
+  // (recover_store), or ends the process's service when it does not.
   void work() {
-    try {
-      for (;;) {
-        std::vector<Delivery> batch;
-        std::vector<OutboxPump::Outcome> outcomes;
-        std::vector<CallOutcome> call_outcomes;
-        std::deque<Job> jobs;
-        bool stopping;
-        Clock::time_point drain_until;
-        {
-          sync::Lock lock(mutex_);
-          // Once stopping is noticed, only outcomes (or the drain deadline) wake the worker.
-          lock.wait_until(changed_, wake_time(), [this]() CIMBUS_REQUIRES(mutex_) {
-            return !deliveries_.empty() || !send_outcomes_.empty() || !call_outcomes_.empty() || !jobs_.empty() ||
-                   (stopping_ && !stop_noticed_);
-          });
-          const std::size_t n = std::min(deliveries_.size(), static_cast<std::size_t>(options_.config.batch()));
-          for (std::size_t i = 0; i < n; ++i) batch.push_back(std::move(deliveries_[i]));
-          deliveries_.erase(deliveries_.begin(), deliveries_.begin() + static_cast<long>(n));
-          outcomes.swap(send_outcomes_);
-          call_outcomes.swap(call_outcomes_);
-          jobs.swap(jobs_);
-          stopping = stopping_;
-          stop_noticed_ = stopping_;
-          drain_until = drain_until_;
-        }
-        outbox_->take_outcomes(outcomes);
-        if (stopping) {
-          release(batch);  // for another instance, or later
-          batch.clear();
-          if (calls_) calls_->stop();  // calls not started go back to the broker too
-        }
-        if (!call_outcomes.empty()) bus_.settle(pipeline_->complete(std::move(call_outcomes)));
-        if (!batch.empty()) {
-          bus_.settle(pipeline_->handle(std::move(batch)));
-          for (ForwardedCall& call : pipeline_->take_forwarded()) calls_->submit(std::move(call));
-        } else if (outbox_->has_accepted_rows()) {
-          outbox_->remove_accepted();
-        }
-        run_jobs(jobs);
-        if (!stopping) run_periodic_work();
-        pipeline_->expire_requests();
-        results_->expire();
-        retention_->run();
-        outbox_->send();
-        const bool drained = outbox_->settled() && store_->outbox().size() == 0 && pipeline_->forwarded_in_flight() == 0;
-        if (stopping && (drained || Clock::now() >= drain_until)) {
-          if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
-          if (const std::size_t left = store_->outbox().size(); left > 0)
-            log_.log().warn(std::to_string(left) + " messages stay in the outbox; they are sent at the next start");
-          break;
-        }
+    for (;;) {
+      try {
+        serve();
+        return;
+      } catch (const std::exception& e) {
+        if (!recover_store(e.what())) return;
       }
-    } catch (const std::exception& e) {
-      // The store failed (disk full, an I/O error, a damaged page). No zombie that stays connected
-      // and answers nothing: what this process holds goes back to the broker (released now, or
-      // with the connection when it closes), and the process stops with kStoreFailedStatus so that
-      // its supervisor starts it again, on a store that works again or with a clear error.
-      log_.log().error(std::string("the store failed: ") + e.what() + "; releasing what this adapter holds and stopping (exit status " +
-                       std::to_string(kStoreFailedStatus) + ") so that it is started again");
+    }
+  }
+
+  void serve() {
+    for (;;) {
+      std::vector<Delivery> batch;
+      std::vector<OutboxPump::Outcome> outcomes;
+      std::vector<CallOutcome> call_outcomes;
+      std::deque<Job> jobs;
+      bool stopping;
+      Clock::time_point drain_until;
       {
         sync::Lock lock(mutex_);
-        release({deliveries_.begin(), deliveries_.end()});
+        // Once stopping is noticed, only outcomes (or the drain deadline) wake the worker.
+        lock.wait_until(changed_, wake_time(), [this]() CIMBUS_REQUIRES(mutex_) {
+          return !deliveries_.empty() || !send_outcomes_.empty() || !call_outcomes_.empty() || !jobs_.empty() ||
+                 (stopping_ && !stop_noticed_);
+        });
+        const std::size_t n = std::min(deliveries_.size(), static_cast<std::size_t>(options_.config.batch()));
+        for (std::size_t i = 0; i < n; ++i) batch.push_back(std::move(deliveries_[i]));
+        deliveries_.erase(deliveries_.begin(), deliveries_.begin() + static_cast<long>(n));
+        outcomes.swap(send_outcomes_);
+        call_outcomes.swap(call_outcomes_);
+        jobs.swap(jobs_);
+        stopping = stopping_;
+        stop_noticed_ = stopping_;
+        drain_until = drain_until_;
+      }
+      outbox_->take_outcomes(outcomes);
+      if (stopping) {
+        release(batch);  // for another instance, or later
+        batch.clear();
+        if (calls_) calls_->stop();  // calls not started go back to the broker too
+      }
+      if (!call_outcomes.empty()) bus_.settle(pipeline_->complete(std::move(call_outcomes)));
+      if (!batch.empty()) {
+        in_hand_.clear();
+        for (const Delivery& d : batch) in_hand_.push_back(d.id);
+        bus_.settle(pipeline_->handle(std::move(batch)));
+        in_hand_.clear();
+        failing_since_.reset();  // a batch committed: the store works
+        for (ForwardedCall& call : pipeline_->take_forwarded()) calls_->submit(std::move(call));
+      } else if (outbox_->has_accepted_rows()) {
+        outbox_->remove_accepted();
+      }
+      run_jobs(jobs);
+      if (!stopping) run_periodic_work();
+      pipeline_->expire_requests();
+      results_->expire();
+      retention_->run();
+      outbox_->send();
+      const bool drained = outbox_->settled() && store_->outbox().size() == 0 && pipeline_->forwarded_in_flight() == 0;
+      if (stopping && (drained || Clock::now() >= drain_until)) {
+        if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
+        if (const std::size_t left = store_->outbox().size(); left > 0)
+          log_.log().warn(std::to_string(left) + " messages stay in the outbox; they are sent at the next start");
+        break;
+      }
+    }
+  }
+
+  // The store failed (a full disk, an I/O error, a damaged page). No zombie that stays connected
+  // and answers nothing: the adapter takes no more deliveries, gives back what it holds, reports
+  // not ready, logs the cause once and tries the store again with back-off. When the store works
+  // again it goes on by itself; when it still fails after store_retry_s, the process stops with
+  // kStoreFailedStatus so that its supervisor starts it again. True: serve again.
+  bool recover_store(const std::string& cause) {
+    const auto limit = std::chrono::seconds(options_.config.store_retry_s() > 0 ? options_.config.store_retry_s() : 300);
+    if (!failing_since_) {
+      failing_since_ = Clock::now();
+      log_.log().error("the store failed: " + cause + "; taking no deliveries and trying the store again for up to " +
+                       std::to_string(limit.count()) + " s (then exit status " + std::to_string(kStoreFailedStatus) + ")");
+    }
+    bus_.pause_receiving();
+    set_store_failed(true);
+    outbox_->reset();
+    auto give_back = [this] {
+      std::vector<Delivery> held;
+      {
+        sync::Lock lock(mutex_);
+        held.assign(deliveries_.begin(), deliveries_.end());
         deliveries_.clear();
-        store_failed_ = true;
+      }
+      for (bus::DeliveryId id : in_hand_) held.push_back({Queue::requests, {}, id});
+      in_hand_.clear();
+      release(held);
+    };
+    give_back();
+    for (auto pause = std::chrono::seconds(1);; pause = std::min(pause * 2, std::chrono::seconds(10))) {
+      {
+        sync::Lock lock(mutex_);
+        if (lock.wait_for(changed_, pause, [this]() CIMBUS_REQUIRES(mutex_) { return stopping_; })) return false;
+      }
+      give_back();  // what the credit granted before the pause brought meanwhile
+      try {
+        store_->check_writable();
+        log_.log().info("the store works again after " +
+                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *failing_since_).count()) +
+                        " s; taking deliveries again");
+        set_store_failed(false);
+        bus_.resume_receiving();
+        return true;
+      } catch (const std::exception& e) {
+        if (Clock::now() - *failing_since_ < limit) continue;
+        log_.log().error("the store still fails after " + std::to_string(limit.count()) + " s (" + e.what() + "); stopping with exit status " +
+                         std::to_string(kStoreFailedStatus) + " so that the adapter is started again");
+        sync::Lock lock(mutex_);
+        store_gave_up_ = true;
         // run_until_signal() stops the process; a program that embeds the adapter otherwise sees
         // wait_ready() false and stop() after it.
         if (awaiting_signal_) ::kill(::getpid(), SIGTERM);
+        return false;
       }
     }
+  }
+
+  void set_store_failed(bool failed) {
+    sync::Lock lock(mutex_);
+    store_failed_ = failed;
   }
 
   void run_periodic_work() {
@@ -426,6 +490,8 @@ class Adapter::Impl {
   std::unique_ptr<DeliveryPipeline> pipeline_;
   std::unique_ptr<CallThreads> calls_;  // when some message is forwarded
   bool stop_noticed_ = false;
+  std::vector<bus::DeliveryId> in_hand_;               // the batch being handled
+  std::optional<Clock::time_point> failing_since_;     // the store has failed since, with no batch committed
 
   bus::Bus bus_;
 
@@ -437,7 +503,8 @@ class Adapter::Impl {
   std::vector<CallOutcome> call_outcomes_ CIMBUS_GUARDED_BY(mutex_);
   std::deque<Job> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
-  bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;  // the worker ended on a store failure
+  bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;   // the store fails: not ready, no deliveries taken
+  bool store_gave_up_ CIMBUS_GUARDED_BY(mutex_) = false;  // it failed for longer than store_retry_s: the worker ended
   bool awaiting_signal_ CIMBUS_GUARDED_BY(mutex_) = false;  // run_until_signal() waits for SIGTERM
   Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
   std::thread worker_;

@@ -70,6 +70,12 @@ class OutboxPump {
 
   // Hands rows to the bus while fewer than kMaxUnsettledSends await the broker.
   void send();
+  // After a transaction failed to commit (the store failed): rows kept in memory may be of it, so
+  // what is to be sent is read back from the store.
+  void reset() {
+    fresh_.clear();
+    backlog_ = true;
+  }
   // True when nothing awaits the broker's outcome.
   bool settled() const { return in_flight_.empty(); }
 

@@ -20,4 +20,12 @@ Store::~Store() = default;
 
 Transaction Store::begin(Durability durability) { return Transaction(*connection_, durability); }
 
+void Store::check_writable() {
+  Transaction tx = begin();
+  tx.execute("CREATE TABLE IF NOT EXISTS store_check (at INTEGER)");
+  tx.execute("INSERT INTO store_check (at) VALUES (1)");
+  tx.execute("DELETE FROM store_check");
+  tx.commit();
+}
+
 }  // namespace cimbus::store

@@ -45,6 +45,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   Transaction begin(Durability durability = Durability::full);
+  // Whether a write commits now: a row written and removed in a transaction of its own. Throws
+  // what the engine says when not (a full disk, an I/O error, a damaged page it touches).
+  void check_writable();
   Inbox& inbox() { return inbox_; }
   Outbox& outbox() { return outbox_; }
   Correlations& correlations() { return correlations_; }
