@@ -448,12 +448,24 @@ class Adapter::Impl {
     for (Periodic& p : periodic_) {
       if (now < p.next) continue;
       p.next = now + p.period;
+      // What it queued to send is rolled back with it: never sent (SQLite gives its row ids to
+      // the next rows, which would then be taken for these).
+      const std::size_t mark = outbox_->mark();
+      store::Transaction tx = store_->begin();
       try {
-        run_transaction(p.work);
-        requests_->after_commit();
+        run_in(tx, p.work);
       } catch (const std::exception& e) {
-        log_.log().error(std::string("periodic work failed (tried again): ") + e.what());
+        outbox_->forget_since(mark);
+        log_.warn_once(std::string("periodic work failed (tried again): ") + e.what());
+        continue;
       }
+      try {
+        tx.commit();
+      } catch (...) {
+        outbox_->forget_since(mark);
+        throw;  // the store fails: recover_store()
+      }
+      requests_->after_commit();
     }
   }
 

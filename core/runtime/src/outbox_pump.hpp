@@ -75,6 +75,7 @@ class OutboxPump {
   void reset() {
     fresh_.clear();
     backlog_ = true;
+    cursor_ = 0;  // from the oldest row again; rows in flight or accepted are skipped
   }
   // True when nothing awaits the broker's outcome.
   bool settled() const { return in_flight_.empty(); }
