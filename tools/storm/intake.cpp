@@ -21,6 +21,16 @@ void Intake::tick(std::int64_t elapsed_ms) {
   while (c < calls.size() && calls[c].at_ms <= elapsed_ms) ++c;
   while (n < needs.size() && needs[n].at_ms <= elapsed_ms) ++n;
   if (c == calls_written_ && n == needs_written_) return;
+  try {
+    write(c, n);
+  } catch (const std::exception& e) {
+    last_refusal_ = e.what();
+  }
+}
+
+void Intake::write(std::size_t c, std::size_t n) {
+  const auto& calls = scenario_.calls;
+  const auto& needs = scenario_.needs;
   const std::int64_t now = epoch_ms();
   store::Transaction tx(*connection_, store::Durability::full);
   for (std::size_t i = calls_written_; i < c; ++i)

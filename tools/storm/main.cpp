@@ -110,6 +110,8 @@ int run(StormOptions o) {
              o.customers, territory.transformers(), territory.feeders(), scenario.failed_transformers.size(), scenario.calls.size(),
              scenario.needs.size(), scenario.agreement_requests.size(), static_cast<double>(scenario.span_ms) / 1000.0);
   std::filesystem::remove_all(o.work_dir);
+  if (!o.store_dir.empty())  // the directory may be a mount point: only its files go
+    for (const auto& entry : std::filesystem::directory_iterator(o.store_dir)) std::filesystem::remove_all(entry.path());
   Stack stack(o);
   std::cerr << "storm: starting cimbus-wms, cimbus-oms (" << o.oms_instances << "), cimbus-cis (logs in " << o.work_dir << ")\n";
   stack.start();
@@ -134,12 +136,16 @@ int run(StormOptions o) {
   const auto start = Clock::now();
   const bool drill = !o.kill_role.empty();
   std::int64_t killed_at = -1;
-  bool restarted = false, settled = false;
+  bool restarted = false, settled = false, intake_refused = false;
   auto last_shown = Clock::now() - std::chrono::seconds(1);
   Progress p;
   for (;;) {
     const std::int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     intake.tick(elapsed);
+    if (!intake.last_refusal().empty() && !intake_refused) {
+      intake_refused = true;
+      progress.note("intake: the CIS's store refused a write (" + intake.last_refusal() + "); trying again");
+    }
     portal.tick(elapsed);
     if (drill && killed_at < 0 && elapsed >= static_cast<std::int64_t>(o.kill_at * static_cast<double>(scenario.span_ms))) {
       stack.kill(o.kill_role);
@@ -206,6 +212,7 @@ int main(int argc, char** argv) {
   app.add_option("--deploy", o.deploy_dir, "the roles' routing configurations")->capture_default_str();
   app.add_option("--bin", o.bin_dir, "where cimbus-cis, cimbus-oms and cimbus-wms are")->capture_default_str();
   app.add_option("--work", o.work_dir, "configurations, stores and logs of this run (emptied first)")->capture_default_str();
+  app.add_option("--store-dir", o.store_dir, "the adapters' stores here instead of in --work (their files removed first)");
   app.add_option("--oms-instances", o.oms_instances, "OMS processes sharing the load")->capture_default_str()->check(CLI::Range(1, 8));
   app.add_option("--seed", o.seed, "territory and storm")->capture_default_str();
   app.add_option("--customers", o.customers, "customers of the territory")->capture_default_str()->check(CLI::Range(16, 1000000));

@@ -1,5 +1,6 @@
 #include "portal.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -88,8 +89,9 @@ Envelope Portal::build(const AgreementRequest& request) {
   return e;
 }
 
-// A call the CIS did not answer (it is restarting: the crash drill) is made again with the same
-// MessageID, as a careful client does: the CIS's inbox answers a repeat with the first reply.
+// A call the CIS did not answer (it is restarting: the crash drill), or answered with a Fault of
+// 5.x codes (not processed: its store fails), is made again with the same MessageID, as a careful
+// client does: the CIS's inbox answers a repeat with the first reply.
 void Portal::send(Pending& p, const AgreementRequest& request) {
   Envelope message = build(request);
   message.mutable_message()->mutable_header()->set_message_id(new_uuid());
@@ -101,6 +103,12 @@ void Portal::send(Pending& p, const AgreementRequest& request) {
         cis_->call(message, response);
         return response;
       } catch (const adapter::Rejection& r) {  // a SOAP Fault with its codes
+        // 5.x: not processed (the CIS's store fails, say): tried again, as a careful client does.
+        const bool not_processed = std::all_of(r.errors().begin(), r.errors().end(), [](const Diagnostic& d) { return d.code.rfind("5.", 0) == 0; });
+        if (not_processed && !r.errors().empty() && std::chrono::steady_clock::now() < give_up_at) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(250));
+          continue;
+        }
         response.mutable_message()->mutable_reply()->set_result(msg::ReplyType_Result::FAILED);
         for (const auto& d : r.errors()) *response.mutable_message()->mutable_reply()->add_error() = to_error(d);
         return response;

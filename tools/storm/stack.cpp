@@ -28,7 +28,9 @@ Stack::~Stack() {
     if (i.process) i.process->kill_hard();
 }
 
-std::string Stack::store(const std::string& role) const { return options_.work_dir + "/" + role + ".sqlite"; }
+std::string Stack::store(const std::string& role) const {
+  return (options_.store_dir.empty() ? options_.work_dir : options_.store_dir) + "/" + role + ".sqlite";
+}
 
 void Stack::start() {
   std::filesystem::create_directories(options_.work_dir);

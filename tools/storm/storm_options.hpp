@@ -15,6 +15,7 @@ struct StormOptions {
   std::string deploy_dir;     // the roles' routing configurations (deploy/)
   std::string bin_dir;        // cimbus-cis, cimbus-oms, cimbus-wms
   std::string work_dir;       // configurations, stores and logs of this run (emptied first)
+  std::string store_dir;      // the roles' stores instead, when set (e.g. a small file system to fill)
   int oms_instances = 1;      // OMS processes sharing the OMS's store and queues
   // Systems outside cimbus instead of the embedded ones, by role (oms, wms; the CIS is the
   // storm's intake): cimbus-<role> reaches the system at `url` through `connector` (web_services
