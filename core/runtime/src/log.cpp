@@ -1,5 +1,6 @@
 #include "cimbus/runtime/log.hpp"
 
+#include <csignal>
 #include <mutex>
 
 #include <spdlog/cfg/env.h>
@@ -13,9 +14,14 @@ namespace {
 
 // One stderr sink for every instance in the process (tests run several adapters in one), so that
 // their lines never interleave mid-line; the level from SPDLOG_LEVEL, read once.
+// A stderr whose reader went away (a supervisor's pipe) must cost a line, not the process: SIGPIPE
+// is ignored, so that the write fails with EPIPE instead of killing it.
 std::shared_ptr<spdlog::sinks::stderr_sink_mt> shared_sink() {
   static std::once_flag levels;
-  std::call_once(levels, [] { spdlog::cfg::load_env_levels(); });
+  std::call_once(levels, [] {
+    spdlog::cfg::load_env_levels();
+    std::signal(SIGPIPE, SIG_IGN);
+  });
   static auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   return sink;
 }
