@@ -95,6 +95,9 @@ void install_handlers(adapter::Adapter& adapter, std::shared_ptr<OmsBackend> bac
     });
 
   // The WMS's answer to a crew request: a refusal leaves the incident without a crew, loudly.
+  // It changes no state: the crew's progress comes from the WMS's events alone, so a reply that
+  // arrives after them (replies and events come on different queues, unordered) cannot undo
+  // them, unlike the CIS's ticket replies once did (issue 14).
   a.on_reply("MaintenanceOrders", [&log = adapter.log()](Context& c) {
     const auto& reply = c.message().message().reply();
     if (reply.result() == msg::ReplyType_Result::FAILED)
