@@ -402,12 +402,20 @@ class Bus::Impl : public proton::messaging_handler {
       }
       if (stopping_ || !open_) return;
     }
-    connection_.work_queue().schedule(proton::duration(1000), [this] { pump(); });
+    later(std::chrono::milliseconds(1000), [this] { pump(); });
+  }
+
+  // Runs `work` on the I/O thread after `delay`, on the connection open then, if any. A timer of
+  // the container, not of the connection's work queue: Proton runs a work queue's timer after its
+  // connection is gone and crashes (ASan: SEGV in work_queue::impl::add_void, a broker restart).
+  void later(std::chrono::milliseconds delay, std::function<void()> work) {
+    container_.schedule(proton::duration(delay.count()), [this, work = std::move(work)] { inject(work); });
   }
 
   // The broker refused `target` (its sender, its session, or its probe): what was in flight goes
   // back to waiting; the target is tried again after a back-off, or given up.
   void refused(std::string target, const proton::error_condition& error) {  // a copy: callers pass targets_ keys
+    if (error.name() == "amqp:connection:forced") return;  // the broker is going down: lost() follows
     const auto now = std::chrono::steady_clock::now();
     Target& t = targets_[target];
     if (t.refusals++ == 0) t.refused_since = now;
@@ -431,7 +439,7 @@ class Bus::Impl : public proton::messaging_handler {
       bus_options_.on_error(why + "; trying again for up to " + std::to_string(bus_options_.give_up_refused_after.count() / 1000) + " s");
     const auto pause = std::chrono::milliseconds(std::min<long>(30000, 1000L << std::min(t.refusals - 1, 5)));
     t.retry_at = now + pause;
-    connection_.work_queue().schedule(proton::duration(pause.count()), [this] { pump(); });
+    later(pause, [this] { pump(); });
   }
 
   // Ends every send waiting for `target` with Outcome::refused (a copy: erased from targets_ here).
@@ -470,7 +478,7 @@ class Bus::Impl : public proton::messaging_handler {
       index = known->second;
       if (attached_ > 0) --attached_;
     }
-    connection_.work_queue().schedule(proton::duration(1000), [this, index] { open_receiver(index); });
+    later(std::chrono::milliseconds(1000), [this, index] { open_receiver(index); });
   }
 
   void open_receiver(std::size_t index) {
