@@ -205,12 +205,12 @@ class Bus::Impl : public proton::messaging_handler {
     if (it != targets_.end()) it->second.refusals = 0;  // taken again: a later refusal starts afresh
   }
 
-  // RabbitMQ refuses a link by ending its session (each target has its own).
+  // RabbitMQ refuses a link by ending its session (each queue destination has its own).
   void on_session_error(proton::session& session) override {
     for (auto& [target, state] : targets_)
       if ((state.session && state.session == session) || (state.probe && state.probe == session)) return refused(target, session.error());
-    // The session of the receivers and of the senders without one of their own: all links on it
-    // are gone, so the connection is opened again, with new links.
+    // The connection's session, of the receivers and of the senders to the exchange: all links on
+    // it are gone, so the connection is opened again, with new links.
     report("session", session.error());
     connection_.close();
   }
@@ -505,17 +505,18 @@ class Bus::Impl : public proton::messaging_handler {
 
   // The open sender for `target`, or nullptr while the target waits: for its back-off after a
   // refusal, or for the probe that checks that its queue exists.
+  // Queue destinations (the checked prefix: reply queues, mostly) have sessions of their own, so
+  // that a missing one is refused alone. The others (the exchange: requests and events) share the
+  // connection's session, which keeps what is published in the order it was sent, across routing
+  // keys: a subscriber sees an incident's changes before its closing.
   proton::sender* sender_for(const std::string& target) {
     auto it = senders_.find(target);
     if (it != senders_.end()) return &it->second;
     Target& t = targets_[target];
     if (t.refusals > 0 && std::chrono::steady_clock::now() < t.retry_at) return nullptr;
-    if (!t.session) {
-      t.session = connection_.open_session();
-      t.check = Check::none;
-    }
     const std::string& prefix = bus_options_.checked_queue_prefix;
-    if (!prefix.empty() && target.rfind(prefix, 0) == 0 && t.check != Check::passed) {
+    if (prefix.empty() || target.rfind(prefix, 0) != 0) return &senders_.emplace(target, connection_.open_sender(target)).first->second;
+    if (t.check != Check::passed) {
       if (t.check == Check::none) {
         t.check = Check::probing;
         t.probe = connection_.open_session();
@@ -523,6 +524,7 @@ class Bus::Impl : public proton::messaging_handler {
       }
       return nullptr;
     }
+    if (!t.session) t.session = connection_.open_session();
     return &senders_.emplace(target, t.session.open_sender(target)).first->second;
   }
 

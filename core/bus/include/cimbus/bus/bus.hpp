@@ -13,8 +13,9 @@
 // `max_unsettled` sends are in flight; more wait in memory. A send whose outcome is unknown when
 // the connection drops is sent again after reconnecting (receivers de-duplicate by message-id).
 //
-// Refused targets: each target has its own session, because RabbitMQ ends the session of a link
-// it refuses. A refused target is reported once through on_error, tried again with back-off, and
+// Refused targets: each queue target (BusOptions::checked_queue_prefix) has its own session,
+// because RabbitMQ ends the session of a link it refuses; the other targets share the
+// connection's session, so that what is published keeps its order across addresses. A refused target is reported once through on_error, tried again with back-off, and
 // given up (Outcome::refused, with refusal_of() saying why) after give_up_refused_after.
 //
 // Reconnection: after a connection loss the Bus reconnects with back-off (ConnectionOptions),
