@@ -303,13 +303,6 @@ class Adapter::Impl {
     pipeline_->send_outgoing(tx, c);
   }
 
-  // Worker thread: `work` in a transaction of its own.
-  void run_transaction(const Handler& work) {
-    store::Transaction tx = store_->begin();
-    run_in(tx, work);
-    tx.commit();
-  }
-
   // --- the worker -------------------------------------------------------------------------------
 
   // The worker: serves until stopped; a store failure pauses it until the store works again
