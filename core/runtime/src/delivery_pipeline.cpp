@@ -342,7 +342,7 @@ void DeliveryPipeline::dead_letter(store::Transaction& tx, const Item& item, con
   copy.properties["x-cimbus-instance"] = options_.config.instance();
   copy.properties["x-cimbus-attempts"] = std::to_string(std::max(1, item.entry.attempts));
   if (copy.message_id.empty()) copy.message_id = item.key.empty() ? new_uuid() : item.key;
-  outbox_.add(tx, options_.profile.dead_letter_address(options_.config.system()), copy);
+  outbox_.add(tx, outbox_.dead_letter_target(), copy);
 }
 
 void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {

@@ -77,6 +77,8 @@ class OutboxPump {
     backlog_ = true;
     cursor_ = 0;  // from the oldest row again; rows in flight or accepted are skipped
   }
+  // Where dead letters go: the system's dead-letter queue.
+  const std::string& dead_letter_target() const { return dead_letter_target_; }
   // True when nothing awaits the broker's outcome.
   bool settled() const { return in_flight_.empty(); }
 
