@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -337,6 +338,76 @@ TEST_F(AdapterRuntime, APoisonMessageIsDeadLetteredWithItsReasonAndTheRequesterG
   EXPECT_NE(dead_letters[0].properties["x-cimbus-reason"].find("the system of record failed"), std::string::npos)
       << dead_letters[0].properties["x-cimbus-reason"];
   EXPECT_EQ(dead_letters[0].properties["x-cimbus-attempts"], "4");
+  EXPECT_EQ(executions(m.message_id), 0);
+  // The responder is alive and serves the next request.
+  bus::AmqpMessage next = encoded(request(V::create, ticket("the next one")), raw.queue);
+  ASSERT_EQ(raw.send(profile_.publish_address("req.TroubleTickets.create"), next), bus::Outcome::accepted);
+  EXPECT_EQ(raw.inbox.wait(1, [&](const bus::AmqpMessage& r) { return r.correlation_id == next.message_id; }).size(), 1u);
+  EXPECT_EQ(executions(next.message_id), 1);
+}
+
+// A message whose changes fail only when its batch commits (a deferred foreign key of the system
+// of record): the batch's other messages are tried again alone and commit; the culprit is given
+// up after max_attempts, counted in memory, and the adapter never pauses as if its store failed.
+TEST_F(AdapterRuntime, AMessageThatFailsOnlyAtCommitIsGivenUpAloneAndTakesNoOtherWithIt) {
+  RawClient raw(broker_, test_name());
+  Inbox dead;
+  raw.bus.receive(profile_.consume_address("oms.dead"), [&](const bus::AmqpMessage& m) {
+    dead.add(m);
+    return bus::Outcome::accepted;
+  });
+  ASSERT_TRUE(raw.bus.wait_ready(30s));
+  std::vector<bus::AmqpMessage> sent;
+  for (int i = 0; i < 8; ++i) sent.push_back(encoded(request(V::create, ticket(i == 3 ? "uncommittable" : "fine " + std::to_string(i))), raw.queue));
+  std::vector<std::future<bus::Outcome>> accepted;
+  for (const auto& m : sent) accepted.push_back(raw.bus.send(profile_.publish_address("req.TroubleTickets.create"), m));
+  for (auto& a : accepted) ASSERT_EQ(a.get(), bus::Outcome::accepted);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    const std::string id = sent[i].message_id;
+    auto replies = raw.inbox.wait(1, [&](const bus::AmqpMessage& r) { return r.correlation_id == id; });
+    ASSERT_EQ(replies.size(), 1u) << "no reply to message " << i;
+    if (i == 3) {
+      EXPECT_NE(replies[0].body.find("<Result>FAILED</Result>"), std::string::npos) << replies[0].body;
+      EXPECT_NE(replies[0].body.find("<code>5.3</code>"), std::string::npos) << replies[0].body;
+      EXPECT_NE(replies[0].body.find("3 attempts failed: its changes failed to commit"), std::string::npos) << replies[0].body;
+      EXPECT_NE(replies[0].body.find("FOREIGN KEY constraint failed"), std::string::npos) << replies[0].body;
+      EXPECT_EQ(executions(id), 0);
+    } else {
+      EXPECT_NE(replies[0].body.find("<Result>OK</Result>"), std::string::npos) << i << ": " << replies[0].body;
+      EXPECT_EQ(executions(id), 1) << i;
+    }
+  }
+  auto dead_letters = dead.wait(1, [&](const bus::AmqpMessage& d) { return d.message_id == sent[3].message_id; });
+  ASSERT_EQ(dead_letters.size(), 1u);
+  EXPECT_NE(dead_letters[0].properties["x-cimbus-reason"].find("FOREIGN KEY constraint failed"), std::string::npos)
+      << dead_letters[0].properties["x-cimbus-reason"];
+  // A replay gets the same refusal, without running again.
+  ASSERT_EQ(raw.send(profile_.publish_address("req.TroubleTickets.create"), sent[3]), bus::Outcome::accepted);
+  auto again = raw.inbox.wait(2, [&](const bus::AmqpMessage& r) { return r.correlation_id == sent[3].message_id; });
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_NE(again[1].body.find("<Result>FAILED</Result>"), std::string::npos) << again[1].body;
+  EXPECT_NE(again[1].body.find("this message was given up before"), std::string::npos) << again[1].body;
+  EXPECT_EQ(dead.wait(2, [&](const bus::AmqpMessage& d) { return d.message_id == sent[3].message_id; }, 3s).size(), 1u)
+      << "a replay of a message given up is not dead-lettered again";
+}
+
+// A message whose attempts the inbox cannot record at all: counted in memory, and after
+// max_attempts rejected, so that the broker moves it to the dead-letter queue; nothing loops.
+TEST_F(AdapterRuntime, AMessageWhoseAttemptsCannotBeRecordedIsRejectedToTheDeadLetterQueue) {
+  RawClient raw(broker_, test_name());
+  Inbox dead;
+  raw.bus.receive(profile_.consume_address("oms.dead"), [&](const bus::AmqpMessage& m) {
+    dead.add(m);
+    return bus::Outcome::accepted;
+  });
+  ASSERT_TRUE(raw.bus.wait_ready(30s));
+  Envelope e = request(V::create, ticket("fine"));
+  e.mutable_message()->mutable_header()->set_message_id("unrecordable-" + new_uuid());
+  bus::AmqpMessage m = encoded(e, raw.queue);
+  ASSERT_EQ(raw.send(profile_.publish_address("req.TroubleTickets.create"), m), bus::Outcome::accepted);
+  auto dead_letters = dead.wait(1, [&](const bus::AmqpMessage& d) { return d.message_id == m.message_id; });
+  ASSERT_EQ(dead_letters.size(), 1u) << "the broker's dead-letter queue has it";
+  EXPECT_EQ(dead_letters[0].body, m.body);
   EXPECT_EQ(executions(m.message_id), 0);
   // The responder is alive and serves the next request.
   bus::AmqpMessage next = encoded(request(V::create, ticket("the next one")), raw.queue);

@@ -5,7 +5,10 @@
 //   cimbus_test_responder CONFIG.json
 //
 // A ticket whose comment contains "poison" makes the handler throw (a bug in the system of
-// record); "refuse" makes it refuse the request with 2.22 (a business rule).
+// record); "refuse" makes it refuse the request with 2.22 (a business rule); "uncommittable"
+// makes it write a row whose deferred foreign key fails only when the batch commits (a system of
+// record with constraints checked at commit). The inbox refuses to record a MessageID that
+// starts with "unrecordable-" (a damaged page its row would reach: the attempt cannot be counted).
 
 #include <iostream>
 #include <stdexcept>
@@ -39,6 +42,9 @@ void transaction(Context& c) {
     if (t.comment().find("refuse") != std::string::npos)
       throw cimbus::adapter::Rejection("2.22", "unknown customer " + t.customer().m_rid());
   }
+  for (const auto& t : tickets->trouble_ticket())
+    if (t.comment().find("uncommittable") != std::string::npos)
+      Statement(c.tx(), "INSERT INTO ticket_holds (ticket, owner) VALUES (?, 'nobody')").bind(1, t.m_rid()).run();
   count_execution(c);
   for (const auto& t : tickets->trouble_ticket()) {
     Statement(c.tx(), "INSERT OR REPLACE INTO tickets (mrid, ticket) VALUES (?, ?)").bind(1, t.m_rid()).bind_blob(2, t.SerializeAsString()).run();
@@ -72,7 +78,13 @@ int main(int argc, char** argv) {
     cimbus::adapter::Adapter adapter(cimbus::adapter::AdapterOptions::load(argv[1]));
     adapter.prepare_store([](cimbus::store::Transaction& tx) {
       tx.execute("CREATE TABLE IF NOT EXISTS executions (message_id TEXT PRIMARY KEY, verb TEXT, n INTEGER);"
-                 "CREATE TABLE IF NOT EXISTS tickets (mrid TEXT PRIMARY KEY, ticket BLOB)");
+                 "CREATE TABLE IF NOT EXISTS tickets (mrid TEXT PRIMARY KEY, ticket BLOB);"
+                 "CREATE TABLE IF NOT EXISTS ticket_owners (id TEXT PRIMARY KEY);"
+                 "CREATE TABLE IF NOT EXISTS ticket_holds (ticket TEXT, owner TEXT REFERENCES ticket_owners (id) DEFERRABLE INITIALLY DEFERRED);"
+                 "CREATE TRIGGER IF NOT EXISTS inbox_refuses_insert BEFORE INSERT ON inbox WHEN NEW.message_id LIKE 'unrecordable-%'"
+                 "  BEGIN SELECT RAISE(ABORT, 'the inbox cannot record this message'); END;"
+                 "CREATE TRIGGER IF NOT EXISTS inbox_refuses_update BEFORE UPDATE ON inbox WHEN NEW.message_id LIKE 'unrecordable-%'"
+                 "  BEGIN SELECT RAISE(ABORT, 'the inbox cannot record this message'); END");
     });
     for (Verb v : {cimbus::msg::HeaderType_Verb::create, cimbus::msg::HeaderType_Verb::change, cimbus::msg::HeaderType_Verb::cancel})
       adapter.on("TroubleTickets", v, transaction);

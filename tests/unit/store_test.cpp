@@ -16,7 +16,9 @@
 
 #include "cimbus/bus/stored_form.hpp"
 #include "cimbus/store/savepoint.hpp"
+#include "cimbus/store/sqlite_engine.hpp"
 #include "cimbus/store/statement.hpp"
+#include "cimbus/store/store_error.hpp"
 #include "cimbus/store/store.hpp"
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
@@ -420,6 +422,48 @@ TEST(Store, ADamagedStoreIsRefusedAtStartWithAClearError) {
     EXPECT_NE(std::string(e.what()).find("the store is damaged"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
+}
+
+// Whom a failure blames decides what the runtime does: a message's content is counted against
+// that message; the store as a whole pauses the adapter (decisions/0019).
+TEST(Store, AConstraintCheckedAtCommitBlamesTheContentAndTheStoreStillWorks) {
+  Store store(fresh_file("deferred"));
+  {
+    Transaction tx = store.begin();
+    tx.execute("CREATE TABLE parents (id TEXT PRIMARY KEY);"
+               "CREATE TABLE children (parent TEXT REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)");
+    tx.commit();
+  }
+  {
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "message-1");
+    tx.execute("INSERT INTO children (parent) VALUES ('nobody')");  // accepted until the commit
+    try {
+      tx.commit();
+      FAIL() << "a deferred foreign key was not checked at commit";
+    } catch (const StoreError& e) {
+      EXPECT_EQ(e.blame(), StoreError::Blame::content) << e.what();
+      EXPECT_NE(std::string(e.what()).find("FOREIGN KEY constraint failed"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(store.inbox().size(), 0u) << "the failed transaction rolled back";
+  EXPECT_NO_THROW(store.check_writable());
+}
+
+TEST(Store, ALockHeldTooLongBlamesTheStore) {
+  const std::string path = fresh_file("locked");
+  { Store store(path); }
+  auto holder = open_sqlite(path, {SqliteOpen::read_write});
+  holder->begin(Durability::full);
+  auto waiter = open_sqlite(path, {SqliteOpen::read_write, std::chrono::milliseconds(50)});
+  try {
+    waiter->begin(Durability::full);
+    FAIL() << "took a write lock another connection holds";
+  } catch (const StoreError& e) {
+    EXPECT_TRUE(e.store_fails()) << e.what();
+    EXPECT_TRUE(is_store_failure(e));
+  }
+  holder->rollback();
 }
 
 TEST(Store, AnUnwritablePathIsAClearError) {

@@ -351,10 +351,7 @@ class Adapter::Impl {
       }
       if (!call_outcomes.empty()) bus_.settle(pipeline_->complete(std::move(call_outcomes)));
       if (!batch.empty()) {
-        in_hand_.clear();
-        for (const Delivery& d : batch) in_hand_.push_back(d.id);
         bus_.settle(pipeline_->handle(std::move(batch)));
-        in_hand_.clear();
         failing_since_.reset();  // a batch committed: the store works
         for (ForwardedCall& call : pipeline_->take_forwarded()) calls_->submit(std::move(call));
       } else if (outbox_->has_accepted_rows()) {
@@ -398,9 +395,8 @@ class Adapter::Impl {
         held.assign(deliveries_.begin(), deliveries_.end());
         deliveries_.clear();
       }
-      for (bus::DeliveryId id : in_hand_) held.push_back({Queue::requests, {}, id});
-      in_hand_.clear();
       release(held);
+      bus_.settle(pipeline_->take_owed());  // what the failed transaction held
     };
     give_back();
     for (auto pause = std::chrono::seconds(1);; pause = std::min(pause * 2, std::chrono::seconds(10))) {
@@ -495,7 +491,6 @@ class Adapter::Impl {
   std::unique_ptr<DeliveryPipeline> pipeline_;
   std::unique_ptr<CallThreads> calls_;  // when some message is forwarded
   bool stop_noticed_ = false;
-  std::vector<bus::DeliveryId> in_hand_;               // the batch being handled
   std::optional<Clock::time_point> failing_since_;     // the store has failed since, with no batch committed
 
   bus::Bus bus_;

@@ -11,6 +11,7 @@
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/store/savepoint.hpp"
+#include "cimbus/store/store_error.hpp"
 #include "paging.hpp"
 
 namespace cimbus::adapter::detail {
@@ -43,6 +44,7 @@ struct DeliveryPipeline::Item {
   store::Inbox::Entry entry;
   bool counted = false;          // went through the inbox
   bool forwarded = false;        // settled when its call's outcome comes (complete())
+  bool give_up_now = false;      // its changes failed to commit max_attempts times (failed_commit())
   Outcome outcome = Outcome::accepted;
 
   // Whether the message goes through the inbox: it has a key, and it could be read.
@@ -83,44 +85,166 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
 
 DeliveryPipeline::~DeliveryPipeline() = default;
 
-std::vector<std::pair<bus::DeliveryId, Outcome>> DeliveryPipeline::handle(std::vector<Delivery> batch) {
+DeliveryPipeline::Settlements DeliveryPipeline::handle(std::vector<Delivery> batch) {
   std::vector<Item> items;
   items.reserve(batch.size());
   for (Delivery& d : batch) {
     DecodeResult decoded;  // unreadable
     if (d.message.unreadable.empty()) decoded = codec_.decode(d.message.body);
     else decoded.diagnostics.push_back(diagnostic(code::kNotAttempted, "the AMQP message cannot be taken: " + d.message.unreadable));
-    Item item{std::move(d), std::move(decoded), {}, {}, {}, {}, false, false, Outcome::accepted};
+    Item item;
+    item.delivery = std::move(d);
+    item.decoded = std::move(decoded);
     const auto& header = item.decoded.envelope.message().header();
     item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
     route(item);
     items.push_back(std::move(item));
   }
-  count_attempts(items);
-
-  // The handlers, their replies and effects; one savepoint each.
+  // One transaction for the batch; a message whose changes failed to commit before gets one of
+  // its own, so that it takes no other message with it (failed_commit()).
+  std::vector<Group> groups(1);
+  for (Item& item : items) {
+    auto failed = failed_commits_.find(failure_key(item));
+    if (failed == failed_commits_.end()) {
+      groups.front().push_back(&item);
+      continue;
+    }
+    item.give_up_now = failed->second.count >= options_.config.max_attempts();
+    groups.push_back({&item});
+  }
+  Settlements outcomes;
   std::set<std::string> seen;  // a MessageID twice in one batch runs once
-  {
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].empty()) continue;
+    try {
+      commit_group(groups[g], seen);
+    } catch (...) {
+      // The store fails: what committed is settled, the rest goes back to the broker.
+      owed_.insert(owed_.end(), outcomes.begin(), outcomes.end());
+      for (std::size_t rest = g; rest < groups.size(); ++rest)
+        for (const Item* item : groups[rest]) owed_.emplace_back(item->delivery.id, Outcome::released);
+      throw;
+    }
+    for (const Item* item : groups[g])
+      if (!item->forwarded) outcomes.emplace_back(item->delivery.id, item->outcome);
+  }
+  return outcomes;
+}
+
+// Counts the attempts, then runs the handlers, their replies and effects, one savepoint each, in
+// one transaction. A failure that the store's state explains (is_store_failure, or a store that
+// takes no write now) is thrown, for the adapter to wait for the store; any other failure of
+// the transaction is blamed on its messages (failed_commit()).
+void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
+  const UndoPoint undo_point = this->undo_point();
+  try {
+    count_attempts(group);
     store::Transaction tx = store_.begin();
     if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
-    for (Item& item : items) {
-      if (item.is_recorded()) {
-        const bool first_in_batch = seen.insert(item.key).second;
+    for (Item* item : group) {
+      if (item->is_recorded()) {
+        const bool first_in_batch = seen.insert(item->key).second;
         // Not counted yet, or counted before the first one in this batch left its outcome.
-        if (!item.counted || !first_in_batch) {
-          item.entry = store_.inbox().take(tx, item.key, !item.first_delivery());
-          item.counted = true;
+        if (!item->counted || !first_in_batch) {
+          item->entry = store_.inbox().take(tx, item->key, !item->first_delivery());
+          item->counted = true;
         }
       }
-      process(tx, item);
+      process(tx, *item);
     }
     tx.commit();
+  } catch (const std::exception& e) {
+    undo(undo_point, group);
+    if (store::is_store_failure(e) || !store_works()) throw;
+    failed_commit(group, e.what());
+    return;
   }
   requests_.after_commit();
-  Settlements outcomes;
-  for (const Item& item : items)
-    if (!item.forwarded) outcomes.emplace_back(item.delivery.id, item.outcome);
-  return outcomes;
+  for (const Item* item : group) failed_commits_.erase(failure_key(*item));
+}
+
+DeliveryPipeline::UndoPoint DeliveryPipeline::undo_point() const { return {to_forward_.size(), last_call_}; }
+
+// A transaction rolled back: what this process noted in memory on its way goes too.
+void DeliveryPipeline::undo(const UndoPoint& point, const Group& group) {
+  // Rows kept in memory may be of it; and rows the broker accepted, whose removal it held, are read
+  // back and sent again (receivers drop the copies by MessageID).
+  outbox_.reset();
+  requests_.after_rollback();
+  to_forward_.resize(point.to_forward);
+  std::set<bus::DeliveryId> ids;
+  for (Item* item : group) {
+    ids.insert(item->delivery.id);
+    item->forwarded = false;
+  }
+  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+    if (it->first > point.last_call) {
+      if (auto key = in_flight_keys_.find(it->second->item.key); key != in_flight_keys_.end() && key->second == it->first) in_flight_keys_.erase(key);
+      it = in_flight_.erase(it);
+      continue;
+    }
+    auto& waiting = it->second->waiting;
+    waiting.erase(std::remove_if(waiting.begin(), waiting.end(), [&](bus::DeliveryId id) { return ids.count(id) > 0; }), waiting.end());
+    ++it;
+  }
+}
+
+bool DeliveryPipeline::store_works() {
+  try {
+    store_.check_writable();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// A transaction failed because of what its messages wrote (a constraint checked at commit, a
+// damaged page their rows reach) while the store works: the inbox cannot count such attempts, so
+// they are counted here, and with the broker's delivery count where it gives one. Each message
+// of a failed batch is tried again alone; one that fails alone max_attempts times is given up
+// (give_up(), in a transaction of its own); when even that fails, it is rejected, and the broker
+// moves it to the queue's dead-letter queue.
+void DeliveryPipeline::failed_commit(const Group& group, const std::string& cause) {
+  if (failed_commits_.size() > kMaxFailedCommits) failed_commits_.clear();  // bounded: the inbox counts too, where it can
+  if (group.size() > 1) {
+    log_.log().error("a batch of " + std::to_string(group.size()) + " messages failed to commit (" + cause +
+                     "); each is tried again alone");
+    for (Item* item : group) {
+      failed_commits_.try_emplace(failure_key(*item), FailedCommits{0, cause});
+      item->outcome = Outcome::released;
+    }
+    return;
+  }
+  Item& item = *group.front();
+  FailedCommits& failed = failed_commits_[failure_key(item)];
+  failed.count = std::max(failed.count + 1, static_cast<int>(item.delivery.message.delivery_count));
+  failed.cause = cause;
+  const std::string name = item.key.empty() ? "a message without MessageID" : item.key;
+  if (item.give_up_now) {
+    log_.log().error(name + " is rejected, to the broker's dead-letter queue: its changes failed to commit " + std::to_string(failed.count) +
+                     " times (" + cause + "), and so did giving it up");
+    log_.count([](AdapterStats& s) { ++s.dead; });
+    failed_commits_.erase(failure_key(item));
+    item.outcome = Outcome::rejected;
+    return;
+  }
+  log_.log().error(name + " failed to commit (attempt " + std::to_string(failed.count) + " of " + std::to_string(options_.config.max_attempts()) +
+                   "): " + cause);
+  last_error_[item.key] = "its changes failed to commit: " + cause;
+  log_.count([](AdapterStats& s) { ++s.retried; });
+  item.outcome = Outcome::released;
+}
+
+// What failed commits are counted by: the inbox key, else the message's bytes.
+std::string DeliveryPipeline::failure_key(const Item& item) {
+  if (!item.key.empty()) return item.key;
+  return "body:" + std::to_string(std::hash<std::string>{}(item.delivery.message.body));
+}
+
+DeliveryPipeline::Settlements DeliveryPipeline::take_owed() {
+  Settlements owed;
+  owed.swap(owed_);
+  return owed;
 }
 
 std::vector<ForwardedCall> DeliveryPipeline::take_forwarded() {
@@ -150,45 +274,92 @@ void DeliveryPipeline::forward(Item& item, const SystemCall& call, bool answer) 
 }
 
 DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome> outcomes) {
-  Settlements settle;
-  store::Transaction tx = store_.begin();
-  if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
+  // As in handle(): one transaction, and one alone for a message whose changes failed to commit.
+  std::vector<std::vector<CallOutcome*>> groups(1);
   for (CallOutcome& o : outcomes) {
     auto it = in_flight_.find(o.number);
     if (it == in_flight_.end()) continue;
-    InFlight& f = *it->second;
-    Item& item = f.item;
-    const auto& h = item.decoded.envelope.message().header();
-    if (!o.failure.empty()) {
-      // Nothing committed for it: the broker gives the delivery again, counted by the inbox.
-      log_.log().error(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " (attempt " + std::to_string(item.entry.attempts) +
-                       "): the system's call failed: " + o.failure);
-      last_error_[item.key] = "the system's call failed: " + o.failure;
-      item.outcome = Outcome::released;
-      log_.count([](AdapterStats& s) { ++s.retried; });
-    } else if (o.refused) {
-      Diagnostics errors = warnings_of(item);
-      errors.insert(errors.end(), o.refused->begin(), o.refused->end());
-      answer_failed(tx, item, errors, f.answer);
-      last_error_.erase(item.key);
-      log_.count([](AdapterStats& s) { ++s.failed; });
-    } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && is_acknowledgement(o.reply)) {
-      // The system sends the result later, to the adapter's Response service (SystemResults).
-      results_.await(tx, item.key, item.decoded.envelope, item.target, std::move(o.reply));
-      last_error_.erase(item.key);
-    } else {
-      answer_with(tx, item, std::move(o.reply), f.answer);
-      last_error_.erase(item.key);
-      log_.count([](AdapterStats& s) { ++s.handled; });
-    }
-    settle.emplace_back(item.delivery.id, item.outcome);
-    for (const bus::DeliveryId& id : f.waiting) settle.emplace_back(id, item.outcome);
-    if (auto key = in_flight_keys_.find(item.key); key != in_flight_keys_.end() && key->second == o.number) in_flight_keys_.erase(key);
-    in_flight_.erase(it);
+    if (failed_commits_.count(failure_key(it->second->item)) > 0) groups.push_back({&o});
+    else groups.front().push_back(&o);
   }
-  tx.commit();
-  requests_.after_commit();
+  Settlements settle;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].empty()) continue;
+    try {
+      complete_group(groups[g], settle);
+    } catch (...) {
+      // The store fails: what committed is settled, the rest goes back to the broker.
+      owed_.insert(owed_.end(), settle.begin(), settle.end());
+      for (std::size_t rest = g; rest < groups.size(); ++rest)
+        for (const CallOutcome* o : groups[rest]) end_call(o->number, Outcome::released, owed_);
+      throw;
+    }
+  }
   return settle;
+}
+
+void DeliveryPipeline::complete_group(const std::vector<CallOutcome*>& group, Settlements& settle) {
+  const UndoPoint undo_point = this->undo_point();
+  Group items;
+  for (const CallOutcome* o : group) items.push_back(&in_flight_.at(o->number)->item);
+  try {
+    store::Transaction tx = store_.begin();
+    if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
+    for (CallOutcome* o : group) complete_call(tx, *o);
+    tx.commit();
+  } catch (const std::exception& e) {
+    undo(undo_point, items);
+    if (store::is_store_failure(e) || !store_works()) throw;
+    failed_commit(items, e.what());
+    for (const CallOutcome* o : group) end_call(o->number, in_flight_.at(o->number)->item.outcome, settle);
+    return;
+  }
+  requests_.after_commit();
+  for (const CallOutcome* o : group) {
+    failed_commits_.erase(failure_key(in_flight_.at(o->number)->item));
+    end_call(o->number, in_flight_.at(o->number)->item.outcome, settle);
+  }
+}
+
+// One call's outcome, in `tx`: its reply, refusal, acknowledgement, or a failure that the broker's
+// next delivery tries again.
+void DeliveryPipeline::complete_call(store::Transaction& tx, CallOutcome& o) {
+  InFlight& f = *in_flight_.at(o.number);
+  Item& item = f.item;
+  const auto& h = item.decoded.envelope.message().header();
+  if (!o.failure.empty()) {
+    // Nothing committed for it: the broker gives the delivery again, counted by the inbox.
+    log_.log().error(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " (attempt " + std::to_string(item.entry.attempts) +
+                     "): the system's call failed: " + o.failure);
+    last_error_[item.key] = "the system's call failed: " + o.failure;
+    item.outcome = Outcome::released;
+    log_.count([](AdapterStats& s) { ++s.retried; });
+  } else if (o.refused) {
+    Diagnostics errors = warnings_of(item);
+    errors.insert(errors.end(), o.refused->begin(), o.refused->end());
+    answer_failed(tx, item, errors, f.answer);
+    last_error_.erase(item.key);
+    log_.count([](AdapterStats& s) { ++s.failed; });
+  } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && is_acknowledgement(o.reply)) {
+    // The system sends the result later, to the adapter's Response service (SystemResults).
+    results_.await(tx, item.key, item.decoded.envelope, item.target, std::move(o.reply));
+    last_error_.erase(item.key);
+  } else {
+    answer_with(tx, item, std::move(o.reply), f.answer);
+    last_error_.erase(item.key);
+    log_.count([](AdapterStats& s) { ++s.handled; });
+  }
+}
+
+// The call `number` is over: its delivery and those that waited for it are settled with `outcome`.
+void DeliveryPipeline::end_call(std::uint64_t number, Outcome outcome, Settlements& settle) {
+  auto it = in_flight_.find(number);
+  if (it == in_flight_.end()) return;
+  const InFlight& f = *it->second;
+  settle.emplace_back(f.item.delivery.id, outcome);
+  for (const bus::DeliveryId& id : f.waiting) settle.emplace_back(id, outcome);
+  if (auto key = in_flight_keys_.find(f.item.key); key != in_flight_keys_.end() && key->second == number) in_flight_keys_.erase(key);
+  in_flight_.erase(it);
 }
 
 // Only for the messages that need it: counts the attempt of a redelivered message before its
@@ -198,10 +369,10 @@ DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome
 // anyway; an acknowledgement lost to a power cut is not missed, the final reply follows. A first
 // delivery (the broker says no one took it before) is counted in the batch's transaction: the
 // page writes of a separate transaction are a large share of an adapter's cost (bench/).
-void DeliveryPipeline::count_attempts(std::vector<Item>& items) {
+void DeliveryPipeline::count_attempts(const Group& group) {
   std::vector<Item*> to_count;
-  for (Item& item : items)
-    if (item.is_recorded() && (!item.first_delivery() || item.wants_async_ack())) to_count.push_back(&item);
+  for (Item* item : group)
+    if (item->is_recorded() && (!item->first_delivery() || item->wants_async_ack())) to_count.push_back(item);
   if (to_count.empty()) return;
   store::Transaction tx = store_.begin(store::Durability::relaxed);
   if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
@@ -230,6 +401,12 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
 void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   const AmqpMessage& amqp = item.delivery.message;
   const Envelope& message = item.decoded.envelope;
+  if (item.give_up_now) {  // its changes failed to commit max_attempts times (failed_commit())
+    if (item.is_recorded()) give_up(tx, item);
+    else dead_letter(tx, item, std::to_string(failed_commits_[failure_key(item)].count) + " attempts failed: " + last_error_[item.key]);
+    log_.count([](AdapterStats& s) { ++s.dead; });
+    return;
+  }
   if (item.decoded.status == DecodeResult::Status::unreadable) {
     // No header to answer: a FaultMessage to the AMQP reply-to, and the bytes kept for people.
     // Its AMQP correlation-id names the message it answers, as a JMS peer expects.
@@ -257,7 +434,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
       return;
     }
     if (item.entry.state == store::Inbox::State::dead) {
-      answer_failed(tx, item, {diagnostic(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, false);
+      answer_failed(tx, item, {diagnostic(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, item.answers());
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
     }
@@ -320,7 +497,10 @@ void DeliveryPipeline::answer_failed(store::Transaction& tx, Item& item, const D
 }
 
 void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
-  std::string reason = std::to_string(item.entry.attempts - 1) + " attempts failed";
+  int failed = item.entry.attempts - 1;
+  if (auto in_memory = failed_commits_.find(failure_key(item)); in_memory != failed_commits_.end())
+    failed = std::max(failed, in_memory->second.count);
+  std::string reason = std::to_string(failed) + " attempts failed";
   auto last = last_error_.find(item.key);
   reason += last != last_error_.end() ? ": " + last->second : " (the handler failed or the process ended while handling it)";
   log_.log().warn("giving up " + item.key + ": " + reason);
@@ -496,6 +676,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     answer_failed(tx, item, errors, answer);
     log_.count([](AdapterStats& s) { ++s.failed; });
   } catch (const std::exception& e) {
+    if (store::is_store_failure(e)) throw;  // not this message's fault: the adapter waits for the store
     // Rolled back; the delivery comes again, up to max_attempts.
     outbox_.forget_since(outbox_mark);
     log_.log().error("handler failed for " + message.message().header().noun() + " " + to_literal(message.message().header().verb()) + " " +

@@ -15,7 +15,11 @@
 //      handler runs in a savepoint and its reply, events and requests go to the outbox; after
 //      max_attempts failed attempts the message is given up, the requester gets FAILED and the
 //      message goes to the dead-letter queue with its reason;
-//   4. the outcome of each delivery is returned, to be settled only after that commit;
+//   4. the outcome of each delivery is returned, to be settled only after that commit. When the
+//      transaction fails although the store works (a constraint checked at commit, a damaged page
+//      the message's rows reach), its messages are tried again one per transaction, and one that
+//      keeps failing is given up after max_attempts, counted in memory (the inbox cannot count
+//      it); when the store itself fails, the exception goes to the adapter (decisions/0019);
 //   5. a message forwarded to a system outside the process (Adapter::forward) is not handled in
 //      the batch: it becomes a ForwardedCall (take_forwarded), made on a call thread, and its
 //      outcome comes back through complete(), which commits the reply and settles the delivery
@@ -27,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +79,9 @@ class DeliveryPipeline {
   // result the system sends later (system_results.hpp). Returns the deliveries to settle.
   Settlements complete(std::vector<CallOutcome> outcomes);
   std::size_t forwarded_in_flight() const { return in_flight_.size(); }
+  // After handle() or complete() threw because the store fails: the outcomes owed to the broker
+  // for the deliveries it held (those of what committed, `released` for the rest).
+  Settlements take_owed();
 
   // The events and requests a handler made: their headers completed, their rows in the outbox,
   // requests in the correlation store.
@@ -85,8 +93,27 @@ class DeliveryPipeline {
 
  private:
   struct Item;
+  using Group = std::vector<Item*>;  // deliveries handled in one transaction
+  struct UndoPoint {
+    std::size_t to_forward;
+    std::uint64_t last_call;
+  };
+  struct FailedCommits {
+    int count = 0;
+    std::string cause;
+  };
+  static constexpr std::size_t kMaxFailedCommits = 10000;
 
-  void count_attempts(std::vector<Item>& items);
+  void commit_group(Group& group, std::set<std::string>& seen);
+  void complete_group(const std::vector<CallOutcome*>& group, Settlements& settle);
+  void complete_call(store::Transaction& tx, CallOutcome& outcome);
+  void end_call(std::uint64_t number, bus::Outcome outcome, Settlements& settle);
+  UndoPoint undo_point() const;
+  void undo(const UndoPoint& point, const Group& group);
+  bool store_works();
+  void failed_commit(const Group& group, const std::string& cause);
+  static std::string failure_key(const Item& item);
+  void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);
@@ -127,6 +154,10 @@ class DeliveryPipeline {
   HandlerTable::Handler execute_;
   const ReplyDestinations destinations_;
   std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
+  // Messages whose transaction failed while the store worked, by failure_key(): the attempts the
+  // inbox could not count.
+  std::map<std::string, FailedCommits> failed_commits_;
+  Settlements owed_;
 
   // Forwarded messages whose call is in flight, by call number; the deliveries of the same
   // MessageID that came meanwhile wait with it.

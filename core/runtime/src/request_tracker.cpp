@@ -55,6 +55,11 @@ void RequestTracker::after_commit() {
   completed_.clear();
 }
 
+void RequestTracker::after_rollback() {
+  completed_.clear();
+  deadline_stale_ = true;
+}
+
 void RequestTracker::await(const std::string& message_id, std::promise<Replies> promise) {
   sync::Lock lock(mutex_);
   awaited_[message_id].promise = std::move(promise);

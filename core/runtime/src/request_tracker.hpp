@@ -52,6 +52,8 @@ class RequestTracker {
 
   // After a commit: futures get the replies taken in it.
   void after_commit();
+  // After a rollback: the replies taken in it are forgotten, and the deadlines read again.
+  void after_rollback();
 
   // Any thread: the future of a request sent in a committed transaction.
   void await(const std::string& message_id, std::promise<Replies> promise);
