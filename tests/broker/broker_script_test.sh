@@ -57,9 +57,12 @@ grep -q "ended without a stop" "$work/crash-start.err" || fail "start says it fo
 eval "$("$broker" env --dir "$work/a")"
 [[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN send q1 2) == "accepted 2" ]] || fail "send before the port is taken"
 "$broker" stop --dir "$work/a"
-/usr/bin/python3 -c "import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $BROKER_AMQP_PORT)); s.listen(); time.sleep(60)" &
+rm -f "$work/held"
+/usr/bin/python3 -c "import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $BROKER_AMQP_PORT)); s.listen(); open('$work/held', 'w').close(); time.sleep(60)" &
 holder=$!
-sleep 0.5
+# Held once the holder says so (a loaded machine may take seconds to start Python).
+for _ in $(seq 1 300); do [[ -f $work/held ]] && break; sleep 0.1; done
+[[ -f $work/held ]] || fail "the test's premise: a process holds port $BROKER_AMQP_PORT"
 if "$broker" start --dir "$work/a" > /dev/null 2> "$work/taken.err"; then fail "start while another process holds the port"; fi
 grep -q "port $BROKER_AMQP_PORT of .* is held by another process" "$work/taken.err" || fail "the refusal names the port ($(cat "$work/taken.err"))"
 kill "$holder"; wait "$holder" 2>/dev/null
