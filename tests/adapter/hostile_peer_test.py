@@ -233,5 +233,56 @@ class RefusedDestinations(unittest.TestCase):
         self.assertTrue(oms.alive())
 
 
+class Unrouted(unittest.TestCase):
+    """What no binding routes lands in cim.unrouted: the adapter that takes it reports it (an error,
+    a copy in its dead-letter queue with the reason, FAILED 2.5 to the sender), and the command
+    line says so where it is sent."""
+
+    def unroutable(self, message_id):
+        return request(message_id, None).replace("<Noun>TroubleTickets</Noun>", "<Noun>NoSuchNoun</Noun>")
+
+    def cimbus(self, *args):
+        """`cimbus ARGS FILE` with a valid TroubleTickets create of a new MessageID."""
+        import subprocess
+        path = os.path.join(WORK, "request-%s.xml" % uuid.uuid4())
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(request(str(uuid.uuid4()), None))
+        env = dict(os.environ, CIMBUS_BROKER_URL=stack.broker_url)
+        return subprocess.run([os.path.join(BIN, "cimbus")] + list(args) + [path], env=env, capture_output=True, text=True, timeout=60)
+
+    def test_a_request_nobody_serves_is_answered_2_5_and_dead_lettered(self):
+        peer, message_id = Peer(), str(uuid.uuid4())
+        unrouted = connection.create_sender("/exchange/cim/req.NoSuchNoun.create")
+        unrouted.send(Message(id=message_id, body=self.unroutable(message_id), reply_to=peer.queue))
+        answer = peer.answer()
+        self.assertIsNotNone(answer, "no word that the request routed nowhere")
+        self.assertEqual(answer.correlation_id, message_id)
+        self.assertIn("2.5", codes(answer.body))
+        self.assertIn("routed it nowhere", answer.body)
+        copy = dead_letter(message_id)
+        self.assertIsNotNone(copy, "not in the dead-letter queue")
+        self.assertIn("routed nowhere: no queue is bound to its routing key (for its Header: req.NoSuchNoun.create)",
+                      copy.properties["x-cimbus-reason"])
+        self.assertEqual(copy.properties["x-cimbus-queue"], "unrouted")
+        self.assertIn("(MessageID %s) was routed nowhere" % message_id, oms.log())
+        self.assertTrue(oms.alive())
+
+    def test_cimbus_send_to_a_key_nobody_serves_fails(self):
+        sent = self.cimbus("send", "--to", "req.NoSuchNoun.create")
+        self.assertEqual(sent.returncode, 1, sent.stdout + sent.stderr)
+        self.assertIn("routed nowhere, no queue is bound to its key", sent.stderr)
+
+    def test_cimbus_request_to_a_key_nobody_serves_fails_at_once(self):
+        started = time.time()
+        asked = self.cimbus("request", "--timeout", "30", "--to", "req.NoSuchNoun.create")
+        self.assertEqual(asked.returncode, 1, asked.stdout + asked.stderr)
+        self.assertTrue("routed it nowhere" in asked.stdout or "routed nowhere" in asked.stderr, asked.stdout + asked.stderr)
+        self.assertLess(time.time() - started, 25, "it waited for its deadline")
+
+    def test_cimbus_send_to_a_key_that_routes_still_succeeds(self):
+        routed = self.cimbus("send")  # req.TroubleTickets.create: the OMS's queue
+        self.assertEqual(routed.returncode, 0, routed.stdout + routed.stderr)
+        self.assertIn("/exchange/cim/req.TroubleTickets.create: accepted", routed.stdout)
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])

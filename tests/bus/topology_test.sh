@@ -2,7 +2,7 @@
 # The topology `cimbus topology` generates from deploy/*.json, loaded into a private broker:
 # requests reach the system that handles them, events every subscribing system (kept in its
 # durable queue while nobody listens) and no other, an unroutable message is kept in
-# cim.unrouted instead of dropped, and a configuration that asks for an event under "handles" is
+# cim.unrouted instead of dropped (and `cimbus send` says so), and a configuration that asks for an event under "handles" is
 # refused.
 set -uo pipefail
 cimbus=$1 root=$2 work=$3
@@ -39,8 +39,11 @@ sed -e 's/CreatedIncidents/ClosedIncidents/g' -e 's#<Verb>created</Verb>#<Verb>c
 listen cis.events 20 && grep -q "# closed Incidents message-id 5d7f9b1c" "$work/listen.out" || fail "cis.events, closed: $(cat "$work/listen.out")"
 listen wms.events 20 && grep -q "# closed Incidents message-id 5d7f9b1c" "$work/listen.out" || fail "wms.events, closed: $(cat "$work/listen.out")"
 
-# Nothing routes it: kept in cim.unrouted.
-"$cimbus" send --to /exchange/cim/req.NoSuchNoun.create "$examples/TroubleTickets-cancel.xml" > /dev/null || fail "send unroutable"
+# Nothing routes it: kept in cim.unrouted, and send says so (no adapter runs to report it).
+"$cimbus" send --to /exchange/cim/req.NoSuchNoun.create "$examples/TroubleTickets-cancel.xml" > /dev/null 2> "$work/unrouted.err" &&
+  fail "send unroutable: exit 0"
+grep -q "routed nowhere, no queue is bound to its key (the broker keeps it in /amq/queue/cim.unrouted)" "$work/unrouted.err" ||
+  fail "send unroutable: $(cat "$work/unrouted.err")"
 listen cim.unrouted 20 && grep -q "message-id d4f6b8c0-2e4a-4d6f-9b0c-2e4a6d8f0b31" "$work/listen.out" ||
   fail "cim.unrouted: $(cat "$work/listen.out")"
 

@@ -35,6 +35,10 @@ TEST(Addressing, Profiles) {
   EXPECT_EQ(artemis.reply_address("reply.cis-1"), "anycast://reply.cis-1");
   EXPECT_EQ(artemis.reply_address("queue://elsewhere"), "queue://elsewhere");
   EXPECT_THROW(BrokerProfile::named("kafka"), std::invalid_argument);
+  // Only RabbitMQ's topology keeps what routes nowhere (its alternate exchange's queue).
+  EXPECT_EQ(rabbit.unrouted_address(), "/amq/queue/cim.unrouted");
+  EXPECT_EQ(activemq.unrouted_address(), "");
+  EXPECT_EQ(artemis.unrouted_address(), "");
 }
 
 TEST(Addressing, TheQueueAnAddressSendsTo) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "broker_args.hpp"
 #include "cimbus/bus/bus.hpp"
@@ -14,6 +15,7 @@
 #include "cimbus/codec/xml_codec.hpp"
 #include "commands.hpp"
 #include "input.hpp"
+#include "route_check.hpp"
 
 namespace cimbus::cli {
 
@@ -28,6 +30,7 @@ struct MessageArgs {
   std::string policy = "strict";
   int timeout_seconds = 30;
   std::string instance;     // request: the reply queue is reply.<instance>
+  int route_wait_ms = 1000; // send: how long to wait for word that the message routed nowhere
 };
 
 // Reads and validates the message; gives it a MessageID when it has none.
@@ -84,16 +87,40 @@ struct LinkErrors {
   }
 };
 
+// True when `target` goes through an exchange whose unroutable messages the broker keeps, so that
+// RouteCheck can tell.
+bool routed_by_exchange(const bus::BrokerProfile& profile, const std::string& target) {
+  return !profile.unrouted_address().empty() && !profile.queue_of(target).has_value();
+}
+
 int run_send(const MessageArgs& args) {
   XmlCodec codec({parse_validation_policy(args.policy).value_or(ValidationPolicy::strict), {}});
   Envelope e;
   if (!load(args, codec, e)) return 1;
   const bus::BrokerProfile profile = args.broker.broker_profile();
   const std::string target = target_of(args, profile, e);
+  const std::string id = e.message().header().message_id();
+  bus::AmqpMessage message = bus::to_amqp_message(e, codec.encode(e));
   LinkErrors errors;
   bus::Bus bus(args.broker.connection(), errors.options(profile));
+  // Through the exchange: word that it routed nowhere comes to a reply queue of this command.
+  std::optional<RouteCheck> route;
+  if (args.route_wait_ms > 0 && routed_by_exchange(profile, target)) {
+    route.emplace(args.broker.connection(), profile);
+    const std::string queue = bus::reply_queue("cli-" + new_uuid());
+    bus.receive(profile.own_queue_address(queue), [&route](const bus::AmqpMessage& m) {
+      route->report(m);
+      return bus::Outcome::accepted;
+    });
+    if (message.reply_to.empty()) message.reply_to = queue;
+  }
   bus.start();
-  auto outcome = bus.send(target, bus::to_amqp_message(e, codec.encode(e)));
+  if (route && !bus.wait_ready(std::chrono::seconds(args.timeout_seconds))) {
+    std::cerr << "cannot reach the broker\n";
+    bus.stop(0ms);
+    return 1;
+  }
+  auto outcome = bus.send(target, std::move(message));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
   while (outcome.wait_for(50ms) != std::future_status::ready) {
     std::string error;
@@ -114,7 +141,14 @@ int run_send(const MessageArgs& args) {
     bus.stop(0ms);
     return 1;
   }
-  std::cout << "sent " << e.message().header().message_id() << " to " << target << ": " << bus::to_string(o) << "\n";
+  if (o == bus::Outcome::accepted && route) {
+    if (auto why = route->routed_nowhere(id, std::chrono::milliseconds(args.route_wait_ms))) {
+      std::cerr << "not delivered: " << id << " to " << target << " routed nowhere, no queue is bound to its key (" << *why << ")\n";
+      bus.stop(0ms);
+      return 1;
+    }
+  }
+  std::cout << "sent " << id << " to " << target << ": " << bus::to_string(o) << "\n";
   bus.stop();
   return o == bus::Outcome::accepted ? 0 : 1;
 }
@@ -134,6 +168,9 @@ int run_request(const MessageArgs& args) {
   std::string reply;
   LinkErrors errors;
   bus::Bus bus(args.broker.connection(), errors.options(profile));
+  const std::string target = target_of(args, profile, e);
+  std::optional<RouteCheck> route;  // a running adapter's word comes as the reply itself
+  if (routed_by_exchange(profile, target)) route.emplace(args.broker.connection(), profile);
   bus::ReceiveOptions durable;
   durable.durable = true;
   bus.receive(profile.own_queue_address(queue), [&](const bus::AmqpMessage& m) {
@@ -149,7 +186,6 @@ int run_request(const MessageArgs& args) {
     std::cerr << "cannot reach the broker\n";
     return 1;
   }
-  const std::string target = target_of(args, profile, e);
   const bus::Outcome sent = bus.send(target, bus::to_amqp_message(e, codec.encode(e))).get();
   if (sent != bus::Outcome::accepted) {
     std::cerr << "the broker did not take the request: "
@@ -157,7 +193,17 @@ int run_request(const MessageArgs& args) {
     return 1;
   }
   std::unique_lock<std::mutex> lock(mutex);
-  if (!arrived.wait_until(lock, deadline, [&] { return !reply.empty(); })) {
+  while (!arrived.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + 100ms), [&] { return !reply.empty(); })) {
+    if (std::chrono::steady_clock::now() < deadline) {
+      lock.unlock();
+      auto why = route ? route->routed_nowhere(id, 0ms) : std::nullopt;
+      lock.lock();
+      if (!why) continue;
+      lock.unlock();
+      std::cerr << code::kInvalidNoun << " FATAL: " << id << " to " << target << " routed nowhere, no queue is bound to its key (" << *why << ")\n";
+      bus.stop(0ms);
+      return 1;
+    }
     lock.unlock();
     std::cerr << code::kTimedOut << " FATAL: no reply to " << id << " within " << args.timeout_seconds << " s\n";
     bus.stop(0ms);
@@ -223,6 +269,10 @@ void add_message_options(CLI::App* cmd, MessageArgs& args) {
       ->check(CLI::IsMember({"strict", "lenient", "off"}))
       ->capture_default_str();
   cmd->add_option("--timeout", args.timeout_seconds, "Seconds to wait")->capture_default_str();
+  cmd->add_option("--route-wait-ms", args.route_wait_ms,
+                  "send: milliseconds to wait, after the broker took a message for the exchange, for word that it routed nowhere "
+                  "(then exit 1); 0: do not wait")
+      ->capture_default_str();
   cmd->add_option("file", args.file, "The message, XML (- for standard input)")->required();
 }
 

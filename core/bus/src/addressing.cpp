@@ -59,6 +59,8 @@ std::string BrokerProfile::dead_letter_address(std::string_view system) const {
   return fill(fill(dead_letter, "exchange", exchange), "system", system);
 }
 
+std::string BrokerProfile::unrouted_address() const { return fill(unrouted, "exchange", exchange); }
+
 std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
   return fill(fill(subscribe, "exchange", exchange), "key", pattern);
 }
@@ -66,14 +68,15 @@ std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
 namespace {
 
 // name, publish, consume, own queue, send to queue, subscribe, dead letter, checked queue prefix
-// (ActiveMQ and Artemis create a queue that is sent to; RabbitMQ drops what goes to a missing one)
-const char* const kProfiles[][8] = {
+// (ActiveMQ and Artemis create a queue that is sent to; RabbitMQ drops what goes to a missing one),
+// unrouted (only RabbitMQ's topology has an alternate exchange)
+const char* const kProfiles[][9] = {
     {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
-     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/"},
+     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/", "/amq/queue/{exchange}.unrouted"},
     {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
-     "topic://{exchange}.{key}", "queue://{system}.dead", ""},
+     "topic://{exchange}.{key}", "queue://{system}.dead", "", ""},
     {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
-     "multicast://{exchange}.{key}", "anycast://{system}.dead", ""},
+     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", ""},
 };
 
 }  // namespace
@@ -90,6 +93,7 @@ BrokerProfile BrokerProfile::named(std::string_view name) {
     p.subscribe = row[5];
     p.dead_letter = row[6];
     p.checked_queue_prefix = row[7];
+    p.unrouted = row[8];
     return p;
   }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");

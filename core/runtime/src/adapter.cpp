@@ -100,6 +100,8 @@ class Adapter::Impl {
     bus::ReceiveOptions own = receive;
     own.durable = true;  // the reply queue, and what waits in it, outlive a broker restart
     listen(Queue::replies, options_.profile.own_queue_address(bus::reply_queue(options_.config.instance())), own);
+    // What routes nowhere is reported by whichever adapter takes it (decisions/0020).
+    if (const std::string unrouted = options_.profile.unrouted_address(); !unrouted.empty()) listen(Queue::unrouted, unrouted, receive);
 
     // The runtime's threads leave SIGTERM/SIGINT to the process's StopSignals.
     const sigset_t block = StopSignals::signal_set();

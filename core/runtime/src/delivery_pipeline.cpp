@@ -47,8 +47,9 @@ struct DeliveryPipeline::Item {
   bool give_up_now = false;      // its changes failed to commit max_attempts times (failed_commit())
   Outcome outcome = Outcome::accepted;
 
-  // Whether the message goes through the inbox: it has a key, and it could be read.
-  bool is_recorded() const { return decoded.status != DecodeResult::Status::unreadable && !key.empty(); }
+  // Whether the message goes through the inbox: it has a key, it could be read, and it is for
+  // this system (not one the broker routed nowhere).
+  bool is_recorded() const { return decoded.status != DecodeResult::Status::unreadable && !key.empty() && delivery.queue != Queue::unrouted; }
   bool first_delivery() const { return delivery.message.first_acquirer; }
   bool wants_async_ack() const {
     const auto& h = decoded.envelope.message().header();
@@ -407,6 +408,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     log_.count([](AdapterStats& s) { ++s.dead; });
     return;
   }
+  if (item.delivery.queue == Queue::unrouted) return report_unrouted(tx, item);
   if (item.decoded.status == DecodeResult::Status::unreadable) {
     // No header to answer: a FaultMessage to the AMQP reply-to, and the bytes kept for people.
     // Its AMQP correlation-id names the message it answers, as a JMS peer expects.
@@ -458,7 +460,43 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     case Queue::requests: handle_request(tx, item); break;
     case Queue::events: handle_event(tx, item); break;
     case Queue::replies: handle_reply(tx, item); break;
+    case Queue::unrouted: break;  // reported above
   }
+}
+
+// A message the broker routed nowhere: no queue is bound to its routing key (a noun or verb no
+// system serves, a typing error, a system not configured yet). Not handled, but reported
+// (decisions/0020):
+//   - a request, or anything unreadable: an error, the `unrouted` count, and a copy in this
+//     system's dead-letter queue with the reason;
+//   - an event: published while no system subscribes to it, which is no error of its sender; a
+//     warning once per routing key, the `unrouted` count, and not kept (kept, every event nobody
+//     subscribes to would pile up for ever);
+// and when its sender gave a reply destination (the AMQP reply-to, else the ReplyAddress), FAILED
+// 2.5 there, so that a requester, or `cimbus send`, learns it at once.
+void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  const bool readable = item.decoded.status != DecodeResult::Status::unreadable && !h.noun().empty();
+  // The broker does not say which key its sender used; the Header's is the key cimbus would use.
+  const std::string key = readable && h.verb() != msg::HeaderType_Verb::reply ? bus::routing_key(h.noun(), h.verb()) : std::string();
+  log_.count([](AdapterStats& s) { ++s.unrouted; });
+  if (readable && is_event_verb(h.verb())) {
+    log_.warn_once(key + " events are published (first by " + (h.source().empty() ? std::string("an unknown source") : h.source()) +
+                   ") but no system subscribes to them: counted, not kept");
+  } else {
+    const std::string why = "routed nowhere: no queue is bound to its routing key" + (key.empty() ? std::string() : " (for its Header: " + key + ")");
+    log_.log().error("a message from " + (h.source().empty() ? std::string("an unknown source") : h.source()) + " (MessageID " +
+                     (item.key.empty() ? std::string("none") : item.key) + ") was " + why + "; moved to " + outbox_.dead_letter_target());
+    dead_letter(tx, item, why);
+  }
+  if (!readable || h.verb() == msg::HeaderType_Verb::reply) return;
+  const auto to = destinations_.address(item.delivery.message.reply_to).value_or(destinations_.address(h.reply_address()).value_or(""));
+  if (to.empty()) return;
+  Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED,
+                              {diagnostic(code::kInvalidNoun, "no system serves " + to_literal(h.verb()) + " " + h.noun() +
+                                                                  ": the broker routed it nowhere, no queue is bound to its routing key")},
+                              reply_options_);
+  enqueue(tx, to, reply);
 }
 
 // Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to, when replies may go

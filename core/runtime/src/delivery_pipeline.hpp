@@ -118,6 +118,7 @@ class DeliveryPipeline {
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);
   void handle_reply(store::Transaction& tx, Item& item);
+  void report_unrouted(store::Transaction& tx, Item& item);
   void take_invalid_reply(store::Transaction& tx, Item& item);
   // The CorrelationID of a reply: its Header's, else the AMQP correlation-id.
   static std::string correlation_of(const Item& item);

@@ -9,6 +9,7 @@ const char* to_string(Queue q) {
     case Queue::requests: return "requests";
     case Queue::events: return "events";
     case Queue::replies: return "replies";
+    case Queue::unrouted: return "unrouted";
   }
   return "?";
 }
@@ -28,6 +29,8 @@ void HandlerTable::add(Queue queue, const std::string& noun, std::optional<Verb>
     case Queue::replies:
       replies[noun] = std::move(handler);
       break;
+    case Queue::unrouted:
+      throw std::invalid_argument("on: what routes nowhere is reported, not handled");
   }
 }
 

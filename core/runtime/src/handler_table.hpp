@@ -15,7 +15,9 @@
 namespace cimbus::adapter::detail {
 
 // Which of the adapter's queues a delivery came from.
-enum class Queue { requests, events, replies };
+// Where a delivery came from: the system's queues, its reply queue, or the broker's queue of what
+// routed nowhere (reported, never handled).
+enum class Queue { requests, events, replies, unrouted };
 
 const char* to_string(Queue queue);
 

@@ -31,6 +31,7 @@ struct BrokerProfile {
   std::string send_to_queue;  // sending straight to a queue that exists
   std::string subscribe;      // a temporary subscription by routing-key pattern ({key}: * and #)
   std::string dead_letter;    // the dead-letter queue of a system ({system}), as the topology makes it
+  std::string unrouted;       // the queue that keeps what no binding routes; empty: the broker has none
   // Addresses of queues that must exist before a send (BusOptions::checked_queue_prefix): the
   // broker would take and drop what goes to a missing one. Empty when the broker creates them.
   std::string checked_queue_prefix;
@@ -44,6 +45,9 @@ struct BrokerProfile {
   std::string subscribe_address(std::string_view pattern) const;
   // Where an adapter puts a message it gives up on, with its reason: the system's dead queue.
   std::string dead_letter_address(std::string_view system) const;
+  // Where the broker keeps what routes nowhere (RabbitMQ: the queue of the exchange's alternate
+  // exchange, "/amq/queue/cim.unrouted"); "" when the broker keeps nothing of it.
+  std::string unrouted_address() const;
   // True when `text` is already a broker address ("/...", "queue://...") rather than a queue name.
   static bool is_address(std::string_view text);
   // The queue `address` sends to ("/amq/queue/reply.cis-1" -> "reply.cis-1"; a bare name is its
