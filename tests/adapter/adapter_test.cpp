@@ -135,6 +135,14 @@ class AdapterRuntime : public ::testing::Test {
       bus.start();
     }
     bus::Outcome send(const std::string& target, bus::AmqpMessage m) { return bus.send(target, std::move(m)).get(); }
+    // What arrives at `address` goes to `into` too (e.g. a system's dead-letter queue); then ready.
+    void collect(const std::string& address, Inbox& into) {
+      bus.receive(address, [&into](const bus::AmqpMessage& m) {
+        into.add(m);
+        return bus::Outcome::accepted;
+      });
+      ASSERT_TRUE(bus.wait_ready(30s));
+    }
   };
 
   // A request encoded as a client would send it, with reply-to the raw client's queue.
@@ -320,11 +328,7 @@ TEST_F(AdapterRuntime, AnEventReachesEverySubscribingSystemEvenOneThatWasDown) {
 TEST_F(AdapterRuntime, APoisonMessageIsDeadLetteredWithItsReasonAndTheRequesterGetsFailed) {
   RawClient raw(broker_, test_name());
   Inbox dead;
-  raw.bus.receive(profile_.consume_address("oms.dead"), [&](const bus::AmqpMessage& m) {
-    dead.add(m);
-    return bus::Outcome::accepted;
-  });
-  ASSERT_TRUE(raw.bus.wait_ready(30s));
+  raw.collect(profile_.consume_address("oms.dead"), dead);
   bus::AmqpMessage m = encoded(request(V::create, ticket("poison")), raw.queue);
   ASSERT_EQ(raw.send(profile_.publish_address("req.TroubleTickets.create"), m), bus::Outcome::accepted);
   auto replies = raw.inbox.wait(1, [&](const bus::AmqpMessage& r) { return r.correlation_id == m.message_id; });
@@ -352,11 +356,7 @@ TEST_F(AdapterRuntime, APoisonMessageIsDeadLetteredWithItsReasonAndTheRequesterG
 TEST_F(AdapterRuntime, AMessageThatFailsOnlyAtCommitIsGivenUpAloneAndTakesNoOtherWithIt) {
   RawClient raw(broker_, test_name());
   Inbox dead;
-  raw.bus.receive(profile_.consume_address("oms.dead"), [&](const bus::AmqpMessage& m) {
-    dead.add(m);
-    return bus::Outcome::accepted;
-  });
-  ASSERT_TRUE(raw.bus.wait_ready(30s));
+  raw.collect(profile_.consume_address("oms.dead"), dead);
   std::vector<bus::AmqpMessage> sent;
   for (int i = 0; i < 8; ++i) sent.push_back(encoded(request(V::create, ticket(i == 3 ? "uncommittable" : "fine " + std::to_string(i))), raw.queue));
   std::vector<std::future<bus::Outcome>> accepted;
@@ -396,11 +396,7 @@ TEST_F(AdapterRuntime, AMessageThatFailsOnlyAtCommitIsGivenUpAloneAndTakesNoOthe
 TEST_F(AdapterRuntime, AMessageWhoseAttemptsCannotBeRecordedIsRejectedToTheDeadLetterQueue) {
   RawClient raw(broker_, test_name());
   Inbox dead;
-  raw.bus.receive(profile_.consume_address("oms.dead"), [&](const bus::AmqpMessage& m) {
-    dead.add(m);
-    return bus::Outcome::accepted;
-  });
-  ASSERT_TRUE(raw.bus.wait_ready(30s));
+  raw.collect(profile_.consume_address("oms.dead"), dead);
   Envelope e = request(V::create, ticket("fine"));
   e.mutable_message()->mutable_header()->set_message_id("unrecordable-" + new_uuid());
   bus::AmqpMessage m = encoded(e, raw.queue);

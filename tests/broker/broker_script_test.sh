@@ -10,7 +10,11 @@ client="/usr/bin/python3 $(dirname "$0")/durable_client.py"
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-cleanup() { "$broker" stop --dir "$work/a" >/dev/null 2>&1; "$broker" stop --dir "$work/b" >/dev/null 2>&1; }
+holder=
+cleanup() {
+  [[ -n $holder ]] && kill "$holder" 2>/dev/null
+  "$broker" stop --dir "$work/a" >/dev/null 2>&1; "$broker" stop --dir "$work/b" >/dev/null 2>&1
+}
 trap cleanup EXIT
 
 echo '{"queues":[{"name":"q1","vhost":"/","durable":true,"auto_delete":false,"arguments":{}}]}' > "$work/topology.json"
@@ -58,14 +62,14 @@ eval "$("$broker" env --dir "$work/a")"
 [[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN send q1 2) == "accepted 2" ]] || fail "send before the port is taken"
 "$broker" stop --dir "$work/a"
 rm -f "$work/held"
-/usr/bin/python3 -c "import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $BROKER_AMQP_PORT)); s.listen(); open('$work/held', 'w').close(); time.sleep(60)" &
+/usr/bin/python3 -c "import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $BROKER_AMQP_PORT)); s.listen(); open('$work/held', 'w').close(); time.sleep(600)" &
 holder=$!
 # Held once the holder says so (a loaded machine may take seconds to start Python).
 for _ in $(seq 1 300); do [[ -f $work/held ]] && break; sleep 0.1; done
 [[ -f $work/held ]] || fail "the test's premise: a process holds port $BROKER_AMQP_PORT"
 if "$broker" start --dir "$work/a" > /dev/null 2> "$work/taken.err"; then fail "start while another process holds the port"; fi
 grep -q "port $BROKER_AMQP_PORT of .* is held by another process" "$work/taken.err" || fail "the refusal names the port ($(cat "$work/taken.err"))"
-kill "$holder"; wait "$holder" 2>/dev/null
+kill "$holder"; wait "$holder" 2>/dev/null; holder=
 [[ $("$broker" start --dir "$work/a") == "$url" ]] || fail "start once the port is free again"
 [[ $($client "$address" cimbus "$BROKER_PASSWORD" PLAIN receive q1 2) == "m0 m1" ]] || fail "the data survived the refused start"
 

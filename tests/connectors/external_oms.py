@@ -317,6 +317,9 @@ class Oms:
                 time.sleep(0.5)  # the adapter is restarting, or the reply did not come: the same key again
 
 
+first_call = threading.Event()
+
+
 def serve(oms, host, port):
     class Handler(QuietHandler):
         def do_GET(self):
@@ -325,6 +328,9 @@ def serve(oms, host, port):
             self.answer(404, "text/plain", b"not here\n")
 
         def do_POST(self):
+            if not first_call.is_set():  # for a test that times an outage from the first call
+                first_call.set()
+                print("first call taken", flush=True)
             message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             parts = self.path.strip("/").split("/")
             if len(parts) != 3 or parts[0] != "oms":

@@ -325,6 +325,9 @@ class QuietHandler(http.server.BaseHTTPRequestHandler):
             pass  # the caller gave up (its time-out): it calls again, with the same MessageID or key
 
 
+first_call = threading.Event()
+
+
 def serve(wms, host, port):
     class Handler(QuietHandler):
         def do_GET(self):
@@ -333,6 +336,9 @@ def serve(wms, host, port):
             self.answer(404, "text/plain", b"not here\n")
 
         def do_POST(self):
+            if not first_call.is_set():  # for a test that times an outage from the first call
+                first_call.set()
+                print("first call taken", flush=True)
             body = self.rfile.read(int(self.headers["Content-Length"]))
             if wms.protocol == "soap":
                 key, handle = None, lambda: self.soap(body)

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace fs = std::filesystem;
 
 namespace cimbus::test {
@@ -51,7 +53,8 @@ std::string fresh_store_file(const std::string& folder, const std::string& name)
 
 std::string xmllint_errors(const std::string& xml, const std::string& xsd) {
   static int counter = 0;
-  std::string path = scratch_file("xmllint_" + std::to_string(++counter) + ".xml", xml);
+  // Named by process too: ctest runs each test in a process of its own, several at once.
+  std::string path = scratch_file("xmllint_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + ".xml", xml);
   std::string command = "xmllint --noout --schema '" + xsd + "' '" + path + "' 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return "cannot run xmllint";
