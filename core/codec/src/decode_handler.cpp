@@ -350,12 +350,30 @@ void DecodeHandler::endElement(const XMLCh* uri, const XMLCh* local, const XMLCh
 // --- values -----------------------------------------------------------------------------------
 
 std::string DecodeHandler::verb_tolerated(const std::string& text) const {
-  // Lenient: verbs seen in real traffic in the wrong case, padded, or spelt "cancelled".
+  // Lenient: verbs seen in real traffic in the wrong case, padded, or spelt "cancelled", and the
+  // deprecated verbs that have a current synonym (update, updated, show).
   if (policy_ == ValidationPolicy::strict) return {};
   std::string v(collapse_edges(text));
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
   if (v == "cancelled") v = "canceled";
+  if (auto deprecated = deprecated_verb(v)) return deprecated->synonym ? to_literal(*deprecated->synonym) : std::string();
   return parse_verb(v) ? v : std::string();
+}
+
+// Why `text` is no verb, naming the synonym of a deprecated verb; with `tolerated` (lenient) the
+// warning that says how it was read.
+std::string DecodeHandler::verb_finding(const std::string& text, const std::string& tolerated) const {
+  std::string v(collapse_edges(text));
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto deprecated = deprecated_verb(v);
+  if (deprecated && deprecated->synonym) {
+    const std::string& synonym = to_literal(*deprecated->synonym);
+    if (!tolerated.empty()) return "deprecated verb '" + text + "' read as its synonym '" + synonym + "' (IEC 61968-100 6.2.2; lenient)";
+    return "'" + text + "' is a deprecated verb (IEC 61968-100 6.2.2): use its synonym '" + synonym + "'";
+  }
+  if (deprecated) return "'" + text + "' is a deprecated verb with no synonym (IEC 61968-100 6.2.2)";
+  if (!tolerated.empty()) return "verb '" + text + "' read as '" + tolerated + "' (lenient)";
+  return "'" + text + "' is not an IEC 61968-100 verb (they are lower-case and case-sensitive)";
 }
 
 void DecodeHandler::set_scalar(Message* message, const FieldMap& field, const std::string& text) {
@@ -430,7 +448,7 @@ void DecodeHandler::set_scalar(Message* message, const FieldMap& field, const st
         std::string tolerated = verb_tolerated(text);
         if (!tolerated.empty()) it = field.literal_to_number.find(tolerated);
         if (it == field.literal_to_number.end() && !validating())
-          return add(code_string(code::kInvalidVerb), Level::fatal, "'" + text + "' is not an IEC 61968-100 verb");
+          return add(code_string(code::kInvalidVerb), Level::fatal, verb_finding(text, {}));
       }
       if (it == field.literal_to_number.end()) return invalid("enumeration literal");
       if (repeated) r->AddEnumValue(message, fd, it->second);
@@ -469,12 +487,9 @@ void DecodeHandler::on_xerces_error(unsigned code, const XMLCh* domain, XMLError
     }
   } else if (role == Role::verb) {
     c = code::kInvalidVerb;
-    reason = "'" + text_ + "' is not an IEC 61968-100 verb (they are lower-case and case-sensitive)";
-    std::string tolerated = verb_tolerated(text_);
-    if (!tolerated.empty()) {
-      level = Level::warning;
-      reason = "verb '" + text_ + "' read as '" + tolerated + "' (lenient)";
-    }
+    const std::string tolerated = verb_tolerated(text_);
+    if (!tolerated.empty()) level = Level::warning;
+    reason = verb_finding(text_, tolerated);
   } else if (XMLString::equals(domain, XMLUni::fgValidityDomain) && code == XMLValid::NotEnoughElemsForCM) {
     if (role == Role::header) c = code::kHeaderElementsMissing;
     if (role == Role::request) c = code::kRequestElementsMissing;

@@ -102,6 +102,7 @@ class DecodeHandler : public xercesc::DefaultHandler {
   // TypeMapCache::namespace_id, remembered per parse by the address Xerces gives the URI.
   const std::u16string* namespace_id(const XMLCh* uri);
   std::string verb_tolerated(const std::string& text) const;  // "" when no tolerance applies
+  std::string verb_finding(const std::string& text, const std::string& tolerated) const;  // why it is no verb, or how it was read
   bool validating() const { return policy_ != ValidationPolicy::off; }
 
   TypeMapCache& types_;

@@ -17,6 +17,15 @@ std::optional<Verb> parse_verb(std::string_view literal) {
   return std::nullopt;
 }
 
+std::optional<DeprecatedVerb> deprecated_verb(std::string_view literal) {
+  using V = msg::HeaderType_Verb;
+  static const DeprecatedVerb kDeprecated[] = {{"update", V::change}, {"updated", V::changed}, {"show", V::reply},
+                                               {"subscribe", std::nullopt}, {"unsubscribe", std::nullopt}, {"publish", std::nullopt}};
+  for (const DeprecatedVerb& d : kDeprecated)
+    if (d.literal == literal) return d;
+  return std::nullopt;
+}
+
 bool is_transaction_verb(Verb verb) {
   using V = msg::HeaderType_Verb;
   return verb == V::create || verb == V::change || verb == V::cancel || verb == V::close ||

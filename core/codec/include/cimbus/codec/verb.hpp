@@ -16,6 +16,15 @@ const std::string& to_literal(Verb verb);
 // Exact, case-sensitive match of a literal.
 std::optional<Verb> parse_verb(std::string_view literal);
 
+// The verbs Ed.1 deprecates (FDIS 6.2.2, 6.3.2), which its schema's enumeration no longer holds.
+struct DeprecatedVerb {
+  std::string_view literal;
+  std::optional<Verb> synonym;  // update -> change, updated -> changed, show -> reply; none for
+                                // subscribe, unsubscribe and publish
+};
+// The deprecated verb `literal` is (exact match), if it is one.
+std::optional<DeprecatedVerb> deprecated_verb(std::string_view literal);
+
 // create, change, cancel, close, delete, execute: the receiver changes data it owns.
 bool is_transaction_verb(Verb verb);
 // created, changed, canceled, closed, deleted, executed: something happened.
