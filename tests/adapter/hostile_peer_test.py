@@ -149,12 +149,22 @@ class ConfinedReplies(unittest.TestCase):
 
     def test_a_queue_that_reply_queues_allows_gets_the_reply(self):
         allowed = listen("/queue/" + ALLOWED)
-        message_id = str(uuid.uuid4())
-        send(Message(id=message_id, body=request(message_id, ALLOWED)))
-        answer = receive(allowed, 30)
-        self.assertIsNotNone(answer, "no answer at " + ALLOWED)
-        self.assertEqual(answer.correlation_id, message_id)
-        self.assertNotIn("7.7", codes(answer.body))
+        # As a queue name, and in the standard's form (IEC 61968-100 6.3.2: queue:EMS.ReplyQueue).
+        for reply_address in (ALLOWED, "queue:" + ALLOWED):
+            message_id = str(uuid.uuid4())
+            send(Message(id=message_id, body=request(message_id, reply_address)))
+            answer = receive(allowed, 30)
+            self.assertIsNotNone(answer, "no answer at " + reply_address)
+            self.assertEqual(answer.correlation_id, message_id)
+            self.assertNotIn("7.7", codes(answer.body))
+
+    def test_another_systems_queue_in_the_standards_form_is_refused(self):
+        peer, message_id = Peer(), str(uuid.uuid4())
+        send(Message(id=message_id, body=request(message_id, "queue:wms.requests"), reply_to=peer.queue))
+        answer = peer.answer()
+        self.assertIsNotNone(answer)
+        self.assertIn("7.7", codes(answer.body))
+        self.assertIsNone(receive(wms_requests, 2), "the reply reached the WMS's request queue")
 
     def test_refusals_are_logged(self):
         self.assertIn("refused: ReplyAddress", oms.log())

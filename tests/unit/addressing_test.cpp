@@ -53,6 +53,34 @@ TEST(Addressing, TheQueueAnAddressSendsTo) {
   EXPECT_EQ(BrokerProfile::named("activemq").queue_of("topic://cim.reply.x"), std::nullopt);
 }
 
+// IEC 61968-100 6.3.2 writes a ReplyAddress "queue:NAME" or "topic:NAME"; each profile maps them.
+TEST(Addressing, TheStandardsQueueAndTopicFormsOfAReplyAddress) {
+  const auto rabbit = BrokerProfile::rabbitmq();
+  EXPECT_EQ(rabbit.reply_address("queue:EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
+  EXPECT_EQ(rabbit.reply_address("topic:ems.replies"), "/topic/ems.replies");
+  EXPECT_EQ(BrokerProfile::named("activemq").reply_address("queue:EMS.ReplyQueue"), "queue://EMS.ReplyQueue");
+  EXPECT_EQ(BrokerProfile::named("activemq").reply_address("queue://EMS.ReplyQueue"), "queue://EMS.ReplyQueue");  // an address already
+  EXPECT_EQ(BrokerProfile::named("activemq").reply_address("topic:ems.replies"), "topic://ems.replies");
+  EXPECT_EQ(BrokerProfile::named("artemis").reply_address("topic:ems.replies"), "multicast://ems.replies");
+  EXPECT_EQ(rabbit.reply_address("queue:"), "");  // no name
+  EXPECT_EQ(rabbit.reply_address("topic:"), "");
+
+  const adapter::detail::ReplyDestinations confined(rabbit, {"queue:EMS.ReplyQueue", "topic:ems.replies"});
+  EXPECT_EQ(confined.address("queue:EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
+  EXPECT_EQ(confined.address("EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");  // the same queue, allowed by either form
+  EXPECT_EQ(confined.address("topic:ems.replies"), "/topic/ems.replies");
+  EXPECT_EQ(confined.address("queue:reply.cis-1"), "/amq/queue/reply.cis-1");
+  std::string why;
+  EXPECT_EQ(confined.address("queue:wms.requests", &why), std::nullopt);  // another system's route, in the standard's form
+  EXPECT_NE(why.find("not a reply destination"), std::string::npos) << why;
+  EXPECT_EQ(confined.address("topic:other", &why), std::nullopt);
+  for (const char* malformed : {"queue:", "topic:"}) {
+    why.clear();
+    EXPECT_EQ(confined.address(malformed, &why), std::nullopt) << malformed;
+    EXPECT_NE(why.find("names no queue or topic"), std::string::npos) << why;
+  }
+}
+
 // Replies go to reply.* queues and to what reply_queues allows, nowhere else.
 TEST(Addressing, ReplyDestinationsAreConfined) {
   const adapter::detail::ReplyDestinations rabbit(BrokerProfile::rabbitmq(), {"EMS.ReplyQueue", "/topic/ems.replies"});

@@ -13,6 +13,13 @@ std::string fill(std::string text, std::string_view name, std::string_view value
   return text;
 }
 
+// The name after `scheme` ("queue:", "topic:"), the forms IEC 61968-100 6.3.2 gives a
+// ReplyAddress ("queue:EMS.ReplyQueue"); not ActiveMQ's addresses ("queue://…").
+std::optional<std::string_view> named_by(std::string_view text, std::string_view scheme) {
+  if (text.substr(0, scheme.size()) != scheme || text.substr(scheme.size(), 2) == "//") return std::nullopt;
+  return text.substr(scheme.size());
+}
+
 }  // namespace
 
 std::string routing_key(std::string_view noun, Verb verb) {
@@ -31,6 +38,8 @@ std::string BrokerProfile::consume_address(std::string_view queue) const { retur
 std::string BrokerProfile::own_queue_address(std::string_view queue) const { return fill(own_queue, "queue", queue); }
 
 std::string BrokerProfile::reply_address(std::string_view reply_to) const {
+  if (auto queue = named_by(reply_to, "queue:")) return queue->empty() ? std::string() : fill(send_to_queue, "queue", *queue);
+  if (auto topic = named_by(reply_to, "topic:")) return topic->empty() ? std::string() : fill(this->topic, "topic", *topic);
   if (reply_to.empty() || is_address(reply_to)) return std::string(reply_to);
   return fill(send_to_queue, "queue", reply_to);
 }
@@ -69,14 +78,15 @@ namespace {
 
 // name, publish, consume, own queue, send to queue, subscribe, dead letter, checked queue prefix
 // (ActiveMQ and Artemis create a queue that is sent to; RabbitMQ drops what goes to a missing one),
-// unrouted (only RabbitMQ's topology has an alternate exchange)
-const char* const kProfiles[][9] = {
+// unrouted (only RabbitMQ's topology has an alternate exchange), a named topic
+const char* const kProfiles[][10] = {
     {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
-     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/", "/amq/queue/{exchange}.unrouted"},
+     "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/", "/amq/queue/{exchange}.unrouted",
+     "/topic/{topic}"},
     {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
-     "topic://{exchange}.{key}", "queue://{system}.dead", "", ""},
+     "topic://{exchange}.{key}", "queue://{system}.dead", "", "", "topic://{topic}"},
     {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
-     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", ""},
+     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", "", "multicast://{topic}"},
 };
 
 }  // namespace
@@ -94,6 +104,7 @@ BrokerProfile BrokerProfile::named(std::string_view name) {
     p.dead_letter = row[6];
     p.checked_queue_prefix = row[7];
     p.unrouted = row[8];
+    p.topic = row[9];
     return p;
   }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");

@@ -30,6 +30,7 @@ std::optional<std::string> ReplyDestinations::address(std::string_view reply_to,
   if (is_web_callback(reply_to))
     return refuse("'" + std::string(reply_to) + "' is a web-service callback; a message from the bus is answered on the bus");
   const std::string address = profile_.reply_address(reply_to);
+  if (address.empty()) return refuse("'" + std::string(reply_to) + "' names no queue or topic");
   const std::optional<std::string> queue = profile_.queue_of(address);
   if (queue && starts_with(*queue, kReplyQueuePrefix)) return address;
   for (std::string_view temporary : kTemporaryQueuePrefixes)

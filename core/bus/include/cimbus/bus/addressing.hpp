@@ -32,6 +32,7 @@ struct BrokerProfile {
   std::string subscribe;      // a temporary subscription by routing-key pattern ({key}: * and #)
   std::string dead_letter;    // the dead-letter queue of a system ({system}), as the topology makes it
   std::string unrouted;       // the queue that keeps what no binding routes; empty: the broker has none
+  std::string topic;          // a topic by name ({topic}), for a ReplyAddress "topic:NAME"
   // Addresses of queues that must exist before a send (BusOptions::checked_queue_prefix): the
   // broker would take and drop what goes to a missing one. Empty when the broker creates them.
   std::string checked_queue_prefix;
@@ -40,7 +41,8 @@ struct BrokerProfile {
   std::string consume_address(std::string_view queue) const;
   std::string own_queue_address(std::string_view queue) const;
   // Where a reply goes: a ReplyAddress that is already an address ("/...", "queue://...") is used
-  // as it is; a queue name is mapped with send_to_queue.
+  // as it is; a queue name, or IEC 61968-100's "queue:NAME", is mapped with send_to_queue, its
+  // "topic:NAME" with topic; "" for "queue:" or "topic:" without a name.
   std::string reply_address(std::string_view reply_to) const;
   std::string subscribe_address(std::string_view pattern) const;
   // Where an adapter puts a message it gives up on, with its reason: the system's dead queue.
