@@ -44,7 +44,6 @@ struct DeliveryPipeline::Item {
   store::Inbox::Entry entry;
   bool counted = false;          // went through the inbox
   bool forwarded = false;        // settled when its call's outcome comes (complete())
-  bool give_up_now = false;      // its changes failed to commit max_attempts times (failed_commit())
   Outcome outcome = Outcome::accepted;
 
   // Whether the message goes through the inbox: it has a key, it could be read, and it is for
@@ -101,35 +100,48 @@ DeliveryPipeline::Settlements DeliveryPipeline::handle(std::vector<Delivery> bat
     route(item);
     items.push_back(std::move(item));
   }
-  // One transaction for the batch; a message whose changes failed to commit before gets one of
-  // its own, so that it takes no other message with it (failed_commit()).
-  std::vector<Group> groups(1);
-  for (Item& item : items) {
-    auto failed = failed_commits_.find(failure_key(item));
-    if (failed == failed_commits_.end()) {
-      groups.front().push_back(&item);
-      continue;
-    }
-    item.give_up_now = failed->second.count >= options_.config.max_attempts();
-    groups.push_back({&item});
-  }
+  std::vector<Group> groups = grouped(items, [](Item& item) { return &item; });
   Settlements outcomes;
   std::set<std::string> seen;  // a MessageID twice in one batch runs once
+  commit_each(groups, outcomes, [&](Group& group) {
+    commit_group(group, seen);
+    for (const Item* item : group)
+      if (!item->forwarded) outcomes.emplace_back(item->delivery.id, item->outcome);
+  }, [this](const Item* item) { owed_.emplace_back(item->delivery.id, Outcome::released); });
+  return outcomes;
+}
+
+// One transaction for the whole, and one of its own for each message whose changes failed to
+// commit before, so that it takes no other message with it (failed_commit()). `item_of` gives a
+// member's Item, or nullptr for one to leave out.
+template <class Member, class ItemOf>
+std::vector<std::vector<Member*>> DeliveryPipeline::grouped(std::vector<Member>& members, ItemOf item_of) const {
+  std::vector<std::vector<Member*>> groups(1);
+  for (Member& m : members) {
+    const Item* item = item_of(m);
+    if (item == nullptr) continue;
+    if (failed_commits_.count(failure_key(*item)) > 0) groups.push_back({&m});
+    else groups.front().push_back(&m);
+  }
+  return groups;
+}
+
+// Commits each group with `commit`, which adds its settlements to `settled`. When the store
+// fails, what committed and, through `release`, the rest are owed to the broker (take_owed()),
+// and the failure goes on to the adapter.
+template <class Member, class Commit, class Release>
+void DeliveryPipeline::commit_each(std::vector<std::vector<Member*>>& groups, const Settlements& settled, Commit commit, Release release) {
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (groups[g].empty()) continue;
     try {
-      commit_group(groups[g], seen);
+      commit(groups[g]);
     } catch (...) {
-      // The store fails: what committed is settled, the rest goes back to the broker.
-      owed_.insert(owed_.end(), outcomes.begin(), outcomes.end());
+      owed_.insert(owed_.end(), settled.begin(), settled.end());
       for (std::size_t rest = g; rest < groups.size(); ++rest)
-        for (const Item* item : groups[rest]) owed_.emplace_back(item->delivery.id, Outcome::released);
+        for (const Member* m : groups[rest]) release(m);
       throw;
     }
-    for (const Item* item : groups[g])
-      if (!item->forwarded) outcomes.emplace_back(item->delivery.id, item->outcome);
   }
-  return outcomes;
 }
 
 // Counts the attempts, then runs the handlers, their replies and effects, one savepoint each, in
@@ -180,8 +192,7 @@ void DeliveryPipeline::undo(const UndoPoint& point, const Group& group) {
   }
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {
     if (it->first > point.last_call) {
-      if (auto key = in_flight_keys_.find(it->second->item.key); key != in_flight_keys_.end() && key->second == it->first) in_flight_keys_.erase(key);
-      it = in_flight_.erase(it);
+      it = drop_call(it);
       continue;
     }
     auto& waiting = it->second->waiting;
@@ -217,11 +228,12 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
     return;
   }
   Item& item = *group.front();
+  const bool was_giving_up = giving_up(item);
   FailedCommits& failed = failed_commits_[failure_key(item)];
   failed.count = std::max(failed.count + 1, static_cast<int>(item.delivery.message.delivery_count));
   failed.cause = cause;
   const std::string name = item.key.empty() ? "a message without MessageID" : item.key;
-  if (item.give_up_now) {
+  if (was_giving_up) {
     log_.log().error(name + " is rejected, to the broker's dead-letter queue: its changes failed to commit " + std::to_string(failed.count) +
                      " times (" + cause + "), and so did giving it up");
     log_.count([](AdapterStats& s) { ++s.dead; });
@@ -234,6 +246,12 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
   last_error_[item.key] = "its changes failed to commit: " + cause;
   log_.count([](AdapterStats& s) { ++s.retried; });
   item.outcome = Outcome::released;
+}
+
+// Whether `item`'s changes failed to commit max_attempts times: this delivery gives it up.
+bool DeliveryPipeline::giving_up(const Item& item) const {
+  auto failed = failed_commits_.find(failure_key(item));
+  return failed != failed_commits_.end() && failed->second.count >= options_.config.max_attempts();
 }
 
 // What failed commits are counted by: the inbox key, else the message's bytes.
@@ -275,27 +293,13 @@ void DeliveryPipeline::forward(Item& item, const SystemCall& call, bool answer) 
 }
 
 DeliveryPipeline::Settlements DeliveryPipeline::complete(std::vector<CallOutcome> outcomes) {
-  // As in handle(): one transaction, and one alone for a message whose changes failed to commit.
-  std::vector<std::vector<CallOutcome*>> groups(1);
-  for (CallOutcome& o : outcomes) {
+  std::vector<std::vector<CallOutcome*>> groups = grouped(outcomes, [this](CallOutcome& o) -> const Item* {
     auto it = in_flight_.find(o.number);
-    if (it == in_flight_.end()) continue;
-    if (failed_commits_.count(failure_key(it->second->item)) > 0) groups.push_back({&o});
-    else groups.front().push_back(&o);
-  }
+    return it == in_flight_.end() ? nullptr : &it->second->item;
+  });
   Settlements settle;
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (groups[g].empty()) continue;
-    try {
-      complete_group(groups[g], settle);
-    } catch (...) {
-      // The store fails: what committed is settled, the rest goes back to the broker.
-      owed_.insert(owed_.end(), settle.begin(), settle.end());
-      for (std::size_t rest = g; rest < groups.size(); ++rest)
-        for (const CallOutcome* o : groups[rest]) end_call(o->number, Outcome::released, owed_);
-      throw;
-    }
-  }
+  commit_each(groups, settle, [&](const std::vector<CallOutcome*>& group) { complete_group(group, settle); },
+              [this](const CallOutcome* o) { end_call(o->number, Outcome::released, owed_); });
   return settle;
 }
 
@@ -359,8 +363,13 @@ void DeliveryPipeline::end_call(std::uint64_t number, Outcome outcome, Settlemen
   const InFlight& f = *it->second;
   settle.emplace_back(f.item.delivery.id, outcome);
   for (const bus::DeliveryId& id : f.waiting) settle.emplace_back(id, outcome);
-  if (auto key = in_flight_keys_.find(f.item.key); key != in_flight_keys_.end() && key->second == number) in_flight_keys_.erase(key);
-  in_flight_.erase(it);
+  drop_call(it);
+}
+
+// Forgets a call in flight, and its MessageID's mapping when that is still this call's.
+DeliveryPipeline::InFlightCalls::iterator DeliveryPipeline::drop_call(InFlightCalls::iterator it) {
+  if (auto key = in_flight_keys_.find(it->second->item.key); key != in_flight_keys_.end() && key->second == it->first) in_flight_keys_.erase(key);
+  return in_flight_.erase(it);
 }
 
 // Only for the messages that need it: counts the attempt of a redelivered message before its
@@ -402,7 +411,7 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
 void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   const AmqpMessage& amqp = item.delivery.message;
   const Envelope& message = item.decoded.envelope;
-  if (item.give_up_now) {  // its changes failed to commit max_attempts times (failed_commit())
+  if (giving_up(item)) {  // its changes failed to commit max_attempts times (failed_commit())
     if (item.is_recorded()) give_up(tx, item);
     else dead_letter(tx, item, std::to_string(failed_commits_[failure_key(item)].count) + " attempts failed: " + last_error_[item.key]);
     log_.count([](AdapterStats& s) { ++s.dead; });
@@ -479,13 +488,13 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
   const bool readable = item.decoded.status != DecodeResult::Status::unreadable && !h.noun().empty();
   // The broker does not say which key its sender used; the Header's is the key cimbus would use.
   const std::string key = readable && h.verb() != msg::HeaderType_Verb::reply ? bus::routing_key(h.noun(), h.verb()) : std::string();
+  const std::string source = h.source().empty() ? std::string("an unknown source") : h.source();
   log_.count([](AdapterStats& s) { ++s.unrouted; });
   if (readable && is_event_verb(h.verb())) {
-    log_.warn_once(key + " events are published (first by " + (h.source().empty() ? std::string("an unknown source") : h.source()) +
-                   ") but no system subscribes to them: counted, not kept");
+    log_.warn_once(key + " events are published (first by " + source + ") but no system subscribes to them: counted, not kept");
   } else {
     const std::string why = "routed nowhere: no queue is bound to its routing key" + (key.empty() ? std::string() : " (for its Header: " + key + ")");
-    log_.log().error("a message from " + (h.source().empty() ? std::string("an unknown source") : h.source()) + " (MessageID " +
+    log_.log().error("a message from " + source + " (MessageID " +
                      (item.key.empty() ? std::string("none") : item.key) + ") was " + why + "; moved to " + outbox_.dead_letter_target());
     dead_letter(tx, item, why);
   }

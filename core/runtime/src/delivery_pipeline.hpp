@@ -104,6 +104,10 @@ class DeliveryPipeline {
   };
   static constexpr std::size_t kMaxFailedCommits = 10000;
 
+  template <class Member, class ItemOf>
+  std::vector<std::vector<Member*>> grouped(std::vector<Member>& members, ItemOf item_of) const;
+  template <class Member, class Commit, class Release>
+  void commit_each(std::vector<std::vector<Member*>>& groups, const Settlements& settled, Commit commit, Release release);
   void commit_group(Group& group, std::set<std::string>& seen);
   void complete_group(const std::vector<CallOutcome*>& group, Settlements& settle);
   void complete_call(store::Transaction& tx, CallOutcome& outcome);
@@ -112,6 +116,7 @@ class DeliveryPipeline {
   void undo(const UndoPoint& point, const Group& group);
   bool store_works();
   void failed_commit(const Group& group, const std::string& cause);
+  bool giving_up(const Item& item) const;
   static std::string failure_key(const Item& item);
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
@@ -163,7 +168,9 @@ class DeliveryPipeline {
   // Forwarded messages whose call is in flight, by call number; the deliveries of the same
   // MessageID that came meanwhile wait with it.
   struct InFlight;
-  std::map<std::uint64_t, std::unique_ptr<InFlight>> in_flight_;
+  using InFlightCalls = std::map<std::uint64_t, std::unique_ptr<InFlight>>;
+  InFlightCalls in_flight_;
+  InFlightCalls::iterator drop_call(InFlightCalls::iterator it);
   std::map<std::string, std::uint64_t> in_flight_keys_;
   std::vector<ForwardedCall> to_forward_;
   std::uint64_t last_call_ = 0;

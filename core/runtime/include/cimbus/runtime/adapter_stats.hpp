@@ -17,8 +17,8 @@ struct AdapterStats {
   std::uint64_t misdirected = 0;  // requests refused for a ReplyAddress or reply-to that is no reply destination
   std::uint64_t refused = 0;      // outbox messages the broker would not take (a missing queue, a refused
                                   // address, a rejection), moved to the dead-letter queue
-  std::uint64_t unrouted = 0;     // messages the broker routed nowhere (cim.unrouted), reported and moved
-                                  // to the dead-letter queue
+  std::uint64_t unrouted = 0;     // messages the broker routed nowhere (cim.unrouted), reported: requests
+                                  // moved to the dead-letter queue, events not kept (decisions/0020)
   int connections_opened = 0;     // 1 after the first connect; more after broker restarts
 };
 
