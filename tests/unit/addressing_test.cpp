@@ -85,11 +85,14 @@ TEST(Addressing, TheStandardsQueueAndTopicFormsOfAReplyAddress) {
 TEST(Addressing, ReplyDestinationsAreConfined) {
   const adapter::detail::ReplyDestinations rabbit(BrokerProfile::rabbitmq(), {"EMS.ReplyQueue", "/topic/ems.replies"});
   EXPECT_EQ(rabbit.address("reply.cis-1"), "/amq/queue/reply.cis-1");
-  EXPECT_EQ(rabbit.address("/queue/reply.python-7"), "/queue/reply.python-7");
+  EXPECT_EQ(rabbit.address("/queue/reply.python-7"), "/amq/queue/reply.python-7");  // the queue that exists, not declared again
   EXPECT_EQ(rabbit.address("EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
   EXPECT_EQ(rabbit.address("/amq/queue/EMS.ReplyQueue"), "/amq/queue/EMS.ReplyQueue");
   EXPECT_EQ(rabbit.address("/topic/ems.replies"), "/topic/ems.replies");
-  EXPECT_EQ(rabbit.address("/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg"), "/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg");
+  // An AMQP 0-9-1 peer's server-named queue, as RabbitMQ gives its reply_to: RabbitMQ refuses to
+  // declare it, so it is addressed as a queue that exists.
+  EXPECT_EQ(rabbit.address("/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg"), "/amq/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg");
+  EXPECT_EQ(rabbit.address("amq.gen-JzTY20BRgKO-HjmUJj0wLg"), "/amq/queue/amq.gen-JzTY20BRgKO-HjmUJj0wLg");
   EXPECT_EQ(BrokerProfile::named("activemq").queue_of("temp-queue://ID:peer-1"), std::nullopt);
   EXPECT_EQ(adapter::detail::ReplyDestinations(BrokerProfile::named("activemq"), {}).address("temp-queue://ID:peer-1:1:1"),
             "temp-queue://ID:peer-1:1:1");

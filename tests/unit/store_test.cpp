@@ -391,7 +391,50 @@ TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
   EXPECT_EQ(store.acknowledged_calls().size(), 0u);
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 4);
+  EXPECT_EQ(version.number(0), 5);
+}
+
+// Layout 4 had no transport correlation: its acknowledged calls are kept, their replies correlated
+// by the Header alone, and new ones keep theirs.
+TEST(Store, AFileOfLayout4KeepsItsAcknowledgedCallsAndGainsTheirTransportCorrelation) {
+  const std::string path = fresh_file("layout4");
+  { Store store(path); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE acknowledged_calls;"
+                         "CREATE TABLE acknowledged_calls (message_id TEXT PRIMARY KEY, correlation TEXT NOT NULL, noun TEXT NOT NULL, "
+                         "reply_target TEXT NOT NULL, reply BLOB NOT NULL, deadline INTEGER NOT NULL, owner TEXT NOT NULL DEFAULT '');"
+                         "INSERT INTO acknowledged_calls VALUES ('old-call', 'old-correlation', 'WorkRequests', '/amq/queue/reply.x', x'', 1, 'test');"
+                         "PRAGMA user_version = 4",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Store store(path, "test");
+  {
+    Transaction tx = store.begin();
+    auto old = store.acknowledged_calls().find(tx, "old-correlation", "");
+    ASSERT_TRUE(old.has_value());
+    EXPECT_EQ(old->reply_target, "/amq/queue/reply.x");
+    EXPECT_EQ(old->transport_correlation, "");
+    AcknowledgedCalls::Entry fresh;
+    fresh.message_id = "new-call";
+    fresh.correlation = "new-correlation";
+    fresh.noun = "WorkRequests";
+    fresh.reply_target = "/amq/queue/reply.y";
+    fresh.transport_correlation = "2f1c6b1e-4c1a-4b8e-9d3e-0a1b2c3d4e5f";
+    fresh.transport_correlation_type = UUID;
+    fresh.deadline_ms = 2;
+    store.acknowledged_calls().add(tx, fresh);
+    auto back = store.acknowledged_calls().find(tx, "new-correlation", "");
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->transport_correlation, fresh.transport_correlation);
+    EXPECT_EQ(back->transport_correlation_type, UUID);
+    tx.commit();
+  }
+  Statement version(store.connection(), "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.number(0), 5);
 }
 
 TEST(Store, ADamagedStoreIsRefusedAtStartWithAClearError) {

@@ -10,6 +10,7 @@
 #include "broker_args.hpp"
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
+#include "cimbus/bus/reply_correlation.hpp"
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/xml_codec.hpp"
@@ -162,6 +163,8 @@ int run_request(const MessageArgs& args) {
   const std::string queue = bus::reply_queue(instance);
   e.mutable_message()->mutable_header()->set_reply_address(queue);
   const std::string id = e.message().header().message_id();
+  bus::AmqpMessage request = bus::to_amqp_message(e, codec.encode(e));
+  const bus::TransportCorrelation expected = bus::reply_correlation(request);
 
   std::mutex mutex;
   std::condition_variable arrived;
@@ -174,7 +177,7 @@ int run_request(const MessageArgs& args) {
   bus::ReceiveOptions durable;
   durable.durable = true;
   bus.receive(profile.own_queue_address(queue), [&](const bus::AmqpMessage& m) {
-    if (m.correlation_id != id) return bus::Outcome::accepted;  // a late answer to an earlier request
+    if (bus::TransportCorrelation{m.correlation_id, m.correlation_id_type} != expected) return bus::Outcome::accepted;  // a late answer to an earlier request
     std::lock_guard<std::mutex> lock(mutex);
     reply = m.body;
     arrived.notify_all();
@@ -186,7 +189,7 @@ int run_request(const MessageArgs& args) {
     std::cerr << "cannot reach the broker\n";
     return 1;
   }
-  const bus::Outcome sent = bus.send(target, bus::to_amqp_message(e, codec.encode(e))).get();
+  const bus::Outcome sent = bus.send(target, std::move(request)).get();
   if (sent != bus::Outcome::accepted) {
     std::cerr << "the broker did not take the request: "
               << (sent == bus::Outcome::refused ? bus.refusal_of(target) : bus::to_string(sent)) << "\n";

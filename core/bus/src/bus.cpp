@@ -207,6 +207,17 @@ class Bus::Impl : public proton::messaging_handler {
 
   // RabbitMQ refuses a link by ending its session (each queue destination has its own).
   void on_session_error(proton::session& session) override {
+    for (auto& [target, state] : targets_) {
+      // The probe of a queue that is exclusive to another connection (an AMQP 0-9-1 peer's
+      // server-named amq.gen-* reply queue): it exists, and anyone may send to it.
+      if (state.probe && state.probe == session && session.error().name() == "amqp:resource-locked") {
+        state.check = Check::passed;
+        state.probe = proton::session();
+        session.close();
+        pump();
+        return;
+      }
+    }
     for (auto& [target, state] : targets_)
       if ((state.session && state.session == session) || (state.probe && state.probe == session)) return refused(target, session.error());
     // The connection's session, of the receivers and of the senders to the exchange: all links on

@@ -1,20 +1,103 @@
 #include "proton_form.hpp"
 
+#include <cerrno>
+#include <cstdlib>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include <proton/codec/map.hpp>
 #include <proton/message_id.hpp>
+#include <proton/binary.hpp>
 #include <proton/scalar.hpp>
+#include <proton/uuid.hpp>
 #include <proton/ssl.hpp>
 
 namespace cimbus::bus {
 
 namespace {
 
-std::string id_text(const proton::message_id& id) {
-  if (id.empty()) return {};
-  if (id.type() == proton::STRING) return proton::get<std::string>(id);
-  return proton::to_string(id);
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string hex(const unsigned char* bytes, std::size_t size) {
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+// The bytes of hex text ("" read as nothing); nullopt when it is not hex.
+std::optional<std::string> unhex(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = digit(text[i]), low = digit(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+  }
+  return out;
+}
+
+// An id as cimbus keeps it: its text form and its AMQP type (amqp_message.hpp).
+void read_id(const proton::message_id& id, std::string& text, IdType& type) {
+  type = IdType::string;
+  switch (id.type()) {
+    case proton::NULL_TYPE: text.clear(); return;
+    case proton::STRING: text = proton::get<std::string>(id); return;
+    case proton::UUID: {
+      text = proton::get<proton::uuid>(id).str();
+      type = IdType::uuid;
+      return;
+    }
+    case proton::BINARY: {
+      const proton::binary bytes = proton::get<proton::binary>(id);
+      text = hex(bytes.data(), bytes.size());
+      type = IdType::binary;
+      return;
+    }
+    case proton::ULONG: {
+      text = std::to_string(proton::get<std::uint64_t>(id));
+      type = IdType::ulong;
+      return;
+    }
+    default: text = proton::to_string(id); return;  // not an AMQP id type: kept as text
+  }
+}
+
+// The id of `text` and `type` as AMQP carries it; a text that is not of its type (a damaged
+// store row) is sent as a string rather than not at all.
+proton::message_id write_id(const std::string& text, IdType type) {
+  switch (type) {
+    case IdType::uuid: {
+      std::string digits;
+      for (char c : text)
+        if (c != '-') digits += c;
+      const auto bytes = unhex(digits);
+      if (bytes && bytes->size() == 16) return proton::uuid::copy(bytes->data());
+      break;
+    }
+    case IdType::binary:
+      if (const auto bytes = unhex(text)) return proton::binary(*bytes);
+      break;
+    case IdType::ulong: {
+      char* end = nullptr;
+      errno = 0;
+      const unsigned long long number = std::strtoull(text.c_str(), &end, 10);
+      if (!text.empty() && text.front() != '-' && errno == 0 && end != nullptr && *end == '\0') return std::uint64_t{number};
+      break;
+    }
+    case IdType::string: break;
+  }
+  return text;
 }
 
 // A value that is not text, as text for logs and the dead-letter queue. Proton decodes compound
@@ -32,8 +115,8 @@ std::string value_text(const proton::value& v) {
 proton::message to_proton(const AmqpMessage& m) {
   proton::message p;
   p.body(m.body);
-  if (!m.message_id.empty()) p.id(m.message_id);
-  if (!m.correlation_id.empty()) p.correlation_id(m.correlation_id);
+  if (!m.message_id.empty()) p.id(write_id(m.message_id, m.message_id_type));
+  if (!m.correlation_id.empty()) p.correlation_id(write_id(m.correlation_id, m.correlation_id_type));
   if (!m.reply_to.empty()) p.reply_to(m.reply_to);
   if (!m.subject.empty()) p.subject(m.subject);
   if (!m.to.empty()) p.to(m.to);
@@ -87,8 +170,8 @@ AmqpMessage from_proton(const proton::message& p) {
     m.body = value_text(body);
     m.unreadable = "the body is an AMQP " + proton::type_name(body.type()) + ", not the XML document as text or binary";
   }
-  m.message_id = id_text(p.id());
-  m.correlation_id = id_text(p.correlation_id());
+  read_id(p.id(), m.message_id, m.message_id_type);
+  read_id(p.correlation_id(), m.correlation_id, m.correlation_id_type);
   m.reply_to = p.reply_to();
   m.subject = p.subject();
   m.content_type = p.content_type();

@@ -11,7 +11,8 @@
 namespace cimbus::bus {
 
 proton::message to_proton(const AmqpMessage& m);
-// Ids of any AMQP type become text; properties that are not strings become their text form.
+// Ids keep their AMQP type (IdType) beside their text; properties that are not strings become
+// their text form.
 AmqpMessage from_proton(const proton::message& p);
 proton::connection_options connection_options(const ConnectionOptions& o);
 

@@ -30,6 +30,9 @@ std::string Context::publish(Envelope event) {
   if (!is_event_verb(h->verb())) throw std::invalid_argument("publish: " + to_literal(h->verb()) + " is not an event verb");
   if (h->noun().empty()) throw std::invalid_argument("publish: an event without Noun");
   if (h->message_id().empty()) h->set_message_id(new_uuid());
+  const msg::HeaderType& cause = message_.message().header();
+  if (h->correlation_id().empty() && !is_event_verb(cause.verb()) && cause.verb() != msg::HeaderType_Verb::reply)
+    h->set_correlation_id(!cause.correlation_id().empty() ? cause.correlation_id() : cause.message_id());
   std::string id = h->message_id();
   outgoing_.push_back({std::move(event), false, std::chrono::milliseconds(0)});
   return id;

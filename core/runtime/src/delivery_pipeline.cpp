@@ -5,6 +5,7 @@
 
 #include "cimbus/bus/addressing.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
+#include "cimbus/bus/reply_correlation.hpp"
 #include "cimbus/bus/stored_form.hpp"
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/timestamp.hpp"
@@ -347,7 +348,7 @@ void DeliveryPipeline::complete_call(store::Transaction& tx, CallOutcome& o) {
     log_.count([](AdapterStats& s) { ++s.failed; });
   } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && is_acknowledgement(o.reply)) {
     // The system sends the result later, to the adapter's Response service (SystemResults).
-    results_.await(tx, item.key, item.decoded.envelope, item.target, std::move(o.reply));
+    results_.await(tx, item.key, item.decoded.envelope, item.target, std::move(o.reply), bus::reply_correlation(item.delivery.message));
     last_error_.erase(item.key);
   } else {
     answer_with(tx, item, std::move(o.reply), f.answer);
@@ -405,7 +406,7 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
   Envelope ack = make_reply(request, msg::ReplyType_Result::OK,
                             {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + h.reply_address(), Level::inform)},
                             reply_options_);
-  enqueue(tx, *to, ack);
+  enqueue(tx, *to, ack, &item.delivery.message);
 }
 
 void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
@@ -422,7 +423,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     // No header to answer: a FaultMessage to the AMQP reply-to, and the bytes kept for people.
     // Its AMQP correlation-id names the message it answers, as a JMS peer expects.
     Envelope fault = answer_rejection(item.decoded, reply_options_);
-    if (auto to = destinations_.address(amqp.reply_to)) enqueue(tx, *to, fault, amqp.message_id);
+    if (auto to = destinations_.address(amqp.reply_to)) enqueue(tx, *to, fault, &amqp);
     const std::string why = "unreadable: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics);
     log_.log().warn("a delivery on " + std::string(to_string(item.delivery.queue)) + " (message-id " + amqp.message_id + ") is dead-lettered, " + why);
     dead_letter(tx, item, why);
@@ -440,7 +441,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
         handled_before && item.delivery.queue == Queue::replies && requests_.awaits(tx, correlation_of(item));  // looked up for repeats only
     if (handled_before && !awaited_again) {
       // Executed before: the requester gets the same reply again, with the same MessageID.
-      if (item.entry.reply) outbox_.add_reply(tx, item.entry.reply_target, item.key, std::move(*item.entry.reply));
+      if (item.entry.reply) answer_replay(tx, item);
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
     }
@@ -505,7 +506,7 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
                               {diagnostic(code::kInvalidNoun, "no system serves " + to_literal(h.verb()) + " " + h.noun() +
                                                                   ": the broker routed it nowhere, no queue is bound to its routing key")},
                               reply_options_);
-  enqueue(tx, to, reply);
+  enqueue(tx, to, reply, &item.delivery.message);
 }
 
 // Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to, when replies may go
@@ -553,7 +554,7 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   log_.log().warn("giving up " + item.key + ": " + reason);
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {diagnostic(code::kTransactionFailed, reason)}, reply_options_);
   const std::string target = item.target;
-  if (item.answers() && !target.empty()) enqueue(tx, target, reply);
+  if (item.answers() && !target.empty()) enqueue(tx, target, reply, &item.delivery.message);
   store_.inbox().give_up(tx, item.key, reason);
   dead_letter(tx, item, reason);
   last_error_.erase(item.key);
@@ -698,7 +699,7 @@ void DeliveryPipeline::answer_with(store::Transaction& tx, Item& item, Envelope 
     if (message.message().header().verb() == msg::HeaderType_Verb::get) pages = split_into_pages(reply, page_size);
     else pages.push_back(std::move(reply));
   }
-  for (std::size_t i = 0; i + 1 < pages.size(); ++i) enqueue(tx, target, pages[i]);
+  for (std::size_t i = 0; i + 1 < pages.size(); ++i) enqueue(tx, target, pages[i], &item.delivery.message);
   finish(tx, item, target, pages.empty() ? nullptr : &pages.back());
 }
 
@@ -739,7 +740,11 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
 // again, and the outbox sends it from there (a reply is stored once).
 void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer) {
   std::optional<store::StoredMessage> reply;
-  if (answer != nullptr && !target.empty()) reply = bus::to_stored(bus::to_amqp_message(*answer, codec_.encode(*answer)));
+  if (answer != nullptr && !target.empty()) {
+    AmqpMessage m = bus::to_amqp_message(*answer, codec_.encode(*answer));
+    bus::correlate(m, bus::reply_correlation(item.delivery.message));
+    reply = bus::to_stored(m);
+  }
   if (!item.counted) {
     if (reply) outbox_.add(tx, target, *reply);
     return;
@@ -747,10 +752,26 @@ void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const st
   outbox_.finish(tx, item.key, target, std::move(reply));
 }
 
+// A replay gets the reply its MessageID got before, at its own reply destination and correlated
+// to its own transport ids: it may come from another requester (a caller's retry from a new
+// process, with a reply queue of its own). A redelivery to the same requester shares the stored
+// reply.
+void DeliveryPipeline::answer_replay(store::Transaction& tx, Item& item) {
+  store::StoredMessage reply = std::move(*item.entry.reply);
+  const std::string& target = item.target.empty() ? item.entry.reply_target : item.target;
+  AmqpMessage replayed = bus::from_stored(reply);
+  const bus::TransportCorrelation before{replayed.correlation_id, replayed.correlation_id_type};
+  bus::correlate(replayed, bus::reply_correlation(item.delivery.message));
+  if (target == item.entry.reply_target && before == bus::TransportCorrelation{replayed.correlation_id, replayed.correlation_id_type})
+    outbox_.add_reply(tx, target, item.key, std::move(reply));
+  else
+    outbox_.add(tx, target, replayed);
+}
+
 // Encodes `envelope` and puts it in the outbox for `target`.
-void DeliveryPipeline::enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id) {
+void DeliveryPipeline::enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering) {
   AmqpMessage m = bus::to_amqp_message(envelope, codec_.encode(envelope));
-  if (!correlation_id.empty()) m.correlation_id = correlation_id;
+  if (answering != nullptr) bus::correlate(m, bus::reply_correlation(*answering));
   outbox_.add(tx, target, m);
 }
 

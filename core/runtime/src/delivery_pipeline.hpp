@@ -141,7 +141,9 @@ class DeliveryPipeline {
   void give_up(store::Transaction& tx, Item& item);
   void dead_letter(store::Transaction& tx, const Item& item, const std::string& reason);
   void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
-  void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const std::string& correlation_id = {});
+  // `answering`: the delivery it answers, whose transport ids correlate it (reply_correlation.hpp).
+  void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering = nullptr);
+  void answer_replay(store::Transaction& tx, Item& item);
   // Sets item.target and item.misdirected, once per delivery.
   void route(Item& item) const;
   void refuse_misdirected(store::Transaction& tx, Item& item);

@@ -18,7 +18,16 @@ bool is_web_callback(std::string_view text) { return text.rfind("http://", 0) ==
 }  // namespace
 
 ReplyDestinations::ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed) : profile_(std::move(profile)) {
-  for (const std::string& a : allowed) allowed_.push_back(profile_.reply_address(a));
+  for (const std::string& a : allowed) allowed_.push_back(canonical(profile_.reply_address(a)));
+}
+
+// A queue in the profile's form for a queue that exists (RabbitMQ: /amq/queue/NAME). RabbitMQ
+// hands an AMQP 0-9-1 peer's reply_to over as /queue/NAME, and a sender there would declare the
+// queue: refused for its server-named amq.gen-* queues, and for any other, a queue made where
+// none was awaited.
+std::string ReplyDestinations::canonical(const std::string& address) const {
+  const std::optional<std::string> queue = profile_.queue_of(address);
+  return queue ? profile_.reply_address("queue:" + *queue) : address;
 }
 
 std::optional<std::string> ReplyDestinations::address(std::string_view reply_to, std::string* why) const {
@@ -29,7 +38,7 @@ std::optional<std::string> ReplyDestinations::address(std::string_view reply_to,
   };
   if (is_web_callback(reply_to))
     return refuse("'" + std::string(reply_to) + "' is a web-service callback; a message from the bus is answered on the bus");
-  const std::string address = profile_.reply_address(reply_to);
+  const std::string address = canonical(profile_.reply_address(reply_to));
   if (address.empty()) return refuse("'" + std::string(reply_to) + "' names no queue or topic");
   const std::optional<std::string> queue = profile_.queue_of(address);
   if (queue && starts_with(*queue, kReplyQueuePrefix)) return address;

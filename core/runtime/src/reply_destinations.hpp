@@ -20,11 +20,14 @@ class ReplyDestinations {
  public:
   ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed);
 
-  // The broker address to send to for `reply_to` (a queue name or an address); nullopt when it is
-  // empty or replies may not go there (then `why`, when given, says why).
+  // The broker address to send to for `reply_to` (a queue name or an address; a queue always in
+  // the profile's form for one that exists); nullopt when it is empty or replies may not go there
+  // (then `why`, when given, says why).
   std::optional<std::string> address(std::string_view reply_to, std::string* why = nullptr) const;
 
  private:
+  std::string canonical(const std::string& address) const;
+
   bus::BrokerProfile profile_;
   std::vector<std::string> allowed_;  // as broker addresses
 };

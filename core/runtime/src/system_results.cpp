@@ -19,13 +19,15 @@ SystemResults::SystemResults(const AdapterOptions& options, XmlCodec& codec, sto
     : options_(options), codec_(codec), store_(store), outbox_(outbox), log_(log), next_deadline_(store.acknowledged_calls().next_deadline()) {}
 
 void SystemResults::await(store::Transaction& tx, const std::string& message_id, const Envelope& request, const std::string& reply_target,
-                          Envelope reply) {
+                          Envelope reply, const bus::TransportCorrelation& correlation) {
   const auto& h = request.message().header();
   store::AcknowledgedCalls::Entry call;
   call.message_id = message_id;
   call.correlation = !h.correlation_id().empty() ? h.correlation_id() : h.message_id();
   call.noun = operation_set_noun(h.noun());  // the result may name the set or its noun
   call.reply_target = reply_target;
+  call.transport_correlation = correlation.id;
+  call.transport_correlation_type = bus::to_stored(correlation.type);
   call.reply = std::move(reply);
   call.reply.mutable_message()->clear_reply();  // the acknowledgement's; the result brings its own
   call.reply.mutable_message()->mutable_reply()->set_result(msg::ReplyType_Result::OK);
@@ -75,7 +77,11 @@ void SystemResults::expire() {
 // A page goes out on its own; the final reply is kept in the inbox too, for a replay to get it.
 void SystemResults::answer(store::Transaction& tx, const store::AcknowledgedCalls::Entry& call, const Envelope& reply, bool final) {
   std::optional<store::StoredMessage> stored;
-  if (!call.reply_target.empty()) stored = bus::to_stored(bus::to_amqp_message(reply, codec_.encode(reply)));
+  if (!call.reply_target.empty()) {
+    bus::AmqpMessage m = bus::to_amqp_message(reply, codec_.encode(reply));
+    bus::correlate(m, {call.transport_correlation, bus::from_stored(call.transport_correlation_type)});
+    stored = bus::to_stored(m);
+  }
   if (!final) {
     if (stored) outbox_.add(tx, call.reply_target, std::move(*stored));
     return;

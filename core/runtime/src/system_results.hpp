@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "cimbus/bus/reply_correlation.hpp"
 #include "cimbus/codec/diagnostic.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 #include "cimbus/runtime/adapter_options.hpp"
@@ -33,8 +34,9 @@ class SystemResults {
 
   // The system acknowledged the request `message_id` (`request`); `reply` (its answer in the reply
   // prepared for it: the Header is kept, the acknowledgement dropped) goes to `reply_target` when
-  // the result comes.
-  void await(store::Transaction& tx, const std::string& message_id, const Envelope& request, const std::string& reply_target, Envelope reply);
+  // the result comes, correlated on the transport with `correlation`.
+  void await(store::Transaction& tx, const std::string& message_id, const Envelope& request, const std::string& reply_target, Envelope reply,
+             const bus::TransportCorrelation& correlation);
   // A result from the system. Returns why it is refused (2.15: no request awaits it; 1.5: it has no
   // CorrelationID); empty when taken.
   Diagnostics take(store::Transaction& tx, const Envelope& result);

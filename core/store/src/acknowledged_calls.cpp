@@ -9,7 +9,15 @@ namespace cimbus::store {
 namespace {
 
 AcknowledgedCalls::Entry read(const Statement& row) {
-  AcknowledgedCalls::Entry e{row.text(0), row.text(1), row.text(2), row.text(3), {}, row.number(5)};
+  AcknowledgedCalls::Entry e;
+  e.message_id = row.text(0);
+  e.correlation = row.text(1);
+  e.noun = row.text(2);
+  e.reply_target = row.text(3);
+  e.deadline_ms = row.number(5);
+  e.transport_correlation = row.text(6);
+  const std::int64_t type = row.number(7);
+  e.transport_correlation_type = IdType_IsValid(static_cast<int>(type)) ? static_cast<IdType>(type) : STRING;
   if (!e.reply.ParseFromString(row.blob(4))) throw std::runtime_error("acknowledged call " + e.message_id + ": its prepared reply is damaged");
   return e;
 }
@@ -18,8 +26,8 @@ AcknowledgedCalls::Entry read(const Statement& row) {
 
 void AcknowledgedCalls::add(Transaction& tx, const Entry& entry) {
   (void)tx;
-  Statement::cached(*connection_, "INSERT OR REPLACE INTO acknowledged_calls (message_id, correlation, noun, reply_target, reply, deadline, owner) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?)")
+  Statement::cached(*connection_, "INSERT OR REPLACE INTO acknowledged_calls (message_id, correlation, noun, reply_target, reply, deadline, owner, "
+                                  "transport_correlation, transport_correlation_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, entry.message_id)
       .bind(2, entry.correlation)
       .bind(3, entry.noun)
@@ -27,13 +35,16 @@ void AcknowledgedCalls::add(Transaction& tx, const Entry& entry) {
       .bind_blob(5, entry.reply.SerializeAsString())
       .bind(6, entry.deadline_ms)
       .bind(7, *owner_)
+      .bind(8, entry.transport_correlation)
+      .bind(9, static_cast<std::int64_t>(entry.transport_correlation_type))
       .run();
 }
 
 std::optional<AcknowledgedCalls::Entry> AcknowledgedCalls::find(Transaction& tx, const std::string& correlation, const std::string& noun) {
   (void)tx;
   Statement row = Statement::cached(
-      *connection_, "SELECT message_id, correlation, noun, reply_target, reply, deadline FROM acknowledged_calls "
+      *connection_, "SELECT message_id, correlation, noun, reply_target, reply, deadline, transport_correlation, transport_correlation_type "
+                      "FROM acknowledged_calls "
                       "WHERE correlation = ? AND (? = '' OR noun = ?) ORDER BY deadline LIMIT 1");
   row.bind(1, correlation).bind(2, noun).bind(3, noun);
   if (!row.step()) return std::nullopt;
@@ -47,7 +58,8 @@ void AcknowledgedCalls::remove(Transaction& tx, const std::string& message_id) {
 
 std::vector<AcknowledgedCalls::Entry> AcknowledgedCalls::expired(std::int64_t now_ms, std::size_t limit) {
   Statement rows = Statement::cached(
-      *connection_, "SELECT message_id, correlation, noun, reply_target, reply, deadline FROM acknowledged_calls "
+      *connection_, "SELECT message_id, correlation, noun, reply_target, reply, deadline, transport_correlation, transport_correlation_type "
+                      "FROM acknowledged_calls "
                       "WHERE owner = ? AND deadline <= ? ORDER BY deadline LIMIT ?");
   rows.bind(1, *owner_).bind(2, now_ms).bind(3, static_cast<std::int64_t>(limit));
   std::vector<Entry> out;

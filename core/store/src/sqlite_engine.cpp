@@ -113,7 +113,9 @@ CREATE TABLE IF NOT EXISTS acknowledged_calls (
   reply_target TEXT NOT NULL,
   reply        BLOB NOT NULL,              -- the prepared reply (Envelope)
   deadline     INTEGER NOT NULL,           -- ms since the epoch
-  owner        TEXT NOT NULL DEFAULT ''    -- the instance that answers it at its deadline
+  owner        TEXT NOT NULL DEFAULT '',   -- the instance that answers it at its deadline
+  transport_correlation      TEXT NOT NULL DEFAULT '',  -- the AMQP correlation-id of its reply
+  transport_correlation_type INTEGER NOT NULL DEFAULT 0 -- StoredMessage.IdType
 );
 CREATE INDEX IF NOT EXISTS acknowledged_calls_by_correlation ON acknowledged_calls (correlation);
 CREATE INDEX IF NOT EXISTS acknowledged_calls_by_deadline ON acknowledged_calls (owner, deadline);
@@ -121,8 +123,9 @@ CREATE INDEX IF NOT EXISTS acknowledged_calls_by_deadline ON acknowledged_calls 
 
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
 // 3: outbox rows and requests have an owner, for instances sharing a file. 4: acknowledged_calls
-// (a layout 3 file only gains the table).
-constexpr int kLayout = 4;
+// (a layout 3 file only gains the table). 5: acknowledged calls keep their reply's transport
+// correlation.
+constexpr int kLayout = 5;
 
 class SqliteConnection final : public Connection {
  public:
@@ -207,7 +210,8 @@ class SqliteConnection final : public Connection {
       throw std::runtime_error(path_ + ": the store is damaged (" + verdict + "); restore it from a backup, or move it aside to start empty");
   }
 
-  // Layout 2 gains the owner columns, its rows owned by the instance that opens it. Other versions
+  // Layout 2 gains the owner columns, its rows owned by the instance that opens it; layout 4 the
+  // transport correlation of acknowledged calls (empty for the calls it holds). Other versions
   // are refused rather than misread: drain that version's outbox first (stop it cleanly), then move
   // the file aside.
   void prepare_store_tables(const std::string& owner) override {
@@ -228,6 +232,18 @@ class SqliteConnection final : public Connection {
               "DROP INDEX IF EXISTS correlations_by_deadline");
       Statement(*this, "UPDATE outbox SET owner = ?").bind(1, owner).run();
       Statement(*this, "UPDATE correlations SET owner = ?").bind(1, owner).run();
+      execute("COMMIT");
+    } else if (found == 4 && tables > 0) {
+      execute("BEGIN IMMEDIATE");
+      std::int64_t has_column = 0;
+      {  // another instance sharing the file may have added it meanwhile
+        Statement column(*this, "SELECT COUNT(*) FROM pragma_table_info('acknowledged_calls') WHERE name = 'transport_correlation'");
+        column.step();
+        has_column = column.number(0);
+      }
+      if (has_column == 0)
+        execute("ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation TEXT NOT NULL DEFAULT '';"
+                "ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation_type INTEGER NOT NULL DEFAULT 0");
       execute("COMMIT");
     } else if (found != kLayout && found != 3 && tables > 0) {
       throw std::runtime_error(path_ + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +

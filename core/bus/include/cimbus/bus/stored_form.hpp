@@ -10,5 +10,7 @@ namespace cimbus::bus {
 store::StoredMessage to_stored(const AmqpMessage& message);
 // Throws nothing: a damaged row is refused when the store reads it.
 AmqpMessage from_stored(store::StoredMessage stored);
+store::IdType to_stored(IdType type);
+IdType from_stored(store::IdType type);
 
 }  // namespace cimbus::bus

@@ -67,7 +67,9 @@ class Context {
   void add_payload(const google::protobuf::Message& object);
   void add_reply_id(const std::string& id, msg::IDKindType::Value kind = msg::IDKindType::uuid);
 
-  // An event (past-tense verb), published after the commit. Returns its MessageID.
+  // An event (past-tense verb), published after the commit. Returns its MessageID. An event
+  // caused by a request carries that request's CorrelationID, else its MessageID (IEC 61968-100
+  // 6.9), unless the handler set one.
   std::string publish(Envelope event);
   // A request to another system, sent after the commit; its replies reach the adapter's reply
   // handler for that noun (on_reply), or a 4.1 FAILED reply when `deadline` passes first.

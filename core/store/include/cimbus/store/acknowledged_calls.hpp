@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cimbus/envelope.pb.h"
+#include "cimbus/stored_message.pb.h"
 #include "cimbus/store/connection.hpp"
 #include "cimbus/store/transaction.hpp"
 
@@ -26,6 +27,8 @@ class AcknowledgedCalls {
     std::string reply_target;      // where the request's reply goes
     Envelope reply;                // prepared (MessageID, CorrelationID); the result fills it in
     std::int64_t deadline_ms = 0;  // ms since the epoch: then the requester gets 4.1
+    std::string transport_correlation;  // the AMQP correlation-id of the reply (bus/reply_correlation.hpp)
+    IdType transport_correlation_type = STRING;
   };
 
   void add(Transaction& tx, const Entry& entry);
