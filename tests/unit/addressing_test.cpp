@@ -111,5 +111,30 @@ TEST(Addressing, ReplyDestinationsAreConfined) {
   EXPECT_EQ(artemis.address("multicast://cim.req.WorkRequests.cancel"), std::nullopt);
 }
 
+// IEC 61968-100 8.4.2 puts the context at the top of every address; cimbus's own scheme is the
+// default.
+TEST(Addressing, TheContextNamingPutsTheContextAtTheTop) {
+  const Naming cimbus;
+  EXPECT_EQ(cimbus.routing_key("TroubleTickets", msg::HeaderType_Verb::create), "req.TroubleTickets.create");
+  EXPECT_EQ(cimbus.queues_of("oms"), "oms");
+  const Naming production = Naming::named("context", "PRODUCTION");
+  EXPECT_EQ(production.routing_key("BidSet", msg::HeaderType_Verb::create), "PRODUCTION.REQUESTS.BidSet.create");
+  EXPECT_EQ(production.routing_key("BidSet", msg::HeaderType_Verb::created), "PRODUCTION.EVENTS.BidSet.created");
+  EXPECT_EQ(production.routing_key("Incidents", msg::HeaderType_Verb::get), "PRODUCTION.REQUESTS.Incidents.get");
+  EXPECT_EQ(production.queues_of("oms"), "PRODUCTION.oms");
+  EXPECT_THROW(production.routing_key("BidSet", msg::HeaderType_Verb::reply), std::invalid_argument);
+  EXPECT_EQ(Naming::named("cimbus", "TRAINING").context, "") << "a context alone guards, it does not rename";
+  EXPECT_EQ(Naming::named("", "").context, "");
+  for (const auto& [naming, context] : std::vector<std::pair<std::string, std::string>>{
+           {"context", ""}, {"ieC", "PRODUCTION"}, {"context", "PRODUCTION.EU"}, {"context", "TRAIN*"}, {"context", "a b"}, {"context", "#"}})
+    EXPECT_THROW(Naming::named(naming, context), std::invalid_argument) << naming << " " << context;
+}
+
+TEST(Addressing, AVirtualHostIsChosenByTheOpenHostnameOnRabbitMq) {
+  EXPECT_EQ(BrokerProfile::rabbitmq().virtual_host("training"), "vhost:training");
+  EXPECT_EQ(BrokerProfile::named("activemq").virtual_host("training"), "");
+  EXPECT_EQ(BrokerProfile::named("artemis").virtual_host("training"), "");
+}
+
 }  // namespace
 }  // namespace cimbus::bus

@@ -5,6 +5,12 @@ deploy/<role>.json with overrides, each stopped by its pid afterwards.
     with Stack(source, bin, work) as stack:
         wms = stack.start("wms", policy="lenient", web_services={"listen": "127.0.0.1:0"})
         wms.endpoint      # http://127.0.0.1:PORT, read from the process's "wms endpoint:" line
+
+Several processes of one role, configured apart (contexts, virtual hosts), are named by an alias
+given with its role and overrides; the topology is generated from their configurations:
+
+    with Stack(source, bin, work, {"oms-training": ("oms", {"context": "TRAINING", "naming": "context"})}) as stack:
+        stack.start("oms-training")
 """
 import json
 import os
@@ -52,19 +58,22 @@ class Role:
 
 
 class Stack:
-    def __init__(self, source, bin_dir, work):
+    def __init__(self, source, bin_dir, work, aliases=None):
         self.source, self.bin, self.work = source, bin_dir, work
+        self.aliases = aliases or {}  # alias: (role, overrides)
         self.roles = {}
         self.broker_url = None
 
     def __enter__(self):
         subprocess.run(["rm", "-rf", self.work], check=True)
         os.makedirs(self.work)
-        deploy = os.path.join(self.source, "deploy")
+        if self.aliases:
+            configs = [self.write_config(alias) for alias in self.aliases]
+        else:
+            configs = [os.path.join(self.source, "deploy", r + ".json") for r in ("cis", "oms", "wms")]
         topology = os.path.join(self.work, "topology.json")
         with open(topology, "w") as out:
-            subprocess.run([os.path.join(self.bin, "cimbus"), "topology"] +
-                           sum([["--config", os.path.join(deploy, r + ".json")] for r in ("cis", "oms", "wms")], []),
+            subprocess.run([os.path.join(self.bin, "cimbus"), "topology"] + sum([["--config", c] for c in configs], []),
                            stdout=out, check=True)
         self.broker_url = subprocess.run([os.path.join(self.source, "scripts", "broker"), "start", "--dir",
                                           os.path.join(self.work, "broker"), "--fresh", "--definitions", topology],
@@ -77,10 +86,15 @@ class Stack:
         subprocess.run([os.path.join(self.source, "scripts", "broker"), "stop", "--dir", os.path.join(self.work, "broker")],
                        stdout=subprocess.DEVNULL)
 
-    def start(self, name, **overrides):
-        with open(os.path.join(self.source, "deploy", name + ".json")) as f:
+    def write_config(self, name, **overrides):
+        """The configuration of `name` (a role, or an alias of one) with `overrides`, written to
+        WORK/<name>.json; its path."""
+        role, configured = self.aliases.get(name, (name, {}))
+        overrides = dict(json.loads(json.dumps(configured)), **overrides)
+        with open(os.path.join(self.source, "deploy", role + ".json")) as f:
             config = json.load(f)
-        config["broker"]["urls"] = [self.broker_url]  # the URL carries the generated login
+        if self.broker_url:
+            config["broker"]["urls"] = [self.broker_url]  # the URL carries the generated login
         config["broker"].pop("password_env", None)
         config["broker"].update(overrides.pop("broker", {}))  # broker settings beside the URL and login
         config["store"] = os.path.join(self.work, name + ".sqlite")
@@ -88,10 +102,15 @@ class Stack:
         path = os.path.join(self.work, name + ".json")
         with open(path, "w") as f:
             json.dump(config, f, indent=2)
+        return path
+
+    def start(self, name, **overrides):
+        role = self.aliases.get(name, (name, {}))[0]
+        path = self.write_config(name, **overrides)
         log_path, out_path = os.path.join(self.work, name + ".log"), os.path.join(self.work, name + ".out")
         with open(log_path, "a") as log, open(out_path, "w") as out:
-            process = subprocess.Popen([os.path.join(self.bin, "cimbus-" + name), path], stdout=out, stderr=log)
-        role = Role(name, process, log_path, out_path)
-        self.roles[name] = role
-        role.wait_ready()
-        return role
+            process = subprocess.Popen([os.path.join(self.bin, "cimbus-" + role), path], stdout=out, stderr=log)
+        started = Role(role, process, log_path, out_path)  # it names itself by its role ("oms endpoint: ...")
+        self.roles[name] = started
+        started.wait_ready()
+        return started

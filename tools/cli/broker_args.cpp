@@ -22,6 +22,7 @@ void BrokerArgs::add_to(CLI::App& command) {
   command.add_option("--profile", profile, "Broker addressing: rabbitmq, activemq or artemis")
       ->check(CLI::IsMember({"rabbitmq", "activemq", "artemis"}))
       ->capture_default_str();
+  command.add_option("--vhost", vhost, "The broker's virtual host (default: the broker's default, /)");
 }
 
 bus::ConnectionOptions BrokerArgs::connection() const {
@@ -32,6 +33,10 @@ bus::ConnectionOptions BrokerArgs::connection() const {
   options.user = user.empty() ? env("CIMBUS_BROKER_USER") : user;
   options.password = password.empty() ? env("CIMBUS_BROKER_PASSWORD") : password;
   bus::take_login_from_urls(options);
+  if (!vhost.empty()) {
+    options.virtual_host = broker_profile().virtual_host(vhost);
+    if (options.virtual_host.empty()) throw std::runtime_error("--vhost: the " + profile + " profile has no virtual hosts");
+  }
   options.reconnect.max_attempts = 3;  // a command gives up; adapters keep trying
   return options;
 }

@@ -18,6 +18,7 @@ struct BrokerArgs {
   std::string user;
   std::string password;
   std::string profile = "rabbitmq";
+  std::string vhost;  // empty: the broker's default virtual host
 
   void add_to(CLI::App& command);
   // Throws std::runtime_error when no URL is given.

@@ -28,6 +28,7 @@ struct MessageArgs {
   BrokerArgs broker;
   std::string file;
   std::string to;           // an explicit address instead of the Header's routing key
+  std::string naming = "cimbus";  // how the Header's routing key is named (addressing.hpp Naming)
   std::string policy = "strict";
   int timeout_seconds = 30;
   std::string instance;     // request: the reply queue is reply.<instance>
@@ -57,14 +58,26 @@ bool load(const MessageArgs& args, XmlCodec& codec, Envelope& envelope) {
   return true;
 }
 
+// A routing key of either naming: req.… and evt.…, or <CONTEXT>.REQUESTS.… and <CONTEXT>.EVENTS.….
+bool is_routing_key(const std::string& text) {
+  if (text.rfind("req.", 0) == 0 || text.rfind("evt.", 0) == 0) return true;
+  const auto dot = text.find('.');
+  return dot != std::string::npos && dot > 0 && (text.compare(dot, 10, ".REQUESTS.") == 0 || text.compare(dot, 8, ".EVENTS.") == 0);
+}
+
 // The address to send to. Without --to, the Header's routing key through the cim exchange. A bare
 // routing key (req.…, evt.…) goes through the exchange too, whose alternate exchange keeps what
 // routes nowhere (cim.unrouted); any other bare name is a queue, which must exist (the broker
 // refuses a link to one that does not); an address ("/…", "queue://…") is used as it is.
 std::string target_of(const MessageArgs& args, const bus::BrokerProfile& profile, const Envelope& e) {
-  if (args.to.empty()) return profile.publish_address(bus::routing_key(e.message().header().noun(), e.message().header().verb()));
+  const msg::HeaderType& h = e.message().header();
+  if (args.to.empty()) {
+    if (args.naming == "context" && h.context().empty())
+      throw std::runtime_error(args.file + ": --naming context routes by the Header's Context, and it has none");
+    return profile.publish_address(bus::Naming::named(args.naming, h.context()).routing_key(h.noun(), h.verb()));
+  }
   if (bus::BrokerProfile::is_address(args.to)) return args.to;
-  if (args.to.rfind("req.", 0) == 0 || args.to.rfind("evt.", 0) == 0) return profile.publish_address(args.to);
+  if (is_routing_key(args.to)) return profile.publish_address(args.to);
   return profile.reply_address(args.to);  // the profile's address of a queue that exists
 }
 
@@ -268,6 +281,11 @@ void add_message_options(CLI::App* cmd, MessageArgs& args) {
   cmd->add_option("--to", args.to,
                   "Send to this routing key (req./evt.<Noun>.<verb>, through the cim exchange), queue (which must exist) or "
                   "address instead of the Header's routing key");
+  cmd->add_option("--naming", args.naming,
+                  "How the Header's routing key is named: cimbus (req./evt.<Noun>.<verb>) or context "
+                  "(<Context>.REQUESTS./EVENTS.<Noun>.<verb>, IEC 61968-100 8.4.2)")
+      ->check(CLI::IsMember({"cimbus", "context"}))
+      ->capture_default_str();
   cmd->add_option("--policy", args.policy, "Validation of FILE: strict, lenient or off")
       ->check(CLI::IsMember({"strict", "lenient", "off"}))
       ->capture_default_str();

@@ -29,6 +29,26 @@ std::string routing_key(std::string_view noun, Verb verb) {
 
 std::string reply_queue(std::string_view instance) { return "reply." + std::string(instance); }
 
+std::string Naming::routing_key(std::string_view noun, Verb verb) const {
+  if (context.empty()) return bus::routing_key(noun, verb);
+  if (verb == msg::HeaderType_Verb::reply) throw std::invalid_argument("a reply has no routing key");
+  return context + (is_event_verb(verb) ? ".EVENTS." : ".REQUESTS.") + std::string(noun) + "." + to_literal(verb);
+}
+
+std::string Naming::queues_of(std::string_view system) const {
+  return context.empty() ? std::string(system) : context + "." + std::string(system);
+}
+
+Naming Naming::named(std::string_view naming, std::string_view context) {
+  if (naming.empty() || naming == "cimbus") return {};
+  if (naming != "context") throw std::invalid_argument("naming: '" + std::string(naming) + "' is not cimbus or context");
+  if (context.empty()) throw std::invalid_argument("naming: context puts the context at the top of every address; set context");
+  // A routing key's words are separated by dots, and * and # are patterns: none in a context.
+  if (context.find_first_of(".*#/ ") != std::string_view::npos)
+    throw std::invalid_argument("context: '" + std::string(context) + "' cannot name addresses (no '.', '*', '#', '/' or space)");
+  return {std::string(context)};
+}
+
 std::string BrokerProfile::publish_address(std::string_view key) const {
   return fill(fill(publish, "exchange", exchange), "key", key);
 }
@@ -70,6 +90,8 @@ std::string BrokerProfile::dead_letter_address(std::string_view system) const {
 
 std::string BrokerProfile::unrouted_address() const { return fill(unrouted, "exchange", exchange); }
 
+std::string BrokerProfile::virtual_host(std::string_view name) const { return vhost.empty() ? std::string() : fill(vhost, "vhost", name); }
+
 std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
   return fill(fill(subscribe, "exchange", exchange), "key", pattern);
 }
@@ -78,15 +100,16 @@ namespace {
 
 // name, publish, consume, own queue, send to queue, subscribe, dead letter, checked queue prefix
 // (ActiveMQ and Artemis create a queue that is sent to; RabbitMQ drops what goes to a missing one),
-// unrouted (only RabbitMQ's topology has an alternate exchange), a named topic
-const char* const kProfiles[][10] = {
+// unrouted (only RabbitMQ's topology has an alternate exchange), a named topic, the open hostname
+// of a virtual host (RabbitMQ 3.10 and 4.x: "vhost:NAME"; ActiveMQ and Artemis have none)
+const char* const kProfiles[][11] = {
     {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
      "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/", "/amq/queue/{exchange}.unrouted",
-     "/topic/{topic}"},
+     "/topic/{topic}", "vhost:{vhost}"},
     {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
-     "topic://{exchange}.{key}", "queue://{system}.dead", "", "", "topic://{topic}"},
+     "topic://{exchange}.{key}", "queue://{system}.dead", "", "", "topic://{topic}", ""},
     {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
-     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", "", "multicast://{topic}"},
+     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", "", "multicast://{topic}", ""},
 };
 
 }  // namespace
@@ -105,6 +128,7 @@ BrokerProfile BrokerProfile::named(std::string_view name) {
     p.checked_queue_prefix = row[7];
     p.unrouted = row[8];
     p.topic = row[9];
+    p.vhost = row[10];
     return p;
   }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");

@@ -191,6 +191,7 @@ proton::connection_options connection_options(const ConnectionOptions& o) {
   c.sasl_allowed_mechs(o.sasl_mechanisms);
   c.sasl_allow_insecure_mechs(o.allow_plain_without_tls);
   c.idle_timeout(proton::duration(o.idle_timeout.count()));
+  if (!o.virtual_host.empty()) c.virtual_host(o.virtual_host);
   if (o.tls.enabled || o.urls.at(0).rfind("amqps://", 0) == 0) {
     const auto verify = o.tls.verify_peer_name ? proton::ssl::VERIFY_PEER_NAME : proton::ssl::VERIFY_PEER;
     if (!o.tls.certificate_file.empty())  // a client certificate, e.g. for SASL EXTERNAL

@@ -52,6 +52,8 @@ Envelope make_reply(const Envelope& request, Result result, const Diagnostics& e
   out->set_noun(in.noun());
   out->set_timestamp(now_timestamp());
   if (!options.source.empty()) out->set_source(options.source);
+  if (!in.context().empty()) out->set_context(in.context());
+  else if (!options.context.empty()) out->set_context(options.context);
   out->set_message_id(new_uuid());
   if (!in.correlation_id().empty()) out->set_correlation_id(in.correlation_id());
   else if (!in.message_id().empty()) out->set_correlation_id(in.message_id());

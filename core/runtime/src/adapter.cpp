@@ -39,6 +39,7 @@ class Adapter::Impl {
         codec_(CodecOptions{options_.policy, {}}, std::move(registry)),
         bus_(options_.connection, bus_options()) {
     reply_options_.source = options_.config.system();
+    reply_options_.context = options_.config.context();
   }
 
   ~Impl() { stop(); }
@@ -82,7 +83,7 @@ class Adapter::Impl {
         send_outcomes_.push_back(o);
       }
       changed_.notify_all();
-    }, options_.profile.dead_letter_address(options_.config.system()));
+    }, options_.profile.dead_letter_address(options_.naming.queues_of(options_.config.system())));
     requests_ = std::make_unique<RequestTracker>(*store_);
     retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
@@ -92,7 +93,7 @@ class Adapter::Impl {
     for (Periodic& p : periodic_) p.next = now + p.period;
     started_ = true;
 
-    const std::string& system = options_.config.system();
+    const std::string system = options_.naming.queues_of(options_.config.system());
     bus::ReceiveOptions receive;
     receive.credit = options_.config.credit();
     if (options_.config.handles_size() > 0) listen(Queue::requests, options_.profile.consume_address(system + ".requests"), receive);

@@ -66,6 +66,7 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (!policy) throw std::invalid_argument("policy: '" + c.policy() + "' is not strict, lenient or off");
   o.policy = *policy;
   o.profile = bus::BrokerProfile::named(c.broker().profile().empty() ? "rabbitmq" : c.broker().profile());
+  o.naming = bus::Naming::named(c.naming(), c.context());
   for (const auto& url : c.broker().urls()) o.connection.urls.push_back(url);
   if (o.connection.urls.empty() && !env("CIMBUS_BROKER_URL").empty()) o.connection.urls = {env("CIMBUS_BROKER_URL")};
   if (o.connection.urls.empty()) throw std::invalid_argument("broker.urls: missing (and CIMBUS_BROKER_URL is not set)");
@@ -78,6 +79,15 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   }
   bus::take_login_from_urls(o.connection);
   o.connection.container_id = c.instance();
+  if (!c.broker().vhost().empty()) {
+    o.connection.virtual_host = o.profile.virtual_host(c.broker().vhost());
+    if (o.connection.virtual_host.empty())
+      throw std::invalid_argument("broker.vhost: the " + o.profile.name + " profile has no virtual hosts; segregate contexts by naming \"context\"");
+    // Qpid Proton also checks the broker's certificate against the open's hostname.
+    if (o.connection.tls.enabled && o.connection.tls.verify_peer_name)
+      throw std::invalid_argument("broker.vhost: over TLS, Qpid Proton would check the broker's certificate against '" + o.connection.virtual_host +
+                                  "' rather than its host name; use the broker's default virtual host there");
+  }
   o.config = std::move(c);
   return o;
 }

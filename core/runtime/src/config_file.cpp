@@ -39,7 +39,8 @@ bus::SystemRoutes routes_of(const config::AdapterConfig& config) {
     for (const auto& r : routes) out.push_back({r.noun(), {r.verbs().begin(), r.verbs().end()}});
     return out;
   };
-  return {config.system(), convert(config.handles()), convert(config.subscribes())};
+  return {config.system(), convert(config.handles()), convert(config.subscribes()), bus::Naming::named(config.naming(), config.context()),
+          config.broker().vhost()};
 }
 
 }  // namespace cimbus::adapter

@@ -466,6 +466,7 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
+  if (item.delivery.queue != Queue::replies && is_foreign_context(message)) return refuse_foreign_context(tx, item);
   switch (item.delivery.queue) {
     case Queue::requests: handle_request(tx, item); break;
     case Queue::events: handle_event(tx, item); break;
@@ -482,15 +483,24 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
 //   - an event: published while no system subscribes to it, which is no error of its sender; a
 //     warning once per routing key, the `unrouted` count, and not kept (kept, every event nobody
 //     subscribes to would pile up for ever);
+//   - a message of another context (several contexts named apart on one virtual host): kept in
+//     the dead-letter queue with the reason, and not answered, since nothing crosses contexts;
 // and when its sender gave a reply destination (the AMQP reply-to, else the ReplyAddress), FAILED
 // 2.5 there, so that a requester, or `cimbus send`, learns it at once.
 void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   const bool readable = item.decoded.status != DecodeResult::Status::unreadable && !h.noun().empty();
   // The broker does not say which key its sender used; the Header's is the key cimbus would use.
-  const std::string key = readable && h.verb() != msg::HeaderType_Verb::reply ? bus::routing_key(h.noun(), h.verb()) : std::string();
+  const std::string key = readable && h.verb() != msg::HeaderType_Verb::reply ? options_.naming.routing_key(h.noun(), h.verb()) : std::string();
   const std::string source = h.source().empty() ? std::string("an unknown source") : h.source();
   log_.count([](AdapterStats& s) { ++s.unrouted; });
+  if (readable && is_foreign_context(item.decoded.envelope)) {  // kept, but not answered across contexts
+    log_.warn_once("unrouted context " + h.context(), "messages of context " + h.context() + " route nowhere (first: " + key + " from " + source + "); moved to " +
+                   outbox_.dead_letter_target() + ", not answered from context " + options_.config.context());
+    dead_letter(tx, item, "routed nowhere: no queue is bound to its routing key (for its Header: " + key + "); Context " + h.context() +
+                              " is not this adapter's (" + options_.config.context() + "), so it is not answered");
+    return;
+  }
   if (readable && is_event_verb(h.verb())) {
     log_.warn_once(key + " events are published (first by " + source + ") but no system subscribes to them: counted, not kept");
   } else {
@@ -507,6 +517,30 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
                                                                   ": the broker routed it nowhere, no queue is bound to its routing key")},
                               reply_options_);
   enqueue(tx, to, reply, &item.delivery.message);
+}
+
+// A message of another context than the adapter's (IEC 61968-100 6.3.2: "no opportunity for a
+// message related to a training activity to be injected into a production activity"). One without
+// Context is taken as the adapter's: systems that never set it keep working.
+bool DeliveryPipeline::is_foreign_context(const Envelope& message) const {
+  const std::string& own = options_.config.context();
+  const std::string& given = message.message().header().context();
+  return !own.empty() && !given.empty() && given != own;
+}
+
+// Not executed: a request is answered FAILED 7.7; an event is dead-lettered with the reason (and
+// answered so when it asks for an acknowledgement). Logged once per foreign context.
+void DeliveryPipeline::refuse_foreign_context(store::Transaction& tx, Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  const std::string why = "Context " + h.context() + " is not this adapter's (" + options_.config.context() +
+                          "): a message of one context never acts on another's";
+  log_.warn_once("foreign context " + h.context(), "messages of context " + h.context() + " reach this adapter of context " + options_.config.context() +
+                 " (first: " + h.noun() + " " + to_literal(h.verb()) + " from " + (h.source().empty() ? std::string("an unknown source") : h.source()) +
+                 "); refused, counted as foreign_context");
+  log_.count([](AdapterStats& s) { ++s.foreign_context; });
+  const bool event = item.delivery.queue == Queue::events;
+  if (event) dead_letter(tx, item, "foreign context: " + why);
+  answer_failed(tx, item, {diagnostic(code::kPolicyViolation, why)}, !event || h.ack_required());
 }
 
 // Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to, when replies may go
@@ -780,13 +814,14 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
     msg::HeaderType* h = out.envelope.mutable_message()->mutable_header();
     if (h->source().empty()) h->set_source(options_.config.system());
     if (h->timestamp().empty()) h->set_timestamp(now_timestamp());
+    if (h->context().empty() && !options_.config.context().empty()) h->set_context(options_.config.context());
     if (!out.envelope.has_archetype() && !out.envelope.has_wrapper()) out.envelope.set_archetype(archetype_for(h->verb()));
     if (out.is_request) {
       h->set_reply_address(bus::reply_queue(options_.config.instance()));
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
       requests_.sent(tx, h->message_id(), h->noun(), epoch_ms() + deadline.count());
     }
-    enqueue(tx, options_.profile.publish_address(bus::routing_key(h->noun(), h->verb())), out.envelope);
+    enqueue(tx, options_.profile.publish_address(options_.naming.routing_key(h->noun(), h->verb())), out.envelope);
   }
 }
 

@@ -120,6 +120,8 @@ class DeliveryPipeline {
   static std::string failure_key(const Item& item);
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
+  bool is_foreign_context(const Envelope& message) const;
+  void refuse_foreign_context(store::Transaction& tx, Item& item);
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);
   void handle_reply(store::Transaction& tx, Item& item);

@@ -2,10 +2,12 @@
 
 namespace cimbus::adapter::detail {
 
-void RuntimeLog::warn_once(const std::string& text) {
+void RuntimeLog::warn_once(const std::string& text) { warn_once(text, text); }
+
+void RuntimeLog::warn_once(const std::string& key, const std::string& text) {
   {
     sync::Lock lock(mutex_);
-    if (!logged_.insert(text).second) return;
+    if (!logged_.insert(key).second) return;
   }
   log_.warn(text);
 }

@@ -22,6 +22,8 @@ class RuntimeLog {
   const Log& log() const { return log_; }
   // Warns of `text` unless it was logged before (broker errors repeat at every retry).
   void warn_once(const std::string& text);
+  // Warns of `text` unless something was logged with `key` before.
+  void warn_once(const std::string& key, const std::string& text);
 
   template <class F>
   void count(F change) {

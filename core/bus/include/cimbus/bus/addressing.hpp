@@ -18,6 +18,24 @@ namespace cimbus::bus {
 // for event verbs. Reply verbs have no routing key: replies go to the requester's reply queue.
 std::string routing_key(std::string_view noun, Verb verb);
 
+// How routing keys and a system's queues are named (config "naming", decisions/0022):
+// - "cimbus", the default: keys req.<Noun>.<verb> and evt.<Noun>.<verb>; queues <system>.requests,
+//   <system>.events and <system>.dead;
+// - "context", IEC 61968-100 8.4.2's, with the context at the top: keys
+//   <CONTEXT>.REQUESTS.<Noun>.<verb> and <CONTEXT>.EVENTS.<Noun>.<verb>; queues
+//   <CONTEXT>.<system>.requests, ...: the adapters of each context on one broker (PRODUCTION,
+//   TRAINING) exchange nothing with another context's.
+struct Naming {
+  std::string context;  // empty: cimbus's scheme
+
+  std::string routing_key(std::string_view noun, Verb verb) const;
+  // What a system's queue names start with: "oms", or "TRAINING.oms".
+  std::string queues_of(std::string_view system) const;
+  // By the configuration's words: naming "cimbus" (or empty) or "context", with its context.
+  // Throws std::invalid_argument for another naming, or "context" without a context.
+  static Naming named(std::string_view naming, std::string_view context);
+};
+
 // The reply queue of an adapter instance: "reply.<instance>".
 std::string reply_queue(std::string_view instance);
 
@@ -33,6 +51,7 @@ struct BrokerProfile {
   std::string dead_letter;    // the dead-letter queue of a system ({system}), as the topology makes it
   std::string unrouted;       // the queue that keeps what no binding routes; empty: the broker has none
   std::string topic;          // a topic by name ({topic}), for a ReplyAddress "topic:NAME"
+  std::string vhost;          // the AMQP open hostname that selects a virtual host ({vhost}); empty: none
   // Addresses of queues that must exist before a send (BusOptions::checked_queue_prefix): the
   // broker would take and drop what goes to a missing one. Empty when the broker creates them.
   std::string checked_queue_prefix;
@@ -50,6 +69,9 @@ struct BrokerProfile {
   // Where the broker keeps what routes nowhere (RabbitMQ: the queue of the exchange's alternate
   // exchange, "/amq/queue/cim.unrouted"); "" when the broker keeps nothing of it.
   std::string unrouted_address() const;
+  // The AMQP open hostname that selects virtual host `name` (RabbitMQ: "vhost:NAME"); "" when the
+  // broker has no virtual hosts this way.
+  std::string virtual_host(std::string_view name) const;
   // True when `text` is already a broker address ("/...", "queue://...") rather than a queue name.
   static bool is_address(std::string_view text);
   // The queue `address` sends to ("/amq/queue/reply.cis-1" -> "reply.cis-1"; a bare name is its

@@ -37,6 +37,9 @@ struct ConnectionOptions {
   TlsOptions tls;
   ReconnectOptions reconnect;
   std::string container_id;          // empty: a fresh UUID
+  // The AMQP open's hostname, which selects the broker's virtual host (BrokerProfile::virtual_host;
+  // RabbitMQ: "vhost:NAME"); empty: the host of the URL, the broker's default virtual host.
+  std::string virtual_host;
   std::chrono::milliseconds idle_timeout{30000};
 };
 

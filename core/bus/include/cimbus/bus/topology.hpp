@@ -11,16 +11,22 @@
 // - dead letters: exchange "cim.dlx" (topic), queue "S.dead" bound by dead.S.#; S's queues
 //   dead-letter there;
 // - expiry policies: temporary queues (amq.gen-*) and instance reply queues (reply.*) left
-//   without consumers are removed.
+//   without consumers are removed;
+// - all of it in each virtual host that a system names (broker.vhost; default "/"), and with a
+//   system's naming (addressing.hpp Naming): <CONTEXT>.<system>.requests bound by
+//   <CONTEXT>.REQUESTS.<Noun>.<verb>, and so on.
 
 #include <string>
 #include <vector>
+
+#include "cimbus/bus/addressing.hpp"
 
 
 namespace cimbus::bus {
 
 struct TopologyOptions {
   std::string exchange = "cim";
+  std::string vhost = "/";  // of the systems that name none
   long reply_queue_expiry_ms = 24L * 3600 * 1000;  // an instance that went away for good
   long temporary_queue_expiry_ms = 60000;
 };
@@ -36,6 +42,8 @@ struct SystemRoutes {
   std::string system;
   std::vector<Route> handles;     // requests, routed to <system>.requests
   std::vector<Route> subscribes;  // events, routed to <system>.events
+  Naming naming;                  // its keys and queue names (addressing.hpp)
+  std::string vhost;              // the virtual host its queues are in; empty: TopologyOptions::vhost
 };
 
 // The RabbitMQ definitions (JSON) for these systems. Throws std::invalid_argument for a system

@@ -17,7 +17,9 @@
 namespace cimbus {
 
 struct ReplyOptions {
-  std::string source;  // Header/Source of the replies, e.g. "OMS"; omitted when empty
+  std::string source;   // Header/Source of the replies, e.g. "OMS"; omitted when empty
+  std::string context;  // Header/Context of a reply to a request that gives none (the request's
+                        // own is echoed); omitted when empty
 };
 
 using Result = msg::ReplyType_Result::Value;

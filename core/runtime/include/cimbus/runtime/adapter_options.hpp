@@ -16,6 +16,7 @@ struct AdapterOptions {
   config::AdapterConfig config;        // system, instance, routes, store, ... (defaults applied)
   bus::ConnectionOptions connection;   // from config.broker; the password from password_env
   bus::BrokerProfile profile = bus::BrokerProfile::rabbitmq();
+  bus::Naming naming;                  // from config.naming and config.context
   ValidationPolicy policy = ValidationPolicy::strict;
   std::chrono::milliseconds drain{10000};  // stop(): time allowed for in-flight work and the outbox
 

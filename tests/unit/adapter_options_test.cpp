@@ -1,0 +1,60 @@
+// An adapter's configuration is refused at start with the field that is wrong: here, its context,
+// naming and virtual host (issue 15, IEC 61968-100 6.3.2 and 8.4.2).
+
+#include <gtest/gtest.h>
+
+#include "cimbus/runtime/adapter_options.hpp"
+
+namespace cimbus::adapter {
+namespace {
+
+config::AdapterConfig base() {
+  config::AdapterConfig c;
+  c.set_system("oms");
+  c.set_instance("oms-1");
+  c.mutable_broker()->add_urls("amqp://cimbus:secret@127.0.0.1:5672");
+  return c;
+}
+
+std::string refusal(const config::AdapterConfig& c) {
+  try {
+    AdapterOptions::from_config(c);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(AdapterOptions, TheContextNamingNamesEveryAddressAfterTheContext) {
+  config::AdapterConfig c = base();
+  c.set_context("TRAINING");
+  c.set_naming("context");
+  const AdapterOptions o = AdapterOptions::from_config(c);
+  EXPECT_EQ(o.naming.routing_key("TroubleTickets", msg::HeaderType_Verb::create), "TRAINING.REQUESTS.TroubleTickets.create");
+  c.set_naming("");
+  EXPECT_EQ(AdapterOptions::from_config(c).naming.context, "") << "a context alone guards; the addresses stay cimbus's";
+}
+
+TEST(AdapterOptions, ANamingThatCannotBeFollowedIsRefused) {
+  config::AdapterConfig c = base();
+  c.set_naming("context");
+  EXPECT_NE(refusal(c).find("set context"), std::string::npos) << refusal(c);
+  c.set_context("PRODUCTION.EU");
+  EXPECT_NE(refusal(c).find("cannot name addresses"), std::string::npos) << refusal(c);
+  c.set_naming("iec");
+  EXPECT_NE(refusal(c).find("naming: 'iec' is not cimbus or context"), std::string::npos) << refusal(c);
+}
+
+TEST(AdapterOptions, AVirtualHostIsChosenWhereTheBrokerHasThem) {
+  config::AdapterConfig c = base();
+  c.mutable_broker()->set_vhost("training");
+  EXPECT_EQ(AdapterOptions::from_config(c).connection.virtual_host, "vhost:training");
+  c.mutable_broker()->set_profile("artemis");
+  EXPECT_NE(refusal(c).find("broker.vhost: the artemis profile has no virtual hosts"), std::string::npos) << refusal(c);
+  c.mutable_broker()->set_profile("rabbitmq");
+  c.mutable_broker()->set_urls(0, "amqps://cimbus:secret@broker.example:5671");
+  EXPECT_NE(refusal(c).find("certificate"), std::string::npos) << "Proton would check the certificate against vhost:training";
+}
+
+}  // namespace
+}  // namespace cimbus::adapter
