@@ -27,7 +27,9 @@ from proton import Message, symbol
 from proton.utils import BlockingConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
 from stack import Stack  # noqa: E402
+from external_oms import stable_uuid  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
 REQUEST_ROUTE = "/exchange/cim/req.TroubleTickets.create"
@@ -293,6 +295,47 @@ class Unrouted(unittest.TestCase):
         routed = self.cimbus("send")  # req.TroubleTickets.create: the OMS's queue
         self.assertEqual(routed.returncode, 0, routed.stdout + routed.stderr)
         self.assertIn("/exchange/cim/req.TroubleTickets.create: accepted", routed.stdout)
+
+class OperationSets(unittest.TestCase):
+    """IEC 61968-100 6.10: an OperationSet with the noun OperationSet goes by its operations' noun,
+    is refused (2.5) when they span systems, and is followed by an executed event."""
+
+    def execute(self, extra_operation=""):
+        with open(os.path.join(SOURCE, "tests", "data", "messages", "OperationSet-execute.xml"), encoding="utf-8") as f:
+            body = f.read()
+        body = re.sub(r"<MessageID>[^<]*</MessageID>", "<MessageID>%s</MessageID>" % uuid.uuid4(), body)
+        body = body.replace("a3f1c2d4-5b6e-4f70-8192-a3b4c5d6e7f9", str(uuid.uuid4()))
+        body = body.replace("0c2a4e6f-8b1d-4c3e-9f5a-7b9d1e3f5a7c", stable_uuid(61968, "customer", 23))
+        body = body.replace("</OperationSet>", extra_operation + "</OperationSet>")
+        path = os.path.join(WORK, "operation-set-%s.xml" % uuid.uuid4())
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(body)
+        import subprocess
+        env = dict(os.environ, CIMBUS_BROKER_URL=stack.broker_url)
+        return subprocess.run([os.path.join(BIN, "cimbus"), "request", "--timeout", "30", path], env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    def test_it_is_routed_by_its_operations_noun_and_followed_by_executed(self):
+        executed = listen("/exchange/cim/evt.TroubleTickets.executed")
+        time.sleep(0.5)  # the binding of the temporary queue
+        asked = self.execute()
+        self.assertEqual(asked.returncode, 0, asked.stdout + asked.stderr)
+        self.assertIn("<Result>OK</Result>", asked.stdout)
+        event = receive(executed, 30)
+        self.assertIsNotNone(event, "no executed event")
+        self.assertIn("<Verb>executed</Verb>", event.body)
+        self.assertIn("<Noun>OperationSet</Noun>", event.body)
+        self.assertIn("Flickering lights, then dark", event.body, "the operations' payloads")
+
+    def test_a_set_spanning_systems_is_refused_with_2_5(self):
+        work_request = ("<Operation><operationId>2</operationId><noun>WorkRequests</noun><verb>create</verb>"
+                        "<w:WorkRequests xmlns:w=\"http://iec.ch/TC57/2015/WorkRequests#\"/></Operation>")
+        asked = self.execute(work_request)
+        self.assertEqual(asked.returncode, 1, asked.stdout + asked.stderr)
+        self.assertEqual(codes(asked.stdout), ["2.5"], asked.stdout)
+        self.assertIn("the OperationSet spans systems: oms does not serve WorkRequests", asked.stdout)
+        self.assertTrue(oms.alive())
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[4:])

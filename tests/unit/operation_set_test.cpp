@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cimbus/codec/operation_set_routing.hpp"
 #include "operation_set.hpp"
 #include "test_files.hpp"
 #include "cimbus/runtime/rejection.hpp"
@@ -136,8 +137,54 @@ TEST_F(OperationSet, EveryOperationRunsThroughItsHandlerAndTheReplyCarriesTheirI
   EXPECT_EQ(reply.message().reply().id(0).value(), first);
   EXPECT_EQ(reply.message().reply().id(1).value(), second);
   EXPECT_EQ(tickets(), 2);
-  ASSERT_EQ(outgoing.size(), 2u);
+  ASSERT_EQ(outgoing.size(), 3u);
   EXPECT_EQ(outgoing[0].envelope.message().header().verb(), V::created);
+  // Then the set's own event (6.8, 6.10), with the operations as executed, and encodable.
+  const Envelope& executed = outgoing[2].envelope;
+  EXPECT_EQ(executed.message().header().verb(), V::executed);
+  EXPECT_EQ(executed.message().header().noun(), "TroubleTicketsOperationSet");
+  EXPECT_EQ(executed.message().header().correlation_id(), request.message().header().message_id()) << "caused by the request (6.9)";
+  ASSERT_EQ(executed.message().payload().operation_set().operation_size(), 2);
+  EXPECT_NE(executed.message().payload().operation_set().operation(1).any().find(second), std::string::npos);
+  Envelope sendable = executed;
+  sendable.set_archetype(Envelope::EVENT_MESSAGE);
+  EXPECT_TRUE(codec_.decode(codec_.encode(sendable)).accepted());
+}
+
+TEST_F(OperationSet, ASetThatFailsInPartHasNoExecutedEvent) {
+  Envelope request = execute_request(false);
+  add(request, 1, "create", ticket_xml("fallen tree"));
+  add(request, 2, "create", ticket_xml("refuse: unknown customer"));
+  std::vector<Context::Outgoing> outgoing;
+  EXPECT_EQ(run(request, &outgoing).message().reply().result(), R::PARTIAL);
+  for (const auto& out : outgoing) EXPECT_NE(out.envelope.message().header().verb(), V::executed);
+}
+
+// IEC 61968-100 FDIS 6.10: the Header's noun is "OperationSet"; its operations name their noun.
+TEST_F(OperationSet, ANounOperationSetRunsByTheNounOfItsOperations) {
+  Envelope request = execute_request(true);
+  request.mutable_message()->mutable_header()->set_noun("OperationSet");
+  add(request, 1, "create", ticket_xml("fallen tree"));
+  EXPECT_EQ(routed_noun(request), "TroubleTickets");
+  std::vector<Context::Outgoing> outgoing;
+  EXPECT_EQ(run(request, &outgoing).message().reply().result(), R::OK);
+  EXPECT_EQ(tickets(), 1);
+  ASSERT_FALSE(outgoing.empty());
+  EXPECT_EQ(outgoing.back().envelope.message().header().noun(), "OperationSet");
+  EXPECT_EQ(routed_noun(outgoing.back().envelope), "TroubleTickets") << "evt.TroubleTickets.executed";
+}
+
+TEST_F(OperationSet, TheNounsOfASetAreItsOperationsNounsOnceEach) {
+  Envelope request = execute_request(true);
+  request.mutable_message()->mutable_header()->set_noun("OperationSet");
+  EXPECT_EQ(routed_noun(request), "OperationSet") << "no operation names a noun";
+  add(request, 1, "create", "");
+  add(request, 2, "create", "")->set_noun("WorkRequests");
+  add(request, 3, "create", "");
+  EXPECT_EQ(operation_nouns(request), (std::vector<std::string>{"TroubleTickets", "WorkRequests"}));
+  EXPECT_EQ(routed_noun(request), "TroubleTickets");
+  request.mutable_message()->mutable_header()->set_noun("WorkRequestsOperationSet");
+  EXPECT_EQ(routed_noun(request), "WorkRequestsOperationSet") << "the typed form keeps its own route";
 }
 
 TEST_F(OperationSet, WithTransactionalIntegrityOneFailureRollsBackEverythingWith5_9) {

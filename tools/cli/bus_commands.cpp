@@ -11,6 +11,7 @@
 #include "cimbus/bus/bus.hpp"
 #include "cimbus/bus/envelope_mapping.hpp"
 #include "cimbus/bus/reply_correlation.hpp"
+#include "cimbus/codec/operation_set_routing.hpp"
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/xml_codec.hpp"
@@ -74,7 +75,7 @@ std::string target_of(const MessageArgs& args, const bus::BrokerProfile& profile
   if (args.to.empty()) {
     if (args.naming == "context" && h.context().empty())
       throw std::runtime_error(args.file + ": --naming context routes by the Header's Context, and it has none");
-    return profile.publish_address(bus::Naming::named(args.naming, h.context()).routing_key(h.noun(), h.verb()));
+    return profile.publish_address(bus::Naming::named(args.naming, h.context()).routing_key(routed_noun(e), h.verb()));
   }
   if (bus::BrokerProfile::is_address(args.to)) return args.to;
   if (is_routing_key(args.to)) return profile.publish_address(args.to);

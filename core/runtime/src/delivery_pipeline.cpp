@@ -8,6 +8,7 @@
 #include "cimbus/bus/reply_correlation.hpp"
 #include "cimbus/bus/stored_form.hpp"
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/operation_set_routing.hpp"
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/runtime/rejection.hpp"
@@ -491,7 +492,8 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   const bool readable = item.decoded.status != DecodeResult::Status::unreadable && !h.noun().empty();
   // The broker does not say which key its sender used; the Header's is the key cimbus would use.
-  const std::string key = readable && h.verb() != msg::HeaderType_Verb::reply ? options_.naming.routing_key(h.noun(), h.verb()) : std::string();
+  const std::string key =
+      readable && h.verb() != msg::HeaderType_Verb::reply ? options_.naming.routing_key(routed_noun(item.decoded.envelope), h.verb()) : std::string();
   const std::string source = h.source().empty() ? std::string("an unknown source") : h.source();
   log_.count([](AdapterStats& s) { ++s.unrouted; });
   if (readable && is_foreign_context(item.decoded.envelope)) {  // kept, but not answered across contexts
@@ -615,17 +617,21 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
+  const bool execute = h.verb() == msg::HeaderType_Verb::execute;
+  if (execute && h.noun() == kOperationSetNoun && refuse_spanning_set(tx, item)) return;
+  // An OperationSet runs through the handlers of its operations, unless the adapter has its own;
+  // one named "OperationSet" (6.10) by the noun of its operations.
+  const std::string set_noun = execute ? operation_set_noun(routed_noun(item.decoded.envelope)) : std::string();
   const HandlerTable::Handler* handler = handlers_.find(Queue::requests, h.noun(), h.verb());
-  // An OperationSet runs through the handlers of its operations, unless the adapter has its own.
   if (handler == nullptr) {
     const SystemCall* call = handlers_.find_forwarded(h.noun(), h.verb());
-    if (call == nullptr && h.verb() == msg::HeaderType_Verb::execute) call = handlers_.find_forwarded(operation_set_noun(h.noun()), h.verb());
+    if (call == nullptr && execute) call = handlers_.find_forwarded(set_noun, h.verb());
     if (call != nullptr) {
       forward(item, *call, true);
       return;
     }
   }
-  if (handler == nullptr && h.verb() == msg::HeaderType_Verb::execute && serves_noun(operation_set_noun(h.noun()))) handler = &execute_;
+  if (handler == nullptr && execute && serves_noun(set_noun)) handler = &execute_;
   if (handler == nullptr) {
     const bool noun_known = serves_noun(h.noun());
     const std::string& system = options_.config.system();
@@ -636,6 +642,22 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
     return;
   }
   run(tx, item, *handler, true);
+}
+
+// An OperationSet is one system's transaction: one whose operations' nouns are not all this
+// system's is refused whole (2.5) before any runs, rather than run in part. True when refused.
+bool DeliveryPipeline::refuse_spanning_set(store::Transaction& tx, Item& item) {
+  std::vector<std::string> foreign;
+  for (const std::string& noun : operation_nouns(item.decoded.envelope))
+    if (!serves_noun(noun)) foreign.push_back(noun);
+  if (foreign.empty()) return false;
+  std::string listed;
+  for (const std::string& noun : foreign) listed += (listed.empty() ? "" : ", ") + noun;
+  answer_failed(tx, item, {diagnostic(code::kInvalidNoun, "the OperationSet spans systems: " + options_.config.system() + " does not serve " + listed +
+                                                              "; an OperationSet is one system's transaction, so send each system its own")},
+                true);
+  log_.count([](AdapterStats& s) { ++s.failed; });
+  return true;
 }
 
 void DeliveryPipeline::handle_event(store::Transaction& tx, Item& item) {
@@ -821,7 +843,7 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
       requests_.sent(tx, h->message_id(), h->noun(), epoch_ms() + deadline.count());
     }
-    enqueue(tx, options_.profile.publish_address(options_.naming.routing_key(h->noun(), h->verb())), out.envelope);
+    enqueue(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), out.envelope);
   }
 }
 

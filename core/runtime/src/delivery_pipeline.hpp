@@ -121,6 +121,7 @@ class DeliveryPipeline {
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
   bool is_foreign_context(const Envelope& message) const;
+  bool refuse_spanning_set(store::Transaction& tx, Item& item);
   void refuse_foreign_context(store::Transaction& tx, Item& item);
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);

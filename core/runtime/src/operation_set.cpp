@@ -6,6 +6,7 @@
 
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/codec/error_code.hpp"
+#include "cimbus/codec/operation_set_routing.hpp"
 #include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store.hpp"
 
@@ -36,7 +37,7 @@ bool OperationSetRunner::serves_noun(const std::string& noun) const {
 }
 
 void OperationSetRunner::execute(Context& c) const {
-  const std::string noun = operation_set_noun(c.noun());
+  const std::string noun = operation_set_noun(routed_noun(c.message()));
   const msg::MessageType& m = c.message().message();
   if (!m.has_payload() || !m.payload().has_operation_set() || m.payload().operation_set().operation_size() == 0)
     throw Rejection(std::string(code::kPayloadElementsMissing), "execute " + c.noun() + ": the Payload carries no OperationSet with an Operation",
@@ -85,6 +86,18 @@ void OperationSetRunner::execute(Context& c) const {
   if (set.operation_size() == 1) reply->set_operation_id(set.operation(0).operation_id());
   if (failed > 0) reply->set_result(succeeded == 0 ? msg::ReplyType_Result::FAILED : msg::ReplyType_Result::PARTIAL);
   else if (warned) reply->set_result(msg::ReplyType_Result::PARTIAL);
+  if (failed == 0) c.publish(executed_event(c.message()));
+}
+
+// After a successful execute, the past-tense event (IEC 61968-100 6.8, 6.10): the set's noun, and
+// its operations with their payloads, as they were executed.
+Envelope OperationSetRunner::executed_event(const Envelope& request) {
+  Envelope event;
+  msg::HeaderType* h = event.mutable_message()->mutable_header();
+  h->set_verb(msg::HeaderType_Verb::executed);
+  h->set_noun(request.message().header().noun());
+  *event.mutable_message()->mutable_payload()->mutable_operation_set() = request.message().payload().operation_set();
+  return event;
 }
 
 OperationSetRunner::Outcome OperationSetRunner::run_operation(Context& c, const msg::OperationType& operation,

@@ -11,6 +11,9 @@
 //   does, PARTIAL with the failed operations' errors (Error/operationId) in between.
 // - The reply carries the payloads and Reply/IDs of the operations that succeeded; the events and
 //   requests they made are sent after the commit, like a request's.
+// - When every operation succeeded, an `executed` event of the set's noun follows, carrying the
+//   operations and their payloads (6.8, 6.10).
+// - A set named "OperationSet" (6.10) runs by the noun of its operations (operation_set_routing.hpp).
 //
 // A handler that throws anything but a Rejection fails the whole message, which is tried again.
 
@@ -44,6 +47,7 @@ class OperationSetRunner {
 
  private:
   struct Outcome;
+  static Envelope executed_event(const Envelope& request);
   Outcome run_operation(Context& c, const msg::OperationType& operation, const std::string& default_noun) const;
 
   XmlCodec& codec_;
