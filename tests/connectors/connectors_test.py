@@ -362,6 +362,29 @@ class LocalApiCallbacks(unittest.TestCase):
         self.assertEqual((status, codes(refused)), (422, ["7.7"]))
 
 
+class LenientLocalApi(unittest.TestCase):
+    """A CIS instance under policy lenient reads a deprecated verb as its synonym, and says so."""
+
+    @classmethod
+    def setUpClass(cls):
+        stack.aliases["cis-lenient"] = ("cis", {"instance": "cis-lenient", "policy": "lenient", "web_services": {"listen": "127.0.0.1:0"}})
+        cls.cis = stack.start("cis-lenient")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.cis.stop()
+
+    def test_update_is_read_as_change_with_a_warning(self):
+        status, created = call(self.cis.endpoint, "/requests/ServiceOrders/create", order("lenient"))
+        self.assertEqual((status, created["result"]), (200, "OK"), created)
+        mrid = created["payload"]["ServiceOrder"][0]["mRID"]
+        changed = {"payload": {"ServiceOrder": [{"mRID": mrid, "Work": [{"kind": "service", "statusKind": "approved"}]}]}}
+        status, answer = call(self.cis.endpoint, "/requests/ServiceOrders/update", changed)
+        warnings = [e for e in answer.get("errors", []) if e["code"] == "2.9"]
+        self.assertEqual(len(warnings), 1, answer)
+        self.assertIn("deprecated verb 'update' read as its synonym 'change'", warnings[0]["reason"])
+
+
 class LocalApiBadInput(unittest.TestCase):
     def test_not_json(self):
         status, answer = call(cis.endpoint, "/requests/ServiceOrders/create", None, raw=b"{not json")
@@ -387,6 +410,14 @@ class LocalApiBadInput(unittest.TestCase):
     def test_bad_idempotency_key(self):
         status, answer = call(cis.endpoint, "/events/ServiceOrders/changed", order(), key="x" * 300)
         self.assertEqual(status, 400)
+
+    def test_a_deprecated_verb_is_refused_naming_its_synonym(self):
+        status, answer = call(cis.endpoint, "/requests/ServiceOrders/update", order())
+        self.assertEqual((status, codes(answer)), (404, ["2.9"]))
+        self.assertIn("'update' is a deprecated verb (IEC 61968-100 6.2.2): use its synonym 'change'", answer["errors"][0]["reason"])
+        status, answer = call(cis.endpoint, "/events/ServiceOrders/publish", order())
+        self.assertEqual((status, codes(answer)), (404, ["2.9"]))
+        self.assertIn("with no synonym", answer["errors"][0]["reason"])
 
     def test_openapi_describes_the_calls(self):
         with urllib.request.urlopen(cis.endpoint + "/openapi.json", timeout=30) as r:

@@ -50,7 +50,18 @@ class JsonApi::Impl {
 
   http::HttpAnswer post(std::string_view kind, const std::string& noun, const std::string& verb_text, const std::string& key,
                         const std::string& callback_url, std::string_view body) {
-    const std::optional<Verb> verb = parse_verb(verb_text);
+    std::optional<Verb> verb = parse_verb(verb_text);
+    std::optional<Diagnostic> deprecated;  // lenient: the verb read as its synonym, said in the reply
+    if (const auto old = !verb ? deprecated_verb(verb_text) : std::nullopt) {
+      const bool tolerated = old->synonym && adapter_.options().policy != ValidationPolicy::strict;
+      const std::string synonym = old->synonym ? to_literal(*old->synonym) : std::string();
+      if (!tolerated)
+        return error_answer(404, {diagnostic(code::kInvalidVerb, "'" + verb_text + "' is a deprecated verb (IEC 61968-100 6.2.2)" +
+                                                                     (synonym.empty() ? std::string(" with no synonym") : ": use its synonym '" + synonym + "'"))});
+      verb = old->synonym;
+      deprecated = diagnostic(code::kInvalidVerb, "deprecated verb '" + verb_text + "' read as its synonym '" + synonym + "' (IEC 61968-100 6.2.2; lenient)",
+                              Level::warning);
+    }
     const bool events = kind == "events";
     if (!verb || (events != is_event_verb(*verb)) || *verb == msg::HeaderType_Verb::reply)
       return error_answer(404, {diagnostic(code::kInvalidVerb, "'" + verb_text + "' is not " + (events ? "an event" : "a request") + " verb")});
@@ -68,8 +79,8 @@ class JsonApi::Impl {
     if (h->source().empty()) h->set_source(adapter_.options().config.system());
     if (Diagnostics refused = validate(message); !refused.empty()) return error_answer(422, refused);
     if (events) return publish(std::move(message));
-    if (!callback_url.empty()) return request_later(std::move(message), callback_url);
-    return request(std::move(message));
+    if (!callback_url.empty()) return request_later(std::move(message), callback_url, deprecated);
+    return request(std::move(message), deprecated);
   }
 
   http::HttpAnswer post_result(const std::string& noun, std::string_view body) {
@@ -122,7 +133,7 @@ class JsonApi::Impl {
   }
 
   // Answered at once with 0.3; the answer goes to `url` when the reply comes.
-  http::HttpAnswer request_later(Envelope message, const std::string& url) {
+  http::HttpAnswer request_later(Envelope message, const std::string& url, const std::optional<Diagnostic>& warning) {
     if (!http::allowed_callback(adapter_.options().config.web_services(), url))
       return error_answer(422, {diagnostic(code::kPolicyViolation, "Callback-URL " + url + " is not one this adapter may call (web_services.reply_urls)")});
     const std::string id = message.message().header().message_id();
@@ -137,16 +148,19 @@ class JsonApi::Impl {
     accepted.mutable_message()->mutable_reply()->set_result(Result::OK);
     *accepted.mutable_message()->mutable_reply()->add_error() =
         to_error(diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + url, Level::inform));
+    if (warning) *accepted.mutable_message()->mutable_reply()->add_error() = to_error(*warning);
     return json_answer(202, "{\"messageId\":\"" + id + "\"," + reply_to_json(accepted).substr(1));
   }
 
-  http::HttpAnswer request(Envelope message) {
+  // `warning`: a lenient reading of the request, said in its reply.
+  http::HttpAnswer request(Envelope message, const std::optional<Diagnostic>& warning) {
     // The same deadline as a synchronous SOAP call's.
     const std::chrono::milliseconds deadline(adapter_.options().config.web_services().call_timeout_ms());
     std::future<adapter::Replies> replies = adapter_.request(std::move(message), deadline);
     if (replies.wait_for(deadline + kDeadlineGrace) != std::future_status::ready)
       return error_answer(504, {diagnostic(code::kTimedOut, "no reply within " + std::to_string(deadline.count()) + " ms")});
-    const Envelope reply = replies.get().merged();
+    Envelope reply = replies.get().merged();
+    if (warning) *reply.mutable_message()->mutable_reply()->add_error() = to_error(*warning);
     const auto& r = reply.message().reply();
     int status = 200;
     if (r.result() == Result::FAILED) {
