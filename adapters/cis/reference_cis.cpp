@@ -109,7 +109,7 @@ CREATE TABLE IF NOT EXISTS notifications (
   incident     TEXT NOT NULL,
   customer     TEXT NOT NULL,
   trigger_kind TEXT NOT NULL,                     -- NotificationTriggerKind
-  etr          TEXT NOT NULL DEFAULT '',
+  etr          TEXT NOT NULL DEFAULT '',          -- the ETR told; informDispatched: the crew's ETA (crewETA)
   at           INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS notifications_by_incident ON notifications (incident, customer, trigger_kind);
@@ -288,19 +288,30 @@ std::vector<std::string> ReferenceCis::incident_published(store::Transaction& tx
   }
   const std::optional<ObjectState> status = object_state(incident.status().value());
   const bool dispatched = status == ObjectState::dispatched || status == ObjectState::enroute || status == ObjectState::on_site;
+  std::string crew_eta;  // when the crew is expected (WorkTask.crewETA), told with informDispatched
+  for (const auto& work : incident.works())
+    for (const auto& task : work.work_tasks())
+      if (crew_eta.empty() && !task.crew_eta().empty()) crew_eta = task.crew_eta();
+  // The tickets' customers, the critical ones (life support) first: they are told first.
+  std::vector<std::pair<std::string, reference::Record>> tickets;
+  for (const auto& ref : incident.trouble_tickets())
+    if (auto ticket = records.get("TroubleTickets", ref.m_rid())) tickets.emplace_back(ref.m_rid(), std::move(*ticket));
+  std::stable_partition(tickets.begin(), tickets.end(), [this](const auto& t) {
+    const reference::Site* site = territory_.by_customer(t.second.key);
+    return site != nullptr && site->life_support;
+  });
   std::vector<std::string> to_close;
-  for (const auto& ref : incident.trouble_tickets()) {
-    auto ticket = records.get("TroubleTickets", ref.m_rid());
-    if (!ticket) continue;
+  for (const auto& [ticket_mrid, record] : tickets) {
+    const reference::Record* ticket = &record;
     const std::string& customer = ticket->key;
     if (verb == V::closed) {
       if (!notified(tx, id, customer, "powerRestored")) notify(tx, id, customer, "powerRestored", {});
-      if (ticket->state == ObjectState::accepted) to_close.push_back(ref.m_rid());
+      if (ticket->state == ObjectState::accepted) to_close.push_back(ticket_mrid);
       continue;
     }
     if (!etr.empty() && !notified(tx, id, customer, "initialEtr")) notify(tx, id, customer, "initialEtr", etr);
     else if (!etr.empty() && etr != known_etr && !known_etr.empty()) notify(tx, id, customer, "etrChange", etr);
-    if (dispatched && !dispatched_known) notify(tx, id, customer, "informDispatched", {});
+    if (dispatched && !dispatched_known) notify(tx, id, customer, "informDispatched", crew_eta);
   }
   Statement(tx, "INSERT INTO incident_view (incident, etr, dispatched) VALUES (?, ?, ?) "
                 "ON CONFLICT (incident) DO UPDATE SET etr = excluded.etr, dispatched = MAX(dispatched, excluded.dispatched)")

@@ -81,6 +81,7 @@ Territory::Territory(TerritoryOptions options) : options_(options) {
     s.street = std::to_string(1 + i % 97) + " " + kStreets[(i / 97) % (sizeof kStreets / sizeof kStreets[0])];
     s.transformer = i / options_.customers_per_transformer;
     s.feeder = s.transformer / options_.transformers_per_feeder;
+    s.life_support = is_life_support(i);
     by_customer_[s.customer] = i;
     by_agreement_[s.agreement] = i;
     by_location_[s.service_location] = i;

@@ -24,6 +24,8 @@ struct Site {
   std::string street;            // "42 Elm Street"
   int transformer = 0;
   int feeder = 0;
+  bool life_support = false;     // a critical customer (life-support equipment at home): every
+                                 // 37th, from the 6th; counted in outage summaries, told first
 };
 
 struct TerritoryOptions {
@@ -48,6 +50,8 @@ class Territory {
   std::string feeder_name(int f) const;
   // Sites fed by transformer `t`.
   std::vector<const Site*> sites_of_transformer(int t) const;
+  // The rule behind Site::life_support, for a territory built elsewhere (tools, tests).
+  static bool is_life_support(int index) { return index % 37 == 5; }
 
   const Site* by_customer(const std::string& mrid) const;
   const Site* by_agreement(const std::string& mrid) const;

@@ -77,6 +77,14 @@ OmsBackend::Grouped ReferenceOms::take_ticket(store::Transaction& tx, const Trou
     outage->set_is_planned(false);
     outage->mutable_actual_period()->set_start(reported.date_time_of_report().empty() ? now_timestamp() : reported.date_time_of_report());
     outage->mutable_estimated_period()->set_end(at(etr_initial_ms_));
+    // The outage's scope is the transformer: its customers are out, the life-support ones critical.
+    int total = 0, critical = 0;
+    for (const reference::Site* out : territory_.sites_of_transformer(site->transformer)) {
+      ++total;
+      critical += out->life_support ? 1 : 0;
+    }
+    outage->mutable_summary()->set_total_count(total);
+    outage->mutable_summary()->set_critical_count(critical);
     set_status(g.incident.mutable_status(), ObjectState::open);
 
     MaintenanceOrder order;
@@ -98,6 +106,7 @@ OmsBackend::Grouped ReferenceOms::take_ticket(store::Transaction& tx, const Trou
     ref->set_m_rid(work->m_rid());
     ref->set_kind(customer::incidents::WorkKind::repair);
     ref->set_status_kind(IncidentWorkStatus::waitingToBeScheduled);
+    ref->add_work_tasks()->set_m_rid(task->m_rid());
     records.put("MaintenanceOrders", order.m_rid(), ObjectState::requested, order, g.incident.m_rid());
     g.crew_work = std::move(order);
   }
@@ -175,9 +184,19 @@ std::optional<OmsBackend::Progress> ReferenceOms::crew_progress(store::Transacti
   Progress p;
   switch (work.status_kind()) {
     case Status::dispatched: {
-      std::string eta = work.work_tasks_size() > 0 ? work.work_tasks(0).crew_eta() : std::string();
+      // The WMS's schedule: when its crew is expected, for the CIS to tell the customers.
+      for (auto& ref : *incident.mutable_works()) {
+        if (ref.m_rid() != work.m_rid()) continue;
+        for (const auto& task : work.work_tasks()) {
+          if (task.crew_eta().empty()) continue;
+          auto known = std::find_if(ref.mutable_work_tasks()->begin(), ref.mutable_work_tasks()->end(),
+                                    [&](const auto& t) { return t.m_rid() == task.m_rid(); });
+          auto* out = known != ref.mutable_work_tasks()->end() ? &*known : ref.add_work_tasks();
+          out->set_m_rid(task.m_rid());
+          out->set_crew_eta(task.crew_eta());
+        }
+      }
       incident.mutable_outage()->mutable_estimated_period()->set_end(at(repair_ms_ * 2));
-      if (!eta.empty()) incident.mutable_outage()->mutable_estimated_period()->set_start(eta);
       set_status(incident.mutable_status(), ObjectState::dispatched);
       break;
     }

@@ -182,7 +182,7 @@ int run(StormOptions o) {
   }
 
   print_report(std::cout, stores, portal);
-  std::vector<std::string> problems = check_conservation(stores, scenario, portal, o.oms_instances);
+  std::vector<std::string> problems = check_conservation(stores, territory, scenario, portal, o.oms_instances);
   if (!settled) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
   for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
   std::cout << fmt::format("\nstorm: {} calls, {} service needs, {} portal requests; settled in {:.1f} s{}\n", scenario.calls.size(),

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
+#include "cimbus/customer/incidents.pb.h"
 #include "object_state.hpp"
+#include "territory.hpp"
 #include "table.hpp"
 
 namespace cimbus::storm {
@@ -148,6 +151,41 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
            fixed(percentile(restoration, 0.5)), fixed(percentile(restoration, 0.9)), fixed(percentile(restoration, 1.0))});
     t.print(out);
   }
+  {  // Customers out per incident, as the OMS's outage summary tells the CIS (and a regulator).
+    struct Outage {
+      std::string name, state;
+      std::int64_t total = 0, critical = 0, tickets = 0;
+    };
+    std::vector<Outage> outages;
+    for (const auto& row : s.oms.rows("SELECT data, state FROM records WHERE noun = 'Incidents'")) {
+      customer::incidents::Incident incident;
+      if (!incident.ParseFromString(row[0])) continue;
+      Outage o;
+      o.name = incident.names_size() > 0 ? incident.names(0).name() : incident.m_rid();
+      o.state = row[1];
+      o.total = incident.outage().summary().total_count();
+      o.critical = incident.outage().summary().critical_count();
+      o.tickets = incident.trouble_tickets_size();
+      outages.push_back(std::move(o));
+    }
+    std::sort(outages.begin(), outages.end(), [](const Outage& a, const Outage& b) {
+      return std::tie(b.critical, b.total, a.name) < std::tie(a.critical, a.total, b.name);
+    });
+    constexpr std::size_t kShown = 15;
+    Table t("Customers out per incident (OMS outage summary; critical: life support), most critical first",
+            {"incident", "state", "customers out", "critical", "tickets"});
+    std::int64_t total = 0, critical = 0, tickets = 0;
+    for (std::size_t i = 0; i < outages.size(); ++i) {
+      const Outage& o = outages[i];
+      total += o.total;
+      critical += o.critical;
+      tickets += o.tickets;
+      if (i < kShown) t.add({o.name, o.state, str(o.total), str(o.critical), str(o.tickets)});
+    }
+    if (outages.size() > kShown) t.add({"(" + std::to_string(outages.size() - kShown) + " more)", "", "", "", ""});
+    t.add({"all " + std::to_string(outages.size()) + " incidents", "", str(total), str(critical), str(tickets)});
+    t.print(out);
+  }
   {  // Tickets and work as the CIS sees them; orders as the WMS sees them.
     Table t("Final states", {"system", "noun", "state", "count"});
     for (const auto& row : s.cis.rows("SELECT noun, state, COUNT(*) FROM records WHERE noun != 'Incidents' AND noun != 'CustomerAgreements' "
@@ -179,7 +217,8 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
   }
 }
 
-std::vector<std::string> check_conservation(const Stores& s, const Scenario& scenario, const Portal& portal, int oms_instances) {
+std::vector<std::string> check_conservation(const Stores& s, const reference::Territory& territory, const Scenario& scenario, const Portal& portal,
+                                            int oms_instances) {
   std::vector<std::string> problems;
   // Every call became one ticket at the CIS, refused exactly when the caller is no customer.
   std::set<std::string> strangers;
@@ -264,6 +303,20 @@ std::vector<std::string> check_conservation(const Stores& s, const Scenario& sce
     if (const auto dead = view->number("SELECT COUNT(*) FROM inbox WHERE state = 'dead'"); dead > 0)
       problems.push_back(std::string(name) + ": " + std::to_string(dead) + " messages given up (dead-lettered)");
   }
+  // Critical customers (life support) are told first: when the crew is dispatched and when power
+  // is restored, each incident's customers are told at once, and no other customer before a
+  // critical one. (initialEtr and etrChange follow tickets as they come.)
+  std::map<std::string, bool> critical;  // by customer mRID
+  for (const reference::Site& site : territory.sites()) critical[site.customer] = site.life_support;
+  std::set<std::string> late;
+  std::map<std::pair<std::string, std::string>, bool> someone_else_told;  // (incident, trigger)
+  for (const auto& row : s.cis.rows("SELECT incident, trigger_kind, customer FROM notifications "
+                                    "WHERE trigger_kind IN ('informDispatched', 'powerRestored') ORDER BY id")) {
+    bool& before = someone_else_told[{row[0], row[1]}];
+    if (critical[row[2]] && before) late.insert(row[0] + " " + row[1]);
+    if (!critical[row[2]]) before = true;
+  }
+  for (const std::string& what : late) problems.push_back("cis: a critical customer was told after others (" + what + ")");
   return problems;
 }
 

@@ -48,6 +48,7 @@ void print_report(std::ostream& out, const Stores& stores, const Portal& portal)
 
 // The conservation check, once every process stopped: the discrepancies (none: conservation OK).
 // With several OMS instances, each must have taken a share of the requests.
-std::vector<std::string> check_conservation(const Stores& stores, const Scenario& scenario, const Portal& portal, int oms_instances);
+std::vector<std::string> check_conservation(const Stores& stores, const reference::Territory& territory, const Scenario& scenario, const Portal& portal,
+                                            int oms_instances);
 
 }  // namespace cimbus::storm
