@@ -60,6 +60,12 @@ class Territory:
     def transformer_name(t):
         return "TX-%04d" % (t + 1)
 
+    def outage_summary(self, t):
+        """Customers out when transformer t fails, and the critical ones (life support: every 37th
+        from the 6th, Territory::is_life_support)."""
+        out = [i for i in range(t * self.per_transformer, (t + 1) * self.per_transformer) if i < len(self.customer_index)]
+        return {"criticalCount": sum(1 for i in out if i % 37 == 5), "totalCount": len(out)}
+
     def feeder_name(self, t):
         return "FDR-%02d" % (t // self.per_feeder + 1)
 
@@ -197,9 +203,11 @@ class Oms:
                         "createdDateTime": at(), "Names": [{"name": "INC " + transformer}],
                         "Outage": {"mRID": str(uuid.uuid4()), "cause": "unplanned", "isPlanned": False,
                                    "actualPeriod": {"start": reported.get("dateTimeOfReport") or at()},
-                                   "estimatedPeriod": {"end": at(self.etr_initial_ms)}},
+                                   "estimatedPeriod": {"end": at(self.etr_initial_ms)},
+                                   "summary": self.territory.outage_summary(t)},
                         "status": self.status("open"),
-                        "Works": [{"mRID": work["mRID"], "kind": "repair", "statusKind": "waitingToBeScheduled"}]}
+                        "Works": [{"mRID": work["mRID"], "kind": "repair", "statusKind": "waitingToBeScheduled",
+                                   "WorkTasks": [{"mRID": work["WorkTasks"][0]["mRID"]}]}]}
             order = {"mRID": str(uuid.uuid4()), "Names": [{"name": "Restore %s for %s" % (transformer, incident["mRID"])}], "Work": [work]}
             self.put("MaintenanceOrders", order["mRID"], order, "requested", key=incident["mRID"])
         incident.setdefault("TroubleTickets", []).append({"mRID": mrid})
@@ -275,9 +283,11 @@ class Oms:
         outage = incident["Outage"]
         if status_kind == "dispatched":
             outage["estimatedPeriod"]["end"] = at(self.repair_ms * 2)
-            eta = (work.get("WorkTasks") or [{}])[0].get("crewETA")
-            if eta:
-                outage["estimatedPeriod"]["start"] = eta
+            # The WMS's schedule: when its crew is expected, for the CIS to tell the customers.
+            for ref in incident.get("Works", []):
+                if ref["mRID"] == work.get("mRID"):
+                    ref["WorkTasks"] = [{"mRID": task.get("mRID"), "crewETA": task["crewETA"]}
+                                        for task in work.get("WorkTasks", []) if task.get("crewETA")] or ref.get("WorkTasks", [])
         elif status_kind == "onSite":
             outage["estimatedPeriod"]["end"] = at(self.repair_ms)
         elif restored:
