@@ -29,6 +29,7 @@ from proton.utils import BlockingConnection
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
 from stack import Stack  # noqa: E402
+from peer_messages import codes, field, receive  # noqa: E402
 from external_oms import stable_uuid  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
@@ -79,24 +80,6 @@ def message(name, context, replacements=()):
 def ticket_request(context, ticket):
     return message("TroubleTickets-create.xml", context, [("a3f1c2d4-5b6e-4f70-8192-a3b4c5d6e7f8", ticket),
                                                          ("0c2a4e6f-8b1d-4c3e-9f5a-7b9d1e3f5a7c", stable_uuid(61968, "customer", 11))])
-
-
-def receive(receiver, timeout):
-    try:
-        m = receiver.receive(timeout=timeout)
-    except Exception:  # proton.Timeout
-        return None
-    receiver.accept()
-    return m
-
-
-def codes(body):
-    return re.findall(r"<(?:\w+:)?code>([^<]*)<", body or "")
-
-
-def field(body, name):
-    found = re.search(r"<(?:\w+:)?%s>([^<]*)<" % name, body or "")
-    return found.group(1) if found else None
 
 
 def ask(key, body, vhost="/"):

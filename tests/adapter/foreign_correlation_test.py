@@ -33,6 +33,7 @@ from proton.utils import BlockingConnection
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
 from stack import Stack  # noqa: E402
+from peer_messages import field, receive  # noqa: E402
 from external_oms import stable_uuid  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
@@ -69,20 +70,6 @@ def document(name, message_id=None, correlation_id=None):
     if correlation_id:
         header += "<CorrelationID>%s</CorrelationID>" % correlation_id
     return re.sub(r"<MessageID>[^<]*</MessageID>", header, body)
-
-
-def receive(receiver, timeout):
-    try:
-        m = receiver.receive(timeout=timeout)
-    except Exception:  # proton.Timeout
-        return None
-    receiver.accept()
-    return m
-
-
-def field(body, name):
-    found = re.search(r"<(?:\w+:)?%s>([^<]*)<" % name, body or "")
-    return found.group(1) if found else None
 
 
 class ReplyQueue:

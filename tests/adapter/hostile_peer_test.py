@@ -29,6 +29,7 @@ from proton.utils import BlockingConnection
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
 from stack import Stack  # noqa: E402
+from peer_messages import codes, receive  # noqa: E402
 from external_oms import stable_uuid  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
@@ -74,16 +75,6 @@ def listen(address):
     return connection.create_receiver(address, name=str(uuid.uuid4()))
 
 
-def receive(receiver, timeout):
-    """The next message at `receiver`, or None after `timeout` seconds."""
-    try:
-        m = receiver.receive(timeout=timeout)
-    except Exception:  # proton.Timeout
-        return None
-    receiver.accept()
-    return m
-
-
 def dead_letter(message_id, timeout=20):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -94,10 +85,6 @@ def dead_letter(message_id, timeout=20):
         if m is not None:
             dead_letters.append(m)
     return None
-
-
-def codes(body):
-    return re.findall(r"<(?:\w+:)?code>([^<]*)<", body or "")
 
 
 class Peer:
