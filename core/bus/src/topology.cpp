@@ -110,7 +110,9 @@ std::string rabbitmq_definitions(const std::vector<SystemRoutes>& adapters, cons
   auto* queues = list("queues");
   auto* bindings = list("bindings");
   auto* policies = list("policies");
-  for (auto& [vhost, v] : vhosts) {
+  for (auto& entry : vhosts) {  // (not a structured binding: C++17 lambdas cannot capture one)
+    const std::string& vhost = entry.first;
+    VirtualHost& v = entry.second;
     *listed_vhosts->add_values() = object({{"name", text(vhost)}});
     *exchanges->add_values() = make_exchange(vhost, cim, "topic", object({{"alternate-exchange", text(unrouted)}}));
     *exchanges->add_values() = make_exchange(vhost, unrouted, "fanout");
