@@ -384,6 +384,12 @@ class LenientLocalApi(unittest.TestCase):
         self.assertEqual(len(warnings), 1, answer)
         self.assertIn("deprecated verb 'update' read as its synonym 'change'", warnings[0]["reason"])
 
+    def test_updated_is_published_as_changed_with_a_warning(self):
+        status, answer = call(self.cis.endpoint, "/events/ServiceOrders/updated", order("lenient event"))
+        self.assertEqual(status, 202, answer)
+        self.assertEqual(codes(answer), ["2.9"], answer)
+        self.assertIn("deprecated verb 'updated' read as its synonym 'changed'", answer["errors"][0]["reason"])
+
 
 class LocalApiBadInput(unittest.TestCase):
     def test_not_json(self):

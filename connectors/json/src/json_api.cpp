@@ -78,7 +78,7 @@ class JsonApi::Impl {
     if (h->message_id().empty()) h->set_message_id(new_uuid());
     if (h->source().empty()) h->set_source(adapter_.options().config.system());
     if (Diagnostics refused = validate(message); !refused.empty()) return error_answer(422, refused);
-    if (events) return publish(std::move(message));
+    if (events) return publish(std::move(message), deprecated);
     if (!callback_url.empty()) return request_later(std::move(message), callback_url, deprecated);
     return request(std::move(message), deprecated);
   }
@@ -111,7 +111,8 @@ class JsonApi::Impl {
   }
 
   // Published once per MessageID: the key is noted in the same transaction as the event.
-  http::HttpAnswer publish(Envelope event) {
+  // `warning`: a lenient reading of the event, said in the answer.
+  http::HttpAnswer publish(Envelope event, const std::optional<Diagnostic>& warning) {
     const std::string id = event.message().header().message_id();
     bool duplicate = false;
     adapter_.transaction([&](adapter::Context& c) {
@@ -129,7 +130,12 @@ class JsonApi::Impl {
           .run();
       c.publish(std::move(event));
     }).get();
-    return json_answer(duplicate ? 200 : 202, "{\"messageId\":\"" + id + "\",\"duplicate\":" + (duplicate ? "true" : "false") + "}");
+    const std::string answer = "{\"messageId\":\"" + id + "\",\"duplicate\":" + (duplicate ? "true" : "false");
+    if (!warning) return json_answer(duplicate ? 200 : 202, answer + "}");
+    Envelope noted;  // the warning as a reply's result and errors
+    noted.mutable_message()->mutable_reply()->set_result(Result::OK);
+    *noted.mutable_message()->mutable_reply()->add_error() = to_error(*warning);
+    return json_answer(duplicate ? 200 : 202, answer + "," + reply_to_json(noted).substr(1));
   }
 
   // Answered at once with 0.3; the answer goes to `url` when the reply comes.
