@@ -22,17 +22,15 @@ std::optional<std::string_view> named_by(std::string_view text, std::string_view
 
 }  // namespace
 
-std::string routing_key(std::string_view noun, Verb verb) {
-  if (verb == msg::HeaderType_Verb::reply) throw std::invalid_argument("a reply has no routing key");
-  return std::string(is_event_verb(verb) ? "evt." : "req.") + std::string(noun) + "." + to_literal(verb);
-}
+std::string routing_key(std::string_view noun, Verb verb) { return Naming{}.routing_key(noun, verb); }
 
 std::string reply_queue(std::string_view instance) { return "reply." + std::string(instance); }
 
 std::string Naming::routing_key(std::string_view noun, Verb verb) const {
-  if (context.empty()) return bus::routing_key(noun, verb);
   if (verb == msg::HeaderType_Verb::reply) throw std::invalid_argument("a reply has no routing key");
-  return context + (is_event_verb(verb) ? ".EVENTS." : ".REQUESTS.") + std::string(noun) + "." + to_literal(verb);
+  const bool event = is_event_verb(verb);
+  const std::string prefix = context.empty() ? (event ? "evt." : "req.") : context + (event ? ".EVENTS." : ".REQUESTS.");
+  return prefix + std::string(noun) + "." + to_literal(verb);
 }
 
 std::string Naming::queues_of(std::string_view system) const {
