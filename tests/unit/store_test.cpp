@@ -28,6 +28,17 @@ namespace {
 
 std::string fresh_file(const std::string& name) { return test::fresh_store_file("store", name); }
 
+// Runs `sql` on the file at `path` behind the store's back (a file an older cimbus wrote); true
+// when it ran.
+bool rewrite(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  const bool opened = sqlite3_open(path.c_str(), &db) == SQLITE_OK;
+  const bool ran = opened && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  if (!ran) ADD_FAILURE() << path << ": " << sqlite3_errmsg(db) << " in " << sql;
+  sqlite3_close(db);
+  return ran;
+}
+
 // A reply as the runtime stores it (bus::to_stored): the store keeps its own record.
 StoredMessage reply_message() {
   bus::AmqpMessage m;
@@ -284,10 +295,7 @@ TEST(Store, OldMessageIdsAreForgottenUnlessTheirReplyIsStillToBeSent) {
 TEST(Store, AFileOfAnotherLayoutIsRefusedWithAClearError) {
   const std::string path = fresh_file("layout");
   { Store store(path); }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
+  ASSERT_TRUE(rewrite(path, "PRAGMA user_version = 1"));
   try {
     Store store(path);
     FAIL() << "opened a file of layout 1";
@@ -321,19 +329,14 @@ TEST(Store, InstancesSharingAFileShareTheInboxButEachSendsItsOwnRowsAndAwaitsIts
 
 TEST(Store, AFileOfLayout2GainsOwnersAndItsRowsGoToTheInstanceThatOpensIt) {
   const std::string path = fresh_file("layout2");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
+  ASSERT_TRUE(rewrite(path,
                          "CREATE TABLE inbox (message_id TEXT PRIMARY KEY, state TEXT NOT NULL, attempts INTEGER NOT NULL, "
                          "first_seen INTEGER NOT NULL, reason TEXT, reply_target TEXT, reply BLOB);"
                          "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, message BLOB, reply_of TEXT);"
                          "CREATE TABLE correlations (message_id TEXT PRIMARY KEY, noun TEXT NOT NULL, deadline INTEGER NOT NULL);"
                          "CREATE INDEX correlations_by_deadline ON correlations (deadline);"
                          "INSERT INTO correlations VALUES ('r1', 'WorkRequests', 1000);"
-                         "PRAGMA user_version = 2",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+                         "PRAGMA user_version = 2"));
   Store store(path, "wms-1");
   EXPECT_EQ(store.correlations().size(), 1u);
   EXPECT_EQ(*store.correlations().next_deadline(), 1000);
@@ -383,10 +386,7 @@ TEST(Store, AcknowledgedCallsAwaitTheirResultByCorrelation) {
 TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
   const std::string path = fresh_file("layout3");
   { Store store(path); }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE acknowledged_calls; PRAGMA user_version = 3", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_TRUE(rewrite(path, "DROP TABLE acknowledged_calls; PRAGMA user_version = 3"));
   Store store(path);
   EXPECT_EQ(store.acknowledged_calls().size(), 0u);
   Statement version(store.connection(), "PRAGMA user_version");
@@ -399,17 +399,12 @@ TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
 TEST(Store, AFileOfLayout4KeepsItsAcknowledgedCallsAndGainsTheirTransportCorrelation) {
   const std::string path = fresh_file("layout4");
   { Store store(path); }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
+  ASSERT_TRUE(rewrite(path,
                          "DROP TABLE acknowledged_calls;"
                          "CREATE TABLE acknowledged_calls (message_id TEXT PRIMARY KEY, correlation TEXT NOT NULL, noun TEXT NOT NULL, "
                          "reply_target TEXT NOT NULL, reply BLOB NOT NULL, deadline INTEGER NOT NULL, owner TEXT NOT NULL DEFAULT '');"
                          "INSERT INTO acknowledged_calls VALUES ('old-call', 'old-correlation', 'WorkRequests', '/amq/queue/reply.x', x'', 1, 'test');"
-                         "PRAGMA user_version = 4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+                         "PRAGMA user_version = 4"));
   Store store(path, "test");
   {
     Transaction tx = store.begin();
