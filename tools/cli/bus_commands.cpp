@@ -191,7 +191,7 @@ int run_request(const MessageArgs& args) {
   bus::ReceiveOptions durable;
   durable.durable = true;
   bus.receive(profile.own_queue_address(queue), [&](const bus::AmqpMessage& m) {
-    if (bus::TransportCorrelation{m.correlation_id, m.correlation_id_type} != expected) return bus::Outcome::accepted;  // a late answer to an earlier request
+    if (bus::carried_correlation(m) != expected) return bus::Outcome::accepted;  // a late answer to an earlier request
     std::lock_guard<std::mutex> lock(mutex);
     reply = m.body;
     arrived.notify_all();

@@ -3,9 +3,11 @@
 namespace cimbus::bus {
 
 TransportCorrelation reply_correlation(const AmqpMessage& request) {
-  if (!request.correlation_id.empty()) return {request.correlation_id, request.correlation_id_type};
+  if (!request.correlation_id.empty()) return carried_correlation(request);
   return {request.message_id, request.message_id_type};
 }
+
+TransportCorrelation carried_correlation(const AmqpMessage& message) { return {message.correlation_id, message.correlation_id_type}; }
 
 void correlate(AmqpMessage& reply, const TransportCorrelation& correlation) {
   if (correlation.id.empty()) return;

@@ -494,7 +494,7 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
   // The broker does not say which key its sender used; the Header's is the key cimbus would use.
   const std::string key =
       readable && h.verb() != msg::HeaderType_Verb::reply ? options_.naming.routing_key(routed_noun(item.decoded.envelope), h.verb()) : std::string();
-  const std::string source = h.source().empty() ? std::string("an unknown source") : h.source();
+  const std::string source = source_of(h);
   log_.count([](AdapterStats& s) { ++s.unrouted; });
   if (readable && is_foreign_context(item.decoded.envelope)) {  // kept, but not answered across contexts
     log_.warn_once("unrouted context " + h.context(), "messages of context " + h.context() + " route nowhere (first: " + key + " from " + source + "); moved to " +
@@ -521,6 +521,11 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
   enqueue(tx, to, reply, &item.delivery.message);
 }
 
+// Who sent a message, for the log.
+std::string DeliveryPipeline::source_of(const msg::HeaderType& header) {
+  return header.source().empty() ? std::string("an unknown source") : header.source();
+}
+
 // A message of another context than the adapter's (IEC 61968-100 6.3.2: "no opportunity for a
 // message related to a training activity to be injected into a production activity"). One without
 // Context is taken as the adapter's: systems that never set it keep working.
@@ -537,7 +542,7 @@ void DeliveryPipeline::refuse_foreign_context(store::Transaction& tx, Item& item
   const std::string why = "Context " + h.context() + " is not this adapter's (" + options_.config.context() +
                           "): a message of one context never acts on another's";
   log_.warn_once("foreign context " + h.context(), "messages of context " + h.context() + " reach this adapter of context " + options_.config.context() +
-                 " (first: " + h.noun() + " " + to_literal(h.verb()) + " from " + (h.source().empty() ? std::string("an unknown source") : h.source()) +
+                 " (first: " + h.noun() + " " + to_literal(h.verb()) + " from " + source_of(h) +
                  "); refused, counted as foreign_context");
   log_.count([](AdapterStats& s) { ++s.foreign_context; });
   const bool event = item.delivery.queue == Queue::events;
@@ -816,9 +821,9 @@ void DeliveryPipeline::answer_replay(store::Transaction& tx, Item& item) {
   store::StoredMessage reply = std::move(*item.entry.reply);
   const std::string& target = item.target.empty() ? item.entry.reply_target : item.target;
   AmqpMessage replayed = bus::from_stored(reply);
-  const bus::TransportCorrelation before{replayed.correlation_id, replayed.correlation_id_type};
+  const bus::TransportCorrelation before = bus::carried_correlation(replayed);
   bus::correlate(replayed, bus::reply_correlation(item.delivery.message));
-  if (target == item.entry.reply_target && before == bus::TransportCorrelation{replayed.correlation_id, replayed.correlation_id_type})
+  if (target == item.entry.reply_target && before == bus::carried_correlation(replayed))
     outbox_.add_reply(tx, target, item.key, std::move(reply));
   else
     outbox_.add(tx, target, replayed);

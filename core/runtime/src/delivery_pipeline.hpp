@@ -120,6 +120,7 @@ class DeliveryPipeline {
   static std::string failure_key(const Item& item);
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
+  static std::string source_of(const msg::HeaderType& header);
   bool is_foreign_context(const Envelope& message) const;
   bool refuse_spanning_set(store::Transaction& tx, Item& item);
   void refuse_foreign_context(store::Transaction& tx, Item& item);

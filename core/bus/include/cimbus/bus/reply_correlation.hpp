@@ -23,6 +23,9 @@ struct TransportCorrelation {
 // What a reply to `request` carries as its correlation-id.
 TransportCorrelation reply_correlation(const AmqpMessage& request);
 
+// The correlation-id `message` carries, with its type.
+TransportCorrelation carried_correlation(const AmqpMessage& message);
+
 // `reply` with that correlation-id; left as the Header made it when `correlation` is empty.
 void correlate(AmqpMessage& reply, const TransportCorrelation& correlation);
 
