@@ -56,5 +56,17 @@ TEST(AdapterOptions, AVirtualHostIsChosenWhereTheBrokerHasThem) {
   EXPECT_NE(refusal(c).find("certificate"), std::string::npos) << "Proton would check the certificate against vhost:training";
 }
 
+// Web-service callbacks (decisions/0023): their defaults, and a prefix that is not a URL.
+TEST(AdapterOptions, ReplyUrlsArePrefixesOfHttpUrls) {
+  config::AdapterConfig c = base();
+  c.mutable_web_services()->add_reply_urls("https://cis.example/replies/");
+  const config::WebServices ws = AdapterOptions::from_config(c).config.web_services();
+  EXPECT_EQ(ws.callback_attempts(), 5);
+  EXPECT_EQ(ws.callback_retry_ms(), 1000);
+  EXPECT_EQ(ws.callback_timeout_ms(), 10000);
+  c.mutable_web_services()->add_reply_urls("cis.example/replies/");
+  EXPECT_NE(refusal(c).find("web_services.reply_urls: 'cis.example/replies/' is not an http(s) URL prefix"), std::string::npos) << refusal(c);
+}
+
 }  // namespace
 }  // namespace cimbus::adapter

@@ -105,7 +105,15 @@ TEST(Addressing, ReplyDestinationsAreConfined) {
     EXPECT_NE(why.find("not a reply destination"), std::string::npos) << why;
   }
   EXPECT_EQ(rabbit.address("https://cis.example/results", &why), std::nullopt);
-  EXPECT_NE(why.find("web-service callback"), std::string::npos) << why;
+  EXPECT_NE(why.find("no web-service connector of this adapter can reach it (none is configured"), std::string::npos) << why;
+  // With a connector for web-service callbacks: the URLs it reaches are the reply's target.
+  const adapter::detail::ReplyDestinations web(BrokerProfile::rabbitmq(), {}, [](const std::string& url) {
+    return url.rfind("https://cis.example/results/", 0) == 0;
+  });
+  EXPECT_EQ(web.address("https://cis.example/results/7"), "https://cis.example/results/7");
+  EXPECT_EQ(web.address("https://elsewhere.example/results/7", &why), std::nullopt);
+  EXPECT_NE(why.find("web_services.reply_urls does not allow it"), std::string::npos) << why;
+  EXPECT_EQ(web.address("reply.cis-1"), "/amq/queue/reply.cis-1");
   const adapter::detail::ReplyDestinations artemis(BrokerProfile::named("artemis"), {});
   EXPECT_EQ(artemis.address("reply.cis-1"), "anycast://reply.cis-1");
   EXPECT_EQ(artemis.address("multicast://cim.req.WorkRequests.cancel"), std::nullopt);

@@ -25,6 +25,7 @@
 #include "request_tracker.hpp"
 #include "runtime_log.hpp"
 #include "system_results.hpp"
+#include "web_callback_sender.hpp"
 
 namespace cimbus::adapter {
 
@@ -56,6 +57,12 @@ class Adapter::Impl {
     handlers_.add_forwarded(noun, verb, std::move(call));
   }
 
+  void answer_web_callbacks(WebCallback callback) {
+    before_start("web-service callbacks are registered");
+    if (!callback.reaches || !callback.call) throw std::invalid_argument("answer_web_callbacks: reaches and call are both needed");
+    web_callback_ = std::move(callback);
+  }
+
   void every(std::chrono::milliseconds period, Handler work) {
     before_start("periodic work is registered");
     if (period.count() <= 0) throw std::invalid_argument("every: the period must be positive");
@@ -77,7 +84,14 @@ class Adapter::Impl {
       for (auto& prepare : prepare_store_) prepare(tx);
       tx.commit();
     }
-    outbox_ = std::make_unique<OutboxPump>(*store_, bus_, log_, [this](OutboxPump::Outcome o) {
+    bus::Sender* sender = &bus_;
+    if (web_callback_) {
+      const config::WebServices& ws = options_.config.web_services();
+      web_sender_ = std::make_unique<WebCallbackSender>(
+          bus_, *web_callback_, WebCallbackSender::Options{ws.callback_attempts(), std::chrono::milliseconds(ws.callback_retry_ms())}, log_);
+      sender = web_sender_.get();
+    }
+    outbox_ = std::make_unique<OutboxPump>(*store_, *sender, log_, [this](OutboxPump::Outcome o) {
       {
         sync::Lock lock(mutex_);
         send_outcomes_.push_back(o);
@@ -88,7 +102,8 @@ class Adapter::Impl {
     retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
     results_ = std::make_unique<SystemResults>(options_, codec_, *store_, *outbox_, log_);
-    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, *results_, handlers_, reply_options_, log_);
+    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, *results_, handlers_, reply_options_, log_,
+                                                   web_callback_ ? web_callback_->reaches : ReplyDestinations::ReachesWeb());
     const auto now = Clock::now();
     for (Periodic& p : periodic_) p.next = now + p.period;
     started_ = true;
@@ -136,6 +151,7 @@ class Adapter::Impl {
     // ones reach it. What it drops anyway comes back and is answered from the inbox.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     bus_.stop(std::chrono::seconds(1));
+    web_sender_.reset();  // callbacks not made stay in the outbox; calls running finish
     requests_->fail_all("the adapter stopped before the reply came");
     calls_.reset();  // waits for calls still running; their deliveries went back with the connection
     pipeline_.reset();
@@ -497,6 +513,8 @@ class Adapter::Impl {
   std::optional<Clock::time_point> failing_since_;     // the store has failed since, with no batch committed
 
   bus::Bus bus_;
+  std::optional<WebCallback> web_callback_;
+  std::unique_ptr<WebCallbackSender> web_sender_;  // the outbox's sender when web_callback_ is set
 
   // Shared with the bus thread and callers.
   mutable sync::Mutex mutex_;
@@ -525,6 +543,7 @@ void Adapter::on_event(const std::string& noun, Verb verb, Handler handler) { im
 void Adapter::on_reply(const std::string& noun, Handler handler) { impl_->on(Queue::replies, noun, std::nullopt, std::move(handler)); }
 
 void Adapter::forward(const std::string& noun, Verb verb, SystemCall call) { impl_->forward(noun, verb, std::move(call)); }
+void Adapter::answer_web_callbacks(WebCallback callback) { impl_->answer_web_callbacks(std::move(callback)); }
 
 void Adapter::every(std::chrono::milliseconds period, Handler work) { impl_->every(period, std::move(work)); }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
+#include "cimbus/runtime/web_callback.hpp"
 
 namespace cimbus::adapter {
 
@@ -39,13 +40,22 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
     if (connector->max_calls() <= 0) connector->set_max_calls(8);
     if (connector->result_timeout_ms() <= 0) connector->set_result_timeout_ms(600000);
     const std::string& reply_address = connector->reply_address();
-    if (!reply_address.empty() && reply_address.rfind("http://", 0) != 0 && reply_address.rfind("https://", 0) != 0)
+    if (!reply_address.empty() && !is_callback_url(reply_address))
       throw std::invalid_argument("connector.reply_address: '" + reply_address + "' is not an http(s) URL");
     if (!reply_address.empty() && c.web_services().listen().empty())
       throw std::invalid_argument("connector.reply_address: results are taken by the adapter's own services; set web_services.listen");
     if (connector->soap_version().empty()) connector->set_soap_version("1.1");
     if (connector->soap_version() != "1.1" && connector->soap_version() != "1.2")
       throw std::invalid_argument("connector.soap_version: '" + connector->soap_version() + "' is not 1.1 or 1.2");
+  }
+  {
+    config::WebServices* ws = c.mutable_web_services();
+    if (ws->callback_attempts() <= 0) ws->set_callback_attempts(5);
+    if (ws->callback_retry_ms() <= 0) ws->set_callback_retry_ms(1000);
+    if (ws->callback_timeout_ms() <= 0) ws->set_callback_timeout_ms(10000);
+    for (const std::string& url : ws->reply_urls())
+      if (!is_callback_url(url))
+        throw std::invalid_argument("web_services.reply_urls: '" + url + "' is not an http(s) URL prefix");
   }
   if (!c.web_services().listen().empty()) {
     config::WebServices* ws = c.mutable_web_services();

@@ -12,6 +12,7 @@
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/runtime/rejection.hpp"
+#include "cimbus/runtime/web_callback.hpp"
 #include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store_error.hpp"
 #include "paging.hpp"
@@ -70,7 +71,7 @@ struct DeliveryPipeline::InFlight {
 
 DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
                                    RequestTracker& requests, SystemResults& results, const HandlerTable& handlers,
-                                   const ReplyOptions& reply_options, RuntimeLog& log)
+                                   const ReplyOptions& reply_options, RuntimeLog& log, ReplyDestinations::ReachesWeb reaches_web)
     : options_(options),
       codec_(codec),
       store_(store),
@@ -81,7 +82,7 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
       reply_options_(reply_options),
       log_(log),
       operation_sets_(codec, handlers.requests, reply_options),
-      destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}) {
+      destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}, std::move(reaches_web)) {
   execute_ = [this](Context& c) { operation_sets_.execute(c); };
 }
 
@@ -402,7 +403,9 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
   const auto& h = request.message().header();
   if (!item.misdirected.empty()) return;  // refused in process(), not acknowledged
   // The immediate answer goes where a synchronous reply would; the result follows at ReplyAddress.
-  const auto to = destinations_.address(!item.delivery.message.reply_to.empty() ? item.delivery.message.reply_to : h.reply_address());
+  // A web-service callback gets the result only: its caller is on the bus, at the reply-to if any.
+  const std::string& at = !item.delivery.message.reply_to.empty() || is_callback_url(h.reply_address()) ? item.delivery.message.reply_to : h.reply_address();
+  const auto to = destinations_.address(at);
   if (!to) return;
   Envelope ack = make_reply(request, msg::ReplyType_Result::OK,
                             {diagnostic(code::kSimpleAcknowledgment, "Accepted; the result follows at " + h.reply_address(), Level::inform)},

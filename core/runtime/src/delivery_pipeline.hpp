@@ -64,7 +64,7 @@ class DeliveryPipeline {
  public:
   DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
                    RequestTracker& requests, SystemResults& results, const HandlerTable& handlers, const ReplyOptions& reply_options,
-                   RuntimeLog& log);
+                   RuntimeLog& log, ReplyDestinations::ReachesWeb reaches_web = {});
   ~DeliveryPipeline();
 
   using Settlements = std::vector<std::pair<bus::DeliveryId, bus::Outcome>>;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cimbus/runtime/web_callback.hpp"
+
 namespace cimbus::adapter::detail {
 
 namespace {
@@ -13,11 +15,10 @@ constexpr std::string_view kTemporaryQueuePrefixes[] = {"amq.gen-", "temp-queue:
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix && text.size() > prefix.size(); }
 
-bool is_web_callback(std::string_view text) { return text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0; }
-
 }  // namespace
 
-ReplyDestinations::ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed) : profile_(std::move(profile)) {
+ReplyDestinations::ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed, ReachesWeb reaches_web)
+    : profile_(std::move(profile)), reaches_web_(std::move(reaches_web)) {
   for (const std::string& a : allowed) allowed_.push_back(canonical(profile_.reply_address(a)));
 }
 
@@ -36,8 +37,12 @@ std::optional<std::string> ReplyDestinations::address(std::string_view reply_to,
     if (why != nullptr) *why = std::move(reason);
     return std::nullopt;
   };
-  if (is_web_callback(reply_to))
-    return refuse("'" + std::string(reply_to) + "' is a web-service callback; a message from the bus is answered on the bus");
+  if (is_callback_url(reply_to)) {
+    const std::string url(reply_to);
+    if (reaches_web_ && reaches_web_(url)) return url;
+    return refuse("'" + url + "' is a web-service callback, and no web-service connector of this adapter can reach it" +
+                  (reaches_web_ ? " (web_services.reply_urls does not allow it)" : " (none is configured: web_services.reply_urls)"));
+  }
   const std::string address = canonical(profile_.reply_address(reply_to));
   if (address.empty()) return refuse("'" + std::string(reply_to) + "' names no queue or topic");
   const std::optional<std::string> queue = profile_.queue_of(address);

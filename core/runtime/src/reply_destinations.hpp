@@ -4,9 +4,12 @@
 // queue or topic that config reply_queues allows. A message's ReplyAddress
 // or AMQP reply-to is only a wish: one aimed at another system's request queue, the cim exchange or
 // the dead-letter exchange would let a foreign peer inject the adapter's reply as a request there.
+// An http(s) ReplyAddress is a web-service callback: followed when a connector reaches it
+// (web_callback.hpp), the URL then being the reply's target.
 //
 // Threading: immutable after construction.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +21,9 @@ namespace cimbus::adapter::detail {
 
 class ReplyDestinations {
  public:
-  ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed);
+  using ReachesWeb = std::function<bool(const std::string& url)>;  // empty: no connector calls URLs
+
+  ReplyDestinations(bus::BrokerProfile profile, std::vector<std::string> allowed, ReachesWeb reaches_web = {});
 
   // The broker address to send to for `reply_to` (a queue name or an address; a queue always in
   // the profile's form for one that exists); nullopt when it is empty or replies may not go there
@@ -30,6 +35,7 @@ class ReplyDestinations {
 
   bus::BrokerProfile profile_;
   std::vector<std::string> allowed_;  // as broker addresses
+  ReachesWeb reaches_web_;
 };
 
 }  // namespace cimbus::adapter::detail

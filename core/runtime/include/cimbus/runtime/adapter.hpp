@@ -35,6 +35,7 @@
 #include "cimbus/runtime/replies.hpp"
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/runtime/system_call.hpp"
+#include "cimbus/runtime/web_callback.hpp"
 #include "cimbus/codec/schema_registry.hpp"
 
 namespace cimbus::adapter {
@@ -62,6 +63,10 @@ class Adapter {
   // outside the store's transaction; its outcome is committed and the delivery settled after it.
   // A (noun, verb) has a handler or is forwarded, not both (std::invalid_argument).
   void forward(const std::string& noun, Verb verb, SystemCall call);
+
+  // Replies to http(s) ReplyAddresses (web-service callbacks) are calls through `callback`
+  // (web_callback.hpp), from the outbox; without it, such a message is refused with 7.7.
+  void answer_web_callbacks(WebCallback callback);
 
   // Work the adapter does on its own schedule (a CIS taking new calls, a WMS moving crews): run on
   // the worker every `period`, each run in a transaction of its own as transaction() does; a
