@@ -10,6 +10,7 @@
 #include "cimbus/json/json_client.hpp"
 #include "cimbus/web_services/web_service_client.hpp"
 #include "cimbus/web_services/web_service_server.hpp"
+#include "cimbus/web_services/web_callback_client.hpp"
 
 namespace cimbus::reference {
 
@@ -67,6 +68,9 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
     connect_system(adapter, options, setup);
+    // Replies to bus messages whose ReplyAddress is a URL that web_services.reply_urls allows.
+    if (options.config.web_services().reply_urls_size() > 0)
+      adapter.answer_web_callbacks(web_services::web_callback_client(options.config.web_services(), SchemaRegistry::builtin()));
     adapter.start();
     if (!adapter.wait_ready(std::chrono::seconds(60))) {
       adapter.log().error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");

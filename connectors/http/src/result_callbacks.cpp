@@ -112,6 +112,9 @@ void ResultCallbacks::add(std::future<adapter::Replies> replies, ResultCallback 
 
 bool allowed_callback(const config::WebServices& options, const std::string& url) {
   if (!parse_http_url(url)) return false;
+  // Spaces and control characters would end the request line or add headers of the caller's.
+  for (const unsigned char c : url)
+    if (c <= 0x20 || c == 0x7f) return false;
   for (const auto& prefix : options.reply_urls())
     if (!prefix.empty() && url.rfind(prefix, 0) == 0) return true;
   return false;

@@ -24,14 +24,12 @@
 
 #include "cimbus/runtime/adapter.hpp"
 #include "cimbus/web_services/service_catalog.hpp"
+#include "cimbus/web_services/web_callback_client.hpp"
 #include "cimbus/codec/codec_pool.hpp"
 #include "cimbus/http/http_answer.hpp"
 #include "cimbus/http/result_callbacks.hpp"
 
 namespace cimbus::web_services {
-
-// The SOAPAction of the generic Response operation, with which asynchronous results are delivered.
-inline constexpr std::string_view kResponseAction = "http://iec.ch/61968/Response";
 
 class SoapCallHandler {
  public:

@@ -41,7 +41,8 @@ class ResultCallbacks {
   std::unique_ptr<Impl> impl_;
 };
 
-// Whether `url` is an http(s) URL that starts with one of `options.reply_urls`.
+// Whether `url` is an http(s) URL, without spaces or control characters, that starts with one of
+// `options.reply_urls`.
 bool allowed_callback(const config::WebServices& options, const std::string& url);
 
 }  // namespace cimbus::http
