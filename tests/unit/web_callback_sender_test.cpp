@@ -88,6 +88,12 @@ class WebCallbackSenderTest : public ::testing::Test {
   std::unique_ptr<WebCallbackSender> make(ScriptedCallee& callee, int attempts = 3, std::chrono::milliseconds retry = 1ms) {
     return std::make_unique<WebCallbackSender>(bus_, callee.callback(), WebCallbackSender::Options{attempts, retry, 2}, log_);
   }
+  // One row for `url`, alone in its send().
+  void send_one(WebCallbackSender& sender, const std::string& url, const std::string& id) {
+    std::vector<bus::Send> sends;
+    sends.push_back(send_to(url, id, outcomes_));
+    sender.send(std::move(sends));
+  }
   RecordingBus bus_;
   RuntimeLog log_{"web-callback-test"};
   Outcomes outcomes_;
@@ -116,9 +122,7 @@ TEST_F(WebCallbackSenderTest, ATemporaryFailureIsCalledAgainUntilTaken) {
   callee.failures = 2;
   callee.fail = [] { throw std::runtime_error("HTTP 503"); };
   auto sender = make(callee);
-  std::vector<bus::Send> sends;
-  sends.push_back(send_to("http://callee/replies/2", "w2", outcomes_));
-  sender->send(std::move(sends));
+  send_one(*sender, "http://callee/replies/2", "w2");
   EXPECT_EQ(outcomes_.of("w2"), bus::Outcome::accepted);
   EXPECT_EQ(callee.calls_to("http://callee/replies/2"), 3);
 }
@@ -128,9 +132,7 @@ TEST_F(WebCallbackSenderTest, AFailureThatLastsIsRefusedWithItsReasonAfterTheAtt
   callee.failures = 1000;
   callee.fail = [] { throw std::runtime_error("HTTP 503"); };
   auto sender = make(callee, 4);
-  std::vector<bus::Send> sends;
-  sends.push_back(send_to("http://callee/replies/3", "w3", outcomes_));
-  sender->send(std::move(sends));
+  send_one(*sender, "http://callee/replies/3", "w3");
   EXPECT_EQ(outcomes_.of("w3"), bus::Outcome::refused);
   EXPECT_EQ(callee.calls_to("http://callee/replies/3"), 4);
   const std::string why = sender->refusal_of("http://callee/replies/3");
@@ -142,9 +144,7 @@ TEST_F(WebCallbackSenderTest, ARefusalIsFinalAtTheFirstCall) {
   callee.failures = 1000;
   callee.fail = [] { throw Rejection("5.3", "HTTP 404"); };
   auto sender = make(callee);
-  std::vector<bus::Send> sends;
-  sends.push_back(send_to("http://callee/replies/4", "w4", outcomes_));
-  sender->send(std::move(sends));
+  send_one(*sender, "http://callee/replies/4", "w4");
   EXPECT_EQ(outcomes_.of("w4"), bus::Outcome::refused);
   EXPECT_EQ(callee.calls_to("http://callee/replies/4"), 1);
   EXPECT_NE(sender->refusal_of("http://callee/replies/4").find("refused the reply: 5.3 HTTP 404"), std::string::npos);
@@ -155,16 +155,12 @@ TEST_F(WebCallbackSenderTest, CallsWaitingAtTheStopAreFailedSoThatTheyStayInTheO
   callee.failures = 1;
   callee.fail = [] { throw std::runtime_error("no answer"); };
   auto sender = make(callee, 3, std::chrono::hours(1));
-  std::vector<bus::Send> sends;
-  sends.push_back(send_to("http://callee/replies/5", "w5", outcomes_));
-  sender->send(std::move(sends));
+  send_one(*sender, "http://callee/replies/5", "w5");
   while (callee.calls_to("http://callee/replies/5") == 0) std::this_thread::sleep_for(1ms);
   sender->stop();
   EXPECT_EQ(outcomes_.of("w5"), bus::Outcome::failed);
   // After the stop nothing is called: a send is failed at once.
-  std::vector<bus::Send> late;
-  late.push_back(send_to("http://callee/replies/6", "w6", outcomes_));
-  sender->send(std::move(late));
+  send_one(*sender, "http://callee/replies/6", "w6");
   EXPECT_EQ(outcomes_.of("w6"), bus::Outcome::failed);
   EXPECT_EQ(callee.calls_to("http://callee/replies/6"), 0);
 }
