@@ -61,6 +61,7 @@ class Roles : public ::testing::Test {
     c.mutable_broker()->add_urls(broker_.url);
     c.mutable_broker()->set_user(broker_.user);
     c.mutable_broker()->set_password(broker_.password);
+    c.mutable_broker()->set_allow_plain_without_tls(true);  // the private broker, on loopback
     c.set_store(dir_ + "/tester.sqlite");
     client_ = std::make_unique<Adapter>(AdapterOptions::from_config(c));
     client_->start();

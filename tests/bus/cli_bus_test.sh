@@ -8,6 +8,7 @@ examples=$root/tests/data/messages
 rm -rf "$work" && mkdir -p "$work"
 eval "$("$root/scripts/broker" env --dir "$broker_dir")" || { echo "FAIL: no broker"; exit 1; }
 export CIMBUS_BROKER_URL=$BROKER_URL   # credentials inside, as scripts/broker prints it
+export CIMBUS_BROKER_ALLOW_PLAIN=1      # the private broker on loopback: PLAIN without TLS, allowed
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pids=()

@@ -11,6 +11,7 @@ rm -rf "$work" && mkdir -p "$work"
 "$bin/cimbus" topology --config "$root/deploy/cis.json" --config "$root/deploy/oms.json" --config "$root/deploy/wms.json" \
   > "$work/topology.json" || { echo "FAIL: topology"; exit 1; }
 trap '"$root/scripts/broker" stop --dir "$work/broker"' EXIT
+export CIMBUS_BROKER_ALLOW_PLAIN=1  # the private broker on loopback: PLAIN without TLS, allowed
 url=$("$root/scripts/broker" start --dir "$work/broker" --fresh --definitions "$work/topology.json") || { echo "FAIL: broker"; exit 1; }
 "$bin/cimbus-storm" --broker "$url" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "$@" > "$work/report.txt"
 status=$?

@@ -1,5 +1,6 @@
 // An adapter's configuration is refused at start with the field that is wrong: here, its context,
-// naming and virtual host (issue 15, IEC 61968-100 6.3.2 and 8.4.2).
+// naming and virtual host (issue 15, IEC 61968-100 6.3.2 and 8.4.2), and its broker security
+// settings (issue 16).
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@ config::AdapterConfig base() {
   c.set_system("oms");
   c.set_instance("oms-1");
   c.mutable_broker()->add_urls("amqp://cimbus:secret@127.0.0.1:5672");
+  c.mutable_broker()->set_allow_plain_without_tls(true);
   return c;
 }
 
@@ -66,6 +68,22 @@ TEST(AdapterOptions, ReplyUrlsArePrefixesOfHttpUrls) {
   EXPECT_EQ(ws.callback_timeout_ms(), 10000);
   c.mutable_web_services()->add_reply_urls("cis.example/replies/");
   EXPECT_NE(refusal(c).find("web_services.reply_urls: 'cis.example/replies/' is not an http(s) URL prefix"), std::string::npos) << refusal(c);
+}
+
+TEST(AdapterOptions, TheBrokersSecuritySettingsAreTakenAndChecked) {
+  config::AdapterConfig c = base();
+  c.mutable_broker()->set_allow_plain_without_tls(false);
+  EXPECT_NE(refusal(c).find("broker: SASL PLAIN over amqp:// would send the password in clear"), std::string::npos) << refusal(c);
+  c.mutable_broker()->set_urls(0, "amqps://cimbus:secret@broker.example:5671");
+  c.mutable_broker()->set_tls_verify("chain");
+  EXPECT_EQ(AdapterOptions::from_config(c).connection.tls.verify, bus::TlsVerify::chain);
+  c.mutable_broker()->set_tls_verify("off");
+  EXPECT_NE(refusal(c).find("broker.tls_verify: 'off' is not name, chain or none"), std::string::npos) << refusal(c);
+  c.mutable_broker()->set_tls_verify("");
+  c.mutable_broker()->set_sasl_mechanism("EXTERNAL");
+  EXPECT_NE(refusal(c).find("SASL EXTERNAL needs TLS with a client certificate"), std::string::npos) << refusal(c);
+  c.mutable_broker()->set_sasl_mechanism("GSSAPI");
+  EXPECT_NE(refusal(c).find("broker.sasl_mechanism: 'GSSAPI' is not PLAIN or EXTERNAL"), std::string::npos) << refusal(c);
 }
 
 }  // namespace

@@ -78,6 +78,9 @@ class Stack:
         self.broker_url = subprocess.run([os.path.join(self.source, "scripts", "broker"), "start", "--dir",
                                           os.path.join(self.work, "broker"), "--fresh", "--definitions", topology],
                                          stdout=subprocess.PIPE, check=True, text=True).stdout.strip()
+        # The private broker on loopback takes PLAIN without TLS: allowed explicitly, for the
+        # adapters (allow_plain_without_tls) and for cimbus commands the tests run.
+        os.environ["CIMBUS_BROKER_ALLOW_PLAIN"] = "1"
         return self
 
     def __exit__(self, *exc):
@@ -95,6 +98,7 @@ class Stack:
             config = json.load(f)
         if self.broker_url:
             config["broker"]["urls"] = [self.broker_url]  # the URL carries the generated login
+            config["broker"]["allow_plain_without_tls"] = self.broker_url.startswith("amqp://")
         config["broker"].pop("password_env", None)
         config["broker"].update(overrides.pop("broker", {}))  # broker settings beside the URL and login
         config["store"] = os.path.join(self.work, name + ".sqlite")

@@ -1,6 +1,7 @@
 #include "broker_args.hpp"
 
 #include <cstdlib>
+#include <iostream>
 #include <stdexcept>
 
 namespace cimbus::cli {
@@ -23,6 +24,18 @@ void BrokerArgs::add_to(CLI::App& command) {
       ->check(CLI::IsMember({"rabbitmq", "activemq", "artemis"}))
       ->capture_default_str();
   command.add_option("--vhost", vhost, "The broker's virtual host (default: the broker's default, /)");
+  command.add_option("--ca", ca_file, "CA certificates (PEM) that sign the broker's, for amqps:// (default $CIMBUS_BROKER_CA, "
+                                      "else the machine's)");
+  command.add_option("--cert", certificate_file, "Client certificate (PEM) for mutual TLS (default $CIMBUS_BROKER_CERT)");
+  command.add_option("--key", key_file, "Its private key, mode 0600 (default $CIMBUS_BROKER_KEY)");
+  command.add_option("--sasl", sasl, "PLAIN (user and password) or EXTERNAL (the client certificate names the user)")
+      ->check(CLI::IsMember({"PLAIN", "EXTERNAL"}))
+      ->capture_default_str();
+  command.add_option("--tls-verify", tls_verify, "What is checked of the broker's certificate: name (its host name too), chain, none")
+      ->check(CLI::IsMember({"name", "chain", "none"}))
+      ->capture_default_str();
+  command.add_flag("--allow-plain", allow_plain, "Allow SASL PLAIN over amqp:// (the password in clear; "
+                                                 "default $CIMBUS_BROKER_ALLOW_PLAIN=1), for a broker on this machine");
 }
 
 bus::ConnectionOptions BrokerArgs::connection() const {
@@ -33,6 +46,21 @@ bus::ConnectionOptions BrokerArgs::connection() const {
   options.user = user.empty() ? env("CIMBUS_BROKER_USER") : user;
   options.password = password.empty() ? env("CIMBUS_BROKER_PASSWORD") : password;
   bus::take_login_from_urls(options);
+  options.tls.ca_file = ca_file.empty() ? env("CIMBUS_BROKER_CA") : ca_file;
+  options.tls.certificate_file = certificate_file.empty() ? env("CIMBUS_BROKER_CERT") : certificate_file;
+  options.tls.key_file = key_file.empty() ? env("CIMBUS_BROKER_KEY") : key_file;
+  options.tls.verify = *bus::parse_tls_verify(tls_verify);
+  options.sasl_mechanisms = sasl;
+  options.allow_plain_without_tls = allow_plain || env("CIMBUS_BROKER_ALLOW_PLAIN") == "1";
+  try {
+    bus::check_security(options);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("broker: ") + e.what() + " (--allow-plain, --ca, --cert, --key, --sasl)");
+  }
+  if (!warned_) {  // once per command, which may open several connections
+    for (const std::string& warning : bus::security_warnings(options)) std::cerr << "cimbus: warning: " << warning << "\n";
+    warned_ = true;
+  }
   if (!vhost.empty()) {
     options.virtual_host = broker_profile().virtual_host(vhost);
     if (options.virtual_host.empty()) throw std::runtime_error("--vhost: the " + profile + " profile has no virtual hosts");

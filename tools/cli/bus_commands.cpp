@@ -100,6 +100,13 @@ struct LinkErrors {
     };
     return o;
   }
+
+  // Why the broker could not be reached, with its words when it said any (a TLS failure, a login
+  // refused).
+  std::string unreachable() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return "cannot reach the broker" + (first.empty() ? std::string() : ": " + first);
+  }
 };
 
 // True when `target` goes through an exchange whose unroutable messages the broker keeps, so that
@@ -131,7 +138,7 @@ int run_send(const MessageArgs& args) {
   }
   bus.start();
   if (route && !bus.wait_ready(std::chrono::seconds(args.timeout_seconds))) {
-    std::cerr << "cannot reach the broker\n";
+    std::cerr << errors.unreachable() << "\n";
     bus.stop(0ms);
     return 1;
   }
@@ -200,7 +207,7 @@ int run_request(const MessageArgs& args) {
   bus.start();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
   if (!bus.wait_ready(std::chrono::seconds(args.timeout_seconds))) {
-    std::cerr << "cannot reach the broker\n";
+    std::cerr << errors.unreachable() << "\n";
     return 1;
   }
   const bus::Outcome sent = bus.send(target, std::move(request)).get();

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include <proton/error.hpp>
 #include <proton/codec/map.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
@@ -176,7 +177,18 @@ class Bus::Impl : public proton::messaging_handler {
     pump();
   }
 
-  void on_transport_error(proton::transport&) override { lost(); }
+  void on_transport_error(proton::transport& t) override {
+    // TLS and SASL failures, a refused or reset connection; the likely cause of the usual ones.
+    const std::string text = t.error().what();
+    std::string hint;
+    if (text.find("\\x15\\x03") != std::string::npos) hint = " (the broker answered with TLS: use an amqps:// URL)";
+    else if (text.find("alert unknown ca") != std::string::npos || text.find("alert bad certificate") != std::string::npos)
+      hint = " (the broker does not accept the client certificate: it trusts another CA, or the certificate is not current)";
+    else if (text.find("certificate verify failed") != std::string::npos)
+      hint = " (is the CA file the one that signed the broker's certificate, is that certificate current, and was it issued for the URL's host?)";
+    if (bus_options_.on_error) bus_options_.on_error("connection: " + text + hint);
+    lost();
+  }
   void on_transport_close(proton::transport&) override { lost(); }
   void on_connection_close(proton::connection&) override { lost(); }
 
@@ -346,7 +358,11 @@ class Bus::Impl : public proton::messaging_handler {
   // by a new one with new links.
   void connect() {
     const std::string& url = options_.urls.at(next_url_++ % options_.urls.size());
-    connection_ = container_.connect(url, connection_options(options_));
+    try {
+      connection_ = container_.connect(url, connection_options(options_));
+    } catch (const proton::error&) {
+      return;  // stop() came between the decision to reconnect and now: the container is stopping
+    }
     sync::Lock lock(mutex_);
     work_queue_ = &connection_.work_queue();
     connecting_ = true;

@@ -1,5 +1,10 @@
 #include "cimbus/bus/connection_options.hpp"
 
+#include <sys/stat.h>
+
+#include <fstream>
+#include <stdexcept>
+
 namespace cimbus::bus {
 
 void take_login_from_urls(ConnectionOptions& options) {
@@ -14,6 +19,76 @@ void take_login_from_urls(ConnectionOptions& options) {
     url.erase(scheme + 3, at - scheme - 2);
   }
   if (!options.urls.empty() && options.urls.front().rfind("amqps://", 0) == 0) options.tls.enabled = true;
+}
+
+std::optional<TlsVerify> parse_tls_verify(std::string_view text) {
+  if (text == "name") return TlsVerify::name;
+  if (text == "chain") return TlsVerify::chain;
+  if (text == "none") return TlsVerify::none;
+  return std::nullopt;
+}
+
+namespace {
+
+bool uses_tls(const ConnectionOptions& o) {
+  if (o.tls.enabled) return true;
+  for (const std::string& url : o.urls)
+    if (url.rfind("amqps://", 0) == 0) return true;
+  return false;
+}
+
+bool offers(const ConnectionOptions& o, std::string_view mechanism) { return o.sasl_mechanisms.find(mechanism) != std::string::npos; }
+
+void readable(const std::string& path, const std::string& what) {
+  if (!path.empty() && !std::ifstream(path)) throw std::invalid_argument(what + " " + path + " cannot be read");
+}
+
+// The host of an amqp[s]:// URL (the login already taken out), when it is an IP address.
+bool host_is_an_address(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return false;
+  const std::string host = url.substr(scheme + 3, url.find_first_of(":/", scheme + 3) - scheme - 3);
+  if (url.compare(scheme + 3, 1, "[") == 0) return true;  // [::1]
+  return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+}  // namespace
+
+void check_security(const ConnectionOptions& o) {
+  const bool tls = uses_tls(o);
+  for (const std::string& url : o.urls)
+    if (tls && url.rfind("amqp://", 0) == 0)
+      throw std::invalid_argument("the broker URLs mix amqps:// and amqp:// (" + url + "): a failover would drop TLS");
+  // Qpid Proton matches the certificate's DNS names only: an IP address would never verify.
+  for (const std::string& url : o.urls)
+    if (tls && o.tls.verify == TlsVerify::name && host_is_an_address(url))
+      throw std::invalid_argument(url + ": the broker's certificate is checked against a host name, not an IP address; use the name it "
+                                  "was issued for (scripts/broker: localhost), or tls_verify chain");
+  if (!tls && offers(o, "PLAIN") && !o.allow_plain_without_tls)
+    throw std::invalid_argument("SASL PLAIN over amqp:// would send the password in clear: use amqps:// (TLS), "
+                                "or allow it explicitly for a broker on this machine (allow_plain_without_tls)");
+  if (offers(o, "EXTERNAL") && (!tls || o.tls.certificate_file.empty()))
+    throw std::invalid_argument("SASL EXTERNAL needs TLS with a client certificate (amqps://, a certificate and its key)");
+  if (o.tls.certificate_file.empty() != o.tls.key_file.empty())
+    throw std::invalid_argument("a client certificate and its key go together");
+  readable(o.tls.ca_file, "the CA file");
+  readable(o.tls.certificate_file, "the certificate file");
+  readable(o.tls.key_file, "the key file");
+  struct stat key {};
+  if (!o.tls.key_file.empty() && ::stat(o.tls.key_file.c_str(), &key) == 0 && (key.st_mode & 0077) != 0)
+    throw std::invalid_argument("the key file " + o.tls.key_file + " may be read by others (mode 0" +
+                                std::to_string((key.st_mode >> 6) & 7) + std::to_string((key.st_mode >> 3) & 7) +
+                                std::to_string(key.st_mode & 7) + "): chmod 600 it");
+}
+
+std::vector<std::string> security_warnings(const ConnectionOptions& o) {
+  std::vector<std::string> out;
+  const bool tls = uses_tls(o);
+  if (!tls && offers(o, "PLAIN"))
+    out.push_back("the broker connection is not encrypted and SASL PLAIN sends the password in clear (allowed by allow_plain_without_tls)");
+  if (tls && o.tls.verify == TlsVerify::none)
+    out.push_back("the broker's TLS certificate is not checked (tls_verify none): anyone in the path can read and change the traffic");
+  return out;
 }
 
 }  // namespace cimbus::bus

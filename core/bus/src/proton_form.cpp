@@ -193,7 +193,9 @@ proton::connection_options connection_options(const ConnectionOptions& o) {
   c.idle_timeout(proton::duration(o.idle_timeout.count()));
   if (!o.virtual_host.empty()) c.virtual_host(o.virtual_host);
   if (o.tls.enabled || o.urls.at(0).rfind("amqps://", 0) == 0) {
-    const auto verify = o.tls.verify_peer_name ? proton::ssl::VERIFY_PEER_NAME : proton::ssl::VERIFY_PEER;
+    const auto verify = o.tls.verify == TlsVerify::name    ? proton::ssl::VERIFY_PEER_NAME
+                        : o.tls.verify == TlsVerify::chain ? proton::ssl::VERIFY_PEER
+                                                           : proton::ssl::ANONYMOUS_PEER;
     if (!o.tls.certificate_file.empty())  // a client certificate, e.g. for SASL EXTERNAL
       c.ssl_client_options(proton::ssl_client_options(proton::ssl_certificate(o.tls.certificate_file, o.tls.key_file),
                                                       o.tls.ca_file, verify));

@@ -78,6 +78,7 @@ class Adapter::Impl {
 
   void start() {
     if (started_) return;
+    for (const std::string& warning : bus::security_warnings(options_.connection)) log_.log().warn(warning);
     store_ = std::make_unique<store::Store>(options_.config.store(), options_.config.instance());
     if (!prepare_store_.empty()) {
       store::Transaction tx = store_->begin();

@@ -88,13 +88,33 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
       throw std::invalid_argument("broker.password_env: the variable " + c.broker().password_env() + " is not set");
   }
   bus::take_login_from_urls(o.connection);
+  const config::Broker& broker = c.broker();
+  o.connection.tls.ca_file = !broker.ca_file().empty() ? broker.ca_file() : env("CIMBUS_BROKER_CA");
+  o.connection.tls.certificate_file = broker.certificate_file();
+  o.connection.tls.key_file = broker.key_file();
+  if (!broker.tls_verify().empty()) {
+    const auto verify = bus::parse_tls_verify(broker.tls_verify());
+    if (!verify) throw std::invalid_argument("broker.tls_verify: '" + broker.tls_verify() + "' is not name, chain or none");
+    o.connection.tls.verify = *verify;
+  }
+  if (!broker.sasl_mechanism().empty()) {
+    if (broker.sasl_mechanism() != "PLAIN" && broker.sasl_mechanism() != "EXTERNAL")
+      throw std::invalid_argument("broker.sasl_mechanism: '" + broker.sasl_mechanism() + "' is not PLAIN or EXTERNAL");
+    o.connection.sasl_mechanisms = broker.sasl_mechanism();
+  }
+  o.connection.allow_plain_without_tls = broker.allow_plain_without_tls() || env("CIMBUS_BROKER_ALLOW_PLAIN") == "1";
+  try {
+    bus::check_security(o.connection);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("broker: ") + e.what());
+  }
   o.connection.container_id = c.instance();
   if (!c.broker().vhost().empty()) {
     o.connection.virtual_host = o.profile.virtual_host(c.broker().vhost());
     if (o.connection.virtual_host.empty())
       throw std::invalid_argument("broker.vhost: the " + o.profile.name + " profile has no virtual hosts; segregate contexts by naming \"context\"");
     // Qpid Proton also checks the broker's certificate against the open's hostname.
-    if (o.connection.tls.enabled && o.connection.tls.verify_peer_name)
+    if (o.connection.tls.enabled && o.connection.tls.verify == bus::TlsVerify::name)
       throw std::invalid_argument("broker.vhost: over TLS, Qpid Proton would check the broker's certificate against '" + o.connection.virtual_host +
                                   "' rather than its host name; use the broker's default virtual host there");
   }

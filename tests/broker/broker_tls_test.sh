@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# TLS to the broker (issue 16, point 1): `scripts/broker start --tls` on loopback, the cimbus
+# command and an adapter as a utility would connect, and each way it must fail, failing clearly:
+#
+# - the CA of the broker: a send and a request over amqps:// (PLAIN inside TLS), an adapter too;
+# - the machine's CAs, another CA, an IP address where the certificate names a host, a server
+#   certificate issued for another host, an expired one, a plain AMQP client on the TLS port:
+#   each refused with the reason;
+# - mutual TLS with SASL EXTERNAL (the certificate's CN is the user), a client certificate of
+#   another CA, a user the broker does not know;
+# - PLAIN over amqp:// without the explicit allowance, a key file others may read, an adapter
+#   configured for amqp:// without the allowance: refused before connecting;
+# - durable messages kept across a broker restart over TLS.
+#
+#   broker_tls_test.sh SOURCE_DIR BIN_DIR WORK_DIR
+set -uo pipefail
+root=$1 bin=$2 work=$3
+broker=$root/scripts/broker
+cimbus=$bin/cimbus
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+adapter_pid=
+cleanup() {
+  [[ -n $adapter_pid ]] && kill -TERM "$adapter_pid" 2>/dev/null && wait "$adapter_pid" 2>/dev/null
+  "$broker" stop --dir "$work/broker" > /dev/null 2>&1
+}
+trap cleanup EXIT
+unset CIMBUS_BROKER_ALLOW_PLAIN CIMBUS_BROKER_CA CIMBUS_BROKER_CERT CIMBUS_BROKER_KEY
+event=$root/tests/data/messages/Incidents-created.xml
+
+# expect NAME EXIT PATTERN COMMAND...: the command exits EXIT and says PATTERN (stderr or stdout).
+expect() {
+  local name=$1 status=$2 pattern=$3; shift 3
+  local out code
+  out=$(timeout 90 "$@" 2>&1); code=$?
+  if [[ $code == "$status" ]] && grep -q -- "$pattern" <<< "$out"; then pass "$name"
+  else fail "$name: exit $code (wanted $status), said: $out"; fi
+}
+
+"$cimbus" topology --config "$root/deploy/cis.json" --config "$root/deploy/oms.json" --config "$root/deploy/wms.json" > "$work/topology.json"
+/usr/bin/python3 - "$work/topology.json" <<'EOF'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["queues"].append({"name": "tls.kept", "vhost": "/", "durable": True, "auto_delete": False, "arguments": {}})
+json.dump(t, open(sys.argv[1], "w"))
+EOF
+url=$("$broker" start --dir "$work/broker" --fresh --tls --definitions "$work/topology.json" 2> "$work/start.err") || { fail "start --tls"; cat "$work/start.err"; exit 1; }
+[[ $url =~ ^amqps://cimbus:[0-9a-f]{32}@localhost:[0-9]+$ ]] && pass "start --tls prints an amqps:// URL" || fail "start --tls prints '$url'"
+grep -q "CA $work/broker/tls/ca.pem" "$work/start.err" && pass "start --tls names the CA" || fail "no CA path in: $(cat "$work/start.err")"
+eval "$("$broker" env --dir "$work/broker")"
+tls=$work/broker/tls
+[[ $BROKER_CA_FILE == "$tls/ca.pem" ]] || fail "env gives BROKER_CA_FILE ($BROKER_CA_FILE)"
+[[ $(stat -c %a "$tls") == 700 && $(stat -c %a "$tls/server.key") == 600 ]] || fail "the private keys are private"
+for port in "$BROKER_AMQP_PORT"; do
+  ss -Hltn "sport = :$port" | grep -vq "127.0.0.1:$port" && fail "the TLS port listens beyond loopback"
+done
+export CIMBUS_BROKER_URL=$url
+plain_url=amqp://cimbus:$BROKER_PASSWORD@localhost:$BROKER_AMQP_PORT
+
+expect "send over TLS with the broker's CA" 0 "accepted" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --to tls.kept "$event"
+expect "the machine's CAs do not know the private CA" 1 "certificate verify failed" "$cimbus" send --timeout 20 --to tls.kept "$event"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/other-ca.key" -out "$work/other-ca.pem" \
+  -days 30 -subj "/CN=another CA" 2> /dev/null
+expect "another CA is refused" 1 "certificate verify failed" "$cimbus" send --timeout 20 --ca "$work/other-ca.pem" --to tls.kept "$event"
+expect "an IP address where the certificate names a host" 2 "not an IP address" \
+  "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --url "amqps://cimbus:$BROKER_PASSWORD@127.0.0.1:$BROKER_AMQP_PORT" "$event"
+expect "a plain AMQP client on the TLS port" 1 "use an amqps:// URL" "$cimbus" send --timeout 20 --allow-plain --url "$plain_url" --to tls.kept "$event"
+expect "PLAIN over amqp:// without the allowance" 2 "password in clear" "$cimbus" send --timeout 20 --url "$plain_url" "$event"
+
+# Mutual TLS: the client certificate's CN (cimbus) is the broker user.
+expect "mutual TLS with SASL EXTERNAL" 0 "accepted" "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" \
+  --ca "$tls/ca.pem" --sasl EXTERNAL --cert "$tls/cimbus.pem" --key "$tls/cimbus.key" --to tls.kept "$event"
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/stranger.key" -out "$work/stranger.csr" -subj /CN=cimbus 2> /dev/null
+openssl x509 -req -in "$work/stranger.csr" -CA "$work/other-ca.pem" -CAkey "$work/other-ca.key" -CAcreateserial -days 30 \
+  -out "$work/stranger.pem" 2> /dev/null
+chmod 600 "$work/stranger.key"
+expect "a client certificate of another CA" 1 "the broker does not accept the client certificate" "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" \
+  --ca "$tls/ca.pem" --sasl EXTERNAL --cert "$work/stranger.pem" --key "$work/stranger.key" --to tls.kept "$event"
+expect "a certificate whose user the broker does not know" 1 "Authentication failed \[mech=EXTERNAL\]" \
+  "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" --ca "$tls/ca.pem" --sasl EXTERNAL \
+  --cert "$tls/oms.pem" --key "$tls/oms.key" --to tls.kept "$event"
+cp "$tls/cimbus.key" "$work/open.key" && chmod 644 "$work/open.key"
+expect "a key file others may read" 2 "may be read by others" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --sasl EXTERNAL \
+  --url "amqps://localhost:$BROKER_AMQP_PORT" --cert "$tls/cimbus.pem" --key "$work/open.key" "$event"
+
+# An adapter over TLS, and one configured for amqp:// without the allowance.
+/usr/bin/python3 - "$root/deploy/oms.json" "$work" "$url" "$tls/ca.pem" <<'EOF'
+import json, sys
+deploy, work, url, ca = sys.argv[1:5]
+config = json.load(open(deploy))
+config.pop("web_services", None)
+config["store"] = work + "/oms.sqlite"
+config["broker"] = {"urls": [url], "ca_file": ca}
+json.dump(config, open(work + "/oms-tls.json", "w"))
+config["broker"] = {"urls": ["amqp://cimbus:secret@127.0.0.1:5672"]}
+json.dump(config, open(work + "/oms-plain.json", "w"))
+EOF
+expect "an adapter for amqp:// without the allowance" 1 "password in clear" "$bin/cimbus-oms" "$work/oms-plain.json"
+"$bin/cimbus-oms" "$work/oms-tls.json" > "$work/oms.out" 2> "$work/oms.log" &
+adapter_pid=$!
+for _ in $(seq 1 300); do grep -q '^ready' "$work/oms.out" && break; kill -0 "$adapter_pid" 2>/dev/null || break; sleep 0.2; done
+if grep -q '^ready' "$work/oms.out"; then
+  pass "an adapter connects over TLS"
+  expect "a request over TLS is answered" 0 "<Result>" "$cimbus" request --timeout 30 --ca "$tls/ca.pem" "$root/tests/data/messages/Incidents-get.xml"
+else
+  fail "the adapter over TLS is not ready: $(tail -5 "$work/oms.log")"
+fi
+kill -TERM "$adapter_pid" && wait "$adapter_pid"; adapter_pid=
+
+# Durable messages across a restart over TLS.
+for i in 1 2 3 4 5; do "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --to tls.kept "$event" > /dev/null 2>&1 || fail "send $i before the restart"; done
+"$broker" restart --dir "$work/broker" > /dev/null 2>&1 || fail "restart over TLS"
+# 2 from the send checks above, 5 now
+kept=$(timeout 90 "$cimbus" listen --ca "$tls/ca.pem" --from tls.kept --count 7 --timeout 30 2> /dev/null | grep -c "Incidents")
+[[ $kept -ge 7 ]] && pass "7 durable messages kept across a restart over TLS" || fail "after the restart $kept of 7 messages"
+
+# The server's certificate replaced, the broker restarted on it: issued for another host, expired.
+cp "$tls/server.pem" "$work/server.pem.good" && cp "$tls/server.key" "$work/server.key.good"
+server_certificate() {  # CN SAN [openssl ca dates]: a server certificate from the broker's CA
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tls/server.key" -out "$work/server.csr" \
+    -subj "/CN=$1" -addext "subjectAltName=$2" 2> /dev/null
+  chmod 600 "$tls/server.key"
+  rm -rf "$work/ca-db" && mkdir "$work/ca-db" && touch "$work/ca-db/index.txt" && echo 1000 > "$work/ca-db/serial"
+  printf '[ca]\ndefault_ca=local\n[local]\ndatabase=%s/index.txt\nserial=%s/serial\nnew_certs_dir=%s\ndefault_md=sha256\npolicy=any\ncopy_extensions=copy\n[any]\ncommonName=supplied\n' \
+    "$work/ca-db" "$work/ca-db" "$work/ca-db" > "$work/ca-db/ca.cnf"
+  openssl ca -batch -config "$work/ca-db/ca.cnf" -cert "$tls/ca.pem" -keyfile "$tls/ca.key" -in "$work/server.csr" -out "$tls/server.pem" \
+    -notext -startdate "$3" -enddate "$4" > /dev/null 2>&1 || fail "openssl ca for $1"
+}
+server_certificate elsewhere.example DNS:elsewhere.example 20250101000000Z 20351231000000Z
+"$broker" restart --dir "$work/broker" > /dev/null 2>&1 || fail "restart with another host's certificate"
+expect "a certificate issued for another host" 1 "certificate verify failed" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --to tls.kept "$event"
+expect "the same, with the host name not checked (tls_verify chain)" 0 "accepted" \
+  "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --tls-verify chain --to tls.kept "$event"
+server_certificate localhost DNS:localhost,IP:127.0.0.1 20200101000000Z 20200201000000Z
+"$broker" restart --dir "$work/broker" > /dev/null 2>&1 || fail "restart with an expired certificate"
+expect "an expired certificate" 1 "certificate verify failed" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --to tls.kept "$event"
+cp "$work/server.pem.good" "$tls/server.pem" && cp "$work/server.key.good" "$tls/server.key"
+"$broker" restart --dir "$work/broker" > /dev/null 2>&1 || fail "restart with the good certificate"
+expect "the good certificate again" 0 "accepted" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --to tls.kept "$event"
+
+"$broker" stop --dir "$work/broker"
+pgrep -f "$work/broker" > /dev/null && fail "something of the broker still runs"
+echo "$failures failures"
+exit $((failures > 0))
