@@ -20,11 +20,9 @@ import subprocess
 import sys
 import time
 import unittest
-import urllib.parse
 import uuid
 
 from proton import Message
-from proton.utils import BlockingConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
@@ -58,10 +56,7 @@ def tearDownModule():
 
 def connection(vhost="/"):
     if vhost not in connections:
-        url = urllib.parse.urlparse(stack.broker_url)
-        connections[vhost] = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
-                                                allowed_mechs="PLAIN", allow_insecure_mechs=True,
-                                                virtual_host=None if vhost == "/" else "vhost:" + vhost)
+        connections[vhost] = stack.amqp_connection(vhost)
     return connections[vhost]
 
 

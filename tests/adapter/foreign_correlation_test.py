@@ -28,7 +28,6 @@ import uuid
 
 import pika
 from proton import Message, ulong
-from proton.utils import BlockingConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
@@ -46,9 +45,7 @@ def setUpModule():
     global stack, oms, connection, sender
     stack = Stack(SOURCE, BIN, WORK).__enter__()
     oms = stack.start("oms")
-    url = urllib.parse.urlparse(stack.broker_url)
-    connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
-                                    allowed_mechs="PLAIN", allow_insecure_mechs=True)
+    connection = stack.amqp_connection()
     sender = connection.create_sender("/exchange/cim/req.TroubleTickets.create")
 
 

@@ -20,11 +20,9 @@ import re
 import sys
 import time
 import unittest
-import urllib.parse
 import uuid
 
 from proton import Message, symbol
-from proton.utils import BlockingConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "connectors"))
@@ -44,9 +42,7 @@ def setUpModule():
     global stack, oms, connection, sender, dead, wms_requests
     stack = Stack(SOURCE, BIN, WORK).__enter__()
     oms = stack.start("oms", reply_queues=[ALLOWED], web_services={"listen": "127.0.0.1:0"}, broker={"give_up_refused_ms": 3000})
-    url = urllib.parse.urlparse(stack.broker_url)
-    connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
-                                    allowed_mechs="PLAIN", allow_insecure_mechs=True)
+    connection = stack.amqp_connection()
     sender = connection.create_sender(REQUEST_ROUTE)
     dead = connection.create_receiver("/amq/queue/oms.dead")
     # The WMS does not run here: whatever reaches its request queue stays for this receiver. (Links

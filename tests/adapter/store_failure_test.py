@@ -17,11 +17,9 @@ import subprocess
 import sys
 import time
 import unittest
-import urllib.parse
 import uuid
 
 from proton import Message
-from proton.utils import BlockingConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
 from stack import Stack  # noqa: E402
@@ -67,9 +65,7 @@ class StoreFailure(unittest.TestCase):
                                 web_services={"listen": "127.0.0.1:0"})
 
     def connect(self):
-        url = urllib.parse.urlparse(self.stack.broker_url)
-        connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
-                                        allowed_mechs="PLAIN", allow_insecure_mechs=True)
+        connection = self.stack.amqp_connection()
         queue = "reply.store-failure-" + str(uuid.uuid4())
         return connection, queue, connection.create_receiver("/queue/" + queue), connection.create_sender("/exchange/cim/req.TroubleTickets.create")
 

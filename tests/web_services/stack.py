@@ -89,6 +89,16 @@ class Stack:
         subprocess.run([os.path.join(self.source, "scripts", "broker"), "stop", "--dir", os.path.join(self.work, "broker")],
                        stdout=subprocess.DEVNULL)
 
+    def amqp_connection(self, vhost="/"):
+        """A Qpid Proton blocking connection to the private broker as the cimbus user (PLAIN, which
+        this loopback broker takes in clear), to `vhost`."""
+        import urllib.parse
+        from proton.utils import BlockingConnection
+        url = urllib.parse.urlparse(self.broker_url)
+        return BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
+                                  allowed_mechs="PLAIN", allow_insecure_mechs=True,
+                                  virtual_host=None if vhost == "/" else "vhost:" + vhost)
+
     def write_config(self, name, **overrides):
         """The configuration of `name` (a role, or an alias of one) with `overrides`, written to
         WORK/<name>.json; its path."""

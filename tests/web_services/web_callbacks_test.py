@@ -26,12 +26,10 @@ import sys
 import threading
 import time
 import unittest
-import urllib.parse
 import uuid
 
 from lxml import etree
 from proton import Message
-from proton.utils import BlockingConnection
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "adapter"))
 from stack import Stack  # noqa: E402
@@ -107,9 +105,7 @@ def setUpModule():
     stack = Stack(SOURCE, BIN, WORK).__enter__()
     oms = stack.start("oms", web_services=oms_settings())
     cis = stack.start("cis", web_services={})
-    url = urllib.parse.urlparse(stack.broker_url)
-    connection = BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
-                                    allowed_mechs="PLAIN", allow_insecure_mechs=True)
+    connection = stack.amqp_connection()
 
 
 def tearDownModule():
