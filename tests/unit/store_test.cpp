@@ -391,7 +391,26 @@ TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
   EXPECT_EQ(store.acknowledged_calls().size(), 0u);
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 5);
+  EXPECT_EQ(version.number(0), 6);
+}
+
+// Layout 5 had no seen_nonces: the table is added, and a Nonce is noted once per source.
+TEST(Store, AFileOfLayout5GainsTheSeenNoncesTable) {
+  const std::string path = fresh_file("layout5");
+  { Store store(path); }
+  ASSERT_TRUE(rewrite(path, "DROP TABLE seen_nonces; PRAGMA user_version = 5"));
+  Store store(path);
+  Transaction tx = store.begin();
+  EXPECT_TRUE(store.seen_nonces().note(tx, "CIS", "n-1", "m-1", 1000));
+  EXPECT_TRUE(store.seen_nonces().note(tx, "CIS", "n-1", "m-1", 1500)) << "the same message again is no replay";
+  EXPECT_FALSE(store.seen_nonces().note(tx, "CIS", "n-1", "m-2", 2000)) << "the same Nonce from the same source in another message";
+  EXPECT_TRUE(store.seen_nonces().note(tx, "WMS", "n-1", "m-3", 2000)) << "another source's Nonce is its own";
+  EXPECT_EQ(store.seen_nonces().forget(tx, 1500, 100), 1u);
+  EXPECT_TRUE(store.seen_nonces().note(tx, "CIS", "n-1", "m-2", 3000)) << "forgotten after its time";
+  tx.commit();
+  Statement version(store.connection(), "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.number(0), 6);
 }
 
 // Layout 4 had no transport correlation: its acknowledged calls are kept, their replies correlated
@@ -429,7 +448,7 @@ TEST(Store, AFileOfLayout4KeepsItsAcknowledgedCallsAndGainsTheirTransportCorrela
   }
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 5);
+  EXPECT_EQ(version.number(0), 6);
 }
 
 TEST(Store, ADamagedStoreIsRefusedAtStartWithAClearError) {

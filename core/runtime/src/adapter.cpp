@@ -100,7 +100,8 @@ class Adapter::Impl {
       changed_.notify_all();
     }, options_.profile.dead_letter_address(options_.naming.queues_of(options_.config.system())));
     requests_ = std::make_unique<RequestTracker>(*store_);
-    retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()));
+    retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()),
+                                                  std::chrono::seconds(options_.config.replay_detection().nonce_memory_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
     results_ = std::make_unique<SystemResults>(options_, codec_, *store_, *outbox_, log_);
     pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, *results_, handlers_, reply_options_, log_,

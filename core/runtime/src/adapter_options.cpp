@@ -28,6 +28,8 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (c.credit() <= 0) c.set_credit(256);
   if (c.inbox_retention_s() <= 0) c.set_inbox_retention_s(7 * 24 * 3600);
   if (c.policy().empty()) c.set_policy("strict");
+  if (c.replay_detection().window_s() <= 0) c.mutable_replay_detection()->set_window_s(300);
+  if (c.replay_detection().nonce_memory_s() <= 0) c.mutable_replay_detection()->set_nonce_memory_s(86400);
   {
     config::Connector* connector = c.mutable_connector();
     if (connector->kind().empty()) connector->set_kind("embedded");

@@ -1,6 +1,7 @@
 #include "delivery_pipeline.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "cimbus/bus/addressing.hpp"
@@ -471,6 +472,9 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     return;
   }
   if (item.delivery.queue != Queue::replies && is_foreign_context(message)) return refuse_foreign_context(tx, item);
+  if (item.delivery.queue != Queue::replies) {
+    if (auto replay = replay_of(tx, item)) return refuse_replay(tx, item, *replay);
+  }
   switch (item.delivery.queue) {
     case Queue::requests: handle_request(tx, item); break;
     case Queue::events: handle_event(tx, item); break;
@@ -538,8 +542,59 @@ bool DeliveryPipeline::is_foreign_context(const Envelope& message) const {
   return !own.empty() && !given.empty() && given != own;
 }
 
-// Not executed: a request is answered FAILED 7.7; an event is dead-lettered with the reason (and
-// answered so when it asks for an acknowledgement). Logged once per foreign context.
+// IEC 61968-100 6.3.2 ReplayDetection: why the message is a replay, or missing where required
+// (config replay_detection); nullopt when it may be executed. Its Nonce is noted, per Source, in
+// the transaction that handles it, so that a failed attempt notes nothing.
+std::optional<Diagnostic> DeliveryPipeline::replay_of(store::Transaction& tx, const Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  const config::ReplayDetection& rules = options_.config.replay_detection();
+  auto refused = [](std::string_view code, std::string reason, std::string path) {
+    Diagnostic d = diagnostic(code, std::move(reason));
+    d.path = std::move(path);
+    return d;
+  };
+  if (!h.has_replay_detection()) {
+    if (!rules.required()) return std::nullopt;
+    return refused(code::kAuthenticationRequired, "ReplayDetection (Nonce and Created) is required by this adapter and the message has none",
+                      "/Header/ReplayDetection");
+  }
+  const auto& r = h.replay_detection();
+  const std::int64_t now = epoch_ms();
+  const std::optional<std::int64_t> created = parse_timestamp_ms(r.created());
+  if (!created)
+    return refused(code::kAuthenticationFailure, "ReplayDetection/Created '" + r.created() + "' names no instant (a time zone is needed)",
+                      "/Header/ReplayDetection/Created");
+  const std::int64_t window_ms = std::int64_t{rules.window_s()} * 1000;
+  if (*created < now - window_ms || *created > now + window_ms)
+    return refused(code::kAuthenticationFailure,
+                      "ReplayDetection/Created " + r.created() + " is " + std::to_string(std::llabs(now - *created) / 1000) + " s " +
+                          (*created < now ? "behind" : "ahead of") + " this adapter's clock; a message is taken within " +
+                          std::to_string(rules.window_s()) + " s either way",
+                      "/Header/ReplayDetection/Created");
+  if (!store_.seen_nonces().note(tx, h.source(), r.nonce(), item.key, now))
+    return refused(code::kAuthenticationFailure, "ReplayDetection/Nonce " + r.nonce() + " from " + source_of(h) +
+                                                        " was seen before in another message: a replay",
+                      "/Header/ReplayDetection/Nonce");
+  return std::nullopt;
+}
+
+// Logged (each: a replay is an attack or a fault worth seeing), counted, not executed.
+void DeliveryPipeline::refuse_replay(store::Transaction& tx, Item& item, const Diagnostic& why) {
+  const auto& h = item.decoded.envelope.message().header();
+  log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " from " + source_of(h) + " refused: " + why.code + " " + why.reason);
+  log_.count([](AdapterStats& s) { ++s.security_refusals; });
+  refuse_unexecuted(tx, item, why, "ReplayDetection");
+}
+
+// Not executed: a request is answered FAILED with `why`; an event is dead-lettered with the reason
+// ("<check>: <why>") and answered so when it asks for an acknowledgement.
+void DeliveryPipeline::refuse_unexecuted(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check) {
+  const bool event = item.delivery.queue == Queue::events;
+  if (event) dead_letter(tx, item, check + ": " + why.reason);
+  answer_failed(tx, item, {why}, !event || item.decoded.envelope.message().header().ack_required());
+}
+
+// Not executed (7.7). Logged once per foreign context.
 void DeliveryPipeline::refuse_foreign_context(store::Transaction& tx, Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   const std::string why = "Context " + h.context() + " is not this adapter's (" + options_.config.context() +
@@ -548,9 +603,7 @@ void DeliveryPipeline::refuse_foreign_context(store::Transaction& tx, Item& item
                  " (first: " + h.noun() + " " + to_literal(h.verb()) + " from " + source_of(h) +
                  "); refused, counted as foreign_context");
   log_.count([](AdapterStats& s) { ++s.foreign_context; });
-  const bool event = item.delivery.queue == Queue::events;
-  if (event) dead_letter(tx, item, "foreign context: " + why);
-  answer_failed(tx, item, {diagnostic(code::kPolicyViolation, why)}, !event || h.ack_required());
+  refuse_unexecuted(tx, item, diagnostic(code::kPolicyViolation, why), "foreign context");
 }
 
 // Where the answer to a message goes: its ReplyAddress, else the AMQP reply-to, when replies may go

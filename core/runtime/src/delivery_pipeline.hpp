@@ -124,6 +124,9 @@ class DeliveryPipeline {
   bool is_foreign_context(const Envelope& message) const;
   bool refuse_spanning_set(store::Transaction& tx, Item& item);
   void refuse_foreign_context(store::Transaction& tx, Item& item);
+  std::optional<Diagnostic> replay_of(store::Transaction& tx, const Item& item);
+  void refuse_replay(store::Transaction& tx, Item& item, const Diagnostic& why);
+  void refuse_unexecuted(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check);
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);
   void handle_reply(store::Transaction& tx, Item& item);

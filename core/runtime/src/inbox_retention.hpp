@@ -1,7 +1,8 @@
 #pragma once
 // Inbox retention: MessageIDs first seen more than `retention` ago are forgotten a slice at a time,
 // at most once per interval, so that the file stays bounded without a long pause in the handling.
-// A forgotten MessageID delivered again is a new message.
+// A forgotten MessageID delivered again is a new message. ReplayDetection Nonces are forgotten
+// alike, after `nonce_memory`.
 //
 // Threading: the worker thread's own.
 
@@ -16,7 +17,8 @@ class InboxRetention {
  public:
   static constexpr std::size_t kSlice = 5000;
 
-  InboxRetention(store::Store& store, std::chrono::seconds retention) : store_(store), retention_(retention) {}
+  InboxRetention(store::Store& store, std::chrono::seconds retention, std::chrono::seconds nonce_memory = std::chrono::hours(24))
+      : store_(store), retention_(retention), nonce_memory_(nonce_memory) {}
 
   // Forgets one slice when a pass is due at `now`; returns how many MessageIDs it forgot.
   std::size_t run(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
@@ -24,6 +26,7 @@ class InboxRetention {
  private:
   store::Store& store_;
   std::chrono::seconds retention_;
+  std::chrono::seconds nonce_memory_;
   std::chrono::steady_clock::time_point next_pass_{};
 };
 

@@ -119,13 +119,21 @@ CREATE TABLE IF NOT EXISTS acknowledged_calls (
 );
 CREATE INDEX IF NOT EXISTS acknowledged_calls_by_correlation ON acknowledged_calls (correlation);
 CREATE INDEX IF NOT EXISTS acknowledged_calls_by_deadline ON acknowledged_calls (owner, deadline);
+CREATE TABLE IF NOT EXISTS seen_nonces (
+  source TEXT NOT NULL,                    -- Header/Source of the message
+  nonce  TEXT NOT NULL,                    -- its ReplayDetection/Nonce
+  message_id TEXT NOT NULL,                -- the message that carried it: its redeliveries are no replay
+  seen   INTEGER NOT NULL,                 -- ms since the epoch
+  PRIMARY KEY (source, nonce)
+);
+CREATE INDEX IF NOT EXISTS seen_nonces_by_seen ON seen_nonces (seen);
 )";
 
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
 // 3: outbox rows and requests have an owner, for instances sharing a file. 4: acknowledged_calls
 // (a layout 3 file only gains the table). 5: acknowledged calls keep their reply's transport
-// correlation.
-constexpr int kLayout = 5;
+// correlation. 6: seen_nonces (a layout 5 file only gains the table).
+constexpr int kLayout = 6;
 
 class SqliteConnection final : public Connection {
  public:
@@ -245,7 +253,7 @@ class SqliteConnection final : public Connection {
         execute("ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation TEXT NOT NULL DEFAULT '';"
                 "ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation_type INTEGER NOT NULL DEFAULT 0");
       execute("COMMIT");
-    } else if (found != kLayout && found != 3 && tables > 0) {
+    } else if (found != kLayout && found != 3 && found != 5 && tables > 0) {
       throw std::runtime_error(path_ + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
                                std::to_string(kLayout) +
                                "); stop that version cleanly so that its outbox is sent, then move the file aside");

@@ -12,7 +12,8 @@ Store::Store(std::unique_ptr<Connection> connection, std::string owner)
       inbox_(connection_.get()),
       outbox_(connection_.get(), &owner_),
       correlations_(connection_.get(), &owner_),
-      acknowledged_calls_(connection_.get(), &owner_) {
+      acknowledged_calls_(connection_.get(), &owner_),
+      seen_nonces_(connection_.get()) {
   connection_->prepare_store_tables(owner_);
 }
 

@@ -32,6 +32,9 @@ inline constexpr std::string_view kTransactionFailed = "5.3";
 inline constexpr std::string_view kMandatoryFieldsMissing = "5.8";
 inline constexpr std::string_view kCanceledPerBusinessRule = "6.1";
 inline constexpr std::string_view kTransactionalIntegrity = "5.9";
+inline constexpr std::string_view kAuthenticationRequired = "7.2";
+inline constexpr std::string_view kAuthenticationFailure = "7.4";
+inline constexpr std::string_view kActionNotAuthorized = "7.5";
 inline constexpr std::string_view kPolicyViolation = "7.7";
 
 // The standard's description of a code, or an empty view for a code outside the public table.
