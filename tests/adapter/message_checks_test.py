@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Message-level checks (issue 16, point 3; IEC 61968-100 6.3.2 ReplayDetection) against cimbus-oms
-as deployed, on a private broker, with replay_detection required:
+"""Message-level checks (issue 16, point 3; IEC 61968-100 6.3.2 ReplayDetection, User/Organization)
+against cimbus-oms as deployed, on a private broker, with replay_detection required and rules of
+which organisations may send what:
 
 - a request with a fresh Created and a new Nonce is executed; the same message again (same
   MessageID) is answered from the inbox as before, not taken for a replay;
@@ -8,7 +9,8 @@ as deployed, on a private broker, with replay_detection required:
   logged; the same Nonce from another Source is not; the Nonce is still known after a restart;
 - a Created older or later than the window, or without a time zone: FAILED 7.4 naming the window;
 - no ReplayDetection where it is required: FAILED 7.2;
-- a replayed event (MaintenanceOrders closed) is dead-lettered with the reason.
+- a replayed event (MaintenanceOrders changed) is dead-lettered with the reason;
+- an organisation no rule names, a verb its rule does not allow: FAILED 7.5; no Organization: 7.2.
 
     message_checks_test.py SOURCE_DIR BIN_DIR WORK_DIR
 """
@@ -30,7 +32,9 @@ from external_oms import stable_uuid  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
 MESSAGES = os.path.join(SOURCE, "tests", "data", "messages")
-CHECKS = {"replay_detection": {"required": True, "window_s": 300}}
+CHECKS = {"replay_detection": {"required": True, "window_s": 300},
+          "authorizations": [{"organization": "CIS-Utility", "nouns": ["TroubleTickets"], "verbs": ["create", "get"]},
+                             {"organization": "WMS-Utility", "nouns": ["MaintenanceOrders"]}]}
 
 stack = oms = connection = None
 senders = {}  # by address: RabbitMQ 3.10 does not answer the detach of a link closed early
@@ -53,11 +57,19 @@ def created(offset_s=0, zone=True):
     return at.strftime("%Y-%m-%dT%H:%M:%S") + ("Z" if zone else "")
 
 
-def ticket(nonce=None, when=None, source="CIS", message_id=None):
-    """A new ticket's create, for a customer of the OMS's territory (deploy/oms.json: seed 61968),
-    with ReplayDetection (Nonce, Created) unless `nonce` is None; its MessageID and the XML."""
-    with open(os.path.join(MESSAGES, "TroubleTickets-create.xml"), encoding="utf-8") as f:
-        body = f.read()
+def with_user(body, organization):
+    """`body` with Header/User naming `organization` (None: no User)."""
+    if organization is None:
+        return body
+    return body.replace("<MessageID>", "<User><UserID>agent-7</UserID><Organization>%s</Organization></User><MessageID>" % organization, 1)
+
+
+def ticket(nonce=None, when=None, source="CIS", message_id=None, organization="CIS-Utility", name="TroubleTickets-create.xml"):
+    """A new ticket's create (or `name`), for a customer of the OMS's territory (deploy/oms.json: seed
+    61968), from `organization`, with ReplayDetection (Nonce, Created) unless `nonce` is None; its
+    MessageID and the XML."""
+    with open(os.path.join(MESSAGES, name), encoding="utf-8") as f:
+        body = with_user(f.read(), organization)
     message_id = message_id or str(uuid.uuid4())
     body = body.replace("0c2a4e6f-8b1d-4c3e-9f5a-7b9d1e3f5a7c", stable_uuid(61968, "customer", 7))
     body = re.sub(r"<ReplyAddress>[^<]*</ReplyAddress>", "", body)
@@ -76,10 +88,10 @@ def send(address, body, reply_to=None, message_id=None):
     senders[address].send(Message(id=message_id or str(uuid.uuid4()), body=body, reply_to=reply_to))
 
 
-def ask(body):
+def ask(body, verb="create"):
     queue = "reply.checks-" + str(uuid.uuid4())
     replies = connection.create_receiver("/queue/" + queue, name=queue)
-    send("/exchange/cim/req.TroubleTickets.create", body, reply_to=queue)
+    send("/exchange/cim/req.TroubleTickets." + verb, body, reply_to=queue)
     answer = receive(replies, 30)
     assert answer is not None, "no answer"
     return answer.body
@@ -103,7 +115,7 @@ class ReplayDetection(unittest.TestCase):
         self.assertEqual(field(answer, "Result"), "FAILED", answer)
         self.assertEqual(codes(answer), ["7.4"], answer)
         self.assertIn("seen before in another message: a replay", answer)
-        self.assertIn(message_id + " from CIS refused: 7.4", oms.log())
+        self.assertIn(message_id + " from CIS refused by ReplayDetection: 7.4", oms.log())
         self.assertTrue(oms.alive())
 
     def test_the_same_nonce_from_another_source_is_its_own(self):
@@ -138,7 +150,8 @@ class ReplayDetection(unittest.TestCase):
         nonce = str(uuid.uuid4())
         detection = "</Noun><ReplayDetection><Nonce>%s</Nonce><Created>%s</Created></ReplayDetection>" % (nonce, created())
         for message_id in (str(uuid.uuid4()), str(uuid.uuid4())):
-            body = re.sub(r"<MessageID>[^<]*</MessageID>", "<MessageID>%s</MessageID>" % message_id, event).replace("</Noun>", detection, 1)
+            body = re.sub(r"<MessageID>[^<]*</MessageID>", "<MessageID>%s</MessageID>" % message_id, with_user(event, "WMS-Utility"))
+            body = body.replace("</Noun>", detection, 1)
             send("/exchange/cim/evt.MaintenanceOrders.changed", body)
         deadline, letter = time.time() + 30, None
         while letter is None and time.time() < deadline:
@@ -147,6 +160,25 @@ class ReplayDetection(unittest.TestCase):
                 letter = m
         self.assertIsNotNone(letter, "the replayed event is not in oms.dead")
         self.assertIn("seen before in another message", letter.properties["x-cimbus-reason"])
+
+
+class Authorisation(unittest.TestCase):
+    def test_an_organisation_no_rule_names(self):
+        answer = ask(ticket(str(uuid.uuid4()), organization="Elsewhere-Co")[1])
+        self.assertEqual(codes(answer), ["7.5"], answer)
+        self.assertIn("organisation Elsewhere-Co may not send create TroubleTickets here", answer)
+        self.assertIn("refused by authorisation: 7.5", oms.log())
+
+    def test_a_verb_the_organisation_may_not_send(self):
+        answer = ask(ticket(str(uuid.uuid4()), name="TroubleTickets-cancel.xml")[1], verb="cancel")
+        self.assertEqual(codes(answer), ["7.5"], answer)
+        self.assertIn("organisation CIS-Utility may not send cancel TroubleTickets here", answer)
+
+    def test_a_message_without_organisation(self):
+        answer = ask(ticket(str(uuid.uuid4()), organization=None)[1])
+        self.assertEqual(codes(answer), ["7.2"], answer)
+        self.assertIn("Organization is required here", answer)
+        self.assertTrue(oms.alive())
 
 
 class Restarted(unittest.TestCase):

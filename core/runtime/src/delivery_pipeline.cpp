@@ -83,7 +83,8 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
       reply_options_(reply_options),
       log_(log),
       operation_sets_(codec, handlers.requests, reply_options),
-      destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}, std::move(reaches_web)) {
+      destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}, std::move(reaches_web)),
+      authorizations_({options.config.authorizations().begin(), options.config.authorizations().end()}) {
   execute_ = [this](Context& c) { operation_sets_.execute(c); };
 }
 
@@ -473,7 +474,8 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   }
   if (item.delivery.queue != Queue::replies && is_foreign_context(message)) return refuse_foreign_context(tx, item);
   if (item.delivery.queue != Queue::replies) {
-    if (auto replay = replay_of(tx, item)) return refuse_replay(tx, item, *replay);
+    if (auto denied = authorizations_.refusal(message)) return refuse_checked(tx, item, *denied, "authorisation");
+    if (auto replay = replay_of(tx, item)) return refuse_checked(tx, item, *replay, "ReplayDetection");
   }
   switch (item.delivery.queue) {
     case Queue::requests: handle_request(tx, item); break;
@@ -578,12 +580,14 @@ std::optional<Diagnostic> DeliveryPipeline::replay_of(store::Transaction& tx, co
   return std::nullopt;
 }
 
-// Logged (each: a replay is an attack or a fault worth seeing), counted, not executed.
-void DeliveryPipeline::refuse_replay(store::Transaction& tx, Item& item, const Diagnostic& why) {
+// Refused by a message-level check (authorisation, ReplayDetection): logged, each (an attack or a
+// fault worth seeing), counted, not executed.
+void DeliveryPipeline::refuse_checked(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check) {
   const auto& h = item.decoded.envelope.message().header();
-  log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " from " + source_of(h) + " refused: " + why.code + " " + why.reason);
+  log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " from " + source_of(h) + " refused by " + check + ": " + why.code +
+                  " " + why.reason);
   log_.count([](AdapterStats& s) { ++s.security_refusals; });
-  refuse_unexecuted(tx, item, why, "ReplayDetection");
+  refuse_unexecuted(tx, item, why, check);
 }
 
 // Not executed: a request is answered FAILED with `why`; an event is dead-lettered with the reason

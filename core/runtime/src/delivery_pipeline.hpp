@@ -43,6 +43,7 @@
 #include "cimbus/runtime/adapter_options.hpp"
 #include "cimbus/runtime/context.hpp"
 #include "cimbus/store/store.hpp"
+#include "authorizations.hpp"
 #include "forwarded_call.hpp"
 #include "handler_table.hpp"
 #include "operation_set.hpp"
@@ -125,7 +126,7 @@ class DeliveryPipeline {
   bool refuse_spanning_set(store::Transaction& tx, Item& item);
   void refuse_foreign_context(store::Transaction& tx, Item& item);
   std::optional<Diagnostic> replay_of(store::Transaction& tx, const Item& item);
-  void refuse_replay(store::Transaction& tx, Item& item, const Diagnostic& why);
+  void refuse_checked(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check);
   void refuse_unexecuted(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check);
   void handle_request(store::Transaction& tx, Item& item);
   void handle_event(store::Transaction& tx, Item& item);
@@ -168,6 +169,7 @@ class DeliveryPipeline {
   OperationSetRunner operation_sets_;  // execute: over handlers_.requests
   HandlerTable::Handler execute_;
   const ReplyDestinations destinations_;
+  const Authorizations authorizations_;
   std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
   // Messages whose transaction failed while the store worked, by failure_key(): the attempts the
   // inbox could not count.

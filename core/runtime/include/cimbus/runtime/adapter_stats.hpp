@@ -16,7 +16,7 @@ struct AdapterStats {
   std::uint64_t late_replies = 0; // replies to nothing awaited (after a timeout, or unknown)
   std::uint64_t misdirected = 0;  // requests refused for a ReplyAddress or reply-to that is no reply destination
   std::uint64_t foreign_context = 0;  // requests and events of another Context than the adapter's, refused
-  std::uint64_t security_refusals = 0;  // requests and events refused by the message-level checks (ReplayDetection)
+  std::uint64_t security_refusals = 0;  // requests and events refused by the message-level checks (authorisation, ReplayDetection)
   std::uint64_t refused = 0;      // outbox messages the broker would not take (a missing queue, a refused
                                   // address, a rejection), moved to the dead-letter queue
   std::uint64_t unrouted = 0;     // messages the broker routed nowhere (cim.unrouted), reported: requests
