@@ -14,12 +14,6 @@ bool listed(const google::protobuf::RepeatedPtrField<std::string>& list, const s
   return list.empty() || std::any_of(list.begin(), list.end(), [&](const std::string& x) { return x == "*" || x == value; });
 }
 
-Diagnostic at(std::string_view code, std::string reason, std::string path) {
-  Diagnostic d = diagnostic(code, std::move(reason));
-  d.path = std::move(path);
-  return d;
-}
-
 }  // namespace
 
 Authorizations::Authorizations(std::vector<config::Authorization> rules) : rules_(std::move(rules)) {}
@@ -35,18 +29,18 @@ std::optional<Diagnostic> Authorizations::refusal(const Envelope& message) const
   const msg::HeaderType& h = message.message().header();
   const std::string& organization = h.user().organization();
   if (organization.empty())
-    return at(code::kAuthenticationRequired, "Header/User/Organization is required here: this adapter takes messages by organisation",
-              "/Header/User/Organization");
+    return diagnostic_at(code::kAuthenticationRequired, "Header/User/Organization is required here: this adapter takes messages by organisation",
+                         "/Header/User/Organization");
   const std::string verb = to_literal(h.verb());
   if (!allows(organization, h.noun(), verb))
-    return at(code::kActionNotAuthorized, "organisation " + organization + " may not send " + verb + " " + h.noun() + " here", "/Header/Verb");
+    return diagnostic_at(code::kActionNotAuthorized, "organisation " + organization + " may not send " + verb + " " + h.noun() + " here", "/Header/Verb");
   if (h.verb() == msg::HeaderType_Verb::execute && message.message().has_payload())
     for (const auto& operation : message.message().payload().operation_set().operation())
       if (!allows(organization, operation.noun(), operation.verb()))
-        return at(code::kActionNotAuthorized,
-                  "organisation " + organization + " may not send " + operation.verb() + " " + operation.noun() + " here (operationId " +
-                      std::to_string(operation.operation_id()) + ")",
-                  "/Payload/OperationSet/Operation/verb");
+        return diagnostic_at(code::kActionNotAuthorized,
+                             "organisation " + organization + " may not send " + operation.verb() + " " + operation.noun() +
+                                 " here (operationId " + std::to_string(operation.operation_id()) + ")",
+                             "/Payload/OperationSet/Operation/verb");
   return std::nullopt;
 }
 

@@ -550,33 +550,28 @@ bool DeliveryPipeline::is_foreign_context(const Envelope& message) const {
 std::optional<Diagnostic> DeliveryPipeline::replay_of(store::Transaction& tx, const Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   const config::ReplayDetection& rules = options_.config.replay_detection();
-  auto refused = [](std::string_view code, std::string reason, std::string path) {
-    Diagnostic d = diagnostic(code, std::move(reason));
-    d.path = std::move(path);
-    return d;
-  };
   if (!h.has_replay_detection()) {
     if (!rules.required()) return std::nullopt;
-    return refused(code::kAuthenticationRequired, "ReplayDetection (Nonce and Created) is required by this adapter and the message has none",
-                      "/Header/ReplayDetection");
+    return diagnostic_at(code::kAuthenticationRequired, "ReplayDetection (Nonce and Created) is required by this adapter and the message has none",
+                         "/Header/ReplayDetection");
   }
   const auto& r = h.replay_detection();
   const std::int64_t now = epoch_ms();
   const std::optional<std::int64_t> created = parse_timestamp_ms(r.created());
   if (!created)
-    return refused(code::kAuthenticationFailure, "ReplayDetection/Created '" + r.created() + "' names no instant (a time zone is needed)",
-                      "/Header/ReplayDetection/Created");
+    return diagnostic_at(code::kAuthenticationFailure, "ReplayDetection/Created '" + r.created() + "' names no instant (a time zone is needed)",
+                         "/Header/ReplayDetection/Created");
   const std::int64_t window_ms = std::int64_t{rules.window_s()} * 1000;
   if (*created < now - window_ms || *created > now + window_ms)
-    return refused(code::kAuthenticationFailure,
-                      "ReplayDetection/Created " + r.created() + " is " + std::to_string(std::llabs(now - *created) / 1000) + " s " +
-                          (*created < now ? "behind" : "ahead of") + " this adapter's clock; a message is taken within " +
-                          std::to_string(rules.window_s()) + " s either way",
-                      "/Header/ReplayDetection/Created");
+    return diagnostic_at(code::kAuthenticationFailure,
+                         "ReplayDetection/Created " + r.created() + " is " + std::to_string(std::llabs(now - *created) / 1000) + " s " +
+                             (*created < now ? "behind" : "ahead of") + " this adapter's clock; a message is taken within " +
+                             std::to_string(rules.window_s()) + " s either way",
+                         "/Header/ReplayDetection/Created");
   if (!store_.seen_nonces().note(tx, h.source(), r.nonce(), item.key, now))
-    return refused(code::kAuthenticationFailure, "ReplayDetection/Nonce " + r.nonce() + " from " + source_of(h) +
-                                                        " was seen before in another message: a replay",
-                      "/Header/ReplayDetection/Nonce");
+    return diagnostic_at(code::kAuthenticationFailure,
+                         "ReplayDetection/Nonce " + r.nonce() + " from " + source_of(h) + " was seen before in another message: a replay",
+                         "/Header/ReplayDetection/Nonce");
   return std::nullopt;
 }
 

@@ -40,6 +40,13 @@ inline Diagnostic diagnostic(std::string_view code, std::string reason, Level le
   return d;
 }
 
+// A fatal finding about the element at `path`, e.g. /Header/ReplayDetection/Created.
+inline Diagnostic diagnostic_at(std::string_view code, std::string reason, std::string path) {
+  Diagnostic d = diagnostic(code, std::move(reason));
+  d.path = std::move(path);
+  return d;
+}
+
 // The code that best names what is wrong: the first error by the precedence 1.5, 2.9, 2.5, 1.6,
 // 1.7, 7.7, 3.1, then the rest in order. Empty when there is no error.
 std::string primary_code(const Diagnostics& diagnostics);
