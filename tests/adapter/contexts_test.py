@@ -79,11 +79,12 @@ def ticket_request(context, ticket):
 
 def ask(key, body, vhost="/"):
     """Sends `body` through the cim exchange with routing key `key`; the answer at a reply queue of
-    its own, or None."""
+    its own, bound to the exchange by its name (the adapters' own users may not use the default
+    exchange), or None."""
     c = connection(vhost)
-    queue = "reply.peer-" + str(uuid.uuid4())
-    replies = c.create_receiver("/queue/" + queue, name=queue)
-    c.create_sender("/exchange/cim/" + key, name=str(uuid.uuid4())).send(Message(id=str(uuid.uuid4()), body=body, reply_to=queue))
+    name = "reply.peer-" + str(uuid.uuid4())
+    replies = c.create_receiver("/exchange/cim/" + name, name=name)
+    c.create_sender("/exchange/cim/" + key, name=str(uuid.uuid4())).send(Message(id=str(uuid.uuid4()), body=body, reply_to="/exchange/cim/" + name))
     return receive(replies, 30)
 
 

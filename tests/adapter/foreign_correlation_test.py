@@ -43,7 +43,10 @@ stack = oms = connection = sender = None
 
 def setUpModule():
     global stack, oms, connection, sender
-    stack = Stack(SOURCE, BIN, WORK).__enter__()
+    # Foreign peers' reply forms (an AMQP 0-9-1 server-named queue, a queue by name) are reached
+    # through the default exchange, which least privilege refuses: the adapters log in as the
+    # broker's administrator here.
+    stack = Stack(SOURCE, BIN, WORK, own_users=False).__enter__()
     oms = stack.start("oms")
     connection = stack.amqp_connection()
     sender = connection.create_sender("/exchange/cim/req.TroubleTickets.create")

@@ -89,9 +89,9 @@ def send(address, body, reply_to=None, message_id=None):
 
 
 def ask(body, verb="create"):
-    queue = "reply.checks-" + str(uuid.uuid4())
-    replies = connection.create_receiver("/queue/" + queue, name=queue)
-    send("/exchange/cim/req.TroubleTickets." + verb, body, reply_to=queue)
+    name = "reply.checks-" + str(uuid.uuid4())  # bound to the exchange: the OMS's own user may not use the default one
+    replies = connection.create_receiver("/exchange/cim/" + name, name=name)
+    send("/exchange/cim/req.TroubleTickets." + verb, body, reply_to="/exchange/cim/" + name)
     answer = receive(replies, 30)
     assert answer is not None, "no answer"
     return answer.body

@@ -66,8 +66,9 @@ class StoreFailure(unittest.TestCase):
 
     def connect(self):
         connection = self.stack.amqp_connection()
-        queue = "reply.store-failure-" + str(uuid.uuid4())
-        return connection, queue, connection.create_receiver("/queue/" + queue), connection.create_sender("/exchange/cim/req.TroubleTickets.create")
+        # a reply queue bound to the exchange by its name: the OMS's own user may not use the default exchange
+        queue = "/exchange/cim/reply.store-failure-" + str(uuid.uuid4())
+        return connection, queue, connection.create_receiver(queue), connection.create_sender("/exchange/cim/req.TroubleTickets.create")
 
     def send_until_the_store_fails(self, oms, sender, queue):
         sent = []

@@ -78,7 +78,14 @@ openssl x509 -req -in "$work/stranger.csr" -CA "$work/other-ca.pem" -CAkey "$wor
 chmod 600 "$work/stranger.key"
 expect "a client certificate of another CA" 1 "the broker does not accept the client certificate" "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" \
   --ca "$tls/ca.pem" --sasl EXTERNAL --cert "$work/stranger.pem" --key "$work/stranger.key" --to tls.kept "$event"
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/unknown.key" -out "$work/unknown.csr" -subj /CN=nobody-known 2> /dev/null
+openssl x509 -req -in "$work/unknown.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 30 -out "$work/unknown.pem" 2> /dev/null
+chmod 600 "$work/unknown.key"
 expect "a certificate whose user the broker does not know" 1 "Authentication failed \[mech=EXTERNAL\]" \
+  "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" --ca "$tls/ca.pem" --sasl EXTERNAL \
+  --cert "$work/unknown.pem" --key "$work/unknown.key" --to tls.kept "$event"
+# The OMS's certificate logs in as the topology's user oms, which may not write outside its routes.
+expect "the OMS's certificate, least privilege" 1 "access to queue 'tls.kept' in vhost '/' refused for user 'oms'" \
   "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" --ca "$tls/ca.pem" --sasl EXTERNAL \
   --cert "$tls/oms.pem" --key "$tls/oms.key" --to tls.kept "$event"
 cp "$tls/cimbus.key" "$work/open.key" && chmod 644 "$work/open.key"

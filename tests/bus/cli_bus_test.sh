@@ -29,7 +29,8 @@ wait $listener || fail "listen: $(cat "$work/listen.out" "$work/listen.err")"
 grep -q "^# closed TroubleTickets message-id 1b3d5f7a-9c2e-4a6b-8d0f-2a4c6e8b0d1f$" "$work/listen.out" ||
   fail "listen output: $(head -3 "$work/listen.out")"
 
-# A request answered by another stack: the reply printed, correlated to the request.
+# A request answered by another stack: the reply printed, correlated to the request; its reply-to
+# reaches the command through the exchange by its reply queue's name (decisions/0026).
 /usr/bin/python3 "$here/python_responder.py" "amqp://127.0.0.1:$BROKER_AMQP_PORT" "$BROKER_USER" "$BROKER_PASSWORD" \
   bustest.tt.requests 1 > "$work/responder.out" 2>&1 &
 responder=$!
@@ -39,7 +40,7 @@ pids+=($responder)
 grep -q "<CorrelationID>6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21</CorrelationID>" "$work/reply.xml" || fail "reply: $(cat "$work/reply.xml")"
 "$cimbus" validate - < "$work/reply.xml" > /dev/null || fail "the reply does not validate"
 wait $responder
-grep -Eq "^message-id=6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21 correlation-id=None reply-to=reply\.cli-[0-9a-f-]+ Verb=create Noun=TroubleTickets Source=CIS content-type=application/xml; charset=utf-8$" \
+grep -Eq "^message-id=6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21 correlation-id=None reply-to=/exchange/cim/reply\.cli-[0-9a-f-]+ Verb=create Noun=TroubleTickets Source=CIS content-type=application/xml; charset=utf-8$" \
   "$work/responder.out" || fail "what the other stack saw: $(cat "$work/responder.out")"
 
 # Nobody answers: 4.1 after the timeout.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A storm through the three adapter processes on a private broker of its own (topology from
-# deploy/), with cimbus-storm's options; passes when the storm settles and prints
+# deploy/, with reply queues for up to 8 OMS processes), each adapter logged in as its system's
+# own user with least privilege (decisions/0026), with cimbus-storm's options; passes when the storm settles and prints
 # "conservation: OK" (every ticket, incident and order final exactly once, nothing unsent or
 # dead-lettered, the processes stopped cleanly). The broker is stopped by its pid afterwards.
 #   storm_test.sh SOURCE_DIR BIN_DIR WORK_DIR [cimbus-storm options]
@@ -9,11 +10,11 @@ root=$1 bin=$2 work=$3
 shift 3
 rm -rf "$work" && mkdir -p "$work"
 "$bin/cimbus" topology --config "$root/deploy/cis.json" --config "$root/deploy/oms.json" --config "$root/deploy/wms.json" \
-  > "$work/topology.json" || { echo "FAIL: topology"; exit 1; }
+  $(printf -- '--instance oms:oms-%s ' 2 3 4 5 6 7 8) > "$work/topology.json" || { echo "FAIL: topology"; exit 1; }
 trap '"$root/scripts/broker" stop --dir "$work/broker"' EXIT
 export CIMBUS_BROKER_ALLOW_PLAIN=1  # the private broker on loopback: PLAIN without TLS, allowed
 url=$("$root/scripts/broker" start --dir "$work/broker" --fresh --definitions "$work/topology.json") || { echo "FAIL: broker"; exit 1; }
-"$bin/cimbus-storm" --broker "$url" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "$@" > "$work/report.txt"
+"$bin/cimbus-storm" --broker "$url" --broker-dir "$work/broker" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "$@" > "$work/report.txt"
 status=$?
 cat "$work/report.txt"
 if [[ $status -ne 0 ]] || ! grep -q '^conservation: OK$' "$work/report.txt"; then

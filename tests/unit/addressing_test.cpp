@@ -97,9 +97,14 @@ TEST(Addressing, ReplyDestinationsAreConfined) {
   EXPECT_EQ(adapter::detail::ReplyDestinations(BrokerProfile::named("activemq"), {}).address("temp-queue://ID:peer-1:1:1"),
             "temp-queue://ID:peer-1:1:1");
   EXPECT_EQ(rabbit.address(""), std::nullopt);
+  // A reply queue through the exchange by its name (a requester with broker.routed_replies): only
+  // a reply.* key, which the topology binds to nothing but that queue.
+  EXPECT_EQ(rabbit.address("/exchange/cim/reply.cis-1"), "/exchange/cim/reply.cis-1");
   std::string why;
   for (const char* misdirected : {"/amq/queue/wms.requests", "wms.requests", "/exchange/cim/req.WorkRequests.cancel",
-                                  "/exchange/cim.dlx/dead.oms.adapter", "/exchange/cim/reply.cis-1", "reply.", "/topic/other"}) {
+                                  "/exchange/cim.dlx/dead.oms.adapter", "/exchange/cim/reply.", "/exchange/cim/reply.#",
+                                  "/exchange/cim/reply.a/b", "/exchange/other/reply.cis-1", "/exchange/cim/replyX.cis-1", "reply.",
+                                  "/topic/other"}) {
     why.clear();
     EXPECT_EQ(rabbit.address(misdirected, &why), std::nullopt) << misdirected;
     EXPECT_NE(why.find("not a reply destination"), std::string::npos) << why;
@@ -114,6 +119,8 @@ TEST(Addressing, ReplyDestinationsAreConfined) {
   EXPECT_EQ(web.address("https://elsewhere.example/results/7", &why), std::nullopt);
   EXPECT_NE(why.find("web_services.reply_urls does not allow it"), std::string::npos) << why;
   EXPECT_EQ(web.address("reply.cis-1"), "/amq/queue/reply.cis-1");
+  EXPECT_EQ(BrokerProfile::rabbitmq().routed_reply_address("reply.oms-1"), "/exchange/cim/reply.oms-1");
+  EXPECT_EQ(BrokerProfile::named("artemis").routed_reply_address("reply.oms-1"), "anycast://reply.oms-1");  // authorised by name there
   const adapter::detail::ReplyDestinations artemis(BrokerProfile::named("artemis"), {});
   EXPECT_EQ(artemis.address("reply.cis-1"), "anycast://reply.cis-1");
   EXPECT_EQ(artemis.address("multicast://cim.req.WorkRequests.cancel"), std::nullopt);

@@ -35,7 +35,25 @@ std::vector<std::string> names(const Struct& definitions, const std::string& lis
 bool has(const std::vector<std::string>& list, const std::string& entry) { return std::find(list.begin(), list.end(), entry) != list.end(); }
 
 SystemRoutes oms(Naming naming, std::string vhost = {}) {
-  return {"oms", {{"TroubleTickets", {"create"}}}, {{"WorkRequests", {"changed"}}}, std::move(naming), std::move(vhost)};
+  SystemRoutes r;
+  r.system = "oms";
+  r.handles = {{"TroubleTickets", {"create"}}};
+  r.subscribes = {{"WorkRequests", {"changed"}}};
+  r.naming = std::move(naming);
+  r.vhost = std::move(vhost);
+  return r;
+}
+
+// The fields of the entry of `list` whose `key` is `value` and whose exchange, if it has one, is `exchange`.
+const google::protobuf::Map<std::string, Value>& entry(const Struct& d, const std::string& list, const std::string& key, const std::string& value,
+                                                        const std::string& exchange = "") {
+  for (const Value& v : d.fields().at(list).list_value().values()) {
+    const auto& f = v.struct_value().fields();
+    if (f.at(key).string_value() == value && (exchange.empty() || f.at("exchange").string_value() == exchange)) return f;
+  }
+  ADD_FAILURE() << "no " << list << " with " << key << " " << value << " " << exchange;
+  static const google::protobuf::Map<std::string, Value> none;
+  return none;
 }
 
 TEST(Topology, EachContextHasItsOwnQueuesAndKeysOnOneVirtualHost) {
@@ -71,6 +89,43 @@ TEST(Topology, EachVirtualHostGetsTheWholeTopology) {
   }
   options.vhost = "study";  // the default of configurations that name none
   EXPECT_EQ(names(parsed(rabbitmq_definitions({oms({})}, options)), "vhosts"), std::vector<std::string>{"study"});
+}
+
+// Least privilege (decisions/0026): a user per system, its instances' reply queues bound to the
+// exchange by their names and kept, and permissions that are exactly its own.
+TEST(Topology, EachSystemGetsAUserThatMayDoOnlyWhatItsRoutesNeed) {
+  SystemRoutes o = oms({});
+  o.handles = {{"TroubleTickets", {"create", "get"}}};
+  o.requests = {{"MaintenanceOrders", {"create"}}};
+  o.publishes = {{"Incidents", {"closed"}}};
+  o.instances = {"oms-1", "oms-2"};
+  o.user = "oms";
+  EXPECT_THROW(rabbitmq_definitions({[&] { SystemRoutes bad = o; bad.requests = {{"WorkRequests", {"changed"}}}; return bad; }()}),
+               std::invalid_argument);  // an event is not a request it sends
+  const Struct d = parsed(rabbitmq_definitions({o}));
+  EXPECT_EQ(names(d, "users"), std::vector<std::string>{"oms"});
+  EXPECT_EQ(entry(d, "users", "name", "oms").at("password_hash").string_value(), "");  // a certificate's, or one the operator sets
+  EXPECT_EQ(entry(d, "users", "name", "oms").at("tags").list_value().values_size(), 0);
+  const auto queues = names(d, "queues"), bindings = names(d, "bindings");
+  EXPECT_TRUE(has(queues, "/ reply.oms-2"));
+  EXPECT_TRUE(has(bindings, "/ reply.oms-2 <- reply.oms-2"));
+  const auto& p = entry(d, "permissions", "user", "oms");
+  EXPECT_EQ(p.at("configure").string_value(), "^(reply\\.oms-1|reply\\.oms-2)$");
+  EXPECT_EQ(p.at("read").string_value(), "^(cim\\.unrouted|oms\\.events|oms\\.requests|reply\\.oms-1|reply\\.oms-2)$");
+  EXPECT_EQ(p.at("write").string_value(), "^(cim|cim\\.dlx)$");  // not amq.default, which reaches every queue
+  const std::string keys = entry(d, "topic_permissions", "user", "oms", "cim").at("write").string_value();
+  ASSERT_EQ(keys.substr(0, 2) + keys.substr(keys.size() - 2), "^()$");
+  const std::string alternatives = "|" + keys.substr(2, keys.size() - 4) + "|";
+  for (const char* allowed : {"req\\.MaintenanceOrders\\.create", "req\\.TroubleTickets\\.get", "evt\\.TroubleTickets\\.closed",
+                              "evt\\.Incidents\\.closed", "reply\\..+"})
+    EXPECT_NE(alternatives.find(std::string("|") + allowed + "|"), std::string::npos) << allowed << " in " << keys;
+  EXPECT_EQ(keys.find("CustomerAgreements"), std::string::npos) << keys;
+  EXPECT_EQ(keys.find("evt\\.Incidents\\.changed"), std::string::npos) << keys;  // only what `publishes` names
+  EXPECT_EQ(entry(d, "topic_permissions", "user", "oms", "cim.dlx").at("write").string_value(), "^(dead\\.oms\\..+)$");
+  EXPECT_EQ(entry(d, "policies", "name", "expire-reply-queues").at("pattern").string_value(), "^(?!(reply\\.oms-1|reply\\.oms-2)$)reply\\.");
+  TopologyOptions without;
+  without.users = false;
+  EXPECT_EQ(parsed(rabbitmq_definitions({o}, without)).fields().count("users"), 0u);
 }
 
 }  // namespace

@@ -11,9 +11,16 @@ given with its role and overrides; the topology is generated from their configur
 
     with Stack(source, bin, work, {"oms-training": ("oms", {"context": "TRAINING", "naming": "context"})}) as stack:
         stack.start("oms-training")
+
+Each adapter logs in as its system's own user, with the least privilege the topology grants it
+(decisions/0026): its password is the one scripts/broker generated in WORK/broker/users. With
+own_users=False they log in as the broker's administrator (for peers whose reply forms need the
+default exchange, which least privilege refuses). Processes started later under another instance
+name are given to the topology beforehand: instances=["cis:cis-lenient"].
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -58,9 +65,10 @@ class Role:
 
 
 class Stack:
-    def __init__(self, source, bin_dir, work, aliases=None):
+    def __init__(self, source, bin_dir, work, aliases=None, own_users=True, instances=()):
         self.source, self.bin, self.work = source, bin_dir, work
         self.aliases = aliases or {}  # alias: (role, overrides)
+        self.own_users, self.instances = own_users, list(instances)
         self.roles = {}
         self.broker_url = None
 
@@ -73,8 +81,8 @@ class Stack:
             configs = [os.path.join(self.source, "deploy", r + ".json") for r in ("cis", "oms", "wms")]
         topology = os.path.join(self.work, "topology.json")
         with open(topology, "w") as out:
-            subprocess.run([os.path.join(self.bin, "cimbus"), "topology"] + sum([["--config", c] for c in configs], []),
-                           stdout=out, check=True)
+            subprocess.run([os.path.join(self.bin, "cimbus"), "topology"] + sum([["--config", c] for c in configs], []) +
+                           sum([["--instance", i] for i in self.instances], []), stdout=out, check=True)
         self.broker_url = subprocess.run([os.path.join(self.source, "scripts", "broker"), "start", "--dir",
                                           os.path.join(self.work, "broker"), "--fresh", "--definitions", topology],
                                          stdout=subprocess.PIPE, check=True, text=True).stdout.strip()
@@ -89,15 +97,24 @@ class Stack:
         subprocess.run([os.path.join(self.source, "scripts", "broker"), "stop", "--dir", os.path.join(self.work, "broker")],
                        stdout=subprocess.DEVNULL)
 
-    def amqp_connection(self, vhost="/"):
-        """A Qpid Proton blocking connection to the private broker as the cimbus user (PLAIN, which
-        this loopback broker takes in clear), to `vhost`."""
+    def amqp_connection(self, vhost="/", user=None, timeout=30):
+        """A Qpid Proton blocking connection to the private broker as the cimbus user, or as `user`
+        (a system's, with the password scripts/broker made for it), with PLAIN, which this loopback
+        broker takes in clear, to `vhost`."""
         import urllib.parse
         from proton.utils import BlockingConnection
         url = urllib.parse.urlparse(self.broker_url)
-        return BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=30, user=url.username, password=url.password,
+        password = url.password if user is None else self.password_of(user)
+        return BlockingConnection("amqp://127.0.0.1:%d" % url.port, timeout=timeout, user=user or url.username, password=password,
                                   allowed_mechs="PLAIN", allow_insecure_mechs=True,
                                   virtual_host=None if vhost == "/" else "vhost:" + vhost)
+
+    def password_file(self, user):
+        return os.path.join(self.work, "broker", "users", user)
+
+    def password_of(self, user):
+        with open(self.password_file(user)) as f:
+            return f.read().strip()
 
     def write_config(self, name, **overrides):
         """The configuration of `name` (a role, or an alias of one) with `overrides`, written to
@@ -106,10 +123,17 @@ class Stack:
         overrides = dict(json.loads(json.dumps(configured)), **overrides)
         with open(os.path.join(self.source, "deploy", role + ".json")) as f:
             config = json.load(f)
+        broker = config["broker"]
+        user = broker.get("user") or config["system"]
+        for key in ("user", "password_env", "password_file"):
+            broker.pop(key, None)
         if self.broker_url:
-            config["broker"]["urls"] = [self.broker_url]  # the URL carries the generated login
-            config["broker"]["allow_plain_without_tls"] = self.broker_url.startswith("amqp://")
-        config["broker"].pop("password_env", None)
+            if self.own_users:  # the system's own user; the URL without the administrator's login
+                broker["urls"] = [re.sub(r"//[^@/]*@", "//", self.broker_url)]
+                broker.update(user=user, password_file=self.password_file(user))
+            else:
+                broker["urls"] = [self.broker_url]  # the URL carries the administrator's login
+            broker["allow_plain_without_tls"] = self.broker_url.startswith("amqp://")
         config["broker"].update(overrides.pop("broker", {}))  # broker settings beside the URL and login
         config["store"] = os.path.join(self.work, name + ".sqlite")
         config.update(overrides)

@@ -130,8 +130,10 @@ senders = {}  # by routing key: RabbitMQ 3.10 does not answer the detach of a li
 class Peer:
     """A requester on the bus with its own reply queue (its link is left open, as senders' are)."""
     def __init__(self):
-        self.queue = "reply.callback-peer-" + str(uuid.uuid4())
-        self.replies = connection.create_receiver("/queue/" + self.queue, name=self.queue)
+        # bound to the exchange by its name: the adapters' own users may not use the default exchange
+        name = "reply.callback-peer-" + str(uuid.uuid4())
+        self.queue = "/exchange/cim/" + name
+        self.replies = connection.create_receiver(self.queue, name=name)
 
     def send(self, key, body):
         if key not in senders:

@@ -115,6 +115,30 @@ bool routed_by_exchange(const bus::BrokerProfile& profile, const std::string& ta
   return !profile.unrouted_address().empty() && !profile.queue_of(target).has_value();
 }
 
+// Where a command takes its answers, and the ReplyAddress that names it. Through the exchange by
+// the queue's name where the profile routes replies so (RabbitMQ, decisions/0026): adapters that
+// log in as their own users may not use the default exchange. Without an instance, a queue of
+// this command alone, bound for as long as it runs; with one, the durable reply.<instance> (the
+// topology binds it: cimbus topology --instance SYSTEM:INSTANCE).
+struct ReplyQueue {
+  std::string source;
+  bus::ReceiveOptions options;
+  std::string reply_address;
+};
+
+ReplyQueue reply_queue_of(const bus::BrokerProfile& profile, const std::string& instance) {
+  const std::string queue = bus::reply_queue(instance.empty() ? "cli-" + new_uuid() : instance);
+  ReplyQueue r;
+  r.reply_address = profile.routed_reply_address(queue);
+  if (instance.empty() && !profile.routed_reply.empty()) {
+    r.source = profile.subscribe_address(queue);
+    return r;
+  }
+  r.source = profile.own_queue_address(queue);
+  r.options.durable = true;
+  return r;
+}
+
 int run_send(const MessageArgs& args) {
   XmlCodec codec({parse_validation_policy(args.policy).value_or(ValidationPolicy::strict), {}});
   Envelope e;
@@ -129,12 +153,12 @@ int run_send(const MessageArgs& args) {
   std::optional<RouteCheck> route;
   if (args.route_wait_ms > 0 && routed_by_exchange(profile, target)) {
     route.emplace(args.broker.connection(), profile);
-    const std::string queue = bus::reply_queue("cli-" + new_uuid());
-    bus.receive(profile.own_queue_address(queue), [&route](const bus::AmqpMessage& m) {
+    const ReplyQueue replies = reply_queue_of(profile, "");
+    bus.receive(replies.source, [&route](const bus::AmqpMessage& m) {
       route->report(m);
       return bus::Outcome::accepted;
-    });
-    if (message.reply_to.empty()) message.reply_to = queue;
+    }, replies.options);
+    if (message.reply_to.empty()) message.reply_to = replies.reply_address;
   }
   bus.start();
   if (route && !bus.wait_ready(std::chrono::seconds(args.timeout_seconds))) {
@@ -180,9 +204,8 @@ int run_request(const MessageArgs& args) {
   Envelope e;
   if (!load(args, codec, e)) return 1;
   const bus::BrokerProfile profile = args.broker.broker_profile();
-  const std::string instance = args.instance.empty() ? "cli-" + new_uuid() : args.instance;
-  const std::string queue = bus::reply_queue(instance);
-  e.mutable_message()->mutable_header()->set_reply_address(queue);
+  const ReplyQueue replies = reply_queue_of(profile, args.instance);
+  e.mutable_message()->mutable_header()->set_reply_address(replies.reply_address);
   const std::string id = e.message().header().message_id();
   bus::AmqpMessage request = bus::to_amqp_message(e, codec.encode(e));
   const bus::TransportCorrelation expected = bus::reply_correlation(request);
@@ -195,15 +218,13 @@ int run_request(const MessageArgs& args) {
   const std::string target = target_of(args, profile, e);
   std::optional<RouteCheck> route;  // a running adapter's word comes as the reply itself
   if (routed_by_exchange(profile, target)) route.emplace(args.broker.connection(), profile);
-  bus::ReceiveOptions durable;
-  durable.durable = true;
-  bus.receive(profile.own_queue_address(queue), [&](const bus::AmqpMessage& m) {
+  bus.receive(replies.source, [&](const bus::AmqpMessage& m) {
     if (bus::carried_correlation(m) != expected) return bus::Outcome::accepted;  // a late answer to an earlier request
     std::lock_guard<std::mutex> lock(mutex);
     reply = m.body;
     arrived.notify_all();
     return bus::Outcome::accepted;
-  }, durable);
+  }, replies.options);
   bus.start();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(args.timeout_seconds);
   if (!bus.wait_ready(std::chrono::seconds(args.timeout_seconds))) {
@@ -318,7 +339,9 @@ Command add_request_command(CLI::App& app) {
   auto args = std::make_shared<MessageArgs>();
   CLI::App* cmd = app.add_subcommand("request", "Send a request and print its reply (exit 1 on FAILED or no reply: 4.1)");
   add_message_options(cmd, *args);
-  cmd->add_option("--instance", args->instance, "Receive the reply on queue reply.<instance> (default: a new one)");
+  cmd->add_option("--instance", args->instance,
+                  "Receive the reply on the durable queue reply.<instance>, bound by the topology (cimbus topology --instance "
+                  "SYSTEM:INSTANCE; default: a queue of this command alone)");
   return [cmd, args] { return cmd->parsed() ? run_request(*args) : -1; };
 }
 

@@ -21,6 +21,7 @@ adapter::AdapterOptions adapter_options(const std::string& routes_file, const Pr
   c.mutable_broker()->set_user(broker.user);
   c.mutable_broker()->set_password(broker.password);
   c.mutable_broker()->clear_password_env();
+  c.mutable_broker()->clear_password_file();
   c.mutable_broker()->set_allow_plain_without_tls(true);  // the private broker, on loopback
   c.set_instance(instance);
   c.set_store(dir + "/" + instance + ".sqlite");

@@ -11,7 +11,8 @@
 
 namespace cimbus::harness {
 
-// The routing config `routes_file` with the broker's URL and login, `instance`, and its store in
+// The routing config `routes_file` with the broker's URL and its administrator's login (not the
+// system's own user: these tests' peers reply by queue name), `instance`, and its store in
 // `dir` (created).
 adapter::AdapterOptions adapter_options(const std::string& routes_file, const PrivateBroker& broker,
                                         const std::string& instance, const std::string& dir);

@@ -205,10 +205,14 @@ int main(int argc, char** argv) {
   o.deploy_dir = std::filesystem::weakly_canonical(bin + "/../../deploy").string();
   o.work_dir = std::filesystem::weakly_canonical(bin + "/../storm").string();
   if (const char* url = std::getenv("CIMBUS_BROKER_URL")) o.broker_url = url;
+  if (const char* dir = std::getenv("CIMBUS_BROKER_DIR")) o.broker_dir = dir;
 
   CLI::App app("cimbus-storm: a storm on a synthetic territory through the CIS, OMS and WMS adapters; prints a report and a "
                "conservation check (exit 0 only when conservation: OK)");
   app.add_option("--broker", o.broker_url, "broker URL with login (default: $CIMBUS_BROKER_URL)");
+  app.add_option("--broker-dir", o.broker_dir,
+                 "the private broker's directory (scripts/broker --dir): each adapter logs in as its system's own user, by its "
+                 "certificate (tls/<system>.pem) or password (users/<system>) there (default: $CIMBUS_BROKER_DIR; none: the URL's login)");
   app.add_option("--deploy", o.deploy_dir, "the roles' routing configurations")->capture_default_str();
   app.add_option("--bin", o.bin_dir, "where cimbus-cis, cimbus-oms and cimbus-wms are")->capture_default_str();
   app.add_option("--work", o.work_dir, "configurations, stores and logs of this run (emptied first)")->capture_default_str();

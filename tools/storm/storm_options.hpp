@@ -12,6 +12,7 @@ namespace cimbus::storm {
 struct StormOptions {
   // The stack.
   std::string broker_url;     // amqp://user:password@host:port (scripts/broker start prints it)
+  std::string broker_dir;     // scripts/broker's DIR: each adapter logs in as its own user; empty: the URL's
   std::string deploy_dir;     // the roles' routing configurations (deploy/)
   std::string bin_dir;        // cimbus-cis, cimbus-oms, cimbus-wms
   std::string work_dir;       // configurations, stores and logs of this run (emptied first)

@@ -20,11 +20,13 @@ std::optional<std::string_view> named_by(std::string_view text, std::string_view
   return text.substr(scheme.size());
 }
 
+constexpr std::string_view kReplyPrefix = "reply.";
+
 }  // namespace
 
 std::string routing_key(std::string_view noun, Verb verb) { return Naming{}.routing_key(noun, verb); }
 
-std::string reply_queue(std::string_view instance) { return "reply." + std::string(instance); }
+std::string reply_queue(std::string_view instance) { return std::string(kReplyPrefix) + std::string(instance); }
 
 std::string Naming::routing_key(std::string_view noun, Verb verb) const {
   if (verb == msg::HeaderType_Verb::reply) throw std::invalid_argument("a reply has no routing key");
@@ -90,6 +92,22 @@ std::string BrokerProfile::unrouted_address() const { return fill(unrouted, "exc
 
 std::string BrokerProfile::virtual_host(std::string_view name) const { return vhost.empty() ? std::string() : fill(vhost, "vhost", name); }
 
+std::string BrokerProfile::routed_reply_address(std::string_view queue) const {
+  if (routed_reply.empty()) return fill(send_to_queue, "queue", queue);
+  return fill(fill(routed_reply, "exchange", exchange), "queue", queue);
+}
+
+std::optional<std::string> BrokerProfile::routed_reply_queue(std::string_view address) const {
+  if (routed_reply.empty()) return std::nullopt;
+  const std::string prefix = routed_reply_address("");
+  if (address.size() <= prefix.size() || address.substr(0, prefix.size()) != prefix) return std::nullopt;
+  const std::string_view queue = address.substr(prefix.size());
+  // only a reply queue's name: one word after "reply.", no pattern and no path
+  if (queue.rfind(kReplyPrefix, 0) != 0 || queue.size() == kReplyPrefix.size() || queue.find_first_of("/*# ") != std::string_view::npos)
+    return std::nullopt;
+  return std::string(queue);
+}
+
 std::string BrokerProfile::subscribe_address(std::string_view pattern) const {
   return fill(fill(subscribe, "exchange", exchange), "key", pattern);
 }
@@ -99,15 +117,17 @@ namespace {
 // name, publish, consume, own queue, send to queue, subscribe, dead letter, checked queue prefix
 // (ActiveMQ and Artemis create a queue that is sent to; RabbitMQ drops what goes to a missing one),
 // unrouted (only RabbitMQ's topology has an alternate exchange), a named topic, the open hostname
-// of a virtual host (RabbitMQ 3.10 and 4.x: "vhost:NAME"; ActiveMQ and Artemis have none)
-const char* const kProfiles[][11] = {
+// of a virtual host (RabbitMQ 3.10 and 4.x: "vhost:NAME"; ActiveMQ and Artemis have none), a
+// reply queue through the exchange (RabbitMQ's default exchange reaches every queue, so a user
+// that may use it may send anywhere; ActiveMQ and Artemis authorise by destination name)
+const char* const kProfiles[][12] = {
     {"rabbitmq", "/exchange/{exchange}/{key}", "/amq/queue/{queue}", "/queue/{queue}", "/amq/queue/{queue}",
      "/exchange/{exchange}/{key}", "/exchange/{exchange}.dlx/dead.{system}.adapter", "/amq/queue/", "/amq/queue/{exchange}.unrouted",
-     "/topic/{topic}", "vhost:{vhost}"},
+     "/topic/{topic}", "vhost:{vhost}", "/exchange/{exchange}/{queue}"},
     {"activemq", "topic://{exchange}.{key}", "queue://{queue}", "queue://{queue}", "queue://{queue}",
-     "topic://{exchange}.{key}", "queue://{system}.dead", "", "", "topic://{topic}", ""},
+     "topic://{exchange}.{key}", "queue://{system}.dead", "", "", "topic://{topic}", "", ""},
     {"artemis", "multicast://{exchange}.{key}", "anycast://{queue}", "anycast://{queue}", "anycast://{queue}",
-     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", "", "multicast://{topic}", ""},
+     "multicast://{exchange}.{key}", "anycast://{system}.dead", "", "", "multicast://{topic}", "", ""},
 };
 
 }  // namespace
@@ -127,6 +147,7 @@ BrokerProfile BrokerProfile::named(std::string_view name) {
     p.unrouted = row[8];
     p.topic = row[9];
     p.vhost = row[10];
+    p.routed_reply = row[11];
     return p;
   }
   throw std::invalid_argument("unknown broker profile '" + std::string(name) + "' (rabbitmq, activemq, artemis)");

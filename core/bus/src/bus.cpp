@@ -1,9 +1,11 @@
 #include "cimbus/bus/bus.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -186,7 +188,13 @@ class Bus::Impl : public proton::messaging_handler {
       hint = " (the broker does not accept the client certificate: it trusts another CA, or the certificate is not current)";
     else if (text.find("certificate verify failed") != std::string::npos)
       hint = " (is the CA file the one that signed the broker's certificate, is that certificate current, and was it issued for the URL's host?)";
-    if (bus_options_.on_error) bus_options_.on_error("connection: " + text + hint);
+    bool stopping;
+    {
+      sync::Lock lock(mutex_);
+      stopping = stopping_;
+    }
+    // stop() ends the container, which aborts the connection: nothing to report then
+    if (bus_options_.on_error && !stopping) bus_options_.on_error("connection: " + text + hint);
     lost();
   }
   void on_transport_close(proton::transport&) override { lost(); }
@@ -205,16 +213,16 @@ class Bus::Impl : public proton::messaging_handler {
       pump();
       return;
     }
+    auto refused = receiver_refusals_.find(r.source().address());
+    if (refused != receiver_refusals_.end() && refused->second > 0) {
+      refused->second = 0;
+      if (bus_options_.on_error) bus_options_.on_error("receiving from " + r.source().address() + " again: the broker accepts it now");
+    }
     {
       sync::Lock lock(mutex_);
       ++attached_;
     }
     state_changed_.notify_all();
-  }
-
-  void on_sender_open(proton::sender& s) override {
-    auto it = targets_.find(s.target().address());
-    if (it != targets_.end()) it->second.refusals = 0;  // taken again: a later refusal starts afresh
   }
 
   // RabbitMQ refuses a link by ending its session (each queue destination has its own).
@@ -232,8 +240,11 @@ class Bus::Impl : public proton::messaging_handler {
     }
     for (auto& [target, state] : targets_)
       if ((state.session && state.session == session) || (state.probe && state.probe == session)) return refused(target, session.error());
-    // The connection's session, of the receivers and of the senders to the exchange: all links on
-    // it are gone, so the connection is opened again, with new links.
+    for (const proton::receiver& r : open_receivers_)
+      if (r.session() == session) return receiver_refused(r, session.error());
+    if (publish_session_ && publish_session_ == session) return publish_session_refused(session.error());
+    // Another session (none is expected): its links are unknown, so the connection is opened
+    // again, with new links.
     report("session", session.error());
     connection_.close();
   }
@@ -313,6 +324,7 @@ class Bus::Impl : public proton::messaging_handler {
     proton::session probe;    // the probe's, closed once it has answered
     Check check = Check::none;
     int refusals = 0;          // in a row, since it was last taken
+    bool wake_up_set = false;  // a pump is due when its pause after a refusal is over
     std::chrono::steady_clock::time_point refused_since, retry_at;
   };
   static constexpr std::string_view kProbePrefix = "cimbus-probe:";
@@ -342,8 +354,8 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   // A link or connection the broker refused, for the operator (the Bus retries on its own).
-  void report(const std::string& what, const proton::error_condition& e) {
-    if (bus_options_.on_error) bus_options_.on_error(what + ": " + e.what());
+  void report(const std::string& what, const proton::error_condition& e, const std::string& then = "") {
+    if (bus_options_.on_error) bus_options_.on_error(what + ": " + e.what() + then);
   }
 
   // Runs `work` on the I/O thread; false when there is no connection to run it on.
@@ -370,6 +382,7 @@ class Bus::Impl : public proton::messaging_handler {
 
   void lost() {
     senders_.clear();
+    publish_session_ = proton::session();
     withheld_.clear();  // new links get their full credit
     for (auto& [target, state] : targets_) {  // new links on the next connection; refusals stay
       state.session = proton::session();
@@ -419,17 +432,63 @@ class Bus::Impl : public proton::messaging_handler {
       }
     {
       sync::Lock lock(mutex_);
-      for (auto it = in_flight_.begin(); it != in_flight_.end();) {
-        if (it->first.sender() == s) {
-          waiting_.push_front(std::move(it->second));
-          it = in_flight_.erase(it);
-        } else {
-          ++it;
-        }
-      }
+      requeue_in_flight([&s](const proton::tracker& t) { return t.sender() == s; });
       if (stopping_ || !open_) return;
     }
     later(std::chrono::milliseconds(1000), [this] { pump(); });
+  }
+
+  // What is in flight on the links `on_link` picks goes back to the front of waiting_, in the
+  // order it was sent.
+  template <typename Pick>
+  void requeue_in_flight(Pick on_link) CIMBUS_REQUIRES(mutex_) {
+    std::deque<Pending> back;
+    for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+      if (on_link(it->first)) {
+        back.push_back(std::move(it->second));
+        it = in_flight_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto it = back.rbegin(); it != back.rend(); ++it) waiting_.push_front(std::move(*it));
+  }
+
+  // The broker ended the session that the senders to the exchange share: it refused one of them
+  // (RabbitMQ 3.10: a routing key the user's topic permissions do not allow, an exchange that
+  // does not exist). That target is the oldest send in flight there, or a sender the broker never
+  // accepted, preferably the one whose routing key the broker's description names. It is refused
+  // (reported once, tried again alone, given up), the others are sent again on a new session, in
+  // their order. Without a culprit, the connection is opened again, as for any lost link.
+  void publish_session_refused(const proton::error_condition& error) {
+    std::vector<std::string> candidates;
+    {
+      sync::Lock lock(mutex_);
+      for (const auto& [tracker, pending] : in_flight_)
+        if (tracker.session() == publish_session_) candidates.push_back(pending.target);
+    }
+    for (const auto& [target, sender] : senders_)
+      if (sender.session() == publish_session_ && !sender.active()) candidates.push_back(target);
+    const std::string text = error.description();
+    auto named = std::find_if(candidates.begin(), candidates.end(), [&text](const std::string& target) {
+      return text.find("'" + target.substr(target.rfind('/') + 1) + "'") != std::string::npos;
+    });
+    if (candidates.empty()) {
+      report("session", error);
+      connection_.close();
+      return;
+    }
+    const std::string culprit = named != candidates.end() ? *named : candidates.front();
+    for (auto it = senders_.begin(); it != senders_.end();)
+      it = it->second.session() == publish_session_ ? senders_.erase(it) : std::next(it);
+    {
+      sync::Lock lock(mutex_);
+      requeue_in_flight([this](const proton::tracker& t) { return t.session() == publish_session_; });
+    }
+    publish_session_ = proton::session();
+    isolated_.insert(culprit);
+    refused(culprit, error);
+    pump();
   }
 
   // Runs `work` on the I/O thread after `delay`, on the connection open then, if any. A timer of
@@ -466,7 +525,11 @@ class Bus::Impl : public proton::messaging_handler {
       bus_options_.on_error(why + "; trying again for up to " + std::to_string(bus_options_.give_up_refused_after.count() / 1000) + " s");
     const auto pause = std::chrono::milliseconds(std::min<long>(30000, 1000L << std::min(t.refusals - 1, 5)));
     t.retry_at = now + pause;
-    later(pause, [this] { pump(); });
+    t.wake_up_set = true;
+    later(pause, [this, target] {
+      if (auto it = targets_.find(target); it != targets_.end()) it->second.wake_up_set = false;
+      pump();
+    });
   }
 
   // Ends every send waiting for `target` with Outcome::refused (a copy: erased from targets_ here).
@@ -526,8 +589,32 @@ class Bus::Impl : public proton::messaging_handler {
         proton::receiver_options().credit_window(deferred ? 0 : options.credit).auto_accept(false);
     if (options.durable)
       r.source(proton::source_options().durability_mode(proton::source::UNSETTLED_STATE).expiry_policy(proton::source::NEVER));
-    open_receivers_.push_back(connection_.open_receiver(source, r));
+    // A session of its own: RabbitMQ ends the session of a link it refuses (a queue this user may
+    // not read, one that does not exist), and the other links must not go with it.
+    open_receivers_.push_back(connection_.open_session().open_receiver(source, r));
     if (deferred) open_receivers_.back().add_credit(static_cast<std::uint32_t>(options.credit));
+  }
+
+  // The broker refused receiver `r` (by ending its session): reported the first time in a row,
+  // attached again after a back-off (1 s doubling to 30 s).
+  void receiver_refused(proton::receiver r, const proton::error_condition& error) {
+    const std::string source = r.source().address();
+    for (auto it = open_receivers_.begin(); it != open_receivers_.end(); ++it)
+      if (*it == r) {
+        open_receivers_.erase(it);
+        break;
+      }
+    std::size_t index;
+    {
+      sync::Lock lock(mutex_);
+      auto known = handler_of_.find(source);
+      if (stopping_ || !open_ || known == handler_of_.end()) return;
+      index = known->second;
+    }
+    int& refusals = receiver_refusals_[source];
+    if (refusals++ == 0) report("the broker refuses receiving from " + source, error, "; trying again every 1 s up to 30 s");
+    const auto pause = std::chrono::milliseconds(std::min<long>(30000, 1000L << std::min(refusals - 1, 5)));
+    later(pause, [this, index] { open_receiver(index); });
   }
 
   // The open sender for `target`, or nullptr while the target waits: for its back-off after a
@@ -540,9 +627,30 @@ class Bus::Impl : public proton::messaging_handler {
     auto it = senders_.find(target);
     if (it != senders_.end()) return &it->second;
     Target& t = targets_[target];
-    if (t.refusals > 0 && std::chrono::steady_clock::now() < t.retry_at) return nullptr;
+    if (t.refusals > 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now < t.retry_at) {
+        // A timer may fire a little early: the pump that finds the pause not over calls again
+        // once it is (one wake-up at a time).
+        if (!t.wake_up_set) {
+          t.wake_up_set = true;
+          later(std::chrono::duration_cast<std::chrono::milliseconds>(t.retry_at - now) + std::chrono::milliseconds(1), [this, target] {
+            if (auto it = targets_.find(target); it != targets_.end()) it->second.wake_up_set = false;
+            pump();
+          });
+        }
+        return nullptr;
+      }
+    }
     const std::string& prefix = bus_options_.checked_queue_prefix;
-    if (prefix.empty() || target.rfind(prefix, 0) != 0) return &senders_.emplace(target, connection_.open_sender(target)).first->second;
+    if (prefix.empty() || target.rfind(prefix, 0) != 0) {
+      if (isolated_.count(target) != 0) {  // refused once: alone, so that a refusal again ends no other link
+        if (!t.session) t.session = connection_.open_session();
+        return &senders_.emplace(target, t.session.open_sender(target)).first->second;
+      }
+      if (!publish_session_) publish_session_ = connection_.open_session();
+      return &senders_.emplace(target, publish_session_.open_sender(target)).first->second;
+    }
     if (t.check != Check::passed) {
       if (t.check == Check::none) {
         t.check = Check::probing;
@@ -575,15 +683,21 @@ class Bus::Impl : public proton::messaging_handler {
 
   void settle(proton::tracker& t, Outcome outcome) {
     SendCallback done;
+    std::string target;
     {
       sync::Lock lock(mutex_);
       for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
         if (it->first != t) continue;
         done = std::move(it->second.done);
+        target = std::move(it->second.target);
         in_flight_.erase(it);
         break;
       }
     }
+    // Taken: a later refusal of its target starts afresh. Not when its link opens: RabbitMQ opens a
+    // link to the exchange and refuses the publish (a routing key the user may not use).
+    if (outcome == Outcome::accepted)
+      if (auto it = targets_.find(target); it != targets_.end()) it->second.refusals = 0;
     t.settle();
     if (done) done(outcome);
     state_changed_.notify_all();
@@ -615,6 +729,9 @@ class Bus::Impl : public proton::messaging_handler {
   std::size_t next_url_ = 0;
   proton::connection connection_;
   std::map<std::string, proton::sender> senders_;
+  proton::session publish_session_;  // the senders to the exchange share it: their order holds across keys
+  std::set<std::string> isolated_;   // targets refused once, each on a session of its own since
+  std::map<std::string, int> receiver_refusals_;  // source -> refusals in a row
   std::map<std::string, Target> targets_;
   std::vector<proton::receiver> open_receivers_;
   std::map<std::uint64_t, proton::delivery> unsettled_;  // deferred deliveries by id

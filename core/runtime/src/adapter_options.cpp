@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
+#include "cimbus/runtime/secret_file.hpp"
 #include "cimbus/runtime/web_callback.hpp"
 
 namespace cimbus::adapter {
@@ -84,11 +85,14 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (o.connection.urls.empty()) throw std::invalid_argument("broker.urls: missing (and CIMBUS_BROKER_URL is not set)");
   o.connection.user = c.broker().user();
   o.connection.password = c.broker().password();
+  if (!c.broker().password_env().empty() && !c.broker().password_file().empty())
+    throw std::invalid_argument("broker: password_env and password_file both name the password; keep one");
   if (!c.broker().password_env().empty()) {
     o.connection.password = env(c.broker().password_env());
     if (o.connection.password.empty())
       throw std::invalid_argument("broker.password_env: the variable " + c.broker().password_env() + " is not set");
   }
+  if (!c.broker().password_file().empty()) o.connection.password = read_secret_file(c.broker().password_file(), "broker.password_file");
   bus::take_login_from_urls(o.connection);
   const config::Broker& broker = c.broker();
   o.connection.tls.ca_file = !broker.ca_file().empty() ? broker.ca_file() : env("CIMBUS_BROKER_CA");

@@ -39,8 +39,17 @@ bus::SystemRoutes routes_of(const config::AdapterConfig& config) {
     for (const auto& r : routes) out.push_back({r.noun(), {r.verbs().begin(), r.verbs().end()}});
     return out;
   };
-  return {config.system(), convert(config.handles()), convert(config.subscribes()), bus::Naming::named(config.naming(), config.context()),
-          config.broker().vhost()};
+  bus::SystemRoutes routes;
+  routes.system = config.system();
+  routes.handles = convert(config.handles());
+  routes.subscribes = convert(config.subscribes());
+  routes.naming = bus::Naming::named(config.naming(), config.context());
+  routes.vhost = config.broker().vhost();
+  routes.requests = convert(config.requests());
+  routes.publishes = convert(config.publishes());
+  if (!config.instance().empty()) routes.instances = {config.instance()};
+  routes.user = !config.broker().user().empty() ? config.broker().user() : config.system();
+  return routes;
 }
 
 }  // namespace cimbus::adapter

@@ -84,7 +84,9 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
       log_(log),
       operation_sets_(codec, handlers.requests, reply_options),
       destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}, std::move(reaches_web)),
-      authorizations_({options.config.authorizations().begin(), options.config.authorizations().end()}) {
+      authorizations_({options.config.authorizations().begin(), options.config.authorizations().end()}),
+      reply_address_(options.config.broker().routed_replies() ? options.profile.routed_reply_address(bus::reply_queue(options.config.instance()))
+                                                               : bus::reply_queue(options.config.instance())) {
   execute_ = [this](Context& c) { operation_sets_.execute(c); };
 }
 
@@ -899,7 +901,7 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
     if (h->context().empty() && !options_.config.context().empty()) h->set_context(options_.config.context());
     if (!out.envelope.has_archetype() && !out.envelope.has_wrapper()) out.envelope.set_archetype(archetype_for(h->verb()));
     if (out.is_request) {
-      h->set_reply_address(bus::reply_queue(options_.config.instance()));
+      h->set_reply_address(reply_address_);
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
       requests_.sent(tx, h->message_id(), h->noun(), epoch_ms() + deadline.count());
     }

@@ -170,6 +170,7 @@ class DeliveryPipeline {
   HandlerTable::Handler execute_;
   const ReplyDestinations destinations_;
   const Authorizations authorizations_;
+  const std::string reply_address_;  // the ReplyAddress of the requests it sends (broker.routed_replies)
   std::map<std::string, std::string> last_error_;  // by inbox key: why the last attempt failed
   // Messages whose transaction failed while the store worked, by failure_key(): the attempts the
   // inbox could not count.

@@ -43,6 +43,9 @@ std::optional<std::string> ReplyDestinations::address(std::string_view reply_to,
     return refuse("'" + url + "' is a web-service callback, and no web-service connector of this adapter can reach it" +
                   (reaches_web_ ? " (web_services.reply_urls does not allow it)" : " (none is configured: web_services.reply_urls)"));
   }
+  // A reply queue through the exchange (a requester with broker.routed_replies): only a reply.*
+  // key, which reaches nothing but the reply queue bound by it.
+  if (profile_.routed_reply_queue(reply_to)) return std::string(reply_to);
   const std::string address = canonical(profile_.reply_address(reply_to));
   if (address.empty()) return refuse("'" + std::string(reply_to) + "' names no queue or topic");
   const std::optional<std::string> queue = profile_.queue_of(address);

@@ -1,6 +1,6 @@
 #pragma once
 // Where the adapter may send a reply, an acknowledgement or a fault: a reply.* queue (each
-// requester's own), a temporary queue (a JMS peer's temp-queue://, RabbitMQ's amq.gen-*), or a
+// requester's own, or reached through the exchange by its name: BrokerProfile::routed_reply), a temporary queue (a JMS peer's temp-queue://, RabbitMQ's amq.gen-*), or a
 // queue or topic that config reply_queues allows. A message's ReplyAddress
 // or AMQP reply-to is only a wish: one aimed at another system's request queue, the cim exchange or
 // the dead-letter exchange would let a foreign peer inject the adapter's reply as a request there.

@@ -52,6 +52,9 @@ struct BrokerProfile {
   std::string unrouted;       // the queue that keeps what no binding routes; empty: the broker has none
   std::string topic;          // a topic by name ({topic}), for a ReplyAddress "topic:NAME"
   std::string vhost;          // the AMQP open hostname that selects a virtual host ({vhost}); empty: none
+  // A reply queue reached through the exchange by its own name ({exchange}, {queue}): the
+  // topology binds each instance's reply queue so (decisions/0026); empty: send_to_queue.
+  std::string routed_reply;
   // Addresses of queues that must exist before a send (BusOptions::checked_queue_prefix): the
   // broker would take and drop what goes to a missing one. Empty when the broker creates them.
   std::string checked_queue_prefix;
@@ -63,6 +66,12 @@ struct BrokerProfile {
   // as it is; a queue name, or IEC 61968-100's "queue:NAME", is mapped with send_to_queue, its
   // "topic:NAME" with topic; "" for "queue:" or "topic:" without a name.
   std::string reply_address(std::string_view reply_to) const;
+  // The ReplyAddress of a requester whose reply queue is bound to the exchange by its name
+  // (config broker.routed_replies): RabbitMQ /exchange/cim/reply.oms-1; other brokers' queue form.
+  std::string routed_reply_address(std::string_view queue) const;
+  // The reply queue that `address` reaches through the exchange (the routed_reply form of a
+  // reply.* queue), if it is one.
+  std::optional<std::string> routed_reply_queue(std::string_view address) const;
   std::string subscribe_address(std::string_view pattern) const;
   // Where an adapter puts a message it gives up on, with its reason: the system's dead queue.
   std::string dead_letter_address(std::string_view system) const;

@@ -13,10 +13,15 @@
 // `max_unsettled` sends are in flight; more wait in memory. A send whose outcome is unknown when
 // the connection drops is sent again after reconnecting (receivers de-duplicate by message-id).
 //
-// Refused targets: each queue target (BusOptions::checked_queue_prefix) has its own session,
-// because RabbitMQ ends the session of a link it refuses; the other targets share the
-// connection's session, so that what is published keeps its order across addresses. A refused target is reported once through on_error, tried again with back-off, and
-// given up (Outcome::refused, with refusal_of() saying why) after give_up_refused_after.
+// Refused links: RabbitMQ 3.10 refuses a link by ending its session (a queue that does not exist,
+// one this user may not read, a routing key its topic permissions do not allow). So each receiver
+// and each queue target (BusOptions::checked_queue_prefix) has a session of its own; the other
+// targets (the exchange: requests and events) share one, so that what is published keeps its
+// order across routing keys. When the broker ends that shared session, the target it refused is
+// found (the oldest send in flight there) and moves to a session of its own; the others are sent
+// again. A refused target is reported once through on_error, tried again with back-off, and
+// given up (Outcome::refused, with refusal_of() saying why) after give_up_refused_after. A
+// refused receiver is reported once and attached again with back-off, for as long as the Bus runs.
 //
 // Reconnection: after a connection loss the Bus reconnects with back-off (ConnectionOptions),
 // trying the URLs in turn, and re-attaches every receiver; it never gives up by default.

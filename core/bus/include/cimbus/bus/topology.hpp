@@ -14,7 +14,15 @@
 //   without consumers are removed;
 // - all of it in each virtual host that a system names (broker.vhost; default "/"), and with a
 //   system's naming (addressing.hpp Naming): <CONTEXT>.<system>.requests bound by
-//   <CONTEXT>.REQUESTS.<Noun>.<verb>, and so on.
+//   <CONTEXT>.REQUESTS.<Noun>.<verb>, and so on;
+// - least privilege (decisions/0026): per instance, its durable reply queue "reply.<instance>",
+//   bound to "cim" by its own name and kept (no expiry); per system, a broker user (no tags, no
+//   password: a certificate's, or one set by the operator) that may configure only its instances'
+//   reply queues, read only its own queues (and cim.unrouted, which adapters report), write only
+//   to "cim" and "cim.dlx", and there, by topic permissions, only the routing keys of the requests
+//   it sends (and those it serves), of the events it owns (those of the nouns it handles, and `publishes`), replies
+//   (reply.*), and its own dead letters (dead.<system>.*). Not the default exchange: it reaches
+//   every queue, so replies to these instances go through "cim" (config broker.routed_replies).
 
 #include <string>
 #include <vector>
@@ -29,6 +37,9 @@ struct TopologyOptions {
   std::string vhost = "/";  // of the systems that name none
   long reply_queue_expiry_ms = 24L * 3600 * 1000;  // an instance that went away for good
   long temporary_queue_expiry_ms = 60000;
+  // Users (and their passwords: none) in the definitions. Without them, the permissions are for
+  // users that exist: importing users again would clear the passwords set since.
+  bool users = true;
 };
 
 // The messages of one noun, by verb literal (create, changed, ...).
@@ -37,18 +48,22 @@ struct Route {
   std::vector<std::string> verbs;
 };
 
-// What one system serves and subscribes to (its instances share them).
+// What one system serves, subscribes to and sends (its instances share them).
 struct SystemRoutes {
   std::string system;
   std::vector<Route> handles;     // requests, routed to <system>.requests
   std::vector<Route> subscribes;  // events, routed to <system>.events
   Naming naming;                  // its keys and queue names (addressing.hpp)
   std::string vhost;              // the virtual host its queues are in; empty: TopologyOptions::vhost
+  std::vector<Route> requests;    // requests it sends
+  std::vector<Route> publishes;   // events it sends of nouns it does not handle
+  std::vector<std::string> instances;  // its processes, each with its reply queue
+  std::string user;               // its broker user; empty: none, and no permissions
 };
 
 // The RabbitMQ definitions (JSON) for these systems. Throws std::invalid_argument for a system
 // without name, or a route with an unknown verb or one of the wrong kind (an event verb under
-// "handles", a request verb under "subscribes").
+// "handles" or "requests", a request verb under "subscribes" or "publishes").
 std::string rabbitmq_definitions(const std::vector<SystemRoutes>& systems, const TopologyOptions& options = {});
 
 }  // namespace cimbus::bus

@@ -15,7 +15,7 @@ config::AdapterConfig load_adapter_config(const std::string& path);
 // password); throws std::runtime_error naming the file.
 void save_adapter_config(const config::AdapterConfig& config, const std::string& path);
 
-// The system's routes, for bus::rabbitmq_definitions.
+// The system's routes, for bus::rabbitmq_definitions: its user is broker.user, else the system's name.
 bus::SystemRoutes routes_of(const config::AdapterConfig& config);
 
 }  // namespace cimbus::adapter
