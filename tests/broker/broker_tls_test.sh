@@ -65,9 +65,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyou
   -days 30 -subj "/CN=another CA" 2> /dev/null
 expect "another CA is refused" 1 "certificate verify failed" "$cimbus" send --timeout 20 --ca "$work/other-ca.pem" --to tls.kept "$event"
 expect "an IP address where the certificate names a host" 2 "not an IP address" \
-  "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --url "amqps://cimbus:$BROKER_PASSWORD@127.0.0.1:$BROKER_AMQP_PORT" "$event"
-expect "a plain AMQP client on the TLS port" 1 "use an amqps:// URL" "$cimbus" send --timeout 20 --allow-plain --url "$plain_url" --to tls.kept "$event"
-expect "PLAIN over amqp:// without the allowance" 2 "password in clear" "$cimbus" send --timeout 20 --url "$plain_url" "$event"
+  env CIMBUS_BROKER_URL="amqps://cimbus:$BROKER_PASSWORD@127.0.0.1:$BROKER_AMQP_PORT" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" "$event"
+expect "a plain AMQP client on the TLS port" 1 "use an amqps:// URL" env CIMBUS_BROKER_URL="$plain_url" "$cimbus" send --timeout 20 --allow-plain --to tls.kept "$event"
+expect "PLAIN over amqp:// without the allowance" 2 "password in clear" env CIMBUS_BROKER_URL="$plain_url" "$cimbus" send --timeout 20 "$event"
 
 # Mutual TLS: the client certificate's CN (cimbus) is the broker user.
 expect "mutual TLS with SASL EXTERNAL" 0 "accepted" "$cimbus" send --timeout 20 --url "amqps://localhost:$BROKER_AMQP_PORT" \
@@ -92,24 +92,42 @@ cp "$tls/cimbus.key" "$work/open.key" && chmod 644 "$work/open.key"
 expect "a key file others may read" 2 "may be read by others" "$cimbus" send --timeout 20 --ca "$tls/ca.pem" --sasl EXTERNAL \
   --url "amqps://localhost:$BROKER_AMQP_PORT" --cert "$tls/cimbus.pem" --key "$work/open.key" "$event"
 
-# An adapter over TLS, and one configured for amqp:// without the allowance.
-/usr/bin/python3 - "$root/deploy/oms.json" "$work" "$url" "$tls/ca.pem" <<'EOF'
+# An adapter over TLS as the OMS's own user (its certificate), one configured for amqp:// without
+# the allowance, and secrets where they may not be: in the configuration file, or in a file that
+# others may read (issue 16, point 4). No error shows the password.
+printf 'secret\n' > "$work/plain.password" && chmod 600 "$work/plain.password"
+printf 'secret\n' > "$work/open.password" && chmod 644 "$work/open.password"
+/usr/bin/python3 - "$root/deploy/oms.json" "$work" "amqps://localhost:$BROKER_AMQP_PORT" "$tls" <<'EOF'
 import json, sys
-deploy, work, url, ca = sys.argv[1:5]
+deploy, work, url, tls = sys.argv[1:5]
 config = json.load(open(deploy))
 config.pop("web_services", None)
 config["store"] = work + "/oms.sqlite"
-config["broker"] = {"urls": [url], "ca_file": ca}
-json.dump(config, open(work + "/oms-tls.json", "w"))
-config["broker"] = {"urls": ["amqp://cimbus:secret@127.0.0.1:5672"]}
-json.dump(config, open(work + "/oms-plain.json", "w"))
+def write(name, broker):
+    config["broker"] = dict(broker, routed_replies=True)
+    json.dump(config, open(work + "/" + name, "w"))
+write("oms-tls.json", {"urls": [url], "ca_file": tls + "/ca.pem", "certificate_file": tls + "/oms.pem", "key_file": tls + "/oms.key",
+                       "sasl_mechanism": "EXTERNAL"})
+write("oms-plain.json", {"urls": ["amqp://127.0.0.1:5672"], "user": "cimbus", "password_file": work + "/plain.password"})
+write("oms-password.json", {"urls": ["amqps://localhost:5671"], "user": "cimbus", "password": "secret"})
+write("oms-url-login.json", {"urls": ["amqps://cimbus:secret@localhost:5671"]})
+write("oms-open-password.json", {"urls": ["amqps://localhost:5671"], "user": "cimbus", "password_file": work + "/open.password"})
 EOF
 expect "an adapter for amqp:// without the allowance" 1 "password in clear" "$bin/cimbus-oms" "$work/oms-plain.json"
+expect "a password in the configuration file" 1 "broker.password: a password in the configuration file is refused" "$bin/cimbus-oms" "$work/oms-password.json"
+expect "a login in a URL of the configuration file" 1 "amqps://cimbus:\*\*\*@localhost:5671 carries a password, refused" "$bin/cimbus-oms" "$work/oms-url-login.json"
+expect "a password file others may read" 1 "open.password may be read by others (mode 0644): chmod 600 it" "$bin/cimbus-oms" "$work/oms-open-password.json"
+for f in oms-password oms-url-login; do
+  if "$bin/cimbus-oms" "$work/$f.json" 2>&1 | grep -q secret; then fail "$f: the error shows the password"; else pass "$f: the error does not show the password"; fi
+done
+expect "a password on the command line" 2 "a password on the command line is refused" "$cimbus" send --timeout 20 --url "amqps://cimbus:secret@localhost:$BROKER_AMQP_PORT" "$event"
+if "$cimbus" send --timeout 20 --url "amqps://cimbus:secret@localhost:$BROKER_AMQP_PORT" "$event" 2>&1 | grep -q secret; then
+  fail "the command line's refusal shows the password"; else pass "the command line's refusal does not show the password"; fi
 "$bin/cimbus-oms" "$work/oms-tls.json" > "$work/oms.out" 2> "$work/oms.log" &
 adapter_pid=$!
 for _ in $(seq 1 300); do grep -q '^ready' "$work/oms.out" && break; kill -0 "$adapter_pid" 2>/dev/null || break; sleep 0.2; done
 if grep -q '^ready' "$work/oms.out"; then
-  pass "an adapter connects over TLS"
+  pass "an adapter connects over TLS, as its own user by its certificate"
   expect "a request over TLS is answered" 0 "<Result>" "$cimbus" request --timeout 30 --ca "$tls/ca.pem" "$root/tests/data/messages/Incidents-get.xml"
 else
   fail "the adapter over TLS is not ready: $(tail -5 "$work/oms.log")"

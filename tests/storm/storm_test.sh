@@ -14,7 +14,7 @@ rm -rf "$work" && mkdir -p "$work"
 trap '"$root/scripts/broker" stop --dir "$work/broker"' EXIT
 export CIMBUS_BROKER_ALLOW_PLAIN=1  # the private broker on loopback: PLAIN without TLS, allowed
 url=$("$root/scripts/broker" start --dir "$work/broker" --fresh --definitions "$work/topology.json") || { echo "FAIL: broker"; exit 1; }
-"$bin/cimbus-storm" --broker "$url" --broker-dir "$work/broker" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "$@" > "$work/report.txt"
+CIMBUS_BROKER_URL=$url "$bin/cimbus-storm" --broker-dir "$work/broker" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "$@" > "$work/report.txt"
 status=$?
 cat "$work/report.txt"
 if [[ $status -ne 0 ]] || ! grep -q '^conservation: OK$' "$work/report.txt"; then

@@ -3,8 +3,13 @@
 // settings (issue 16).
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "cimbus/runtime/adapter_options.hpp"
+#include "cimbus/runtime/config_file.hpp"
+#include "cimbus/runtime/secret_file.hpp"
 
 namespace cimbus::adapter {
 namespace {
@@ -84,6 +89,49 @@ TEST(AdapterOptions, TheBrokersSecuritySettingsAreTakenAndChecked) {
   EXPECT_NE(refusal(c).find("SASL EXTERNAL needs TLS with a client certificate"), std::string::npos) << refusal(c);
   c.mutable_broker()->set_sasl_mechanism("GSSAPI");
   EXPECT_NE(refusal(c).find("broker.sasl_mechanism: 'GSSAPI' is not PLAIN or EXTERNAL"), std::string::npos) << refusal(c);
+}
+
+// Secrets (README, "Secrets"): a password from a file readable by its owner only; none in the
+// configuration file; never in an error.
+TEST(AdapterOptions, APasswordComesFromAFileOfItsOwnerOnlyAndNeverFromTheConfigurationFile) {
+  const std::string dir = ::testing::TempDir() + "/secrets-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  write_secret_file(dir + "/oms.password", "s3cret-oms");
+  EXPECT_EQ(std::filesystem::status(dir + "/oms.password").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  config::AdapterConfig c = base();
+  c.mutable_broker()->set_user("oms");
+  c.mutable_broker()->set_password_file(dir + "/oms.password");
+  EXPECT_EQ(AdapterOptions::from_config(c).connection.password, "s3cret-oms");
+  std::filesystem::permissions(dir + "/oms.password", std::filesystem::perms::group_read, std::filesystem::perm_options::add);
+  EXPECT_NE(refusal(c).find("oms.password may be read by others (mode 0640): chmod 600 it"), std::string::npos) << refusal(c);
+  c.mutable_broker()->set_password_file(dir + "/none");
+  EXPECT_NE(refusal(c).find("broker.password_file: cannot read " + dir + "/none"), std::string::npos) << refusal(c);
+  c.mutable_broker()->set_password_env("CIMBUS_TEST_NO_SUCH_VARIABLE");
+  EXPECT_NE(refusal(c).find("password_env and password_file both name the password"), std::string::npos) << refusal(c);
+
+  // In a configuration file: refused, the password not shown.
+  c.mutable_broker()->clear_password_file();
+  c.mutable_broker()->clear_password_env();
+  c.mutable_broker()->set_password("s3cret-in-file");
+  save_adapter_config(c, dir + "/with-password.json");
+  c.mutable_broker()->clear_password();
+  c.mutable_broker()->set_urls(0, "amqp://oms:s3cret-in-url@127.0.0.1:5672");
+  save_adapter_config(c, dir + "/with-login.json");
+  for (const char* file : {"/with-password.json", "/with-login.json"}) {
+    try {
+      AdapterOptions::load(dir + file);
+      ADD_FAILURE() << file << " was taken";
+    } catch (const std::runtime_error& e) {
+      const std::string why = e.what();
+      EXPECT_NE(why.find("refused"), std::string::npos) << why;
+      EXPECT_EQ(why.find("s3cret"), std::string::npos) << why;
+    }
+  }
+  EXPECT_EQ(bus::url_without_password("amqps://oms:s3cret@host:5671"), "amqps://oms:***@host:5671");
+  EXPECT_EQ(bus::url_without_password("amqps://oms@host:5671"), "amqps://oms@host:5671");
+  EXPECT_FALSE(bus::url_has_password("amqps://host:5671/path@x"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

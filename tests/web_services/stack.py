@@ -128,11 +128,17 @@ class Stack:
         for key in ("user", "password_env", "password_file"):
             broker.pop(key, None)
         if self.broker_url:
-            if self.own_users:  # the system's own user; the URL without the administrator's login
-                broker["urls"] = [re.sub(r"//[^@/]*@", "//", self.broker_url)]
+            # the URL without its login: a password is never in a configuration file
+            broker["urls"] = [re.sub(r"//[^@/]*@", "//", self.broker_url)]
+            if self.own_users:  # the system's own user
                 broker.update(user=user, password_file=self.password_file(user))
-            else:
-                broker["urls"] = [self.broker_url]  # the URL carries the administrator's login
+            else:  # the broker's administrator, its password in a file of mode 0600
+                import urllib.parse
+                login = urllib.parse.urlparse(self.broker_url)
+                secret = os.path.join(self.work, "administrator.password")
+                with open(os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                    f.write(login.password + "\n")
+                broker.update(user=login.username, password_file=secret)
             broker["allow_plain_without_tls"] = self.broker_url.startswith("amqp://")
         config["broker"].update(overrides.pop("broker", {}))  # broker settings beside the URL and login
         config["store"] = os.path.join(self.work, name + ".sqlite")

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "cimbus/runtime/secret_file.hpp"
+
 namespace cimbus::cli {
 
 namespace {
@@ -19,7 +21,9 @@ void BrokerArgs::add_to(CLI::App& command) {
   command.add_option("--url", urls, "Broker URL, amqp[s]://[user:password@]host:port; repeat for failover "
                                     "(default $CIMBUS_BROKER_URL)");
   command.add_option("--user", user, "SASL PLAIN user (default $CIMBUS_BROKER_USER)");
-  command.add_option("--password", password, "SASL PLAIN password (default $CIMBUS_BROKER_PASSWORD)");
+  command.add_option("--password-file", password_file, "A file (mode 0600) whose first line is the SASL PLAIN password "
+                                                     "(default $CIMBUS_BROKER_PASSWORD_FILE, else the password in "
+                                                     "$CIMBUS_BROKER_PASSWORD); never on the command line");
   command.add_option("--profile", profile, "Broker addressing: rabbitmq, activemq or artemis")
       ->check(CLI::IsMember({"rabbitmq", "activemq", "artemis"}))
       ->capture_default_str();
@@ -44,7 +48,18 @@ bus::ConnectionOptions BrokerArgs::connection() const {
   if (options.urls.empty() && !env("CIMBUS_BROKER_URL").empty()) options.urls = {env("CIMBUS_BROKER_URL")};
   if (options.urls.empty()) throw std::runtime_error("no broker: give --url or set CIMBUS_BROKER_URL");
   options.user = user.empty() ? env("CIMBUS_BROKER_USER") : user;
-  options.password = password.empty() ? env("CIMBUS_BROKER_PASSWORD") : password;
+  // A password on the command line is visible to every user of the machine (ps, /proc): only
+  // from a file or the environment, as the URL's login is (CIMBUS_BROKER_URL).
+  for (const std::string& url : urls)
+    if (bus::url_has_password(url))
+      throw std::runtime_error("--url " + bus::url_without_password(url) + ": a password on the command line is refused (others " +
+                               "see it); give the URL in CIMBUS_BROKER_URL, or the password by --password-file or CIMBUS_BROKER_PASSWORD");
+  const std::string file = password_file.empty() ? env("CIMBUS_BROKER_PASSWORD_FILE") : password_file;
+  try {
+    options.password = !file.empty() ? adapter::read_secret_file(file, "--password-file") : env("CIMBUS_BROKER_PASSWORD");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
   bus::take_login_from_urls(options);
   options.tls.ca_file = ca_file.empty() ? env("CIMBUS_BROKER_CA") : ca_file;
   options.tls.certificate_file = certificate_file.empty() ? env("CIMBUS_BROKER_CERT") : certificate_file;

@@ -1,8 +1,9 @@
 #pragma once
 // The broker options shared by `cimbus send`, `request` and `listen`: where the broker is, the
 // login, TLS, and its profile. Each falls back to an environment variable (CIMBUS_BROKER_URL,
-// CIMBUS_BROKER_USER, CIMBUS_BROKER_PASSWORD, CIMBUS_BROKER_CA, CIMBUS_BROKER_CERT,
-// CIMBUS_BROKER_KEY, CIMBUS_BROKER_ALLOW_PLAIN=1), so that passwords need not be on command lines.
+// CIMBUS_BROKER_USER, CIMBUS_BROKER_PASSWORD or CIMBUS_BROKER_PASSWORD_FILE, CIMBUS_BROKER_CA,
+// CIMBUS_BROKER_CERT, CIMBUS_BROKER_KEY, CIMBUS_BROKER_ALLOW_PLAIN=1). A password is never taken
+// from the command line (where every user of the machine sees it): a file or the environment.
 
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ namespace cimbus::cli {
 struct BrokerArgs {
   std::vector<std::string> urls;
   std::string user;
-  std::string password;
+  std::string password_file;
   std::string profile = "rabbitmq";
   std::string vhost;  // empty: the broker's default virtual host
   std::string ca_file;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
+#include "cimbus/runtime/secret_file.hpp"
 
 namespace cimbus::harness {
 
@@ -32,7 +33,14 @@ adapter::AdapterOptions adapter_options(const std::string& routes_file, const Pr
 
 std::string write_config(const adapter::AdapterOptions& options, const std::string& dir) {
   const std::string path = dir + "/" + options.config.instance() + ".json";
-  adapter::save_adapter_config(options.config, path);
+  config::AdapterConfig c = options.config;
+  if (!c.broker().password().empty()) {  // never in the file itself: in one of its own, mode 0600
+    const std::string secret = dir + "/" + c.instance() + ".password";
+    adapter::write_secret_file(secret, c.broker().password());
+    c.mutable_broker()->clear_password();
+    c.mutable_broker()->set_password_file(secret);
+  }
+  adapter::save_adapter_config(c, path);
   return path;
 }
 

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cimbus/bus/connection_options.hpp"
 #include "external_state.hpp"
 #include "intake.hpp"
 #include "portal.hpp"
@@ -209,7 +210,7 @@ int main(int argc, char** argv) {
 
   CLI::App app("cimbus-storm: a storm on a synthetic territory through the CIS, OMS and WMS adapters; prints a report and a "
                "conservation check (exit 0 only when conservation: OK)");
-  app.add_option("--broker", o.broker_url, "broker URL with login (default: $CIMBUS_BROKER_URL)");
+  app.add_option("--broker", o.broker_url, "broker URL (default: $CIMBUS_BROKER_URL, which may carry the login)");
   app.add_option("--broker-dir", o.broker_dir,
                  "the private broker's directory (scripts/broker --dir): each adapter logs in as its system's own user, by its "
                  "certificate (tls/<system>.pem) or password (users/<system>) there (default: $CIMBUS_BROKER_DIR; none: the URL's login)");
@@ -246,6 +247,12 @@ int main(int argc, char** argv) {
     read_outside_systems(outside_urls, outside_connectors, outside_listens, o);
   } catch (const std::invalid_argument& e) {
     std::cerr << "cimbus-storm: " << e.what() << "\n";
+    return 2;
+  }
+  const char* from_environment = std::getenv("CIMBUS_BROKER_URL");
+  if (cimbus::bus::url_has_password(o.broker_url) && (from_environment == nullptr || o.broker_url != from_environment)) {
+    std::cerr << "cimbus-storm: --broker " << cimbus::bus::url_without_password(o.broker_url)
+              << ": a password on the command line is refused (others see it); give the URL in CIMBUS_BROKER_URL\n";
     return 2;
   }
   if (o.broker_url.empty()) {

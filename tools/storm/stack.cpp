@@ -5,6 +5,7 @@
 
 #include "cimbus/bus/connection_options.hpp"
 #include "cimbus/runtime/config_file.hpp"
+#include "cimbus/runtime/secret_file.hpp"
 #include "local_adapter.hpp"
 
 namespace cimbus::storm {
@@ -14,22 +15,27 @@ namespace {
 // The broker URL replaces the deployment's broker address and credentials. With the private
 // broker's directory (scripts/broker --dir), each adapter logs in as its system's own user
 // (decisions/0026): by its certificate over TLS (DIR/tls/<system>.pem, SASL EXTERNAL), else by its
-// password (DIR/users/<system>). Without it, with the URL's login.
-void point_at_broker(config::AdapterConfig& c, const std::string& url, const std::string& broker_dir) {
+// password (DIR/users/<system>). Without it, with the URL's login, its password in a file of
+// the run (never in a configuration file: README, "Secrets").
+void point_at_broker(config::AdapterConfig& c, const std::string& url, const std::string& broker_dir, const std::string& work_dir) {
   config::Broker& broker = *c.mutable_broker();
   broker.clear_urls();
   broker.clear_user();
   broker.clear_password();
   broker.clear_password_env();
   broker.clear_password_file();
-  if (broker_dir.empty()) {
-    broker.add_urls(url);
-    return;
-  }
   bus::ConnectionOptions login;
   login.urls = {url};
-  bus::take_login_from_urls(login);  // the URL without the administrator's login
-  broker.add_urls(login.urls.front());
+  bus::take_login_from_urls(login);
+  broker.add_urls(login.urls.front());  // without the login
+  if (broker_dir.empty()) {
+    broker.set_user(login.user);
+    if (!login.password.empty()) {
+      adapter::write_secret_file(work_dir + "/broker.password", login.password);
+      broker.set_password_file(work_dir + "/broker.password");
+    }
+    return;
+  }
   const std::string certificate = broker_dir + "/tls/" + c.system() + ".pem";
   if (login.tls.enabled && std::filesystem::exists(certificate)) {
     broker.set_certificate_file(certificate);
@@ -58,7 +64,7 @@ void Stack::start() {
   std::filesystem::create_directories(options_.work_dir);
   for (const std::string role : {"wms", "oms", "cis"}) {
     config::AdapterConfig c = adapter::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
-    point_at_broker(c, options_.broker_url, options_.broker_dir);
+    point_at_broker(c, options_.broker_url, options_.broker_dir, options_.work_dir);
     c.set_store(store(role));
     // The deployment's fixed web-service ports would clash between instances and parallel runs:
     // the CIS's on a free port of the storm's choosing (the portal calls it), the others on any.

@@ -21,6 +21,29 @@ void take_login_from_urls(ConnectionOptions& options) {
   if (!options.urls.empty() && options.urls.front().rfind("amqps://", 0) == 0) options.tls.enabled = true;
 }
 
+namespace {
+
+// Where the password of `url` is: [begin, end), or npos when it carries none.
+std::pair<std::size_t, std::size_t> password_in(const std::string& url) {
+  constexpr auto none = std::make_pair(std::string::npos, std::string::npos);
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return none;
+  const std::string authority = url.substr(scheme + 3, url.find('/', scheme + 3) - (scheme + 3));  // user:password@host:port
+  const auto at = authority.rfind('@');
+  const auto colon = authority.find(':');
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return none;
+  return {scheme + 3 + colon + 1, scheme + 3 + at};
+}
+
+}  // namespace
+
+bool url_has_password(const std::string& url) { return password_in(url).first != std::string::npos; }
+
+std::string url_without_password(const std::string& url) {
+  const auto [begin, end] = password_in(url);
+  return begin == std::string::npos ? url : url.substr(0, begin) + "***" + url.substr(end);
+}
+
 std::optional<TlsVerify> parse_tls_verify(std::string_view text) {
   if (text == "name") return TlsVerify::name;
   if (text == "chain") return TlsVerify::chain;

@@ -131,6 +131,15 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
 AdapterOptions AdapterOptions::load(const std::string& path) {
   config::AdapterConfig c = load_adapter_config(path);
   try {
+    // A secret in the file is read by whoever reads the file, its backups and its history.
+    if (!c.broker().password().empty())
+      throw std::invalid_argument("broker.password: a password in the configuration file is refused; put it in a file of mode "
+                                  "0600 named by broker.password_file, or in the variable named by broker.password_env");
+    for (const std::string& url : c.broker().urls())
+      if (bus::url_has_password(url))
+        throw std::invalid_argument("broker.urls: " + bus::url_without_password(url) + " carries a password, refused in the "
+                                    "configuration file; give the user in broker.user and the password by broker.password_file "
+                                    "or broker.password_env");
     return from_config(std::move(c));
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(path + ": " + e.what());

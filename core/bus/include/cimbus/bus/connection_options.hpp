@@ -58,6 +58,11 @@ struct ConnectionOptions {
 // into user and password, where those are still empty, and turns TLS on for amqps:// URLs.
 void take_login_from_urls(ConnectionOptions& options);
 
+// True when `url` carries a password (amqp://user:password@host); `url` without it, for a message:
+// amqp://user:***@host.
+bool url_has_password(const std::string& url);
+std::string url_without_password(const std::string& url);
+
 // Throws std::invalid_argument naming what is unsafe or cannot work: PLAIN over a connection
 // without TLS not allowed, EXTERNAL without TLS or a client certificate, a certificate without its
 // key, a key file that others may read, a file that cannot be read. Call after take_login_from_urls.

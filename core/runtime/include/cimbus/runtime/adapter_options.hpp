@@ -23,7 +23,9 @@ struct AdapterOptions {
   // Applies the defaults and resolves the connection. Throws std::invalid_argument naming the
   // field that is wrong (no system, no instance, unknown profile or policy, no broker URL, ...).
   static AdapterOptions from_config(config::AdapterConfig config);
-  // Reads a configuration file (deploy/*.json); throws std::runtime_error naming the file.
+  // Reads a configuration file (deploy/*.json); throws std::runtime_error naming the file. A
+  // password in it (broker.password, or in a URL) is refused: secrets come from files of mode
+  // 0600 or the environment (README, "Secrets").
   static AdapterOptions load(const std::string& path);
 };
 

@@ -12,4 +12,8 @@ namespace cimbus::adapter {
 // owner read it (anything beyond 0600; "chmod 600" is the cure).
 std::string read_secret_file(const std::string& path, const std::string& what);
 
+// Writes `secret` as the one line of `path`, made mode 0600 before anything is written. Throws
+// std::runtime_error naming the file when it cannot.
+void write_secret_file(const std::string& path, const std::string& secret);
+
 }  // namespace cimbus::adapter
