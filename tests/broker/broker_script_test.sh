@@ -22,7 +22,10 @@ url=$("$broker" start --dir "$work/a" --definitions "$work/topology.json") || { 
 [[ $url =~ ^amqp://cimbus:[0-9a-f]{32}@127\.0\.0\.1:[0-9]+$ ]] || fail "start prints the AMQP URL (got '$url')"
 eval "$("$broker" env --dir "$work/a")"
 address=amqp://127.0.0.1:$BROKER_AMQP_PORT
-"$broker" status --dir "$work/a" | grep -q "^running: $url" || fail "status while running"
+# status names the broker without its password (issue 16, point 4)
+status_line=$("$broker" status --dir "$work/a")
+[[ $status_line == "running: amqp://cimbus:***@127.0.0.1:$BROKER_AMQP_PORT "* ]] || fail "status while running (got '$status_line')"
+[[ $status_line != *"$BROKER_PASSWORD"* ]] || fail "status shows the password"
 
 # Only loopback listens: AMQP, Erlang distribution and epmd.
 for port in "$BROKER_AMQP_PORT" "$BROKER_DIST_PORT" "$BROKER_EPMD_PORT"; do

@@ -18,6 +18,7 @@ give_up_refused_ms, never in a loop.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 import unittest
@@ -147,6 +148,19 @@ class TheBrokerRefusesWhatTheOmsDoesNotOwn(unittest.TestCase):
         self.assertEqual(attempt("oms", target="/exchange/cim/reply.cis-1"), "accepted")
         self.assertEqual(attempt("oms", target="/exchange/cim.dlx/dead.oms.probe"), "accepted")
         self.assertIn("access to topic 'dead.cis.probe'", attempt("oms", target="/exchange/cim.dlx/dead.cis.probe"))
+
+    def test_a_refused_receiver_is_reported_once(self):
+        # cimbus listen as the OMS on the CIS's queue: the Bus reports the refusal once, with the
+        # broker's words, while it tries again (1 s doubling), and the command ends without a message
+        env = dict(os.environ, CIMBUS_BROKER_URL=re.sub(r"//[^@/]*@", "//", stack.broker_url), CIMBUS_BROKER_USER="oms",
+                   CIMBUS_BROKER_PASSWORD_FILE=stack.password_file("oms"), CIMBUS_BROKER_ALLOW_PLAIN="1")
+        listened = subprocess.run([os.path.join(BIN, "cimbus"), "listen", "--from", "cis.requests", "--count", "1", "--timeout", "6"],
+                                  capture_output=True, text=True, env=env, timeout=60)
+        self.assertNotEqual(listened.returncode, 0, listened.stdout + listened.stderr)
+        self.assertEqual(listened.stdout.count("<"), 0, listened.stdout)
+        refusals = [line for line in listened.stderr.splitlines() if "refuses receiving from /amq/queue/cis.requests" in line]
+        self.assertEqual(len(refusals), 1, listened.stderr)
+        self.assertIn("access to queue 'cis.requests' in vhost '/' refused for user 'oms'", refusals[0])
 
     def test_the_cis_may_not_read_the_oms_queue_either(self):
         self.assertIn("access to queue 'oms.requests'", attempt("cis", source="/amq/queue/oms.requests"))

@@ -281,7 +281,11 @@ int run_listen(const ListenArgs& args) {
   std::mutex mutex;
   std::condition_variable done;
   int received = 0;
-  bus::Bus bus(args.broker.connection());
+  // What the broker refuses (a queue this user may not read, one that does not exist) is said
+  // at once, once; the Bus keeps trying.
+  bus::BusOptions options;
+  options.on_error = [](const std::string& error) { std::cerr << "cimbus: " << error << std::endl; };
+  bus::Bus bus(args.broker.connection(), options);
   bus.receive(source, [&](const bus::AmqpMessage& m) {
     std::lock_guard<std::mutex> lock(mutex);
     if (args.count > 0 && received >= args.count) return bus::Outcome::released;  // not ours to take
@@ -293,8 +297,9 @@ int run_listen(const ListenArgs& args) {
   });
   bus.start();
   // Said on stderr once the link is attached, so that a script can send only then.
-  if (bus.wait_ready(std::chrono::seconds(30))) std::cerr << "listening on " << source << std::endl;
-  else std::cerr << "not attached to " << source << " after 30 s; still trying" << std::endl;
+  const auto attach = std::chrono::seconds(args.timeout_seconds > 0 ? std::min(args.timeout_seconds, 30) : 30);
+  if (bus.wait_ready(attach)) std::cerr << "listening on " << source << std::endl;
+  else std::cerr << "not attached to " << source << " after " << attach.count() << " s; still trying" << std::endl;
   std::unique_lock<std::mutex> lock(mutex);
   auto finished = [&] { return args.count > 0 && received >= args.count; };
   if (args.timeout_seconds > 0) done.wait_for(lock, std::chrono::seconds(args.timeout_seconds), finished);

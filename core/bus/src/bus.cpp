@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -287,7 +288,7 @@ class Bus::Impl : public proton::messaging_handler {
   void on_sender_close(proton::sender& s) override { sender_lost(s); }
   void on_receiver_error(proton::receiver& r) override {
     if (is_probe(r)) return refused(r.source().address(), r.error());
-    report("receiving from " + r.source().address(), r.error());
+    report("receiving from " + source_of(r), r.error());
     receiver_lost(r);
   }
   void on_receiver_close(proton::receiver& r) override {
@@ -390,6 +391,7 @@ class Bus::Impl : public proton::messaging_handler {
       state.check = Check::none;
     }
     open_receivers_.clear();
+    receiver_sources_.clear();
     unsettled_.clear();
     std::chrono::milliseconds delay{0};
     {
@@ -554,21 +556,24 @@ class Bus::Impl : public proton::messaging_handler {
   }
 
   void receiver_lost(proton::receiver& r) {
-    const std::string source = r.source().address();
+    if (auto index = forget_receiver(r, true)) later(std::chrono::milliseconds(1000), [this, i = *index] { open_receiver(i); });
+  }
+
+  // Drops the link `r` (attached, or refused before it was); the index of its receiver, to attach
+  // again, unless the Bus is stopping or has no connection.
+  std::optional<std::size_t> forget_receiver(const proton::receiver& r, bool was_attached) {
+    const std::string source = source_of(r);
+    receiver_sources_.erase(r);
     for (auto it = open_receivers_.begin(); it != open_receivers_.end(); ++it)
       if (*it == r) {
         open_receivers_.erase(it);
         break;
       }
-    std::size_t index;
-    {
-      sync::Lock lock(mutex_);
-      auto known = handler_of_.find(source);
-      if (stopping_ || !open_ || known == handler_of_.end()) return;
-      index = known->second;
-      if (attached_ > 0) --attached_;
-    }
-    later(std::chrono::milliseconds(1000), [this, index] { open_receiver(index); });
+    sync::Lock lock(mutex_);
+    auto known = handler_of_.find(source);
+    if (stopping_ || !open_ || known == handler_of_.end()) return std::nullopt;
+    if (was_attached && attached_ > 0) --attached_;
+    return known->second;
   }
 
   void open_receiver(std::size_t index) {
@@ -592,29 +597,27 @@ class Bus::Impl : public proton::messaging_handler {
     // A session of its own: RabbitMQ ends the session of a link it refuses (a queue this user may
     // not read, one that does not exist), and the other links must not go with it.
     open_receivers_.push_back(connection_.open_session().open_receiver(source, r));
+    receiver_sources_[open_receivers_.back()] = source;
     if (deferred) open_receivers_.back().add_credit(static_cast<std::uint32_t>(options.credit));
   }
 
   // The broker refused receiver `r` (by ending its session): reported the first time in a row,
   // attached again after a back-off (1 s doubling to 30 s).
+  // The address a receiver link was opened for: its remote source is empty when the broker
+  // refused the attach.
+  std::string source_of(const proton::receiver& r) const {
+    auto it = receiver_sources_.find(r);
+    return it != receiver_sources_.end() ? it->second : r.source().address();
+  }
+
   void receiver_refused(proton::receiver r, const proton::error_condition& error) {
-    const std::string source = r.source().address();
-    for (auto it = open_receivers_.begin(); it != open_receivers_.end(); ++it)
-      if (*it == r) {
-        open_receivers_.erase(it);
-        break;
-      }
-    std::size_t index;
-    {
-      sync::Lock lock(mutex_);
-      auto known = handler_of_.find(source);
-      if (stopping_ || !open_ || known == handler_of_.end()) return;
-      index = known->second;
-    }
+    const std::string source = source_of(r);
+    const std::optional<std::size_t> index = forget_receiver(r, false);
+    if (!index) return;
     int& refusals = receiver_refusals_[source];
     if (refusals++ == 0) report("the broker refuses receiving from " + source, error, "; trying again every 1 s up to 30 s");
     const auto pause = std::chrono::milliseconds(std::min<long>(30000, 1000L << std::min(refusals - 1, 5)));
-    later(pause, [this, index] { open_receiver(index); });
+    later(pause, [this, i = *index] { open_receiver(i); });
   }
 
   // The open sender for `target`, or nullptr while the target waits: for its back-off after a
@@ -734,6 +737,7 @@ class Bus::Impl : public proton::messaging_handler {
   std::map<std::string, int> receiver_refusals_;  // source -> refusals in a row
   std::map<std::string, Target> targets_;
   std::vector<proton::receiver> open_receivers_;
+  std::map<proton::receiver, std::string> receiver_sources_;  // the address each was opened for
   std::map<std::uint64_t, proton::delivery> unsettled_;  // deferred deliveries by id
   std::uint64_t last_delivery_ = 0;
   bool paused_ = false;                              // pause_receiving(): settlements give no credit back
