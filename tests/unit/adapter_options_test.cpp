@@ -131,6 +131,12 @@ TEST(AdapterOptions, APasswordComesFromAFileOfItsOwnerOnlyAndNeverFromTheConfigu
   EXPECT_EQ(bus::url_without_password("amqps://oms:s3cret@host:5671"), "amqps://oms:***@host:5671");
   EXPECT_EQ(bus::url_without_password("amqps://oms@host:5671"), "amqps://oms@host:5671");
   EXPECT_FALSE(bus::url_has_password("amqps://host:5671/path@x"));
+  // The login is read one way for taking and for masking: up to the host's '@'.
+  bus::ConnectionOptions login;
+  login.urls = {"amqp://oms:p@ss@127.0.0.1:5672"};
+  bus::take_login_from_urls(login);
+  EXPECT_EQ(login.user + " " + login.password + " " + login.urls.front(), "oms p@ss amqp://127.0.0.1:5672");
+  EXPECT_EQ(bus::url_without_password("amqp://oms:p@ss@127.0.0.1:5672"), "amqp://oms:***@127.0.0.1:5672");
   std::filesystem::remove_all(dir);
 }
 

@@ -7,35 +7,41 @@
 
 namespace cimbus::bus {
 
-void take_login_from_urls(ConnectionOptions& options) {
-  for (std::string& url : options.urls) {
-    const auto scheme = url.find("://");
-    const auto at = url.find('@');
-    if (scheme == std::string::npos || at == std::string::npos || at < scheme) continue;
-    const std::string login = url.substr(scheme + 3, at - scheme - 3);
-    const auto colon = login.find(':');
-    if (options.user.empty()) options.user = login.substr(0, colon);
-    if (options.password.empty() && colon != std::string::npos) options.password = login.substr(colon + 1);
-    url.erase(scheme + 3, at - scheme - 2);
-  }
-  if (!options.urls.empty() && options.urls.front().rfind("amqps://", 0) == 0) options.tls.enabled = true;
-}
-
 namespace {
 
-// Where the password of `url` is: [begin, end), or npos when it carries none.
-std::pair<std::size_t, std::size_t> password_in(const std::string& url) {
+// Where the login of `url` is (user[:password], before the host's '@'): [begin, at), or npos when
+// it carries none. The host part ends at the first '/'; a password may itself hold an '@'.
+std::pair<std::size_t, std::size_t> login_in(const std::string& url) {
   constexpr auto none = std::make_pair(std::string::npos, std::string::npos);
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return none;
-  const std::string authority = url.substr(scheme + 3, url.find('/', scheme + 3) - (scheme + 3));  // user:password@host:port
-  const auto at = authority.rfind('@');
-  const auto colon = authority.find(':');
-  if (at == std::string::npos || colon == std::string::npos || colon > at) return none;
-  return {scheme + 3 + colon + 1, scheme + 3 + at};
+  const std::size_t begin = scheme + 3;
+  const auto at = url.substr(begin, url.find('/', begin) - begin).rfind('@');
+  return at == std::string::npos ? none : std::make_pair(begin, begin + at);
+}
+
+// Where the password of `url` is: [begin, end), or npos when it carries none.
+std::pair<std::size_t, std::size_t> password_in(const std::string& url) {
+  const auto [begin, at] = login_in(url);
+  const auto colon = begin == std::string::npos ? std::string::npos : url.find(':', begin);
+  if (colon == std::string::npos || colon > at) return {std::string::npos, std::string::npos};
+  return {colon + 1, at};
 }
 
 }  // namespace
+
+void take_login_from_urls(ConnectionOptions& options) {
+  for (std::string& url : options.urls) {
+    const auto [begin, at] = login_in(url);
+    if (begin == std::string::npos) continue;
+    const std::string login = url.substr(begin, at - begin);
+    const auto colon = login.find(':');
+    if (options.user.empty()) options.user = login.substr(0, colon);
+    if (options.password.empty() && colon != std::string::npos) options.password = login.substr(colon + 1);
+    url.erase(begin, at + 1 - begin);
+  }
+  if (!options.urls.empty() && options.urls.front().rfind("amqps://", 0) == 0) options.tls.enabled = true;
+}
 
 bool url_has_password(const std::string& url) { return password_in(url).first != std::string::npos; }
 
