@@ -46,7 +46,7 @@ class RequestTrackerTest : public ::testing::Test {
   // A request sent and committed, with its future.
   std::future<Replies> send(RequestTracker& tracker, const std::string& id, std::int64_t deadline_ms) {
     store::Transaction tx = store_.begin();
-    tracker.sent(tx, id, "TroubleTickets", deadline_ms);
+    tracker.sent(tx, id, "TroubleTickets", "create", deadline_ms);
     tx.commit();
     tracker.after_commit();
     std::promise<Replies> promise;
@@ -149,6 +149,33 @@ TEST_F(RequestTrackerTest, TheRequestsOutliveTheTrackerAndStoppingFailsTheFuture
   RequestTracker after(store_);  // the process restarted
   EXPECT_EQ(after.next_deadline(), deadline);
   EXPECT_TRUE(take_reply(after, "rep-1", "req-1", true)) << "the reply still finds its request";
+}
+
+// The time from a request to its final reply goes to the metrics once; an acknowledgement, a
+// request sent in a transaction that rolled back, and a time-out add none.
+TEST_F(RequestTrackerTest, TheTimeToTheFinalReplyIsMeasuredOnce) {
+  Metrics metrics("oms", "oms-1");
+  RequestTracker tracker(store_, &metrics);
+  send(tracker, "req-1", epoch_ms() + 60000);
+  EXPECT_TRUE(take_reply(tracker, "ack", "req-1", false));
+  EXPECT_EQ(metrics.text({}).find("cimbus_request_duration_seconds_count"), std::string::npos) << "an acknowledgement is no final reply";
+  EXPECT_TRUE(take_reply(tracker, "last", "req-1", true));
+  const std::string text = metrics.text({});
+  EXPECT_NE(text.find("cimbus_request_duration_seconds_count{noun=\"TroubleTickets\",verb=\"create\"} 1\n"), std::string::npos) << text;
+  {
+    store::Transaction tx = store_.begin();
+    tracker.sent(tx, "req-rolled-back", "TroubleTickets", "create", epoch_ms() + 60000);
+  }
+  tracker.after_rollback();
+  send(tracker, "req-late", epoch_ms() - 1);
+  {
+    store::Transaction tx = store_.begin();
+    EXPECT_EQ(tracker.expire(tx, epoch_ms(), timeout).size(), 1u);
+    tx.commit();
+  }
+  tracker.after_commit();
+  EXPECT_NE(metrics.text({}).find("cimbus_request_duration_seconds_count{noun=\"TroubleTickets\",verb=\"create\"} 1\n"), std::string::npos)
+      << "a time-out is counted by the pipeline (cimbus_request_timeouts_total), not as a duration";
 }
 
 }  // namespace

@@ -391,7 +391,7 @@ TEST(Store, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
   EXPECT_EQ(store.acknowledged_calls().size(), 0u);
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 6);
+  EXPECT_EQ(version.number(0), 7);
 }
 
 // Layout 5 had no seen_nonces: the table is added, and a Nonce is noted once per source.
@@ -410,7 +410,7 @@ TEST(Store, AFileOfLayout5GainsTheSeenNoncesTable) {
   tx.commit();
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 6);
+  EXPECT_EQ(version.number(0), 7);
 }
 
 // Layout 4 had no transport correlation: its acknowledged calls are kept, their replies correlated
@@ -448,7 +448,7 @@ TEST(Store, AFileOfLayout4KeepsItsAcknowledgedCallsAndGainsTheirTransportCorrela
   }
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 6);
+  EXPECT_EQ(version.number(0), 7);
 }
 
 TEST(Store, ADamagedStoreIsRefusedAtStartWithAClearError) {
@@ -525,6 +525,37 @@ TEST(Store, ALockHeldTooLongBlamesTheStore) {
 
 TEST(Store, AnUnwritablePathIsAClearError) {
   EXPECT_THROW(Store("/nonexistent-directory/x.sqlite"), std::runtime_error);
+}
+
+// Layout 6 had no outbox.created: the column is added; its rows count in the backlog without an
+// age, and new rows say when they were made.
+TEST(Store, AFileOfLayout6GainsTheOutboxRowsTime) {
+  const std::string path = fresh_file("layout6");
+  { Store store(path, "test"); }
+  ASSERT_TRUE(rewrite(path,
+                      "DROP TABLE outbox;"
+                      "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, message BLOB, reply_of TEXT, "
+                      "owner TEXT NOT NULL DEFAULT '');"
+                      "INSERT INTO outbox (target, message, owner) VALUES ('/amq/queue/old', x'', 'test');"
+                      "PRAGMA user_version = 6"));
+  Store store(path, "test");
+  Outbox::Backlog old = store.outbox().backlog();
+  EXPECT_EQ(old.rows, 1u);
+  EXPECT_FALSE(old.oldest_ms) << "a row of layout 6 has no time";
+  const std::int64_t before = epoch_ms();
+  {
+    Transaction tx = store.begin();
+    store.outbox().add(tx, "/amq/queue/new", StoredMessage());
+    tx.commit();
+  }
+  Outbox::Backlog now = store.outbox().backlog();
+  EXPECT_EQ(now.rows, 2u);
+  ASSERT_TRUE(now.oldest_ms);
+  EXPECT_GE(*now.oldest_ms, before);
+  EXPECT_LE(*now.oldest_ms, epoch_ms());
+  Statement version(store.connection(), "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.number(0), 7);
 }
 
 }  // namespace

@@ -79,6 +79,11 @@ class Bus::Impl : public proton::messaging_handler {
     return lock.wait_for(state_changed_, timeout, [this]() CIMBUS_REQUIRES(mutex_) { return open_; });
   }
 
+  bool ready() const {
+    sync::Lock lock(mutex_);
+    return open_ && attached_ == receivers_.size();
+  }
+
   bool wait_ready(std::chrono::milliseconds timeout) {
     sync::Lock lock(mutex_);
     return lock.wait_for(state_changed_, timeout, [this]() CIMBUS_REQUIRES(mutex_) { return open_ && attached_ == receivers_.size(); });
@@ -789,5 +794,6 @@ void Bus::resume_receiving() { impl_->resume_receiving(); }
 void Bus::stop(std::chrono::milliseconds drain) { impl_->stop(drain); }
 
 int Bus::connections_opened() const { return impl_->connections_opened(); }
+bool Bus::ready() const { return impl_->ready(); }
 
 }  // namespace cimbus::bus

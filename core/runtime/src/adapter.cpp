@@ -36,7 +36,7 @@ class Adapter::Impl {
  public:
   Impl(AdapterOptions options, std::shared_ptr<SchemaRegistry> registry)
       : options_(std::move(options)),
-        log_(options_.config.instance()),
+        log_(options_.config.instance(), options_.config.system()),
         codec_(CodecOptions{options_.policy, {}}, std::move(registry)),
         bus_(options_.connection, bus_options()) {
     reply_options_.source = options_.config.system();
@@ -99,7 +99,7 @@ class Adapter::Impl {
       }
       changed_.notify_all();
     }, options_.profile.dead_letter_address(options_.naming.queues_of(options_.config.system())));
-    requests_ = std::make_unique<RequestTracker>(*store_);
+    requests_ = std::make_unique<RequestTracker>(*store_, &log_.metrics());
     retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()),
                                                   std::chrono::seconds(options_.config.replay_detection().nonce_memory_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
@@ -216,6 +216,42 @@ class Adapter::Impl {
     return *refused;
   }
 
+  std::string metrics_text() const {
+    Metrics::Gauges gauges;
+    {
+      sync::Lock lock(mutex_);
+      gauges = gauges_;
+    }
+    gauges.reconnects = std::max(0, bus_.connections_opened() - 1);
+    return log_.metrics().text(gauges);
+  }
+
+  Readiness readiness() const {
+    Readiness r;
+    Metrics::Gauges gauges;
+    std::string broker_trouble;
+    bool store_failed;
+    {
+      sync::Lock lock(mutex_);
+      gauges = gauges_;
+      broker_trouble = broker_trouble_;
+      store_failed = store_failed_;
+    }
+    const bool attached = bus_.ready();
+    r.checks.push_back({"broker", attached,
+                        attached ? "connected; every queue attached"
+                                 : broker_trouble.empty() ? "not connected, or a queue not attached yet" : broker_trouble});
+    r.checks.push_back({"store", !store_failed, store_failed ? "the store fails; deliveries paused (see the log)" : "takes writes"});
+    const config::Endpoint& limits = options_.config.endpoint();
+    const bool rows_ok = gauges.outbox_depth < limits.ready_outbox_rows();
+    const bool age_ok = gauges.outbox_oldest_age_s < limits.ready_outbox_age_s();
+    r.checks.push_back({"outbox", rows_ok && age_ok,
+                        std::to_string(gauges.outbox_depth) + " messages waiting (limit " + std::to_string(limits.ready_outbox_rows()) +
+                            "), the oldest " + std::to_string(static_cast<std::int64_t>(gauges.outbox_oldest_age_s)) + " s old (limit " +
+                            std::to_string(limits.ready_outbox_age_s()) + " s)"});
+    return r;
+  }
+
   AdapterStats stats() const {
     AdapterStats s = log_.stats();
     s.connections_opened = bus_.connections_opened();
@@ -239,7 +275,13 @@ class Adapter::Impl {
   // Broker errors are logged once each, not at every retry.
   bus::BusOptions bus_options() {
     bus::BusOptions o;
-    o.on_error = [this](const std::string& error) { log_.warn_once("broker: " + error); };
+    o.on_error = [this](const std::string& error) {
+      {
+        sync::Lock lock(mutex_);
+        broker_trouble_ = error;
+      }
+      log_.warn_once("broker: " + error);
+    };
     o.checked_queue_prefix = options_.profile.checked_queue_prefix;
     if (const int ms = options_.config.broker().give_up_refused_ms(); ms > 0) o.give_up_refused_after = std::chrono::milliseconds(ms);
     return o;
@@ -384,6 +426,7 @@ class Adapter::Impl {
       results_->expire();
       retention_->run();
       outbox_->send();
+      refresh_gauges();
       const bool drained = outbox_->settled() && store_->outbox().size() == 0 && pipeline_->forwarded_in_flight() == 0;
       if (stopping && (drained || Clock::now() >= drain_until)) {
         if (outbox_->has_accepted_rows()) outbox_->remove_accepted();
@@ -446,6 +489,21 @@ class Adapter::Impl {
         return false;
       }
     }
+  }
+
+  // Worker thread: what /metrics and /health/ready read from the store, each second (the inbox's
+  // size every tenth time: counting it reads its index).
+  void refresh_gauges() {
+    const auto now = Clock::now();
+    if (now < next_gauges_) return;
+    next_gauges_ = now + std::chrono::seconds(1);
+    const store::Outbox::Backlog backlog = store_->outbox().backlog();
+    std::optional<std::int64_t> inbox;
+    if (gauges_round_++ % 10 == 0) inbox = static_cast<std::int64_t>(store_->inbox().size());
+    sync::Lock lock(mutex_);
+    gauges_.outbox_depth = static_cast<std::int64_t>(backlog.rows);
+    gauges_.outbox_oldest_age_s = backlog.oldest_ms ? std::max<double>(0, static_cast<double>(epoch_ms() - *backlog.oldest_ms) / 1000.0) : 0;
+    if (inbox) gauges_.inbox_entries = *inbox;
   }
 
   void set_store_failed(bool failed) {
@@ -527,6 +585,10 @@ class Adapter::Impl {
   std::deque<Job> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
   bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;   // the store fails: not ready, no deliveries taken
+  Metrics::Gauges gauges_ CIMBUS_GUARDED_BY(mutex_);       // refresh_gauges()
+  std::string broker_trouble_ CIMBUS_GUARDED_BY(mutex_);   // the broker's last error, until connected again
+  Clock::time_point next_gauges_;                         // the worker's
+  std::uint64_t gauges_round_ = 0;                        // the worker's
   bool store_gave_up_ CIMBUS_GUARDED_BY(mutex_) = false;  // it failed for longer than store_retry_s: the worker ended
   bool awaiting_signal_ CIMBUS_GUARDED_BY(mutex_) = false;  // run_until_signal() waits for SIGTERM
   Clock::time_point drain_until_ CIMBUS_GUARDED_BY(mutex_);
@@ -554,6 +616,8 @@ void Adapter::prepare_store(std::function<void(store::Transaction&)> prepare) { 
 void Adapter::start() { impl_->start(); }
 
 bool Adapter::wait_ready(std::chrono::milliseconds timeout) { return impl_->wait_ready(timeout); }
+std::string Adapter::metrics_text() const { return impl_->metrics_text(); }
+Readiness Adapter::readiness() const { return impl_->readiness(); }
 
 std::string Adapter::publish(Envelope event) { return impl_->publish(std::move(event)); }
 

@@ -52,6 +52,14 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
       throw std::invalid_argument("connector.soap_version: '" + connector->soap_version() + "' is not 1.1 or 1.2");
   }
   {
+    config::Endpoint* endpoint = c.mutable_endpoint();
+    if (endpoint->listen().empty()) endpoint->set_listen("127.0.0.1:0");
+    if (endpoint->ready_outbox_rows() <= 0) endpoint->set_ready_outbox_rows(10000);
+    if (endpoint->ready_outbox_age_s() <= 0) endpoint->set_ready_outbox_age_s(60);
+    if (endpoint->tls_certificate_file().empty() != endpoint->tls_key_file().empty())
+      throw std::invalid_argument("endpoint: tls_certificate_file and tls_key_file go together");
+  }
+  {
     config::WebServices* ws = c.mutable_web_services();
     if (ws->callback_attempts() <= 0) ws->set_callback_attempts(5);
     if (ws->callback_retry_ms() <= 0) ws->set_callback_retry_ms(1000);

@@ -1,6 +1,7 @@
 #include "delivery_pipeline.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <set>
 
@@ -49,6 +50,9 @@ struct DeliveryPipeline::Item {
   bool counted = false;          // went through the inbox
   bool forwarded = false;        // settled when its call's outcome comes (complete())
   Outcome outcome = Outcome::accepted;
+  const char* dead_letter = nullptr;  // why it went to the dead-letter queue, for the metrics
+  const char* result = "ok";     // for the metrics (metrics.hpp): ok, failed, duplicate, retried, ...
+  std::chrono::steady_clock::duration took{};  // in process(): its handler and bookkeeping
 
   // Whether the message goes through the inbox: it has a key, it could be read, and it is for
   // this system (not one the broker routed nowhere).
@@ -104,6 +108,7 @@ DeliveryPipeline::Settlements DeliveryPipeline::handle(std::vector<Delivery> bat
     item.decoded = std::move(decoded);
     const auto& header = item.decoded.envelope.message().header();
     item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
+    if (!item.first_delivery()) log_.metrics().redelivery();
     route(item);
     items.push_back(std::move(item));
   }
@@ -170,17 +175,36 @@ void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
           item->counted = true;
         }
       }
+      const auto started = std::chrono::steady_clock::now();
       process(tx, *item);
+      item->took = std::chrono::steady_clock::now() - started;
     }
     tx.commit();
   } catch (const std::exception& e) {
     undo(undo_point, group);
     if (store::is_store_failure(e) || !store_works()) throw;
     failed_commit(group, e.what());
+    for (Item* item : group) {
+      item->dead_letter = nullptr;  // rolled back with the rest
+      measure(*item);
+    }
     return;
   }
   requests_.after_commit();
-  for (const Item* item : group) failed_commits_.erase(failure_key(*item));
+  for (const Item* item : group) {
+    failed_commits_.erase(failure_key(*item));
+    if (!item->forwarded) measure(*item);
+  }
+}
+
+// A message's result and handling time, in the metrics, once its transaction is over.
+void DeliveryPipeline::measure(const Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  const std::string noun = h.noun().empty() ? "unknown" : h.noun();
+  const std::string verb = item.decoded.status == DecodeResult::Status::unreadable ? "unknown" : to_literal(h.verb());
+  log_.metrics().message(Metrics::Direction::in, noun, verb, item.result);
+  if (item.took.count() > 0) log_.metrics().handler_time(noun, verb, item.took);
+  if (item.dead_letter != nullptr) log_.metrics().dead_letter(item.dead_letter);
 }
 
 DeliveryPipeline::UndoPoint DeliveryPipeline::undo_point() const { return {to_forward_.size(), last_call_}; }
@@ -231,6 +255,7 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
     for (Item* item : group) {
       failed_commits_.try_emplace(failure_key(*item), FailedCommits{0, cause});
       item->outcome = Outcome::released;
+      item->result = "retried";
     }
     return;
   }
@@ -243,7 +268,9 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
   if (was_giving_up) {
     log_.log().error(name + " is rejected, to the broker's dead-letter queue: its changes failed to commit " + std::to_string(failed.count) +
                      " times (" + cause + "), and so did giving it up");
+    item.result = "dead";
     log_.count([](AdapterStats& s) { ++s.dead; });
+    log_.metrics().dead_letter("commit");  // by the broker's dead-letter exchange
     failed_commits_.erase(failure_key(item));
     item.outcome = Outcome::rejected;
     return;
@@ -251,6 +278,7 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
   log_.log().error(name + " failed to commit (attempt " + std::to_string(failed.count) + " of " + std::to_string(options_.config.max_attempts()) +
                    "): " + cause);
   last_error_[item.key] = "its changes failed to commit: " + cause;
+  item.result = "retried";
   log_.count([](AdapterStats& s) { ++s.retried; });
   item.outcome = Outcome::released;
 }
@@ -323,12 +351,17 @@ void DeliveryPipeline::complete_group(const std::vector<CallOutcome*>& group, Se
     undo(undo_point, items);
     if (store::is_store_failure(e) || !store_works()) throw;
     failed_commit(items, e.what());
+    for (Item* item : items) {
+      item->dead_letter = nullptr;  // rolled back with the rest
+      measure(*item);
+    }
     for (const CallOutcome* o : group) end_call(o->number, in_flight_.at(o->number)->item.outcome, settle);
     return;
   }
   requests_.after_commit();
   for (const CallOutcome* o : group) {
     failed_commits_.erase(failure_key(in_flight_.at(o->number)->item));
+    measure(in_flight_.at(o->number)->item);
     end_call(o->number, in_flight_.at(o->number)->item.outcome, settle);
   }
 }
@@ -345,20 +378,24 @@ void DeliveryPipeline::complete_call(store::Transaction& tx, CallOutcome& o) {
                      "): the system's call failed: " + o.failure);
     last_error_[item.key] = "the system's call failed: " + o.failure;
     item.outcome = Outcome::released;
+    item.result = "retried";
     log_.count([](AdapterStats& s) { ++s.retried; });
   } else if (o.refused) {
     Diagnostics errors = warnings_of(item);
     errors.insert(errors.end(), o.refused->begin(), o.refused->end());
     answer_failed(tx, item, errors, f.answer);
     last_error_.erase(item.key);
+    item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
   } else if (f.answer && item.delivery.queue == Queue::requests && item.counted && is_acknowledgement(o.reply)) {
     // The system sends the result later, to the adapter's Response service (SystemResults).
     results_.await(tx, item.key, item.decoded.envelope, item.target, std::move(o.reply), bus::reply_correlation(item.delivery.message));
     last_error_.erase(item.key);
+    item.result = "acknowledged";
   } else {
     answer_with(tx, item, std::move(o.reply), f.answer);
     last_error_.erase(item.key);
+    item.result = "ok";
     log_.count([](AdapterStats& s) { ++s.handled; });
   }
 }
@@ -422,7 +459,8 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   const Envelope& message = item.decoded.envelope;
   if (giving_up(item)) {  // its changes failed to commit max_attempts times (failed_commit())
     if (item.is_recorded()) give_up(tx, item);
-    else dead_letter(tx, item, std::to_string(failed_commits_[failure_key(item)].count) + " attempts failed: " + last_error_[item.key]);
+    else dead_letter(tx, item, "commit", std::to_string(failed_commits_[failure_key(item)].count) + " attempts failed: " + last_error_[item.key]);
+    item.result = "dead";
     log_.count([](AdapterStats& s) { ++s.dead; });
     return;
   }
@@ -434,7 +472,8 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     if (auto to = destinations_.address(amqp.reply_to)) enqueue(tx, *to, fault, &amqp);
     const std::string why = "unreadable: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics);
     log_.log().warn("a delivery on " + std::string(to_string(item.delivery.queue)) + " (message-id " + amqp.message_id + ") is dead-lettered, " + why);
-    dead_letter(tx, item, why);
+    dead_letter(tx, item, "unreadable", why);
+    item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
@@ -450,11 +489,13 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
     if (handled_before && !awaited_again) {
       // Executed before: the requester gets the same reply again, with the same MessageID.
       if (item.entry.reply) answer_replay(tx, item);
+      item.result = "duplicate";
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
     }
     if (item.entry.state == store::Inbox::State::dead) {
       answer_failed(tx, item, {diagnostic(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, item.answers());
+      item.result = "duplicate";
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
     }
@@ -469,8 +510,9 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
   }
   if (item.decoded.status == DecodeResult::Status::rejected) {
     if (item.delivery.queue == Queue::events)
-      dead_letter(tx, item, "invalid event: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics));
+      dead_letter(tx, item, "invalid", "invalid event: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics));
     answer_failed(tx, item, item.decoded.diagnostics, item.answers());
+    item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
@@ -506,11 +548,12 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
   const std::string key =
       readable && h.verb() != msg::HeaderType_Verb::reply ? options_.naming.routing_key(routed_noun(item.decoded.envelope), h.verb()) : std::string();
   const std::string source = source_of(h);
+  item.result = "unrouted";
   log_.count([](AdapterStats& s) { ++s.unrouted; });
   if (readable && is_foreign_context(item.decoded.envelope)) {  // kept, but not answered across contexts
     log_.warn_once("unrouted context " + h.context(), "messages of context " + h.context() + " route nowhere (first: " + key + " from " + source + "); moved to " +
                    outbox_.dead_letter_target() + ", not answered from context " + options_.config.context());
-    dead_letter(tx, item, "routed nowhere: no queue is bound to its routing key (for its Header: " + key + "); Context " + h.context() +
+    dead_letter(tx, item, "unrouted", "routed nowhere: no queue is bound to its routing key (for its Header: " + key + "); Context " + h.context() +
                               " is not this adapter's (" + options_.config.context() + "), so it is not answered");
     return;
   }
@@ -520,7 +563,7 @@ void DeliveryPipeline::report_unrouted(store::Transaction& tx, Item& item) {
     const std::string why = "routed nowhere: no queue is bound to its routing key" + (key.empty() ? std::string() : " (for its Header: " + key + ")");
     log_.log().error("a message from " + source + " (MessageID " +
                      (item.key.empty() ? std::string("none") : item.key) + ") was " + why + "; moved to " + outbox_.dead_letter_target());
-    dead_letter(tx, item, why);
+    dead_letter(tx, item, "unrouted", why);
   }
   if (!readable || h.verb() == msg::HeaderType_Verb::reply) return;
   const auto to = destinations_.address(item.delivery.message.reply_to).value_or(destinations_.address(h.reply_address()).value_or(""));
@@ -583,6 +626,7 @@ void DeliveryPipeline::refuse_checked(store::Transaction& tx, Item& item, const 
   const auto& h = item.decoded.envelope.message().header();
   log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " from " + source_of(h) + " refused by " + check + ": " + why.code +
                   " " + why.reason);
+  item.result = "refused";
   log_.count([](AdapterStats& s) { ++s.security_refusals; });
   refuse_unexecuted(tx, item, why, check);
 }
@@ -591,7 +635,7 @@ void DeliveryPipeline::refuse_checked(store::Transaction& tx, Item& item, const 
 // ("<check>: <why>") and answered so when it asks for an acknowledgement.
 void DeliveryPipeline::refuse_unexecuted(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check) {
   const bool event = item.delivery.queue == Queue::events;
-  if (event) dead_letter(tx, item, check + ": " + why.reason);
+  if (event) dead_letter(tx, item, check == "foreign context" ? "context" : "security", check + ": " + why.reason);
   answer_failed(tx, item, {why}, !event || item.decoded.envelope.message().header().ack_required());
 }
 
@@ -603,6 +647,7 @@ void DeliveryPipeline::refuse_foreign_context(store::Transaction& tx, Item& item
   log_.warn_once("foreign context " + h.context(), "messages of context " + h.context() + " reach this adapter of context " + options_.config.context() +
                  " (first: " + h.noun() + " " + to_literal(h.verb()) + " from " + source_of(h) +
                  "); refused, counted as foreign_context");
+  item.result = "refused";
   log_.count([](AdapterStats& s) { ++s.foreign_context; });
   refuse_unexecuted(tx, item, diagnostic(code::kPolicyViolation, why), "foreign context");
 }
@@ -631,9 +676,10 @@ void DeliveryPipeline::refuse_misdirected(store::Transaction& tx, Item& item) {
   const std::string& why = item.misdirected;
   const auto& h = item.decoded.envelope.message().header();
   log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " refused: " + why);
+  item.result = "refused";
   log_.count([](AdapterStats& s) { ++s.misdirected; });
   answer_failed(tx, item, {diagnostic(code::kPolicyViolation, why)}, true);
-  if (item.target.empty()) dead_letter(tx, item, "misdirected: " + why);
+  if (item.target.empty()) dead_letter(tx, item, "misdirected", "misdirected: " + why);
 }
 
 // A FAILED reply (when `answer`), and the message noted as handled so that a replay gets it too.
@@ -654,13 +700,15 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   const std::string target = item.target;
   if (item.answers() && !target.empty()) enqueue(tx, target, reply, &item.delivery.message);
   store_.inbox().give_up(tx, item.key, reason);
-  dead_letter(tx, item, reason);
+  dead_letter(tx, item, "max_attempts", reason);
   last_error_.erase(item.key);
+  item.result = "dead";
   log_.count([](AdapterStats& s) { ++s.dead; });
 }
 
 // A copy of the delivery in the system's dead-letter queue, with why it is there.
-void DeliveryPipeline::dead_letter(store::Transaction& tx, const Item& item, const std::string& reason) {
+void DeliveryPipeline::dead_letter(store::Transaction& tx, Item& item, const char* kind, const std::string& reason) {
+  item.dead_letter = kind;
   AmqpMessage copy = item.delivery.message;
   copy.to.clear();
   copy.properties["x-cimbus-reason"] = reason;
@@ -676,6 +724,7 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
   if (!item.misdirected.empty()) return refuse_misdirected(tx, item);
   if (h.async_reply_flag() && h.reply_address().empty()) {
     answer_failed(tx, item, {diagnostic(code::kHeaderElementsMissing, "AsyncReplyFlag is true but ReplyAddress is missing: nowhere to send the result")}, true);
+    item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
@@ -700,6 +749,7 @@ void DeliveryPipeline::handle_request(store::Transaction& tx, Item& item) {
     answer_failed(tx, item, {diagnostic(noun_known ? code::kInvalidVerb : code::kInvalidNoun,
                                    noun_known ? to_literal(h.verb()) + " " + h.noun() + " is not served by " + system
                                               : h.noun() + " is not served by " + system)}, true);
+    item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
     return;
   }
@@ -718,6 +768,7 @@ bool DeliveryPipeline::refuse_spanning_set(store::Transaction& tx, Item& item) {
   answer_failed(tx, item, {diagnostic(code::kInvalidNoun, "the OperationSet spans systems: " + options_.config.system() + " does not serve " + listed +
                                                               "; an OperationSet is one system's transaction, so send each system its own")},
                 true);
+  item.result = "failed";
   log_.count([](AdapterStats& s) { ++s.failed; });
   return true;
 }
@@ -757,8 +808,9 @@ void DeliveryPipeline::take_invalid_reply(store::Transaction& tx, Item& item) {
   for (const auto& d : item.decoded.diagnostics)
     if (d.is_error()) *reply->add_error() = to_error(d);
   requests_.replied(tx, correlation, failed, true);
-  dead_letter(tx, item, why);
+  dead_letter(tx, item, "invalid", why);
   finish(tx, item, {}, nullptr);
+  item.result = "failed";
   log_.count([](AdapterStats& s) { ++s.failed; });
 }
 
@@ -768,6 +820,7 @@ void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
   const std::string correlation = correlation_of(item);
   if (!requests_.replied(tx, correlation, reply, !is_interim_reply(reply))) {
     log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)");
+    item.result = "late";
     log_.count([](AdapterStats& s) { ++s.late_replies; });
     finish_without_handler(tx, item, false);
     return;
@@ -775,6 +828,7 @@ void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
   const HandlerTable::Handler* handler = handlers_.find(Queue::replies, h.noun(), h.verb());
   if (handler == nullptr) {
     finish_without_handler(tx, item, false);
+    item.result = "ok";
     log_.count([](AdapterStats& s) { ++s.handled; });
     return;
   }
@@ -833,6 +887,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     send_outgoing(tx, context);
     savepoint.release();
     last_error_.erase(item.key);
+    item.result = "ok";
     log_.count([](AdapterStats& s) { ++s.handled; });
   } catch (const Rejection& r) {
     // Rolled back; the refusal itself is the answer, and final.
@@ -840,6 +895,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     Diagnostics errors = warnings_of(item);
     errors.insert(errors.end(), r.errors().begin(), r.errors().end());
     answer_failed(tx, item, errors, answer);
+    item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
   } catch (const std::exception& e) {
     if (store::is_store_failure(e)) throw;  // not this message's fault: the adapter waits for the store
@@ -850,6 +906,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     last_error_[item.key] = e.what();
     if (item.delivery.queue == Queue::replies) requests_.forget_reply(message.message().header().message_id());
     item.outcome = Outcome::released;
+    item.result = "retried";
     log_.count([](AdapterStats& s) { ++s.retried; });
   }
 }
@@ -903,7 +960,7 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
     if (out.is_request) {
       h->set_reply_address(reply_address_);
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
-      requests_.sent(tx, h->message_id(), h->noun(), epoch_ms() + deadline.count());
+      requests_.sent(tx, h->message_id(), h->noun(), to_literal(h->verb()), epoch_ms() + deadline.count());
     }
     enqueue(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), out.envelope);
   }
@@ -923,6 +980,7 @@ void DeliveryPipeline::expire_requests() {
   };
   for (RequestTracker::Expired& late : requests_.expire(tx, now, timeout_reply)) {
     log_.count([](AdapterStats& s) { ++s.timed_out; });
+    log_.metrics().request_timeout();
     auto it = handlers_.replies.find(late.noun);
     if (it == handlers_.replies.end()) continue;
     const std::size_t outbox_mark = outbox_.mark();

@@ -121,6 +121,7 @@ class DeliveryPipeline {
   static std::string failure_key(const Item& item);
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
+  void measure(const Item& item);
   static std::string source_of(const msg::HeaderType& header);
   bool is_foreign_context(const Envelope& message) const;
   bool refuse_spanning_set(store::Transaction& tx, Item& item);
@@ -147,7 +148,7 @@ class DeliveryPipeline {
   void acknowledge_async(store::Transaction& tx, const Item& item);
   void answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer);
   void give_up(store::Transaction& tx, Item& item);
-  void dead_letter(store::Transaction& tx, const Item& item, const std::string& reason);
+  void dead_letter(store::Transaction& tx, Item& item, const char* kind, const std::string& reason);
   void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
   // `answering`: the delivery it answers, whose transport ids correlate it (reply_correlation.hpp).
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering = nullptr);

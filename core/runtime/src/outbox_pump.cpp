@@ -35,14 +35,20 @@ void OutboxPump::finish(store::Transaction& tx, const std::string& message_id, c
 void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {
   std::vector<Outcome> refused;
   for (const Outcome& r : outcomes) {
-    in_flight_.erase(r.row);
+    Sent sent;
+    if (auto it = in_flight_.find(r.row); it != in_flight_.end()) {
+      sent = std::move(it->second);
+      in_flight_.erase(it);
+    }
     switch (r.outcome) {
       case bus::Outcome::accepted:
         accepted_.push_back(r.row);
+        measure(sent, sent.dead_letter ? "dead_letter" : "sent");
         break;
       case bus::Outcome::rejected:  // the broker will never take it (e.g. too large)
       case bus::Outcome::refused:   // nor its target
         refused.push_back(r);
+        if (!sent.dead_letter) measure(sent, "refused");
         break;
       case bus::Outcome::released:
       case bus::Outcome::failed:
@@ -77,6 +83,7 @@ void OutboxPump::dead_letter(const std::vector<Outcome>& refused) {
   }
   store_.outbox().remove(tx, moved);
   tx.commit();
+  for (std::size_t i = 0; i < moved.size(); ++i) log_.metrics().dead_letter("refused");
   log_.count([n = moved.size()](AdapterStats& s) {
     s.refused += n;
     s.dead += n;
@@ -132,9 +139,18 @@ void OutboxPump::send() {
   bus_.send(std::move(sends));
 }
 
+void OutboxPump::measure(const Sent& sent, const char* result) {
+  log_.metrics().message(Metrics::Direction::out, sent.noun.empty() ? "unknown" : sent.noun, sent.verb.empty() ? "unknown" : sent.verb, result);
+}
+
 void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends) {
   cursor_ = std::max(cursor_, row.id);
-  in_flight_.insert(row.id);
+  const auto& properties = row.message.properties();
+  auto property = [&properties](const char* name) {
+    auto it = properties.find(name);
+    return it == properties.end() ? std::string() : it->second;
+  };
+  in_flight_[row.id] = Sent{property("Noun"), property("Verb"), row.target == dead_letter_target_};
   auto done = [this, id = row.id, target = row.target](bus::Outcome o) {
     on_outcome_({id, o, o == bus::Outcome::refused ? bus_.refusal_of(target) : std::string()});
   };

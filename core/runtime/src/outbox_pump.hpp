@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -95,7 +95,15 @@ class OutboxPump {
   std::string dead_letter_target_;
   std::chrono::milliseconds resend_pause_;
 
-  std::set<std::int64_t> in_flight_;    // rows sent, outcome not yet known
+  // What the metrics name a message sent by: its Noun and Verb, and whether it is a dead letter.
+  struct Sent {
+    std::string noun;
+    std::string verb;
+    bool dead_letter = false;
+  };
+  void measure(const Sent& sent, const char* result);
+
+  std::map<std::int64_t, Sent> in_flight_;  // rows sent, outcome not yet known
   std::vector<std::int64_t> accepted_;  // accepted by the broker, to remove
   std::int64_t cursor_ = 0;             // the highest row handed to the bus
   std::vector<store::Outbox::Row> fresh_;  // rows added since the last send()

@@ -4,16 +4,19 @@
 
 namespace cimbus::adapter::detail {
 
-RequestTracker::RequestTracker(store::Store& store) : store_(store), next_deadline_(store.correlations().next_deadline()) {}
+RequestTracker::RequestTracker(store::Store& store, Metrics* metrics)
+    : store_(store), next_deadline_(store.correlations().next_deadline()), metrics_(metrics) {}
 
-void RequestTracker::sent(store::Transaction& tx, const std::string& message_id, const std::string& noun, std::int64_t deadline_ms) {
+void RequestTracker::sent(store::Transaction& tx, const std::string& message_id, const std::string& noun, const std::string& verb,
+                          std::int64_t deadline_ms) {
   store_.correlations().add(tx, {message_id, noun, deadline_ms});
   deadline_stale_ = true;
+  starting_.push_back({message_id, {noun, verb, std::chrono::steady_clock::now()}});
 }
 
 bool RequestTracker::replied(store::Transaction& tx, const std::string& correlation, const Envelope& reply, bool final) {
   if (!store_.correlations().answer(tx, correlation, final)) return false;
-  completed_.push_back({correlation, reply, final});
+  completed_.push_back({correlation, reply, final, false});
   return true;
 }
 
@@ -30,7 +33,7 @@ std::vector<RequestTracker::Expired> RequestTracker::expire(
   for (const auto& late : store_.correlations().expired(now_ms, 256)) {
     store_.correlations().answer(tx, late.message_id, true);
     Envelope reply = timeout_reply(late.noun, late.message_id);
-    completed_.push_back({late.message_id, reply, true});
+    completed_.push_back({late.message_id, reply, true, true});
     out.push_back({late.noun, std::move(reply)});
   }
   deadline_stale_ = true;
@@ -41,6 +44,15 @@ void RequestTracker::after_commit() {
   if (deadline_stale_) {
     next_deadline_ = store_.correlations().next_deadline();
     deadline_stale_ = false;
+  }
+  for (auto& [id, start] : starting_) started_.emplace(std::move(id), std::move(start));
+  starting_.clear();
+  for (const Completion& c : completed_) {
+    if (!c.final) continue;
+    auto it = started_.find(c.correlation);
+    if (it == started_.end()) continue;  // sent before this process started
+    if (metrics_ != nullptr && !c.timed_out) metrics_->request_time(it->second.noun, it->second.verb, std::chrono::steady_clock::now() - it->second.at);
+    started_.erase(it);
   }
   if (completed_.empty()) return;
   sync::Lock lock(mutex_);
@@ -57,6 +69,7 @@ void RequestTracker::after_commit() {
 
 void RequestTracker::after_rollback() {
   completed_.clear();
+  starting_.clear();
   deadline_stale_ = true;
 }
 

@@ -8,6 +8,7 @@
 // Threading: the worker thread's own, except await() and fail_all(), which may be called from
 // any thread.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -20,15 +21,18 @@
 #include "cimbus/runtime/replies.hpp"
 #include "cimbus/store/store.hpp"
 #include "cimbus/sync/mutex.hpp"
+#include "metrics.hpp"
 
 namespace cimbus::adapter::detail {
 
 class RequestTracker {
  public:
-  explicit RequestTracker(store::Store& store);
+  // `metrics` (if any) gets the time from each request to its final reply.
+  explicit RequestTracker(store::Store& store, Metrics* metrics = nullptr);
 
   // A request sent in `tx`, awaited until `deadline_ms` (ms since the epoch).
-  void sent(store::Transaction& tx, const std::string& message_id, const std::string& noun, std::int64_t deadline_ms);
+  void sent(store::Transaction& tx, const std::string& message_id, const std::string& noun, const std::string& verb,
+            std::int64_t deadline_ms);
   // A reply to `correlation` taken in `tx`: false when nothing awaits it (late, or unknown).
   // `final` is false for an acknowledgement or a page that more pages follow.
   bool replied(store::Transaction& tx, const std::string& correlation, const Envelope& reply, bool final);
@@ -65,6 +69,12 @@ class RequestTracker {
     std::string correlation;
     Envelope reply;
     bool final;
+    bool timed_out;
+  };
+  struct Started {
+    std::string noun;
+    std::string verb;
+    std::chrono::steady_clock::time_point at;
   };
   struct Awaited {
     std::promise<Replies> promise;
@@ -75,6 +85,9 @@ class RequestTracker {
   std::optional<std::int64_t> next_deadline_;  // ms since the epoch
   bool deadline_stale_ = false;                // entries were added or ended: read it again after the commit
   std::vector<Completion> completed_;          // replies of this transaction, for futures
+  Metrics* metrics_;
+  std::vector<std::pair<std::string, Started>> starting_;  // requests of this transaction
+  std::map<std::string, Started> started_;     // requests awaited, by MessageID (those this process sent)
 
   sync::Mutex mutex_;
   std::map<std::string, Awaited> awaited_ CIMBUS_GUARDED_BY(mutex_);  // futures by MessageID

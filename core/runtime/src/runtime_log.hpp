@@ -1,6 +1,6 @@
 #pragma once
 // What the runtime's parts share to report: the adapter's statistics (AdapterStats, read by any
-// thread) and its log lines, which name the instance.
+// thread), its metrics (Prometheus, metrics.hpp) and its log lines, which name the instance.
 //
 // Threading: every member may be called from any thread.
 
@@ -10,12 +10,13 @@
 #include "cimbus/runtime/adapter_stats.hpp"
 #include "cimbus/runtime/log.hpp"
 #include "cimbus/sync/mutex.hpp"
+#include "metrics.hpp"
 
 namespace cimbus::adapter::detail {
 
 class RuntimeLog {
  public:
-  explicit RuntimeLog(const std::string& instance) : log_(instance) {}
+  explicit RuntimeLog(const std::string& instance, const std::string& system = "") : log_(instance), metrics_(system, instance) {}
 
   // The instance's log: info for the lifecycle, warn for what the runtime handled (a message
   // given up, a reply nobody awaits), error for what failed.
@@ -24,6 +25,9 @@ class RuntimeLog {
   void warn_once(const std::string& text);
   // Warns of `text` unless something was logged with `key` before.
   void warn_once(const std::string& key, const std::string& text);
+
+  Metrics& metrics() { return metrics_; }
+  const Metrics& metrics() const { return metrics_; }
 
   template <class F>
   void count(F change) {
@@ -37,6 +41,7 @@ class RuntimeLog {
 
  private:
   Log log_;
+  Metrics metrics_;
   mutable sync::Mutex mutex_;
   AdapterStats stats_ CIMBUS_GUARDED_BY(mutex_);
   std::set<std::string> logged_ CIMBUS_GUARDED_BY(mutex_);

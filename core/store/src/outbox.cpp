@@ -2,23 +2,30 @@
 
 #include <stdexcept>
 
+#include "cimbus/codec/timestamp.hpp"
 #include "stored_bytes.hpp"
 #include "cimbus/store/statement.hpp"
 
 namespace cimbus::store {
 
 std::int64_t Outbox::add(Transaction& tx, const std::string& target, const StoredMessage& message) {
-  Statement::cached(*connection_, "INSERT INTO outbox (target, message, owner) VALUES (?, ?, ?)")
+  Statement::cached(*connection_, "INSERT INTO outbox (target, message, owner, created) VALUES (?, ?, ?, ?)")
       .bind(1, target)
       .bind_blob(2, message.SerializeAsString())
       .bind(3, *owner_)
+      .bind(4, epoch_ms())
       .run();
   (void)tx;
   return connection_->last_insert_id();
 }
 
 std::int64_t Outbox::add_reply(Transaction& tx, const std::string& target, const std::string& message_id) {
-  Statement::cached(*connection_, "INSERT INTO outbox (target, reply_of, owner) VALUES (?, ?, ?)").bind(1, target).bind(2, message_id).bind(3, *owner_).run();
+  Statement::cached(*connection_, "INSERT INTO outbox (target, reply_of, owner, created) VALUES (?, ?, ?, ?)")
+      .bind(1, target)
+      .bind(2, message_id)
+      .bind(3, *owner_)
+      .bind(4, epoch_ms())
+      .run();
   (void)tx;
   return connection_->last_insert_id();
 }
@@ -51,6 +58,16 @@ void Outbox::remove(Transaction& tx, const std::vector<std::int64_t>& ids) {
     remove.bind(1, id).run();
     remove.reset();
   }
+}
+
+Outbox::Backlog Outbox::backlog() {
+  Statement count = Statement::cached(*connection_, "SELECT COUNT(*), MIN(NULLIF(created, 0)) FROM outbox WHERE owner = ?");
+  count.bind(1, *owner_);
+  count.step();
+  Backlog b;
+  b.rows = static_cast<std::size_t>(count.number(0));
+  if (!count.is_null(1)) b.oldest_ms = count.number(1);
+  return b;
 }
 
 std::size_t Outbox::size() {

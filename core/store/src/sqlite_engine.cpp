@@ -96,7 +96,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   target   TEXT NOT NULL,
   message  BLOB,                           -- StoredMessage; NULL: the inbox's reply to reply_of
   reply_of TEXT,                           -- inbox.message_id
-  owner    TEXT NOT NULL DEFAULT ''        -- the instance that sends it
+  owner    TEXT NOT NULL DEFAULT '',       -- the instance that sends it
+  created  INTEGER NOT NULL DEFAULT 0      -- ms since the epoch (0: a row of layout 6 or before)
 );
 CREATE INDEX IF NOT EXISTS outbox_by_owner ON outbox (owner, id);
 CREATE TABLE IF NOT EXISTS correlations (
@@ -132,8 +133,9 @@ CREATE INDEX IF NOT EXISTS seen_nonces_by_seen ON seen_nonces (seen);
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
 // 3: outbox rows and requests have an owner, for instances sharing a file. 4: acknowledged_calls
 // (a layout 3 file only gains the table). 5: acknowledged calls keep their reply's transport
-// correlation. 6: seen_nonces (a layout 5 file only gains the table).
-constexpr int kLayout = 6;
+// correlation. 6: seen_nonces (a layout 5 file only gains the table). 7: outbox rows say when
+// they were made (outbox.created, for the age of the backlog; 0 in rows of an older file).
+constexpr int kLayout = 7;
 
 class SqliteConnection final : public Connection {
  public:
@@ -253,16 +255,30 @@ class SqliteConnection final : public Connection {
         execute("ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation TEXT NOT NULL DEFAULT '';"
                 "ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation_type INTEGER NOT NULL DEFAULT 0");
       execute("COMMIT");
-    } else if (found != kLayout && found != 3 && found != 5 && tables > 0) {
+    } else if (found != kLayout && found != 3 && found != 5 && found != 6 && tables > 0) {
       throw std::runtime_error(path_ + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
                                std::to_string(kLayout) +
                                "); stop that version cleanly so that its outbox is sent, then move the file aside");
     }
+    if (tables > 0 && found < 7) add_outbox_created();
     execute(kStoreTables);
     execute("PRAGMA user_version = " + std::to_string(kLayout));
   }
 
  private:
+  // Layouts before 7: the outbox gains `created` (unless another instance sharing the file added it).
+  void add_outbox_created() {
+    execute("BEGIN IMMEDIATE");
+    std::int64_t has_column = 0;
+    {
+      Statement column(*this, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'created'");
+      column.step();
+      has_column = column.number(0);
+    }
+    if (has_column == 0) execute("ALTER TABLE outbox ADD COLUMN created INTEGER NOT NULL DEFAULT 0");
+    execute("COMMIT");
+  }
+
   // Back to the connection's default, full durability.
   void back_to_full() noexcept {
     if (relaxed_) sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);

@@ -108,6 +108,8 @@ class Bus : public Sender {
   // Waits until the connection is open and every registered receiver is attached (so that a
   // queue its receiver declares exists), at most `timeout`. True when ready.
   bool wait_ready(std::chrono::milliseconds timeout);
+  // The same, now, without waiting.
+  bool ready() const;
 
   // Queues `message` for `target` and returns the broker's outcome when it comes.
   std::future<Outcome> send(const std::string& target, AmqpMessage message);

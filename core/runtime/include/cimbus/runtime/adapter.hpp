@@ -30,6 +30,7 @@
 #include "cimbus/codec/diagnostic.hpp"
 #include "cimbus/runtime/adapter_options.hpp"
 #include "cimbus/runtime/adapter_stats.hpp"
+#include "cimbus/runtime/readiness.hpp"
 #include "cimbus/runtime/context.hpp"
 #include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/replies.hpp"
@@ -114,6 +115,10 @@ class Adapter {
   int run_until_signal(const std::function<void()>& before_stop = {});
 
   AdapterStats stats() const;
+  // What the operations endpoint serves (connectors/operations): the Prometheus exposition of the
+  // adapter's metrics (runtime/src/metrics.hpp names them), and whether it is ready now. Any thread.
+  std::string metrics_text() const;
+  Readiness readiness() const;
   const AdapterOptions& options() const;
   // The instance's log (log.hpp), for what an adapter reports beside the runtime.
   const Log& log() const;

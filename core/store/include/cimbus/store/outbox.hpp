@@ -35,6 +35,13 @@ class Outbox {
   // Rows the broker accepted.
   void remove(Transaction& tx, const std::vector<std::int64_t>& ids);
   std::size_t size();
+  // This owner's rows and when the oldest of them was made (ms since the epoch; none when there
+  // is no row, or only rows of a file of layout 6 or before).
+  struct Backlog {
+    std::size_t rows = 0;
+    std::optional<std::int64_t> oldest_ms;
+  };
+  Backlog backlog();
 
  private:
   friend class Store;
