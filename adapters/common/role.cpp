@@ -7,9 +7,11 @@
 
 #include "cimbus/runtime/log.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
+#include "cimbus/http/http_listener.hpp"
 #include "cimbus/json/json_client.hpp"
+#include "cimbus/operations/operations_endpoint.hpp"
 #include "cimbus/web_services/web_service_client.hpp"
-#include "cimbus/web_services/web_service_server.hpp"
+#include "cimbus/web_services/web_service_routes.hpp"
 #include "cimbus/web_services/web_callback_client.hpp"
 
 namespace cimbus::reference {
@@ -72,21 +74,31 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     if (options.config.web_services().reply_urls_size() > 0)
       adapter.answer_web_callbacks(web_services::web_callback_client(options.config.web_services(), SchemaRegistry::builtin()));
     adapter.start();
+    // The process's HTTP server: the web services' when configured, else the endpoint's own. The
+    // operations endpoint answers from now on, so /health/ready says why the adapter is not ready.
+    const auto& config = options.config;
+    std::optional<http::HttpListener> listener;
+    if (!config.web_services().listen().empty())
+      listener.emplace(http::ListenerSettings::of(config.web_services()), http::InboundCredentials(config.web_services()), config.system());
+    else if (config.endpoint().listen() != "off")
+      listener.emplace(http::ListenerSettings::of(config.endpoint()), http::InboundCredentials(config.endpoint()), config.system());
+    std::optional<operations::OperationsEndpoint> endpoint;
+    std::optional<web_services::WebServiceRoutes> services;
+    if (listener) {
+      endpoint.emplace(adapter, *listener);  // first: the web services' one-segment routes would take /metrics
+      if (!config.web_services().listen().empty()) services.emplace(adapter, *listener);
+      listener->start();
+      adapter.log().info("endpoint at " + listener->base_url() + "/ (health: /health/ready, metrics: /metrics)");
+      std::cout << config.system() << " endpoint: " << listener->base_url() << std::endl;
+    }
     if (!adapter.wait_ready(std::chrono::seconds(60))) {
       adapter.log().error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");
       adapter.stop();
       return 1;
     }
-    // The system's web services (and the smart proxy for third parties), when configured.
-    std::optional<web_services::WebServiceServer> services;
-    if (!options.config.web_services().listen().empty()) {
-      services.emplace(adapter);
-      services->start();
-      std::cout << options.config.system() << " endpoint: " << services->base_url() << std::endl;
-    }
     std::cout << "ready" << std::endl;
-    return adapter.run_until_signal([&services] {
-      if (services) services->stop();
+    return adapter.run_until_signal([&listener] {
+      if (listener) listener->stop();
     });
   } catch (const std::exception& e) {
     adapter::Log(program).error(e.what());

@@ -116,6 +116,9 @@ int run(StormOptions o) {
   Stack stack(o);
   std::cerr << "storm: starting cimbus-wms, cimbus-oms (" << o.oms_instances << "), cimbus-cis (logs in " << o.work_dir << ")\n";
   stack.start();
+  std::string endpoints;
+  for (const auto& [name, url] : stack.operations_endpoints()) endpoints += (endpoints.empty() ? "" : ", ") + name + " " + url;
+  std::cerr << "storm: endpoints (console /, health /health/ready, metrics /metrics): " << endpoints << "\n";
   Portal portal(stack.endpoint("cis"), scenario.agreement_requests);
   Intake intake(stack.store("cis"), scenario);
   StoreView cis(stack.store("cis")), oms_adapter(stack.store("oms")), wms_adapter(stack.store("wms"));
@@ -174,6 +177,10 @@ int run(StormOptions o) {
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   fmt::print(stderr, "storm: {} after {:.1f} s; stopping every process\n", settled ? "settled" : "NOT settled", seconds);
   portal.stop();
+  if (o.linger_s > 0) {
+    fmt::print(stderr, "storm: the adapters serve their endpoints for {} s more\n", o.linger_s);
+    std::this_thread::sleep_for(std::chrono::seconds(o.linger_s));
+  }
   const std::vector<std::string> unclean = stack.stop();
   for (auto& [role, state] : outside) {
     state->stop_refreshing();
@@ -188,6 +195,7 @@ int run(StormOptions o) {
   for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
   std::cout << fmt::format("\nstorm: {} calls, {} service needs, {} portal requests; settled in {:.1f} s{}\n", scenario.calls.size(),
                            scenario.needs.size(), portal.planned(), seconds, drill ? " (with the crash drill on " + o.kill_role + ")" : "");
+  std::cout << "endpoints (while it ran): " << endpoints << "\n";
   if (problems.empty()) {
     std::cout << "conservation: OK\n";
     return 0;
@@ -239,6 +247,8 @@ int main(int argc, char** argv) {
   app.add_option("--outside", outside_urls, "ROLE=URL: the OMS or WMS is a system outside cimbus, at URL (its connector URL)");
   app.add_option("--outside-connector", outside_connectors, "ROLE=web_services|json: how cimbus-ROLE reaches it (default web_services)");
   app.add_option("--outside-listen", outside_listens, "ROLE=HOST:PORT: cimbus-ROLE's services, where the outside system publishes and requests");
+  app.add_option("--linger", o.linger_s, "seconds the adapters keep serving their endpoints after the storm settled (for a look at "
+                                       "the consoles, or a last scrape)")->capture_default_str()->check(CLI::Range(0, 86400));
   bool quiet = false;
   app.add_flag("--no-progress", quiet, "no progress bar");
   CLI11_PARSE(app, argc, argv);

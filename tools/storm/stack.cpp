@@ -1,6 +1,7 @@
 #include "stack.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "cimbus/bus/connection_options.hpp"
@@ -66,9 +67,9 @@ void Stack::start() {
     config::AdapterConfig c = adapter::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
     point_at_broker(c, options_.broker_url, options_.broker_dir, options_.work_dir);
     c.set_store(store(role));
-    // The deployment's fixed web-service ports would clash between instances and parallel runs:
-    // the CIS's on a free port of the storm's choosing (the portal calls it), the others on any.
-    if (!c.web_services().listen().empty()) c.mutable_web_services()->set_listen("127.0.0.1:0");
+    // The deployment's fixed ports would clash between instances and parallel runs: each process
+    // serves on a free port of the storm's choosing (set per instance below); the CIS's web
+    // services on one the portal calls.
     if (std::string(role) == "cis") {
       const std::string listen = "127.0.0.1:" + std::to_string(harness::free_loopback_port());
       c.mutable_web_services()->set_listen(listen);
@@ -99,6 +100,13 @@ void Stack::start() {
       i.role = role;
       i.name = std::string(role) + "-" + std::to_string(n);
       c.set_instance(i.name);
+      // Its operations endpoint (health, metrics, console): the web services' server if it has
+      // one (an outside system's at the port it knows), else the endpoint's own. Kept across a
+      // crash drill's restart.
+      const bool serves = !c.web_services().listen().empty();
+      if (serves && std::string(role) != "cis" && !options_.outside.count(role)) c.mutable_web_services()->set_listen("127.0.0.1:" + std::to_string(harness::free_loopback_port()));
+      if (!serves) c.mutable_endpoint()->set_listen("127.0.0.1:" + std::to_string(harness::free_loopback_port()));
+      i.endpoint = "http://" + (serves ? c.web_services().listen() : c.endpoint().listen());
       i.config = options_.work_dir + "/" + i.name + ".json";
       i.log = options_.work_dir + "/" + i.name + ".log";
       adapter::save_adapter_config(c, i.config);
@@ -106,6 +114,29 @@ void Stack::start() {
     }
   }
   for (Instance& i : instances_) launch(i);
+  write_prometheus_targets();
+}
+
+std::vector<std::pair<std::string, std::string>> Stack::operations_endpoints() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string role : {"cis", "oms", "wms"})
+    for (const Instance& i : instances_)
+      if (i.role == role) out.emplace_back(i.name, i.endpoint);
+  return out;
+}
+
+// Prometheus's file-based discovery (file_sd_configs): one target per process, labelled with its
+// system and instance, so that a scrape configuration needs only this file's path.
+void Stack::write_prometheus_targets() const {
+  std::ofstream out(options_.work_dir + "/prometheus-targets.json");
+  out << "[\n";
+  for (std::size_t n = 0; n < instances_.size(); ++n) {
+    const Instance& i = instances_[n];
+    const std::string host_port = i.endpoint.substr(i.endpoint.find("//") + 2);
+    out << "  {\"targets\": [\"" << host_port << "\"], \"labels\": {\"system\": \"" << i.role << "\", \"adapter\": \"" << i.name << "\"}}"
+        << (n + 1 < instances_.size() ? ",\n" : "\n");
+  }
+  out << "]\n";
 }
 
 std::string Stack::endpoint(const std::string& role) const {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapter_process.hpp"
@@ -34,6 +35,9 @@ class Stack {
   std::string store(const std::string& role) const;
   // Where `role`'s web services are (http://127.0.0.1:<port>), e.g. the CIS's for the portal.
   std::string endpoint(const std::string& role) const;
+  // Each process's operations endpoint (health, metrics, console), by instance name, in report
+  // order; start() also writes them for Prometheus to <work>/prometheus-targets.json.
+  std::vector<std::pair<std::string, std::string>> operations_endpoints() const;
 
  private:
   struct Instance {
@@ -41,9 +45,11 @@ class Stack {
     std::string name;
     std::string config;
     std::string log;
+    std::string endpoint;  // http://127.0.0.1:<port> of its operations endpoint
     std::unique_ptr<harness::AdapterProcess> process;
   };
   void launch(Instance& instance);
+  void write_prometheus_targets() const;
 
   const StormOptions& options_;
   std::vector<Instance> instances_;

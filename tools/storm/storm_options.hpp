@@ -54,6 +54,7 @@ struct StormOptions {
   int restart_after_ms = 2000;
 
   bool progress = true;  // a progress bar on stderr
+  int linger_s = 0;      // after settling, the processes keep serving their endpoints this long
 };
 
 }  // namespace cimbus::storm

@@ -9,9 +9,9 @@ namespace cimbus::http {
 
 namespace {
 
-std::string from_env(const std::string& variable, const char* field) {
+std::string from_env(const std::string& variable, const std::string& section, const char* field) {
   const char* value = std::getenv(variable.c_str());
-  if (value == nullptr || *value == '\0') throw std::invalid_argument(std::string("web_services.") + field + ": the variable " + variable + " is not set");
+  if (value == nullptr || *value == '\0') throw std::invalid_argument(section + "." + field + ": the variable " + variable + " is not set");
   return value;
 }
 
@@ -51,19 +51,25 @@ bool starts_with_word(std::string_view header, std::string_view scheme) {
 
 }  // namespace
 
-InboundCredentials::InboundCredentials(const config::WebServices& o) {
-  if (!o.user().empty()) basic_.push_back(o.user() + ":" + from_env(o.password_env(), "password_env"));
-  if (!o.token_env().empty()) tokens_.push_back(from_env(o.token_env(), "token_env"));
-  if (!o.credentials_file().empty()) {
-    std::ifstream in(o.credentials_file());
-    if (!in) throw std::invalid_argument("web_services.credentials_file: cannot read " + o.credentials_file());
+InboundCredentials::InboundCredentials(const config::WebServices& o)
+    : InboundCredentials(Sources{"web_services", o.user(), o.password_env(), o.credentials_file(), o.token_env()}) {}
+
+InboundCredentials::InboundCredentials(const config::Endpoint& o)
+    : InboundCredentials(Sources{"endpoint", o.user(), o.password_env(), o.credentials_file(), o.token_env()}) {}
+
+InboundCredentials::InboundCredentials(const Sources& o) {
+  if (!o.user.empty()) basic_.push_back(o.user + ":" + from_env(o.password_env, o.section, "password_env"));
+  if (!o.token_env.empty()) tokens_.push_back(from_env(o.token_env, o.section, "token_env"));
+  if (!o.credentials_file.empty()) {
+    std::ifstream in(o.credentials_file);
+    if (!in) throw std::invalid_argument(o.section + ".credentials_file: cannot read " + o.credentials_file);
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
       while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
       if (line.empty() || line[0] == '#') continue;
       const std::size_t colon = line.find(':');
       if (colon == 0 || colon == std::string::npos || colon + 1 == line.size())
-        throw std::invalid_argument("web_services.credentials_file: line " + std::to_string(n) + " of " + o.credentials_file() + " is not user:password");
+        throw std::invalid_argument(o.section + ".credentials_file: line " + std::to_string(n) + " of " + o.credentials_file + " is not user:password");
       basic_.push_back(line);
     }
   }

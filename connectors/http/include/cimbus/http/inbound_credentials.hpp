@@ -1,5 +1,5 @@
 #pragma once
-// Who may call the adapter's HTTP server (config web_services: user + password_env, a
+// Who may call the adapter's HTTP server (config web_services or endpoint: user + password_env, a
 // credentials_file of "user:password" lines, token_env), and whether a call's Authorization
 // header is one of them. Read once at start: a changed file or variable takes a restart.
 //
@@ -22,6 +22,16 @@ class InboundCredentials {
   // Throws std::invalid_argument naming the setting whose variable is not set or whose file
   // cannot be read or holds a line that is not "user:password".
   explicit InboundCredentials(const config::WebServices& options);
+  explicit InboundCredentials(const config::Endpoint& options);
+  // The same settings, from the configuration section named `section` (for the errors).
+  struct Sources {
+    std::string section;
+    std::string user;
+    std::string password_env;
+    std::string credentials_file;
+    std::string token_env;
+  };
+  explicit InboundCredentials(const Sources& sources);
 
   // Whether calls must authenticate: some credentials are configured.
   bool required() const { return !basic_.empty() || !tokens_.empty(); }

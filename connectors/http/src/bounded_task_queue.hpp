@@ -16,7 +16,7 @@
 
 #include "cimbus/sync/mutex.hpp"
 
-namespace cimbus::web_services {
+namespace cimbus::http {
 
 class BoundedTaskQueue : public httplib::TaskQueue {
  public:
@@ -66,4 +66,4 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace cimbus::web_services
+}  // namespace cimbus::http

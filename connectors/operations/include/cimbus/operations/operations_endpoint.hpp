@@ -1,0 +1,36 @@
+#pragma once
+// What an adapter process serves for people and machines (DESIGN.md, "Operating it"), on the
+// process's HTTP server (cimbus/http/http_listener.hpp: the web services' server when there is
+// one, else one of its own from config `endpoint`):
+//
+//   GET /health/live     200 while the process runs: {"live":true,"system":...,"instance":...}
+//   GET /health/ready    200 or 503: {"ready":false,"checks":[{"name":"broker","ok":false,"detail":...},...]}
+//   GET /metrics         the Prometheus text format (Adapter::metrics_text())
+//
+//   HttpListener listener(...);
+//   OperationsEndpoint endpoint(adapter, listener);  // before any other routes (the web services')
+//   listener.start();
+//
+// Threading: requests are served on the listener's threads; the adapter's methods it calls may be
+// called from any thread.
+
+#include <memory>
+
+#include "cimbus/http/http_listener.hpp"
+#include "cimbus/runtime/adapter.hpp"
+
+namespace cimbus::operations {
+
+class OperationsEndpoint {
+ public:
+  OperationsEndpoint(adapter::Adapter& adapter, http::HttpListener& listener);
+  ~OperationsEndpoint();
+  OperationsEndpoint(const OperationsEndpoint&) = delete;
+  OperationsEndpoint& operator=(const OperationsEndpoint&) = delete;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cimbus::operations

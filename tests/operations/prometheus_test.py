@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Debian's real Prometheus scrapes the adapters of a small storm (issue 17, point 1).
+
+A private broker, a private Prometheus (its own configuration and data directory, on a free
+loopback port, stopped by its pid), and cimbus-storm, whose processes each serve /metrics on a port
+of its choosing, listed in <work>/storm/prometheus-targets.json (Prometheus's file discovery). The
+storm's adapters keep serving a few seconds after it settled (--linger), so that the last scrape
+sees the final figures. Then Prometheus's HTTP API is asked how many TroubleTickets the OMS
+created: it must equal the count in the storm's report. The endpoints also answer /health/live
+and /health/ready while the stack runs.
+
+    prometheus_test.py SOURCE_DIR BIN_DIR WORK_DIR
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unittest
+import urllib.parse
+import urllib.request
+
+SOURCE, BIN, WORK = sys.argv[1:4]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, timeout=5):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def table_value(report, title, column):
+    """A figure of the storm report's table `title`: its first row's `column`."""
+    lines = report.splitlines()
+    at = lines.index(title)
+    header = lines[at + 1].split()
+    row = lines[at + 3].split()
+    return int(row[header.index(column)])
+
+
+class PrometheusScrapesTheStorm(unittest.TestCase):
+    def setUp(self):
+        shutil.rmtree(WORK, ignore_errors=True)
+        os.makedirs(WORK)
+        self.broker_dir = os.path.join(WORK, "broker")
+        self.prometheus = None
+        topology = subprocess.run([os.path.join(BIN, "cimbus"), "topology"] +
+                                  [a for r in ("cis", "oms", "wms") for a in ("--config", os.path.join(SOURCE, "deploy", r + ".json"))],
+                                  capture_output=True, text=True, check=True).stdout
+        with open(os.path.join(WORK, "topology.json"), "w") as f:
+            f.write(topology)
+        self.url = subprocess.run([os.path.join(SOURCE, "scripts", "broker"), "start", "--dir", self.broker_dir, "--fresh",
+                                   "--definitions", os.path.join(WORK, "topology.json")],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+
+    def tearDown(self):
+        if self.prometheus is not None and self.prometheus.poll() is None:
+            self.prometheus.send_signal(signal.SIGTERM)
+            self.prometheus.wait(30)
+        subprocess.run([os.path.join(SOURCE, "scripts", "broker"), "stop", "--dir", self.broker_dir], capture_output=True)
+
+    def start_prometheus(self, targets):
+        port = free_port()
+        config = os.path.join(WORK, "prometheus.yml")
+        with open(config, "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+                    "scrape_configs:\n  - job_name: cimbus\n    scrape_interval: 1s\n    scrape_timeout: 1s\n"
+                    "    file_sd_configs:\n      - files: [%s]\n        refresh_interval: 1s\n" % json.dumps(targets))
+        log = os.path.join(WORK, "prometheus.log")
+        with open(log, "w") as out:
+            self.prometheus = subprocess.Popen(["prometheus", "--config.file=" + config, "--storage.tsdb.path=" + os.path.join(WORK, "tsdb"),
+                                                "--web.listen-address=127.0.0.1:%d" % port], stdout=out, stderr=subprocess.STDOUT)
+        base = "http://127.0.0.1:%d" % port
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if get(base + "/-/ready")[0] == 200:
+                    return base
+            except OSError:
+                pass
+            self.assertIsNone(self.prometheus.poll(), "prometheus exited; see " + log)
+            time.sleep(0.2)
+        self.fail("prometheus did not get ready in 60 s")
+
+    def query(self, base, promql):
+        status, body = get(base + "/api/v1/query?" + urllib.parse.urlencode({"query": promql}))
+        self.assertEqual(status, 200, body)
+        result = json.loads(body)["data"]["result"]
+        return None if not result else float(result[0]["value"][1])
+
+    def test_the_tickets_prometheus_counts_are_the_storms(self):
+        storm_work = os.path.join(WORK, "storm")
+        prometheus = self.start_prometheus(os.path.join(storm_work, "prometheus-targets.json"))
+        env = dict(os.environ, CIMBUS_BROKER_URL=self.url, CIMBUS_BROKER_ALLOW_PLAIN="1")
+        storm = subprocess.Popen([os.path.join(BIN, "cimbus-storm"), "--broker-dir", self.broker_dir, "--deploy", os.path.join(SOURCE, "deploy"),
+                                  "--bin", BIN, "--work", storm_work, "--no-progress", "--faults", "12", "--duration", "8",
+                                  "--service-needs", "10", "--agreement-requests", "10", "--linger", "5"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        # While it runs: every endpoint is live and, once the adapters are up, ready.
+        endpoints = None
+        for line in storm.stderr:
+            found = re.match(r"^storm: endpoints \([^)]*\): (.*)$", line.strip())
+            if found:
+                endpoints = dict(item.split(" ") for item in found.group(1).split(", "))
+                break
+        self.assertIsNotNone(endpoints, "cimbus-storm did not print its endpoints")
+        self.assertEqual(sorted(endpoints), ["cis-1", "oms-1", "wms-1"])
+        for name, url in endpoints.items():
+            status, body = get(url + "/health/live")
+            self.assertEqual(status, 200, name)
+            self.assertEqual(json.loads(body)["instance"], name)
+            status, body = get(url + "/health/ready")
+            self.assertEqual(status, 200, "%s not ready: %s" % (name, body))
+            self.assertTrue(all(c["ok"] for c in json.loads(body)["checks"]), body)
+            status, body = get(url + "/metrics")
+            self.assertEqual(status, 200)
+            self.assertIn("# TYPE cimbus_messages_total counter", body)
+        rest = storm.stderr.read()
+        report = storm.stdout.read()
+        storm.stdout.close()
+        storm.stderr.close()
+        self.assertEqual(storm.wait(), 0, report + rest)
+        self.assertIn("conservation: OK", report)
+        tickets = table_value(report, "Incidents (OMS)", "tickets")
+        self.assertGreater(tickets, 0)
+
+        # The last values Prometheus scraped (the targets are gone now).
+        created = 'sum(last_over_time(cimbus_messages_total{system="oms",direction="in",noun="TroubleTickets",verb="create",result="ok"}[10m]))'
+        counted = self.query(prometheus, created)
+        self.assertEqual(counted, tickets, "Prometheus counted %s TroubleTickets created, the storm's report %d" % (counted, tickets))
+        # The CIS sent them (out, accepted by the broker), and every target was scraped.
+        sent = self.query(prometheus, 'sum(last_over_time(cimbus_messages_total{system="cis",direction="out",noun="TroubleTickets",verb="create",result="sent"}[10m]))')
+        self.assertGreaterEqual(sent, tickets)
+        up = self.query(prometheus, 'count(max_over_time(up[10m]) == 1)')
+        self.assertEqual(up, 3, "every adapter was scraped")
+        build = self.query(prometheus, 'count(last_over_time(cimbus_build_info[10m]))')
+        self.assertEqual(build, 3)
+        print("Prometheus: %d TroubleTickets created, as the storm's report says; the CIS sent %d creates" % (counted, sent))
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
