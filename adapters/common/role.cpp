@@ -2,6 +2,7 @@
 
 #include "records.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <optional>
 
@@ -55,18 +56,97 @@ void connect_system(adapter::Adapter& adapter, const adapter::AdapterOptions& op
 
 }  // namespace
 
-int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup) {
-  if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    std::cerr << "usage: " << program << " CONFIG.json\n"
-              << "  An IEC 61968 adapter process; the configuration is described in deploy/README.md.\n"
-              << "  SIGTERM or SIGINT: finish the work in hand, send the outbox, exit 0.\n";
-    return argc == 2 ? 0 : 2;
+namespace {
+
+struct RoleArguments {
+  std::string config;
+  adapter::Log::Format format = adapter::Log::Format::text;
+  std::optional<adapter::Log::Level> level;
+};
+
+void usage(std::ostream& out, const std::string& program) {
+  out << "usage: " << program << " [--log-format text|json] [--log-level debug|info|warn|error] CONFIG.json\n"
+      << "       " << program << " --version\n"
+      << "  An IEC 61968 adapter process; the configuration is described in deploy/README.md.\n"
+      << "  SIGTERM or SIGINT: finish the work in hand, send the outbox, exit 0.\n"
+      << "  SIGUSR1: log at debug level; SIGUSR2: back to the starting level.\n";
+}
+
+// nullopt and an exit status when the process ends here (help, version, a usage error: 2).
+std::optional<int> read_arguments(int argc, char** argv, const std::string& program, RoleArguments& a) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      if (i + 1 < argc) return std::string(argv[++i]);
+      std::cerr << program << ": " << name << " needs a value\n";
+      return std::nullopt;
+    };
+    if (arg == "--help" || arg == "-h") {
+      usage(std::cout, program);
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << program << " " << CIMBUS_VERSION << "\n";
+      return 0;
+    }
+    if (arg == "--log-format") {
+      auto v = value("--log-format");
+      if (!v || !adapter::Log::parse_format(*v, a.format)) {
+        if (v) std::cerr << program << ": --log-format " << *v << ": not text or json\n";
+        return 2;
+      }
+    } else if (arg == "--log-level") {
+      auto v = value("--log-level");
+      adapter::Log::Level level;
+      if (!v || !adapter::Log::parse_level(*v, level)) {
+        if (v) std::cerr << program << ": --log-level " << *v << ": not debug, info, warn or error\n";
+        return 2;
+      }
+      a.level = level;
+    } else if (!arg.empty() && arg[0] == '-') {
+      std::cerr << program << ": unknown option " << arg << "\n";
+      usage(std::cerr, program);
+      return 2;
+    } else if (a.config.empty()) {
+      a.config = arg;
+    } else {
+      std::cerr << program << ": one configuration file, not " << a.config << " and " << arg << "\n";
+      return 2;
+    }
   }
+  if (a.config.empty()) {
+    usage(std::cerr, program);
+    return 2;
+  }
+  return std::nullopt;
+}
+
+// Waits until the adapter is ready, a stop signal comes (0: stopped before it was ready) or
+// `limit` passes; false with the reason when it did not get ready.
+enum class Start { ready, stopped, not_ready };
+Start await_ready(adapter::Adapter& adapter, adapter::StopSignals& signals, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (adapter.wait_ready(std::chrono::milliseconds(200))) return Start::ready;
+    if (const int received = signals.wait_for(std::chrono::milliseconds(300)); received != 0) {
+      adapter.log().info("signal " + std::to_string(received) + " before the adapter was ready: stopping");
+      return Start::stopped;
+    }
+  }
+  return adapter.wait_ready(std::chrono::milliseconds(0)) ? Start::ready : Start::not_ready;
+}
+
+}  // namespace
+
+int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup) {
+  RoleArguments arguments;
+  if (auto status = read_arguments(argc, argv, program, arguments)) return *status;
+  adapter::Log::configure(arguments.format, arguments.level.value_or(adapter::Log::level()));
   // Blocked here, before any thread starts, so that every thread leaves them to the wait in
   // run_until_signal().
-  const adapter::StopSignals signals;
+  adapter::StopSignals signals;
   try {
-    adapter::AdapterOptions options = adapter::AdapterOptions::load(argv[1]);
+    adapter::AdapterOptions options = adapter::AdapterOptions::load(arguments.config);
     set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
     connect_system(adapter, options, setup);
@@ -91,17 +171,28 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
       adapter.log().info("endpoint at " + listener->base_url() + "/ (health: /health/ready, metrics: /metrics)");
       std::cout << config.system() << " endpoint: " << listener->base_url() << std::endl;
     }
-    if (!adapter.wait_ready(std::chrono::seconds(60))) {
-      adapter.log().error("the broker's queues are not reachable (is the topology loaded? see deploy/README.md)");
-      adapter.stop();
-      return 1;
+    switch (await_ready(adapter, signals, std::chrono::seconds(60))) {
+      case Start::ready: break;
+      case Start::stopped:
+        if (listener) listener->stop();
+        adapter.stop();
+        return 0;
+      case Start::not_ready: {
+        std::string why;
+        for (const adapter::ReadinessCheck& c : adapter.readiness().checks)
+          if (!c.ok) why += (why.empty() ? "" : "; ") + c.name + ": " + c.detail;
+        adapter.log().error("not ready after 60 s, stopping: " + why);
+        if (listener) listener->stop();
+        adapter.stop();
+        return 1;
+      }
     }
     std::cout << "ready" << std::endl;
     return adapter.run_until_signal([&listener] {
       if (listener) listener->stop();
     });
   } catch (const std::exception& e) {
-    adapter::Log(program).error(e.what());
+    adapter::Log(program).error(e.what());  // before the configuration named the instance
     return 1;
   }
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <optional>
 
 #include "broker_args.hpp"
@@ -98,15 +99,23 @@ struct LinkErrors {
       std::lock_guard<std::mutex> lock(mutex);
       if (first.empty()) first = error;
     };
+    // A refused login, a refused connection, a TLS failure: said as the adapters say it.
+    o.on_connection = [this](const bus::ConnectionEvent& e) {
+      if (e.kind == bus::ConnectionEvent::Kind::connected) return;
+      std::lock_guard<std::mutex> lock(mutex);
+      if (connection.empty()) connection = bus::describe(e);
+    };
     return o;
   }
 
-  // Why the broker could not be reached, with its words when it said any (a TLS failure, a login
-  // refused).
+  // Why the broker could not be reached, in the words of its first failure.
   std::string unreachable() {
     std::lock_guard<std::mutex> lock(mutex);
+    if (!connection.empty()) return connection;
     return "cannot reach the broker" + (first.empty() ? std::string() : ": " + first);
   }
+
+  std::string connection;
 };
 
 // True when `target` goes through an exchange whose unroutable messages the broker keeps, so that
@@ -285,6 +294,14 @@ int run_listen(const ListenArgs& args) {
   // at once, once; the Bus keeps trying.
   bus::BusOptions options;
   options.on_error = [](const std::string& error) { std::cerr << "cimbus: " << error << std::endl; };
+  // The connection's changes at once: each failure once until connected, each loss and reconnect.
+  std::set<std::string> told;
+  options.on_connection = [&told](const bus::ConnectionEvent& e) {
+    const bool first_connect = e.kind == bus::ConnectionEvent::Kind::connected && e.connection <= 1;
+    if (e.kind == bus::ConnectionEvent::Kind::connected) told.clear();
+    if (first_connect || !told.insert(bus::describe(e)).second) return;
+    std::cerr << "cimbus: " << bus::describe(e) << std::endl;
+  };
   bus::Bus bus(args.broker.connection(), options);
   bus.receive(source, [&](const bus::AmqpMessage& m) {
     std::lock_guard<std::mutex> lock(mutex);

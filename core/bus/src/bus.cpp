@@ -171,15 +171,21 @@ class Bus::Impl : public proton::messaging_handler {
     connection_ = c;
     // A new connection has new links. What was in flight on the old one has an unknown outcome
     // and is sent again; receivers de-duplicate by message-id.
+    ConnectionEvent event;
+    event.kind = ConnectionEvent::Kind::connected;
+    event.url = current_url_;
     {
       sync::Lock lock(mutex_);
       open_ = true;
       attached_ = 0;
       attempts_ = 0;
-      ++connections_opened_;
+      event.connection = ++connections_opened_;
       for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) waiting_.push_front(std::move(it->second));
       in_flight_.clear();
     }
+    if (lost_at_) event.down_for = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - *lost_at_);
+    lost_at_.reset();
+    if (bus_options_.on_connection) bus_options_.on_connection(event);
     state_changed_.notify_all();
     for (std::size_t i = 0; i < receivers_count(); ++i) open_receiver(i);
     pump();
@@ -194,17 +200,10 @@ class Bus::Impl : public proton::messaging_handler {
       hint = " (the broker does not accept the client certificate: it trusts another CA, or the certificate is not current)";
     else if (text.find("certificate verify failed") != std::string::npos)
       hint = " (is the CA file the one that signed the broker's certificate, is that certificate current, and was it issued for the URL's host?)";
-    bool stopping;
-    {
-      sync::Lock lock(mutex_);
-      stopping = stopping_;
-    }
-    // stop() ends the container, which aborts the connection: nothing to report then
-    if (bus_options_.on_error && !stopping) bus_options_.on_error("connection: " + text + hint);
-    lost();
+    lost(text + hint);
   }
-  void on_transport_close(proton::transport&) override { lost(); }
-  void on_connection_close(proton::connection&) override { lost(); }
+  void on_transport_close(proton::transport&) override { lost("the connection closed"); }
+  void on_connection_close(proton::connection&) override { lost("the broker closed the connection"); }
 
   void on_sendable(proton::sender&) override { pump(); }
 
@@ -299,10 +298,7 @@ class Bus::Impl : public proton::messaging_handler {
   void on_receiver_close(proton::receiver& r) override {
     if (!is_probe(r)) receiver_lost(r);
   }
-  void on_connection_error(proton::connection& c) override {
-    report("connection", c.error());
-    lost();
-  }
+  void on_connection_error(proton::connection& c) override { lost(c.error().what()); }
 
   void on_tracker_accept(proton::tracker& t) override { settle(t, Outcome::accepted); }
   void on_tracker_reject(proton::tracker& t) override { settle(t, Outcome::rejected); }
@@ -361,7 +357,18 @@ class Bus::Impl : public proton::messaging_handler {
 
   // A link or connection the broker refused, for the operator (the Bus retries on its own).
   void report(const std::string& what, const proton::error_condition& e, const std::string& then = "") {
-    if (bus_options_.on_error) bus_options_.on_error(what + ": " + e.what() + then);
+    if (bus_options_.on_error) bus_options_.on_error(what + ": " + e.what() + hint_for(e) + then);
+  }
+
+  static bool is_shutdown(const proton::error_condition& e) {
+    return e.name() == "amqp:connection:forced" || e.description() == "shutdown";
+  }
+
+  // What the usual refusals mean, for the person who reads them.
+  static std::string hint_for(const proton::error_condition& e) {
+    if (e.name() == "amqp:not-found") return " (it does not exist on the broker: is the topology loaded? see deploy/README.md)";
+    if (e.name() == "amqp:unauthorized-access") return " (this user may not: see its permissions in the topology, decisions/0026)";
+    return "";
   }
 
   // Runs `work` on the I/O thread; false when there is no connection to run it on.
@@ -376,6 +383,7 @@ class Bus::Impl : public proton::messaging_handler {
   // by a new one with new links.
   void connect() {
     const std::string& url = options_.urls.at(next_url_++ % options_.urls.size());
+    current_url_ = url_without_password(url);
     try {
       connection_ = container_.connect(url, connection_options(options_));
     } catch (const proton::error&) {
@@ -386,7 +394,9 @@ class Bus::Impl : public proton::messaging_handler {
     connecting_ = true;
   }
 
-  void lost() {
+  // The connection went away, or an attempt failed: `why` in the words of the first event that
+  // told (one loss comes as several events). Told to on_connection once per loss or attempt.
+  void lost(const std::string& why) {
     senders_.clear();
     publish_session_ = proton::session();
     withheld_.clear();  // new links get their full credit
@@ -399,8 +409,11 @@ class Bus::Impl : public proton::messaging_handler {
     receiver_sources_.clear();
     unsettled_.clear();
     std::chrono::milliseconds delay{0};
+    bool was_open = false, stopping = false;
     {
       sync::Lock lock(mutex_);
+      was_open = open_;
+      stopping = stopping_;
       open_ = false;
       attached_ = 0;
       work_queue_ = nullptr;
@@ -408,6 +421,18 @@ class Bus::Impl : public proton::messaging_handler {
       connecting_ = false;
       for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) waiting_.push_front(std::move(it->second));
       in_flight_.clear();
+    }
+    // stop() ends the container, which aborts the connection: nothing to report then.
+    if (!stopping && bus_options_.on_connection) {
+      ConnectionEvent event;
+      event.kind = was_open ? ConnectionEvent::Kind::lost : classify_connection_failure(why);
+      event.url = current_url_;
+      event.detail = why;
+      bus_options_.on_connection(event);
+    }
+    if (was_open) lost_at_ = std::chrono::steady_clock::now();
+    {
+      sync::Lock lock(mutex_);
       const auto& r = options_.reconnect;
       if (stopping_ || (r.max_attempts > 0 && attempts_ >= r.max_attempts)) return;
       double ms = static_cast<double>(r.first_delay.count());
@@ -508,11 +533,11 @@ class Bus::Impl : public proton::messaging_handler {
   // The broker refused `target` (its sender, its session, or its probe): what was in flight goes
   // back to waiting; the target is tried again after a back-off, or given up.
   void refused(std::string target, const proton::error_condition& error) {  // a copy: callers pass targets_ keys
-    if (error.name() == "amqp:connection:forced") return;  // the broker is going down: lost() follows
+    if (is_shutdown(error)) return;  // the broker is going down: lost() follows
     const auto now = std::chrono::steady_clock::now();
     Target& t = targets_[target];
     if (t.refusals++ == 0) t.refused_since = now;
-    const std::string why = "the broker refuses " + target + ": " + error.what();
+    const std::string why = "the broker refuses " + target + ": " + error.what() + hint_for(error);
     {
       sync::Lock lock(mutex_);
       refusal_text_[target] = why;
@@ -619,6 +644,8 @@ class Bus::Impl : public proton::messaging_handler {
     const std::string source = source_of(r);
     const std::optional<std::size_t> index = forget_receiver(r, false);
     if (!index) return;
+    // A broker going down ends every session first ("shutdown"): the connection's loss says it.
+    if (is_shutdown(error)) return later(std::chrono::seconds(1), [this, i = *index] { open_receiver(i); });
     int& refusals = receiver_refusals_[source];
     if (refusals++ == 0) report("the broker refuses receiving from " + source, error, "; trying again every 1 s up to 30 s");
     const auto pause = std::chrono::milliseconds(std::min<long>(30000, 1000L << std::min(refusals - 1, 5)));
@@ -724,6 +751,8 @@ class Bus::Impl : public proton::messaging_handler {
   bool open_ CIMBUS_GUARDED_BY(mutex_) = false;
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
   int connections_opened_ CIMBUS_GUARDED_BY(mutex_) = 0;
+  std::string current_url_;  // the I/O thread's: the URL tried last, without a password
+  std::optional<std::chrono::steady_clock::time_point> lost_at_;  // the I/O thread's: since the last loss
   bool connecting_ CIMBUS_GUARDED_BY(mutex_) = false;   // a connection exists or is being opened
   int attempts_ CIMBUS_GUARDED_BY(mutex_) = 0;          // failed connection attempts since the last open
   std::size_t attached_ CIMBUS_GUARDED_BY(mutex_) = 0;  // receivers attached on the current connection

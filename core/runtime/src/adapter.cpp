@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -282,9 +283,46 @@ class Adapter::Impl {
       }
       log_.warn_once("broker: " + error);
     };
+    o.on_connection = [this](const bus::ConnectionEvent& e) { connection_changed(e); };
     o.checked_queue_prefix = options_.profile.checked_queue_prefix;
     if (const int ms = options_.config.broker().give_up_refused_ms(); ms > 0) o.give_up_refused_after = std::chrono::milliseconds(ms);
     return o;
+  }
+
+  // The broker connection, said the moment it changes (the Bus's I/O thread): each connect and
+  // loss; a failed attempt once per distinct cause until the next connect (they repeat at every
+  // retry), and kept for /health/ready and for why the adapter did not get ready.
+  void connection_changed(const bus::ConnectionEvent& e) {
+    const std::string line = bus::describe(e);
+    std::string user = options_.connection.user.empty() ? std::string() : " as " + options_.connection.user;
+    switch (e.kind) {
+      case bus::ConnectionEvent::Kind::connected: {
+        {
+          sync::Lock lock(mutex_);
+          broker_trouble_.clear();
+          told_failures_.clear();
+        }
+        log_.log().info(line + user);
+        return;
+      }
+      case bus::ConnectionEvent::Kind::lost:
+        {
+          sync::Lock lock(mutex_);
+          broker_trouble_ = line;
+        }
+        log_.log().warn(line);
+        return;
+      default: {
+        bool first;
+        {
+          sync::Lock lock(mutex_);
+          broker_trouble_ = line;
+          first = told_failures_.insert(line).second;
+        }
+        if (first) log_.log().error(line + "; trying again");
+        return;
+      }
+    }
   }
 
   void listen(Queue queue, const std::string& source, bus::ReceiveOptions receive) {
@@ -587,6 +625,7 @@ class Adapter::Impl {
   bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;   // the store fails: not ready, no deliveries taken
   Metrics::Gauges gauges_ CIMBUS_GUARDED_BY(mutex_);       // refresh_gauges()
   std::string broker_trouble_ CIMBUS_GUARDED_BY(mutex_);   // the broker's last error, until connected again
+  std::set<std::string> told_failures_ CIMBUS_GUARDED_BY(mutex_);  // failed attempts logged since the last connect
   Clock::time_point next_gauges_;                         // the worker's
   std::uint64_t gauges_round_ = 0;                        // the worker's
   bool store_gave_up_ CIMBUS_GUARDED_BY(mutex_) = false;  // it failed for longer than store_retry_s: the worker ended

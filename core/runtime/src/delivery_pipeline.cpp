@@ -197,11 +197,19 @@ void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
   }
 }
 
-// A message's result and handling time, in the metrics, once its transaction is over.
+// The message a log line is about.
+LogIds DeliveryPipeline::ids_of(const Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  return {item.key, !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id};
+}
+
+// A message's result and handling time, in the metrics, once its transaction is over; a debug line.
 void DeliveryPipeline::measure(const Item& item) {
   const auto& h = item.decoded.envelope.message().header();
   const std::string noun = h.noun().empty() ? "unknown" : h.noun();
   const std::string verb = item.decoded.status == DecodeResult::Status::unreadable ? "unknown" : to_literal(h.verb());
+  if (log_.log().enabled(Log::Level::debug))
+    log_.log().debug(std::string("took in ") + verb + " " + noun + " on " + to_string(item.delivery.queue) + ": " + item.result, ids_of(item));
   log_.metrics().message(Metrics::Direction::in, noun, verb, item.result);
   if (item.took.count() > 0) log_.metrics().handler_time(noun, verb, item.took);
   if (item.dead_letter != nullptr) log_.metrics().dead_letter(item.dead_letter);
@@ -267,7 +275,7 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
   const std::string name = item.key.empty() ? "a message without MessageID" : item.key;
   if (was_giving_up) {
     log_.log().error(name + " is rejected, to the broker's dead-letter queue: its changes failed to commit " + std::to_string(failed.count) +
-                     " times (" + cause + "), and so did giving it up");
+                     " times (" + cause + "), and so did giving it up", ids_of(item));
     item.result = "dead";
     log_.count([](AdapterStats& s) { ++s.dead; });
     log_.metrics().dead_letter("commit");  // by the broker's dead-letter exchange
@@ -276,7 +284,7 @@ void DeliveryPipeline::failed_commit(const Group& group, const std::string& caus
     return;
   }
   log_.log().error(name + " failed to commit (attempt " + std::to_string(failed.count) + " of " + std::to_string(options_.config.max_attempts()) +
-                   "): " + cause);
+                   "): " + cause, ids_of(item));
   last_error_[item.key] = "its changes failed to commit: " + cause;
   item.result = "retried";
   log_.count([](AdapterStats& s) { ++s.retried; });
@@ -375,7 +383,7 @@ void DeliveryPipeline::complete_call(store::Transaction& tx, CallOutcome& o) {
   if (!o.failure.empty()) {
     // Nothing committed for it: the broker gives the delivery again, counted by the inbox.
     log_.log().error(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " (attempt " + std::to_string(item.entry.attempts) +
-                     "): the system's call failed: " + o.failure);
+                     "): the system's call failed: " + o.failure, ids_of(item));
     last_error_[item.key] = "the system's call failed: " + o.failure;
     item.outcome = Outcome::released;
     item.result = "retried";
@@ -625,7 +633,7 @@ std::optional<Diagnostic> DeliveryPipeline::replay_of(store::Transaction& tx, co
 void DeliveryPipeline::refuse_checked(store::Transaction& tx, Item& item, const Diagnostic& why, const std::string& check) {
   const auto& h = item.decoded.envelope.message().header();
   log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " from " + source_of(h) + " refused by " + check + ": " + why.code +
-                  " " + why.reason);
+                  " " + why.reason, ids_of(item));
   item.result = "refused";
   log_.count([](AdapterStats& s) { ++s.security_refusals; });
   refuse_unexecuted(tx, item, why, check);
@@ -675,7 +683,7 @@ void DeliveryPipeline::route(Item& item) const {
 void DeliveryPipeline::refuse_misdirected(store::Transaction& tx, Item& item) {
   const std::string& why = item.misdirected;
   const auto& h = item.decoded.envelope.message().header();
-  log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " refused: " + why);
+  log_.log().warn(h.noun() + " " + to_literal(h.verb()) + " " + item.key + " refused: " + why, ids_of(item));
   item.result = "refused";
   log_.count([](AdapterStats& s) { ++s.misdirected; });
   answer_failed(tx, item, {diagnostic(code::kPolicyViolation, why)}, true);
@@ -695,7 +703,7 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   std::string reason = std::to_string(failed) + " attempts failed";
   auto last = last_error_.find(item.key);
   reason += last != last_error_.end() ? ": " + last->second : " (the handler failed or the process ended while handling it)";
-  log_.log().warn("giving up " + item.key + ": " + reason);
+  log_.log().warn("giving up " + item.key + ": " + reason, ids_of(item));
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {diagnostic(code::kTransactionFailed, reason)}, reply_options_);
   const std::string target = item.target;
   if (item.answers() && !target.empty()) enqueue(tx, target, reply, &item.delivery.message);
@@ -801,7 +809,7 @@ std::string DeliveryPipeline::correlation_of(const Item& item) {
 void DeliveryPipeline::take_invalid_reply(store::Transaction& tx, Item& item) {
   const std::string correlation = correlation_of(item);
   const std::string why = "invalid reply: " + item.decoded.primary_code() + " " + first_reason(item.decoded.diagnostics);
-  log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " is refused: " + why);
+  log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " is refused: " + why, ids_of(item));
   Envelope failed = item.decoded.envelope;
   msg::ReplyType* reply = failed.mutable_message()->mutable_reply();
   reply->set_result(msg::ReplyType_Result::FAILED);
@@ -819,7 +827,7 @@ void DeliveryPipeline::handle_reply(store::Transaction& tx, Item& item) {
   const auto& h = reply.message().header();
   const std::string correlation = correlation_of(item);
   if (!requests_.replied(tx, correlation, reply, !is_interim_reply(reply))) {
-    log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)");
+    log_.log().warn("a reply to " + (correlation.empty() ? std::string("nothing") : correlation) + " that is not awaited (late or unknown)", ids_of(item));
     item.result = "late";
     log_.count([](AdapterStats& s) { ++s.late_replies; });
     finish_without_handler(tx, item, false);
@@ -902,7 +910,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     // Rolled back; the delivery comes again, up to max_attempts.
     outbox_.forget_since(outbox_mark);
     log_.log().error("handler failed for " + message.message().header().noun() + " " + to_literal(message.message().header().verb()) + " " +
-              item.key + " (attempt " + std::to_string(item.entry.attempts) + "): " + e.what());
+              item.key + " (attempt " + std::to_string(item.entry.attempts) + "): " + e.what(), ids_of(item));
     last_error_[item.key] = e.what();
     if (item.delivery.queue == Queue::replies) requests_.forget_reply(message.message().header().message_id());
     item.outcome = Outcome::released;

@@ -122,6 +122,7 @@ class DeliveryPipeline {
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
   void measure(const Item& item);
+  static LogIds ids_of(const Item& item);
   static std::string source_of(const msg::HeaderType& header);
   bool is_foreign_context(const Envelope& message) const;
   bool refuse_spanning_set(store::Transaction& tx, Item& item);

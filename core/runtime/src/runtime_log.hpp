@@ -16,7 +16,7 @@ namespace cimbus::adapter::detail {
 
 class RuntimeLog {
  public:
-  explicit RuntimeLog(const std::string& instance, const std::string& system = "") : log_(instance), metrics_(system, instance) {}
+  explicit RuntimeLog(const std::string& instance, const std::string& system = "") : log_(instance, system), metrics_(system, instance) {}
 
   // The instance's log: info for the lifecycle, warn for what the runtime handled (a message
   // given up, a reply nobody awaits), error for what failed.

@@ -2,6 +2,11 @@
 
 #include <pthread.h>
 
+#include <cerrno>
+#include <ctime>
+
+#include "cimbus/runtime/log.hpp"
+
 namespace cimbus::adapter {
 
 sigset_t StopSignals::signal_set() {
@@ -9,15 +14,48 @@ sigset_t StopSignals::signal_set() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGUSR2);
   return signals;
 }
 
 StopSignals::StopSignals() : signals_(signal_set()) { pthread_sigmask(SIG_BLOCK, &signals_, nullptr); }
 
+bool StopSignals::took_level_signal(int received) {
+  if (received == SIGUSR1) {
+    Log::set_level(Log::Level::debug);
+    Log("signals").info("SIGUSR1: logging at debug level (SIGUSR2 goes back)");
+    return true;
+  }
+  if (received == SIGUSR2) {
+    Log::restore_level();
+    Log("signals").info("SIGUSR2: logging at the starting level again");
+    return true;
+  }
+  return false;
+}
+
 int StopSignals::wait() {
-  int received = 0;
-  sigwait(&signals_, &received);
-  return received;
+  for (;;) {
+    int received = 0;
+    if (sigwait(&signals_, &received) != 0) continue;
+    if (!took_level_signal(received)) return received;
+  }
+}
+
+int StopSignals::wait_for(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return 0;
+    timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
+    const int received = sigtimedwait(&signals_, nullptr, &ts);
+    if (received < 0) {
+      if (errno == EAGAIN) return 0;
+      continue;  // EINTR
+    }
+    if (!took_level_signal(received)) return received;
+  }
 }
 
 }  // namespace cimbus::adapter

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "cimbus/bus/amqp_message.hpp"
+#include "cimbus/bus/connection_event.hpp"
 #include "cimbus/bus/connection_options.hpp"
 #include "cimbus/bus/outcome.hpp"
 #include "cimbus/bus/sender.hpp"
@@ -70,6 +71,9 @@ struct BusOptions {
   // Told (on the I/O thread) when the broker refuses a link or closes the connection with an
   // error, e.g. a queue that does not exist; the Bus retries by itself.
   std::function<void(const std::string&)> on_error;
+  // Told (on the I/O thread) when the connection opens, is lost, or an attempt fails, at once
+  // (connection_event.hpp); the Bus reconnects by itself.
+  std::function<void(const ConnectionEvent&)> on_connection;
 };
 
 // A delivery received by a DeferredHandler, to be settled with Bus::settle().
