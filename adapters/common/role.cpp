@@ -147,6 +147,7 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
   adapter::StopSignals signals;
   try {
     adapter::AdapterOptions options = adapter::AdapterOptions::load(arguments.config);
+    adapter::Log::name_process(options.config.system(), options.config.instance());
     set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
     connect_system(adapter, options, setup);

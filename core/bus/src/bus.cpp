@@ -196,6 +196,7 @@ class Bus::Impl : public proton::messaging_handler {
     const std::string text = t.error().what();
     std::string hint;
     if (text.find("\\x15\\x03") != std::string::npos) hint = " (the broker answered with TLS: use an amqps:// URL)";
+    else if (text.find("wrong version number") != std::string::npos) hint = " (the broker does not speak TLS on this port: use amqp://, or its TLS port)";
     else if (text.find("alert unknown ca") != std::string::npos || text.find("alert bad certificate") != std::string::npos)
       hint = " (the broker does not accept the client certificate: it trusts another CA, or the certificate is not current)";
     else if (text.find("certificate verify failed") != std::string::npos)

@@ -157,6 +157,23 @@ void Log::set_level(Level level) { settings().level = level; }
 void Log::restore_level() { settings().level = settings().start_level.load(); }
 Log::Level Log::level() { return settings().level; }
 
+namespace {
+std::mutex process_names_mutex;
+std::string process_system;
+std::string process_instance = "cimbus";
+}  // namespace
+
+void Log::name_process(const std::string& system, const std::string& instance) {
+  std::lock_guard<std::mutex> lock(process_names_mutex);
+  process_system = system;
+  process_instance = instance;
+}
+
+std::unique_ptr<Log> Log::of_process() {
+  std::lock_guard<std::mutex> lock(process_names_mutex);
+  return std::make_unique<Log>(process_instance, process_system);
+}
+
 bool Log::parse_level(std::string_view text, Level& level) {
   if (text == "debug" || text == "trace") level = Level::debug;
   else if (text == "info") level = Level::info;

@@ -24,12 +24,12 @@ StopSignals::StopSignals() : signals_(signal_set()) { pthread_sigmask(SIG_BLOCK,
 bool StopSignals::took_level_signal(int received) {
   if (received == SIGUSR1) {
     Log::set_level(Log::Level::debug);
-    Log("signals").info("SIGUSR1: logging at debug level (SIGUSR2 goes back)");
+    Log::of_process()->info("SIGUSR1: logging at debug level (SIGUSR2 goes back)");
     return true;
   }
   if (received == SIGUSR2) {
     Log::restore_level();
-    Log("signals").info("SIGUSR2: logging at the starting level again");
+    Log::of_process()->info("SIGUSR2: logging at the starting level again");
     return true;
   }
   return false;

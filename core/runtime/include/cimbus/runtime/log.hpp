@@ -53,6 +53,10 @@ class Log {
   static void set_level(Level level);
   static void restore_level();
   static Level level();
+  // The process's own names, for lines that are about the process rather than an instance (a
+  // signal taken): set once its configuration is read. of_process() is a Log with them.
+  static void name_process(const std::string& system, const std::string& instance);
+  static std::unique_ptr<Log> of_process();
 
   // "debug", "info", "warn" (or "warning"), "error"; nullopt-like false when it is none.
   static bool parse_level(std::string_view text, Level& level);
