@@ -20,6 +20,7 @@
 #include "intake.hpp"
 #include "portal.hpp"
 #include "report.hpp"
+#include "cimbus/runtime/stop_signals.hpp"
 #include "stack.hpp"
 #include "table.hpp"
 
@@ -105,6 +106,10 @@ std::string here() {
 }
 
 int run(StormOptions o) {
+  // Blocked before any thread starts: Ctrl-C or SIGTERM ends the storm early, and the linger, with
+  // every process stopped and the report of what was done.
+  cimbus::adapter::StopSignals signals;
+  int interrupted = 0;
   const cimbus::reference::Territory territory({o.seed, o.customers, 8, 25});
   const Scenario scenario = Scenario::plan(territory, o);
   fmt::print(stderr, "storm: {} customers on {} transformers, {} feeders; {} faults, {} calls, {} service needs, {} portal requests over {:.1f} s\n",
@@ -171,15 +176,19 @@ int run(StormOptions o) {
       }
     }
     if (elapsed > std::int64_t{o.timeout_s} * 1000) break;
+    if ((interrupted = signals.wait_for(std::chrono::milliseconds(0))) != 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the portal's latency resolution
   }
   progress.end();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  fmt::print(stderr, "storm: {} after {:.1f} s; stopping every process\n", settled ? "settled" : "NOT settled", seconds);
+  if (interrupted != 0)
+    fmt::print(stderr, "storm: interrupted by signal {} after {:.1f} s; stopping every process\n", interrupted, seconds);
+  else
+    fmt::print(stderr, "storm: {} after {:.1f} s; stopping every process\n", settled ? "settled" : "NOT settled", seconds);
   portal.stop();
-  if (o.linger_s > 0) {
-    fmt::print(stderr, "storm: the adapters serve their endpoints for {} s more\n", o.linger_s);
-    std::this_thread::sleep_for(std::chrono::seconds(o.linger_s));
+  if (o.linger_s > 0 && interrupted == 0) {
+    fmt::print(stderr, "storm: the adapters serve their endpoints for {} s more (Ctrl-C ends it)\n", o.linger_s);
+    interrupted = signals.wait_for(std::chrono::seconds(o.linger_s));
   }
   const std::vector<std::string> unclean = stack.stop();
   for (auto& [role, state] : outside) {
@@ -191,7 +200,8 @@ int run(StormOptions o) {
 
   print_report(std::cout, stores, portal);
   std::vector<std::string> problems = check_conservation(stores, territory, scenario, portal, o.oms_instances);
-  if (!settled) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
+  if (!settled && interrupted == 0) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
+  if (!settled && interrupted != 0) problems.insert(problems.begin(), "the storm was interrupted (signal " + std::to_string(interrupted) + ") before it settled");
   for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
   std::cout << fmt::format("\nstorm: {} calls, {} service needs, {} portal requests; settled in {:.1f} s{}\n", scenario.calls.size(),
                            scenario.needs.size(), portal.planned(), seconds, drill ? " (with the crash drill on " + o.kill_role + ")" : "");

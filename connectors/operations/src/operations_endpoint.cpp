@@ -1,9 +1,14 @@
 #include "cimbus/operations/operations_endpoint.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+
+#include "cimbus/codec/timestamp.hpp"
+#include "cimbus/store/journal.hpp"
 
 namespace cimbus::operations {
 
@@ -43,6 +48,7 @@ class OperationsEndpoint::Impl {
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(adapter_.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
     });
+    server.Get("/journal", [this](const httplib::Request& req, httplib::Response& res) { journal(req, res); });
   }
 
  private:
@@ -78,6 +84,58 @@ class OperationsEndpoint::Impl {
     }
     (*body.mutable_fields())["checks"] = checks;
     res.status = readiness.ready() ? 200 : 503;
+    res.set_content(json_of(body), "application/json");
+  }
+
+  // GET /journal?id=ID[&limit=N][&bodies=1]: the rows that name ID (a MessageID, a CorrelationID,
+  // an mRID or a Request ID) and the rows that answer them, oldest first.
+  void journal(const httplib::Request& req, httplib::Response& res) const {
+    const std::string id = req.get_param_value("id");
+    if (id.empty() || id.size() > 256) {
+      res.status = 400;
+      return res.set_content("give ?id= a MessageID, CorrelationID, mRID or Request ID\n", "text/plain; charset=utf-8");
+    }
+    std::size_t limit = 500;
+    if (req.has_param("limit")) limit = static_cast<std::size_t>(std::clamp(std::atol(req.get_param_value("limit").c_str()), 1L, 5000L));
+    const bool bodies = req.get_param_value("bodies") == "1";
+    std::vector<store::JournalEntry> rows;
+    try {
+      store::JournalReader reader(adapter_.options().config.store());
+      rows = reader.find(id, limit);
+    } catch (const std::exception& e) {
+      res.status = 503;
+      return res.set_content(std::string("the journal cannot be read now: ") + e.what() + "\n", "text/plain; charset=utf-8");
+    }
+    Struct body;
+    identify(body);
+    (*body.mutable_fields())["id"] = text(id);
+    Value entries;
+    entries.mutable_list_value();
+    for (const store::JournalEntry& e : rows) {
+      Value entry;
+      auto& f = *entry.mutable_struct_value()->mutable_fields();
+      f["at"] = text(format_timestamp(std::chrono::system_clock::time_point(std::chrono::milliseconds(e.at_ms))));
+      f["instance"] = text(e.instance);
+      f["direction"] = text(e.direction);
+      f["kind"] = text(e.kind);
+      f["noun"] = text(e.noun);
+      f["verb"] = text(e.verb);
+      f["message_id"] = text(e.message_id);
+      f["correlation_id"] = text(e.correlation_id);
+      Value subjects, references;
+      subjects.mutable_list_value();
+      references.mutable_list_value();
+      for (const std::string& n : e.subjects) *subjects.mutable_list_value()->add_values() = text(n);
+      for (const std::string& n : e.references) *references.mutable_list_value()->add_values() = text(n);
+      f["subjects"] = subjects;
+      f["references"] = references;
+      f["result"] = text(e.result);
+      f["codes"] = text(e.codes);
+      f["peer"] = text(e.peer);
+      if (bodies && e.body) f["body"] = text(*e.body);
+      *entries.mutable_list_value()->add_values() = entry;
+    }
+    (*body.mutable_fields())["entries"] = entries;
     res.set_content(json_of(body), "application/json");
   }
 

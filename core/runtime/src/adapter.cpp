@@ -22,6 +22,7 @@
 #include "delivery_pipeline.hpp"
 #include "handler_table.hpp"
 #include "inbox_retention.hpp"
+#include "journal_writer.hpp"
 #include "outbox_pump.hpp"
 #include "request_tracker.hpp"
 #include "runtime_log.hpp"
@@ -100,12 +101,15 @@ class Adapter::Impl {
       }
       changed_.notify_all();
     }, options_.profile.dead_letter_address(options_.naming.queues_of(options_.config.system())));
+    journal_ = std::make_unique<JournalWriter>(options_, *store_);
+    outbox_->keep_journal(journal_.get());
     requests_ = std::make_unique<RequestTracker>(*store_, &log_.metrics());
     retention_ = std::make_unique<InboxRetention>(*store_, std::chrono::seconds(options_.config.inbox_retention_s()),
-                                                  std::chrono::seconds(options_.config.replay_detection().nonce_memory_s()));
+                                                  std::chrono::seconds(options_.config.replay_detection().nonce_memory_s()),
+                                                  std::chrono::seconds(options_.config.journal().retention_s()));
     retention_->run();  // a pass before the first delivery: what expired while stopped is forgotten
     results_ = std::make_unique<SystemResults>(options_, codec_, *store_, *outbox_, log_);
-    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, *results_, handlers_, reply_options_, log_,
+    pipeline_ = std::make_unique<DeliveryPipeline>(options_, codec_, *store_, *outbox_, *requests_, *results_, handlers_, reply_options_, log_, *journal_,
                                                    web_callback_ ? web_callback_->reaches : ReplyDestinations::ReachesWeb());
     const auto now = Clock::now();
     for (Periodic& p : periodic_) p.next = now + p.period;
@@ -601,6 +605,7 @@ class Adapter::Impl {
 
   // The worker thread's own (made in start()).
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<JournalWriter> journal_;
   std::unique_ptr<OutboxPump> outbox_;
   std::unique_ptr<RequestTracker> requests_;
   std::unique_ptr<InboxRetention> retention_;

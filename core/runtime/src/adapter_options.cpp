@@ -51,6 +51,7 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
     if (connector->soap_version() != "1.1" && connector->soap_version() != "1.2")
       throw std::invalid_argument("connector.soap_version: '" + connector->soap_version() + "' is not 1.1 or 1.2");
   }
+  if (c.journal().retention_s() <= 0) c.mutable_journal()->set_retention_s(7 * 24 * 3600);
   {
     config::Endpoint* endpoint = c.mutable_endpoint();
     if (endpoint->listen().empty()) endpoint->set_listen("127.0.0.1:0");

@@ -76,7 +76,7 @@ struct DeliveryPipeline::InFlight {
 
 DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
                                    RequestTracker& requests, SystemResults& results, const HandlerTable& handlers,
-                                   const ReplyOptions& reply_options, RuntimeLog& log, ReplyDestinations::ReachesWeb reaches_web)
+                                   const ReplyOptions& reply_options, RuntimeLog& log, JournalWriter& journal, ReplyDestinations::ReachesWeb reaches_web)
     : options_(options),
       codec_(codec),
       store_(store),
@@ -86,6 +86,7 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
       handlers_(handlers),
       reply_options_(reply_options),
       log_(log),
+      journal_(journal),
       operation_sets_(codec, handlers.requests, reply_options),
       destinations_(options.profile, {options.config.reply_queues().begin(), options.config.reply_queues().end()}, std::move(reaches_web)),
       authorizations_({options.config.authorizations().begin(), options.config.authorizations().end()}),
@@ -178,6 +179,7 @@ void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
       const auto started = std::chrono::steady_clock::now();
       process(tx, *item);
       item->took = std::chrono::steady_clock::now() - started;
+      if (!item->forwarded) note_in_journal(tx, *item);
     }
     tx.commit();
   } catch (const std::exception& e) {
@@ -195,6 +197,27 @@ void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
     failed_commits_.erase(failure_key(*item));
     if (!item->forwarded) measure(*item);
   }
+}
+
+// The message in the journal, with its result, in the transaction that took it.
+void DeliveryPipeline::note_in_journal(store::Transaction& tx, const Item& item) {
+  const auto& h = item.decoded.envelope.message().header();
+  JournalWriter::TakenIn in;
+  const bool readable = item.decoded.status != DecodeResult::Status::unreadable;
+  in.kind = !readable ? "unreadable" : item.delivery.queue == Queue::unrouted ? "unrouted"
+          : item.delivery.queue == Queue::requests                          ? "request"
+          : item.delivery.queue == Queue::events                            ? "event"
+                                                                             : "reply";
+  in.noun = h.noun();
+  in.verb = readable ? to_literal(h.verb()) : std::string();
+  in.message_id = item.key;
+  in.correlation_id = !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
+  in.source = !h.source().empty() ? h.source() : std::string(to_string(item.delivery.queue));
+  in.result = item.result;
+  for (const auto& d : item.decoded.diagnostics)
+    if (d.is_error()) in.codes += (in.codes.empty() ? "" : " ") + d.code;
+  in.body = &item.delivery.message.body;
+  journal_.taken_in(tx, in);
 }
 
 // The message a log line is about.
@@ -353,7 +376,10 @@ void DeliveryPipeline::complete_group(const std::vector<CallOutcome*>& group, Se
   try {
     store::Transaction tx = store_.begin();
     if (outbox_.has_accepted_rows()) outbox_.remove_accepted(tx);
-    for (CallOutcome* o : group) complete_call(tx, *o);
+    for (CallOutcome* o : group) {
+      complete_call(tx, *o);
+      note_in_journal(tx, in_flight_.at(o->number)->item);
+    }
     tx.commit();
   } catch (const std::exception& e) {
     undo(undo_point, items);

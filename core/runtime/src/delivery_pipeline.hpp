@@ -50,6 +50,7 @@
 #include "outbox_pump.hpp"
 #include "reply_destinations.hpp"
 #include "request_tracker.hpp"
+#include "journal_writer.hpp"
 #include "runtime_log.hpp"
 #include "system_results.hpp"
 
@@ -65,7 +66,7 @@ class DeliveryPipeline {
  public:
   DeliveryPipeline(const AdapterOptions& options, XmlCodec& codec, store::Store& store, OutboxPump& outbox,
                    RequestTracker& requests, SystemResults& results, const HandlerTable& handlers, const ReplyOptions& reply_options,
-                   RuntimeLog& log, ReplyDestinations::ReachesWeb reaches_web = {});
+                   RuntimeLog& log, JournalWriter& journal, ReplyDestinations::ReachesWeb reaches_web = {});
   ~DeliveryPipeline();
 
   using Settlements = std::vector<std::pair<bus::DeliveryId, bus::Outcome>>;
@@ -122,6 +123,7 @@ class DeliveryPipeline {
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
   void measure(const Item& item);
+  void note_in_journal(store::Transaction& tx, const Item& item);
   static LogIds ids_of(const Item& item);
   static std::string source_of(const msg::HeaderType& header);
   bool is_foreign_context(const Envelope& message) const;
@@ -168,6 +170,7 @@ class DeliveryPipeline {
   const HandlerTable& handlers_;
   const ReplyOptions& reply_options_;
   RuntimeLog& log_;
+  JournalWriter& journal_;
   OperationSetRunner operation_sets_;  // execute: over handlers_.requests
   HandlerTable::Handler execute_;
   const ReplyDestinations destinations_;

@@ -17,12 +17,14 @@ void OutboxPump::add(store::Transaction& tx, const std::string& target, const bu
 
 void OutboxPump::add(store::Transaction& tx, const std::string& target, store::StoredMessage message) {
   const std::int64_t id = store_.outbox().add(tx, target, message);
+  if (journal_ != nullptr) journal_->sent(tx, target, message, target == dead_letter_target_);
   if (!backlog_) fresh_.push_back({id, target, std::move(message)});
 }
 
 void OutboxPump::add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id,
                            store::StoredMessage reply) {
   const std::int64_t id = store_.outbox().add_reply(tx, target, message_id);
+  if (journal_ != nullptr) journal_->sent(tx, target, reply, false);
   if (!backlog_) fresh_.push_back({id, target, std::move(reply)});
 }
 

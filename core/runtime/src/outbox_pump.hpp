@@ -23,6 +23,7 @@
 #include "cimbus/bus/amqp_message.hpp"
 #include "cimbus/bus/sender.hpp"
 #include "cimbus/store/store.hpp"
+#include "journal_writer.hpp"
 #include "runtime_log.hpp"
 
 namespace cimbus::adapter::detail {
@@ -46,6 +47,8 @@ class OutboxPump {
   // broker refuses stays in the outbox, tried again after the pause, with an error logged.
   OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, OnOutcome on_outcome, std::string dead_letter_target,
              std::chrono::milliseconds resend_pause = std::chrono::milliseconds(500));
+  // Each row added from now on is noted in `journal` too, in its transaction.
+  void keep_journal(JournalWriter* journal) { journal_ = journal; }
 
   // A row for `target`, in `tx`; sent after the commit.
   void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
@@ -91,6 +94,7 @@ class OutboxPump {
   store::Store& store_;
   bus::Sender& bus_;
   RuntimeLog& log_;
+  JournalWriter* journal_ = nullptr;
   OnOutcome on_outcome_;
   std::string dead_letter_target_;
   std::chrono::milliseconds resend_pause_;

@@ -128,6 +128,31 @@ CREATE TABLE IF NOT EXISTS seen_nonces (
   PRIMARY KEY (source, nonce)
 );
 CREATE INDEX IF NOT EXISTS seen_nonces_by_seen ON seen_nonces (seen);
+CREATE TABLE IF NOT EXISTS message_journal (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  at             INTEGER NOT NULL,         -- ms since the epoch
+  instance       TEXT NOT NULL,
+  direction      TEXT NOT NULL,            -- in, out
+  kind           TEXT NOT NULL,            -- request, reply, event, fault, dead_letter
+  noun           TEXT NOT NULL,
+  verb           TEXT NOT NULL,
+  message_id     TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  subjects       TEXT NOT NULL,            -- mRIDs of the payload's objects, space-separated
+  refs           TEXT NOT NULL,            -- mRIDs nested in them and Request IDs
+  result         TEXT NOT NULL,
+  codes          TEXT NOT NULL,
+  peer           TEXT NOT NULL,
+  body           BLOB                      -- when the journal keeps bodies
+);
+CREATE INDEX IF NOT EXISTS message_journal_by_message ON message_journal (message_id);
+CREATE INDEX IF NOT EXISTS message_journal_by_correlation ON message_journal (correlation_id);
+CREATE INDEX IF NOT EXISTS message_journal_by_at ON message_journal (at);
+CREATE TABLE IF NOT EXISTS message_journal_names (
+  name  TEXT NOT NULL,                     -- an mRID or Request ID a journal row names
+  entry INTEGER NOT NULL                   -- message_journal.id
+);
+CREATE INDEX IF NOT EXISTS message_journal_names_by_name ON message_journal_names (name);
 )";
 
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).

@@ -6,6 +6,8 @@
 //   GET /health/live     200 while the process runs: {"live":true,"system":...,"instance":...}
 //   GET /health/ready    200 or 503: {"ready":false,"checks":[{"name":"broker","ok":false,"detail":...},...]}
 //   GET /metrics         the Prometheus text format (Adapter::metrics_text())
+//   GET /journal?id=ID   the journal's rows that name ID (MessageID, CorrelationID, mRID, Request
+//                        ID) and those that answer them: {"entries":[{"at":...,"direction":"in",...}]}
 //
 //   HttpListener listener(...);
 //   OperationsEndpoint endpoint(adapter, listener);  // before any other routes (the web services')

@@ -1,7 +1,7 @@
 #pragma once
 // The adapter's durable state: its inbox (every MessageID it has taken, with the outcome), its
 // outbox (what it must still send), its correlations, the calls a system acknowledged and whose
-// result is due, the ReplayDetection Nonces it has seen, and, in the same database, the system of record of the embedded backend, so that
+// result is due, the ReplayDetection Nonces it has seen, the journal of what it took in and sent, and, in the same database, the system of record of the embedded backend, so that
 // one transaction covers the effects of a message, its replies and events, and the note that it
 // was handled (DESIGN.md "Delivery guarantees").
 //
@@ -28,6 +28,7 @@
 #include "cimbus/store/connection.hpp"
 #include "cimbus/store/correlations.hpp"
 #include "cimbus/store/inbox.hpp"
+#include "cimbus/store/journal.hpp"
 #include "cimbus/store/outbox.hpp"
 #include "cimbus/store/seen_nonces.hpp"
 #include "cimbus/store/transaction.hpp"
@@ -54,6 +55,7 @@ class Store {
   Correlations& correlations() { return correlations_; }
   AcknowledgedCalls& acknowledged_calls() { return acknowledged_calls_; }
   SeenNonces& seen_nonces() { return seen_nonces_; }
+  Journal& journal() { return journal_; }
   Connection& connection() { return *connection_; }
 
  private:
@@ -64,6 +66,7 @@ class Store {
   Correlations correlations_;
   AcknowledgedCalls acknowledged_calls_;
   SeenNonces seen_nonces_;
+  Journal journal_;
 };
 
 }  // namespace cimbus::store

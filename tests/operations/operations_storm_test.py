@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Debian's real Prometheus scrapes the adapters of a small storm (issue 17, point 1).
+"""A small storm, operated as a utility would (issue 17, points 1 and 3): Debian's real Prometheus
+scrapes the adapters, and `cimbus trace` follows tickets across the three systems' journals.
 
 A private broker, a private Prometheus (its own configuration and data directory, on a free
 loopback port, stopped by its pid), and cimbus-storm, whose processes each serve /metrics on a port
@@ -9,7 +10,13 @@ sees the final figures. Then Prometheus's HTTP API is asked how many TroubleTick
 created: it must equal the count in the storm's report. The endpoints also answer /health/live
 and /health/ready while the stack runs.
 
-    prometheus_test.py SOURCE_DIR BIN_DIR WORK_DIR
+While the storm's adapters linger, `cimbus trace <ticket mRID>` against the three endpoints must
+print the ticket's whole conversation, in order: the CIS's create, the OMS's reply and created
+event, the incident's events, the maintenance order the OMS requested from the WMS with its reply
+and the crew's progress, the restoration (incident closed), the close and its closed event; every
+message one adapter sent is in the trace where another took it in, and after it.
+
+    operations_storm_test.py SOURCE_DIR BIN_DIR WORK_DIR
 """
 import json
 import os
@@ -17,6 +24,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -106,7 +114,7 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
         env = dict(os.environ, CIMBUS_BROKER_URL=self.url, CIMBUS_BROKER_ALLOW_PLAIN="1")
         storm = subprocess.Popen([os.path.join(BIN, "cimbus-storm"), "--broker-dir", self.broker_dir, "--deploy", os.path.join(SOURCE, "deploy"),
                                   "--bin", BIN, "--work", storm_work, "--no-progress", "--faults", "12", "--duration", "8",
-                                  "--service-needs", "10", "--agreement-requests", "10", "--linger", "5"],
+                                  "--service-needs", "10", "--agreement-requests", "10", "--linger", "8"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         # While it runs: every endpoint is live and, once the adapters are up, ready.
         endpoints = None
@@ -127,6 +135,10 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
             status, body = get(url + "/metrics")
             self.assertEqual(status, 200)
             self.assertIn("# TYPE cimbus_messages_total counter", body)
+        for line in storm.stderr:
+            if "serve their endpoints" in line:
+                break
+        self.check_traces(storm_work, list(endpoints.values()))
         rest = storm.stderr.read()
         report = storm.stdout.read()
         storm.stdout.close()
@@ -148,6 +160,57 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
         build = self.query(prometheus, 'count(last_over_time(cimbus_build_info[10m]))')
         self.assertEqual(build, 3)
         print("Prometheus: %d TroubleTickets created, as the storm's report says; the CIS sent %d creates" % (counted, sent))
+
+    def check_traces(self, storm_work, endpoints):
+        oms = sqlite3.connect("file:%s?mode=ro" % os.path.join(storm_work, "oms.sqlite"), uri=True)
+        tickets = [row[0] for row in oms.execute("SELECT mrid FROM records WHERE noun = 'TroubleTickets' AND state = 'closed' ORDER BY mrid LIMIT 3")]
+        oms.close()
+        self.assertEqual(len(tickets), 3, "the storm closed tickets")
+        for ticket in tickets:
+            args = [os.path.join(BIN, "cimbus"), "trace", ticket]
+            for e in endpoints:
+                args += ["--endpoint", e]
+            done = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=60)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            rows = json.loads(done.stdout)
+            steps = [(r["instance"].split("-")[0], r["direction"], r["kind"], r["verb"], r["noun"]) for r in rows]
+
+            def first(step):
+                self.assertIn(step, steps, "%s missing from the trace of %s:\n%s" % (step, ticket, "\n".join(map(str, steps))))
+                return steps.index(step)
+
+            created = first(("cis", "out", "request", "create", "TroubleTickets"))
+            taken = first(("oms", "in", "request", "create", "TroubleTickets"))
+            replied = first(("oms", "out", "reply", "reply", "TroubleTickets"))
+            announced = first(("oms", "out", "event", "created", "TroubleTickets"))
+            first(("cis", "in", "reply", "reply", "TroubleTickets"))
+            first(("cis", "in", "event", "created", "Incidents"))
+            ordered = first(("oms", "out", "request", "create", "MaintenanceOrders"))
+            first(("wms", "in", "request", "create", "MaintenanceOrders"))
+            first(("oms", "in", "reply", "reply", "MaintenanceOrders"))
+            progress = first(("oms", "in", "event", "changed", "MaintenanceOrders"))
+            restored = first(("oms", "out", "event", "closed", "Incidents"))
+            closing = first(("cis", "out", "request", "close", "TroubleTickets"))
+            closed = first(("oms", "out", "event", "closed", "TroubleTickets"))
+            first(("oms", "in", "event", "closed", "MaintenanceOrders"))
+            self.assertLess(created, taken)
+            self.assertLess(taken, min(replied, announced))
+            self.assertLess(ordered, progress)
+            self.assertLess(max(announced, progress), restored)
+            self.assertLess(restored, closing)
+            self.assertLess(closing, closed)
+            # None missing: what one adapter sent, another took in, later; and what was taken in was sent.
+            sent = {r["message_id"]: r["at"] for r in rows if r["direction"] == "out" and r["kind"] != "dead_letter"}
+            taken_in = {}
+            for r in rows:
+                if r["direction"] == "in":
+                    taken_in.setdefault(r["message_id"], []).append(r["at"])
+            self.assertEqual(sorted(sent), sorted(taken_in), "every message sent in the conversation was taken in, and only those")
+            for message_id, at in sent.items():
+                self.assertTrue(all(when >= at for when in taken_in[message_id]), message_id)
+        table = subprocess.run(args, capture_output=True, text=True, timeout=60).stdout
+        self.assertIn("MaintenanceOrders", table)
+        print("trace of ticket %s: %d messages across the three systems\n%s" % (tickets[-1], len(rows), table))
 
 
 if __name__ == "__main__":

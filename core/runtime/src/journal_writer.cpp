@@ -1,0 +1,74 @@
+#include "journal_writer.hpp"
+
+#include "cimbus/codec/timestamp.hpp"
+#include "message_names.hpp"
+
+namespace cimbus::adapter::detail {
+
+namespace {
+
+const std::string& property(const store::StoredMessage& m, const char* name) {
+  static const std::string none;
+  auto it = m.properties().find(name);
+  return it == m.properties().end() ? none : it->second;
+}
+
+bool is_event_verb(const std::string& verb) {
+  return verb == "created" || verb == "changed" || verb == "canceled" || verb == "closed" || verb == "deleted";
+}
+
+}  // namespace
+
+JournalWriter::JournalWriter(const AdapterOptions& options, store::Store& store)
+    : on_(!options.config.journal().off()), bodies_(options.config.journal().bodies()), instance_(options.config.instance()), store_(store) {}
+
+void JournalWriter::taken_in(store::Transaction& tx, const TakenIn& in) {
+  if (!on_) return;
+  store::JournalEntry e;
+  e.at_ms = epoch_ms();
+  e.instance = instance_;
+  e.direction = "in";
+  e.kind = in.kind;
+  e.noun = in.noun;
+  e.verb = in.verb;
+  e.message_id = in.message_id;
+  e.correlation_id = in.correlation_id;
+  e.result = in.result;
+  e.codes = in.codes;
+  e.peer = in.source;
+  if (in.body != nullptr) {
+    MessageNames names = scan_names(*in.body);
+    e.subjects = std::move(names.subjects);
+    e.references = std::move(names.references);
+    if (!names.result.empty()) e.result += " (" + names.result + ")";
+    if (e.codes.empty()) e.codes = names.codes;
+    if (bodies_) e.body = *in.body;
+  }
+  store_.journal().add(tx, e);
+}
+
+void JournalWriter::sent(store::Transaction& tx, const std::string& target, const store::StoredMessage& message, bool dead_letter) {
+  if (!on_) return;
+  store::JournalEntry e;
+  e.at_ms = epoch_ms();
+  e.instance = instance_;
+  e.direction = "out";
+  e.noun = property(message, "Noun");
+  e.verb = property(message, "Verb");
+  e.kind = dead_letter ? "dead_letter" : e.verb == "reply" ? "reply" : is_event_verb(e.verb) ? "event" : "request";
+  e.message_id = message.message_id();
+  e.correlation_id = message.correlation_id();
+  e.peer = target;
+  MessageNames names = scan_names(message.body());
+  if (!names.message_id.empty()) e.message_id = names.message_id;
+  if (!names.correlation_id.empty()) e.correlation_id = names.correlation_id;
+  if (message.body().find("FaultMessage") != std::string::npos && names.result.empty()) e.kind = dead_letter ? e.kind : "fault";
+  e.subjects = std::move(names.subjects);
+  e.references = std::move(names.references);
+  e.result = dead_letter ? "dead_letter: " + property(message, "x-cimbus-reason") : names.result.empty() ? "queued" : names.result;
+  e.codes = names.codes;
+  if (bodies_) e.body = message.body();
+  store_.journal().add(tx, e);
+}
+
+}  // namespace cimbus::adapter::detail
