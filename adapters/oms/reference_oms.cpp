@@ -48,13 +48,16 @@ TroubleTicket existing_ticket(const Records& records, const std::string& mrid, O
 ReferenceOms::ReferenceOms(const std::map<std::string, std::string>& settings)
     : territory_(reference::TerritoryOptions::from_settings(settings)),
       etr_initial_ms_(reference::setting(settings, "etr_initial_ms", 20000)),
-      repair_ms_(reference::setting(settings, "repair_ms", 3000)) {}
+      repair_ms_(reference::setting(settings, "repair_ms", 3000)),
+      fail_on_comment_(settings.count("fail_on_comment") ? settings.at("fail_on_comment") : std::string()) {}
 
 void ReferenceOms::prepare(store::Transaction& tx) { Records::prepare(tx); }
 
 OmsBackend::Grouped ReferenceOms::take_ticket(store::Transaction& tx, const TroubleTicket& reported) {
   Records records(tx);
   if (reported.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a trouble ticket without mRID");
+  if (!fail_on_comment_.empty() && reported.comment().find(fail_on_comment_) != std::string::npos)
+    throw std::runtime_error("test switch fail_on_comment: ticket " + reported.m_rid() + " fails on purpose");
   const reference::Site* site = territory_.by_customer(reported.customer().m_rid());
   if (site == nullptr) throw Rejection(code::kInvalidCustomers, "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
   if (records.get("TroubleTickets", reported.m_rid()))

@@ -4,7 +4,9 @@
 // progress, records in the adapter's SQLite file (common/records.hpp).
 //
 // Settings (connector.settings): the territory's (territory.hpp), and etr_initial_ms (the first
-// estimate, 20000) and repair_ms (the expected time on site, 3000).
+// estimate, 20000) and repair_ms (the expected time on site, 3000). A test switch: fail_on_comment
+// makes taking a ticket whose comment contains it fail (a handler fault, tried again and then
+// dead-lettered), for drills of the dead-letter tools; a restart without it is the fix.
 
 #include <map>
 #include <string>
@@ -29,6 +31,7 @@ class ReferenceOms : public OmsBackend {
   reference::Territory territory_;
   long long etr_initial_ms_;
   long long repair_ms_;
+  std::string fail_on_comment_;
 };
 
 }  // namespace cimbus::oms

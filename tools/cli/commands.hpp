@@ -17,5 +17,6 @@ Command add_request_command(CLI::App& app);
 Command add_listen_command(CLI::App& app);
 Command add_topology_command(CLI::App& app);
 Command add_trace_command(CLI::App& app);
+Command add_dead_command(CLI::App& app);
 
 }  // namespace cimbus::cli

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   std::vector<cimbus::cli::Command> commands = {
       cimbus::cli::add_validate_command(app), cimbus::cli::add_convert_command(app),
       cimbus::cli::add_send_command(app), cimbus::cli::add_request_command(app), cimbus::cli::add_listen_command(app),
-      cimbus::cli::add_topology_command(app), cimbus::cli::add_trace_command(app)};
+      cimbus::cli::add_topology_command(app), cimbus::cli::add_trace_command(app), cimbus::cli::add_dead_command(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& command : commands) {

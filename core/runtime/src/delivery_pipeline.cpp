@@ -213,12 +213,17 @@ void DeliveryPipeline::note_in_journal(store::Transaction& tx, const Item& item)
   in.message_id = item.key;
   in.correlation_id = !h.correlation_id().empty() ? h.correlation_id() : item.delivery.message.correlation_id;
   in.source = !h.source().empty() ? h.source() : std::string(to_string(item.delivery.queue));
-  in.result = item.result;
+  in.result = is_redriven(item) ? std::string(item.result) + " (redriven)" : std::string(item.result);
   for (const auto& d : item.decoded.diagnostics)
     if (d.is_error()) in.codes += (in.codes.empty() ? "" : " ") + d.code;
   in.body = &item.delivery.message.body;
   journal_.taken_in(tx, in);
 }
+
+// Sent back from the dead-letter queue by `cimbus dead redrive`.
+bool DeliveryPipeline::is_redriven(const Item& item) { return item.delivery.message.properties.count("x-cimbus-redriven") > 0; }
+
+const msg::HeaderType& DeliveryPipeline::h_of(const Item& item) { return item.decoded.envelope.message().header(); }
 
 // The message a log line is about.
 LogIds DeliveryPipeline::ids_of(const Item& item) {
@@ -526,6 +531,15 @@ void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
       item.result = "duplicate";
       log_.count([](AdapterStats& s) { ++s.duplicates; });
       return;
+    }
+    if (item.entry.state == store::Inbox::State::dead && is_redriven(item) && store_.inbox().revive(tx, item.key)) {
+      // Sent back from the dead-letter queue after a fix (cimbus dead redrive): tried afresh.
+      log_.log().info(h_of(item).noun() + " " + to_literal(h_of(item).verb()) + " " + item.key + " is redriven from the dead-letter queue: tried again",
+                      ids_of(item));
+      item.entry.state = store::Inbox::State::fresh;
+      item.entry.attempts = 1;
+      item.entry.reason.clear();
+      last_error_.erase(item.key);
     }
     if (item.entry.state == store::Inbox::State::dead) {
       answer_failed(tx, item, {diagnostic(code::kTransactionFailed, "this message was given up before: " + item.entry.reason)}, item.answers());

@@ -125,6 +125,8 @@ class DeliveryPipeline {
   void measure(const Item& item);
   void note_in_journal(store::Transaction& tx, const Item& item);
   static LogIds ids_of(const Item& item);
+  static bool is_redriven(const Item& item);
+  static const msg::HeaderType& h_of(const Item& item);
   static std::string source_of(const msg::HeaderType& header);
   bool is_foreign_context(const Envelope& message) const;
   bool refuse_spanning_set(store::Transaction& tx, Item& item);

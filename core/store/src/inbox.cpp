@@ -47,6 +47,14 @@ void Inbox::give_up(Transaction& tx, const std::string& message_id, const std::s
   Statement::cached(*connection_, "UPDATE inbox SET state = 'dead', reason = ? WHERE message_id = ?").bind(1, reason).bind(2, message_id).run();
 }
 
+bool Inbox::revive(Transaction& tx, const std::string& message_id) {
+  (void)tx;
+  Statement::cached(*connection_, "UPDATE inbox SET state = 'fresh', attempts = 1, reason = NULL WHERE message_id = ? AND state = 'dead'")
+      .bind(1, message_id)
+      .run();
+  return connection_->changes() == 1;
+}
+
 std::size_t Inbox::forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
   Statement::cached(*connection_,
             "DELETE FROM inbox WHERE rowid IN (SELECT i.rowid FROM inbox i WHERE i.first_seen < ? "

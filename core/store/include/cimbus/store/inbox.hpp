@@ -36,6 +36,9 @@ class Inbox {
               const std::optional<StoredMessage>& reply);
   // The message will never be handled (dead-lettered after too many attempts).
   void give_up(Transaction& tx, const std::string& message_id, const std::string& reason);
+  // A message given up is tried again (sent back from the dead-letter queue after a fix: `cimbus
+  // dead redrive`): its entry is fresh again, at its first attempt. False when it was not dead.
+  bool revive(Transaction& tx, const std::string& message_id);
   // Forgets at most `limit` MessageIDs first seen before `before_ms` (ms since the epoch), except
   // those whose reply is still to be sent or still due from a system (acknowledged_calls.hpp);
   // returns how many. A forgotten MessageID delivered again is a new message (the retention
