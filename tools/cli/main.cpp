@@ -1,6 +1,7 @@
 // cimbus: the command-line tool of cimbus (IEC 61968-100 messaging).
 
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "commands.hpp"
@@ -8,6 +9,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"cimbus: IEC 61968-100 messages for CIS, OMS and WMS"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("cimbus ") + CIMBUS_VERSION);
   std::vector<cimbus::cli::Command> commands = {
       cimbus::cli::add_validate_command(app), cimbus::cli::add_convert_command(app),
       cimbus::cli::add_send_command(app), cimbus::cli::add_request_command(app), cimbus::cli::add_listen_command(app),
