@@ -166,10 +166,11 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     std::optional<operations::OperationsEndpoint> endpoint;
     std::optional<web_services::WebServiceRoutes> services;
     if (listener) {
-      endpoint.emplace(adapter, *listener);  // first: the web services' one-segment routes would take /metrics
+      // first: the web services' one-segment routes would take /metrics
+      endpoint.emplace(adapter, *listener, config.web_services().listen().empty());
       if (!config.web_services().listen().empty()) services.emplace(adapter, *listener);
       listener->start();
-      adapter.log().info("endpoint at " + listener->base_url() + "/ (health: /health/ready, metrics: /metrics)");
+      adapter.log().info("endpoint at " + listener->base_url() + "/ (console: /console, health: /health/ready, metrics: /metrics)");
       std::cout << config.system() << " endpoint: " << listener->base_url() << std::endl;
     }
     switch (await_ready(adapter, signals, std::chrono::seconds(60))) {

@@ -114,7 +114,7 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
         env = dict(os.environ, CIMBUS_BROKER_URL=self.url, CIMBUS_BROKER_ALLOW_PLAIN="1")
         storm = subprocess.Popen([os.path.join(BIN, "cimbus-storm"), "--broker-dir", self.broker_dir, "--deploy", os.path.join(SOURCE, "deploy"),
                                   "--bin", BIN, "--work", storm_work, "--no-progress", "--faults", "12", "--duration", "8",
-                                  "--service-needs", "10", "--agreement-requests", "10", "--linger", "8"],
+                                  "--service-needs", "10", "--agreement-requests", "10", "--linger", "25"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         # While it runs: every endpoint is live and, once the adapters are up, ready.
         endpoints = None
@@ -135,10 +135,15 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
             status, body = get(url + "/metrics")
             self.assertEqual(status, 200)
             self.assertIn("# TYPE cimbus_messages_total counter", body)
-        for line in storm.stderr:
-            if "serve their endpoints" in line:
-                break
-        self.check_traces(storm_work, list(endpoints.values()))
+        browser = self.open_console(endpoints["oms-1"])  # during the storm
+        try:
+            for line in storm.stderr:
+                if "serve their endpoints" in line:
+                    break
+            self.check_traces(storm_work, list(endpoints.values()))
+            self.check_console(browser, endpoints["oms-1"], storm_work)
+        finally:
+            browser.quit()
         rest = storm.stderr.read()
         report = storm.stdout.read()
         storm.stdout.close()
@@ -160,6 +165,57 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
         build = self.query(prometheus, 'count(last_over_time(cimbus_build_info[10m]))')
         self.assertEqual(build, 3)
         print("Prometheus: %d TroubleTickets created, as the storm's report says; the CIS sent %d creates" % (counted, sent))
+
+    def open_console(self, endpoint):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1800",
+                    "--user-data-dir=" + os.path.join(WORK, "chromium")):
+            options.add_argument(arg)
+        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        browser.get(endpoint + "/console")
+        return browser
+
+    def check_console(self, browser, endpoint, storm_work):
+        """The console shows what /metrics says, once the storm settled; its trace box finds a ticket's conversation."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+        wait = WebDriverWait(browser, 20)
+        wait.until(lambda b: int(b.find_element(By.TAG_NAME, "body").get_attribute("data-refreshed") or 0) >= 2)
+        # Settled: the figures stand still; the next refresh must show exactly the metrics.
+        status, metrics = get(endpoint + "/metrics")
+        self.assertEqual(status, 200)
+        refreshed = int(browser.find_element(By.TAG_NAME, "body").get_attribute("data-refreshed"))
+        wait.until(lambda b: int(b.find_element(By.TAG_NAME, "body").get_attribute("data-refreshed")) >= refreshed + 1)
+
+        def metric(line_re):
+            return sum(float(m.group(1)) for m in re.finditer(line_re, metrics, re.M))
+
+        created_ok = metric(r'^cimbus_messages_total\{direction="in",noun="TroubleTickets",verb="create",result="ok"\} (\S+)$')
+        row = browser.find_element(By.CSS_SELECTOR, 'tr[data-key="in|TroubleTickets|create"]')
+        self.assertEqual(float(row.find_element(By.CSS_SELECTOR, "td.ok").text), created_ok)
+        self.assertGreater(created_ok, 0)
+        total_in = metric(r'^cimbus_messages_total\{direction="in",[^}]*\} (\S+)$')
+        self.assertEqual(float(browser.find_element(By.ID, "total-in").text), total_in)
+        self.assertEqual(float(browser.find_element(By.ID, "outbox-depth").text), metric(r"^cimbus_outbox_depth (\S+)$"))
+        self.assertEqual(browser.find_element(By.ID, "health").text, "ready")
+        self.assertNotEqual(row.find_element(By.CSS_SELECTOR, "td.p99").text, "-", "handler latency percentiles are shown")
+        # The trace box, across the three systems.
+        oms = sqlite3.connect("file:%s?mode=ro" % os.path.join(storm_work, "oms.sqlite"), uri=True)
+        ticket = oms.execute("SELECT mrid FROM records WHERE noun = 'TroubleTickets' AND state = 'closed' ORDER BY mrid LIMIT 1").fetchone()[0]
+        oms.close()
+        browser.find_element(By.ID, "trace-id").send_keys(ticket)
+        browser.find_element(By.ID, "trace-go").click()
+        wait.until(lambda b: "messages across the systems" in b.find_element(By.ID, "trace-note").text)
+        traced = browser.find_element(By.ID, "trace").text
+        for step in ("TroubleTickets", "Incidents", "MaintenanceOrders", "wms-1", "cis-1"):
+            self.assertIn(step, traced)
+        shot = os.path.join(BIN, "..", "console.png")
+        browser.save_screenshot(shot)
+        self.assertGreater(os.path.getsize(shot), 10000)
+        print("console: %s shows %d TroubleTickets created, as /metrics does; screenshot %s" % (endpoint, created_ok, os.path.abspath(shot)))
 
     def check_traces(self, storm_work, endpoints):
         oms = sqlite3.connect("file:%s?mode=ro" % os.path.join(storm_work, "oms.sqlite"), uri=True)
@@ -193,12 +249,13 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
             closing = first(("cis", "out", "request", "close", "TroubleTickets"))
             closed = first(("oms", "out", "event", "closed", "TroubleTickets"))
             first(("oms", "in", "event", "closed", "MaintenanceOrders"))
-            self.assertLess(created, taken)
-            self.assertLess(taken, min(replied, announced))
-            self.assertLess(ordered, progress)
-            self.assertLess(max(announced, progress), restored)
-            self.assertLess(restored, closing)
-            self.assertLess(closing, closed)
+            order = "\n".join(map(str, steps))
+            self.assertLess(created, taken, order)
+            self.assertLess(taken, min(replied, announced), order)
+            self.assertLess(ordered, progress, order)
+            self.assertLess(announced, closing, order)
+            self.assertLess(progress, restored, order)
+            self.assertLess(closing, closed, order)
             # None missing: what one adapter sent, another took in, later; and what was taken in was sent.
             sent = {r["message_id"]: r["at"] for r in rows if r["direction"] == "out" and r["kind"] != "dead_letter"}
             taken_in = {}

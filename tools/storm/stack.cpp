@@ -113,6 +113,13 @@ void Stack::start() {
       instances_.push_back(std::move(i));
     }
   }
+  // Each console traces across the others: their endpoints as its peers.
+  for (const Instance& i : instances_) {
+    config::AdapterConfig c = adapter::load_adapter_config(i.config);
+    for (const Instance& other : instances_)
+      if (other.name != i.name) c.mutable_endpoint()->add_peers(other.endpoint);
+    adapter::save_adapter_config(c, i.config);
+  }
   for (Instance& i : instances_) launch(i);
   write_prometheus_targets();
 }

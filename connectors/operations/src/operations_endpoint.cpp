@@ -8,7 +8,9 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cimbus/codec/timestamp.hpp"
+#include "cimbus/operations/trace.hpp"
 #include "cimbus/store/journal.hpp"
+#include "console_page.hpp"
 
 namespace cimbus::operations {
 
@@ -41,8 +43,14 @@ Value flag(bool b) {
 
 class OperationsEndpoint::Impl {
  public:
-  Impl(adapter::Adapter& adapter, http::HttpListener& listener) : adapter_(adapter), started_(std::chrono::steady_clock::now()) {
+  Impl(adapter::Adapter& adapter, http::HttpListener& listener, bool serves_root)
+      : adapter_(adapter), listener_(listener), started_(std::chrono::steady_clock::now()) {
     httplib::Server& server = listener.server();
+    if (serves_root) server.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/console"); });
+    server.Get("/console", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(console_page()), "text/html; charset=utf-8");
+    });
+    server.Get("/trace", [this](const httplib::Request& req, httplib::Response& res) { trace(req, res); });
     server.Get("/health/live", [this](const httplib::Request&, httplib::Response& res) { live(res); });
     server.Get("/health/ready", [this](const httplib::Request&, httplib::Response& res) { ready(res); });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
@@ -139,12 +147,37 @@ class OperationsEndpoint::Impl {
     res.set_content(json_of(body), "application/json");
   }
 
+  // GET /trace?id=ID: the conversation across this adapter and its peers (endpoint.peers), as
+  // `cimbus trace` follows it: {"rows":[...journal entries...],"errors":[...]}.
+  void trace(const httplib::Request& req, httplib::Response& res) const {
+    const std::string id = req.get_param_value("id");
+    if (id.empty() || id.size() > 256) {
+      res.status = 400;
+      return res.set_content("give ?id= a MessageID, CorrelationID, mRID or Request ID\n", "text/plain; charset=utf-8");
+    }
+    std::vector<std::string> endpoints = {listener_.scheme() + "://" + (listener_.host() == "0.0.0.0" ? std::string("127.0.0.1") : listener_.host()) +
+                                          ":" + std::to_string(listener_.port())};
+    for (const std::string& peer : adapter_.options().config.endpoint().peers()) endpoints.push_back(peer);
+    const Trace t = trace_conversation(id, endpoints);
+    std::string body = "{\"rows\":[";
+    for (std::size_t i = 0; i < t.rows.size(); ++i) body += (i ? "," : "") + t.rows[i].json;
+    body += "],\"errors\":[";
+    for (std::size_t i = 0; i < t.errors.size(); ++i) {
+      Value v = text(t.errors[i]);
+      std::string quoted;
+      (void)google::protobuf::util::MessageToJsonString(v, &quoted);
+      body += (i ? "," : "") + quoted;
+    }
+    res.set_content(body + "]}\n", "application/json");
+  }
+
   adapter::Adapter& adapter_;
+  http::HttpListener& listener_;
   const std::chrono::steady_clock::time_point started_;
 };
 
-OperationsEndpoint::OperationsEndpoint(adapter::Adapter& adapter, http::HttpListener& listener)
-    : impl_(std::make_unique<Impl>(adapter, listener)) {}
+OperationsEndpoint::OperationsEndpoint(adapter::Adapter& adapter, http::HttpListener& listener, bool serves_root)
+    : impl_(std::make_unique<Impl>(adapter, listener, serves_root)) {}
 OperationsEndpoint::~OperationsEndpoint() = default;
 
 }  // namespace cimbus::operations

@@ -53,6 +53,7 @@ struct DeliveryPipeline::Item {
   const char* dead_letter = nullptr;  // why it went to the dead-letter queue, for the metrics
   const char* result = "ok";     // for the metrics (metrics.hpp): ok, failed, duplicate, retried, ...
   std::chrono::steady_clock::duration took{};  // in process(): its handler and bookkeeping
+  std::int64_t taken_at_ms = 0;  // when the batch took it (ms since the epoch), for the journal
 
   // Whether the message goes through the inbox: it has a key, it could be read, and it is for
   // this system (not one the broker routed nowhere).
@@ -110,6 +111,7 @@ DeliveryPipeline::Settlements DeliveryPipeline::handle(std::vector<Delivery> bat
     const auto& header = item.decoded.envelope.message().header();
     item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
     if (!item.first_delivery()) log_.metrics().redelivery();
+    item.taken_at_ms = epoch_ms();
     route(item);
     items.push_back(std::move(item));
   }
@@ -217,6 +219,7 @@ void DeliveryPipeline::note_in_journal(store::Transaction& tx, const Item& item)
   for (const auto& d : item.decoded.diagnostics)
     if (d.is_error()) in.codes += (in.codes.empty() ? "" : " ") + d.code;
   in.body = &item.delivery.message.body;
+  in.at_ms = item.taken_at_ms;
   journal_.taken_in(tx, in);
 }
 

@@ -25,7 +25,7 @@ JournalWriter::JournalWriter(const AdapterOptions& options, store::Store& store)
 void JournalWriter::taken_in(store::Transaction& tx, const TakenIn& in) {
   if (!on_) return;
   store::JournalEntry e;
-  e.at_ms = epoch_ms();
+  e.at_ms = in.at_ms > 0 ? in.at_ms : epoch_ms();
   e.instance = instance_;
   e.direction = "in";
   e.kind = in.kind;

@@ -5,6 +5,7 @@
 //
 // Threading: the worker thread's own.
 
+#include <cstdint>
 #include <string>
 
 #include "cimbus/bus/amqp_message.hpp"
@@ -28,6 +29,7 @@ class JournalWriter {
     std::string result;  // ok, failed, duplicate, retried, ...
     std::string codes;   // what it was answered with or refused for
     const std::string* body = nullptr;
+    std::int64_t at_ms = 0;  // when it was taken (0: now)
   };
   void taken_in(store::Transaction& tx, const TakenIn& in);
   // An outbox row for `target`, in `tx`; `dead_letter`: to the system's dead-letter queue.

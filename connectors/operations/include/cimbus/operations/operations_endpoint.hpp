@@ -6,6 +6,8 @@
 //   GET /health/live     200 while the process runs: {"live":true,"system":...,"instance":...}
 //   GET /health/ready    200 or 503: {"ready":false,"checks":[{"name":"broker","ok":false,"detail":...},...]}
 //   GET /metrics         the Prometheus text format (Adapter::metrics_text())
+//   GET /console         the web console (console_page.hpp): live figures, health, a trace search
+//   GET /trace?id=ID     the conversation across this adapter and endpoint.peers (trace.hpp)
 //   GET /journal?id=ID   the journal's rows that name ID (MessageID, CorrelationID, mRID, Request
 //                        ID) and those that answer them: {"entries":[{"at":...,"direction":"in",...}]}
 //
@@ -25,7 +27,8 @@ namespace cimbus::operations {
 
 class OperationsEndpoint {
  public:
-  OperationsEndpoint(adapter::Adapter& adapter, http::HttpListener& listener);
+  // `serves_root`: the server is the endpoint's own, and / leads to the console.
+  OperationsEndpoint(adapter::Adapter& adapter, http::HttpListener& listener, bool serves_root = false);
   ~OperationsEndpoint();
   OperationsEndpoint(const OperationsEndpoint&) = delete;
   OperationsEndpoint& operator=(const OperationsEndpoint&) = delete;
