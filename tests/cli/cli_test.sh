@@ -63,7 +63,17 @@ grep -q ": 1.8 FATAL /CreateMaintenanceOrders/Payload/MaintenanceOrders/Maintena
 echo '{"archetype":"FAULT_MESSAGE","message":{"Header":{"Verb":"get","Noun":"X"},"Reply":{"Result":"FAILED"}}}' > "$work/bad.json"
 "$cimbus" convert --from json --to xml "$work/bad.json" > /dev/null 2>&1; check "encode a FaultMessage with a Header" 1 $?
 "$cimbus" validate /nonexistent.xml > /dev/null 2>&1; check "validate a missing file" 1 $?
-"$cimbus" frobnicate > /dev/null 2>&1; [[ $? -ne 0 ]] || { echo "FAIL: unknown command accepted"; failures=$((failures + 1)); }
+"$cimbus" frobnicate > /dev/null 2> "$work/unknown.err"; check "an unknown command" 2 $?
+grep -q "unknown command 'frobnicate'" "$work/unknown.err" || { echo "FAIL: an unknown command is not said"; failures=$((failures + 1)); }
+# Usage errors exit 2 (not CLI11's 105, 106, 109): an unknown option, a missing value, a missing argument.
+"$cimbus" validate --bogus x.xml > /dev/null 2>&1; check "an unknown option" 2 $?
+"$cimbus" validate --policy > /dev/null 2>&1; check "an option without its value" 2 $?
+"$cimbus" convert x.xml > /dev/null 2>&1; check "convert without --to" 2 $?
+"$cimbus" validate --policy loose x.xml > /dev/null 2>&1; check "a value not allowed" 2 $?
+"$cimbus" --help > /dev/null 2>&1; check "--help" 0 $?
+"$cimbus" --version | grep -Eq '^cimbus [0-9]+\.[0-9]+\.[0-9]+$' || { echo "FAIL: cimbus --version"; failures=$((failures + 1)); }
+"$cimbus" validate "$examples" > "$work/dir.out" 2>&1; check "validate a directory" 1 $?
+grep -q "is a directory" "$work/dir.out" || { echo "FAIL: a directory is not said to be one"; cat "$work/dir.out"; failures=$((failures + 1)); }
 
 if ((failures)); then echo "$failures CLI checks failed"; exit 1; fi
 echo "CLI checks passed"

@@ -140,5 +140,30 @@ TEST(AdapterOptions, APasswordComesFromAFileOfItsOwnerOnlyAndNeverFromTheConfigu
   std::filesystem::remove_all(dir);
 }
 
+// Relative paths in a configuration file are its neighbours, whatever the working directory.
+TEST(AdapterOptions, RelativePathsAreTakenFromTheConfigurationsFolder) {
+  const std::string dir = (std::filesystem::path(::testing::TempDir()) / ("relative-" + std::to_string(::getpid()))).lexically_normal().string();
+  std::filesystem::create_directories(dir + "/etc");
+  write_secret_file(dir + "/etc/oms.password", "s3cret");
+  config::AdapterConfig c = base();
+  c.set_store("state/oms.sqlite");
+  c.mutable_broker()->set_urls(0, "amqp://127.0.0.1:5672");
+  c.mutable_broker()->set_user("oms");
+  c.mutable_broker()->set_password_file("oms.password");
+  c.mutable_broker()->set_allow_plain_without_tls(true);
+  save_adapter_config(c, dir + "/etc/oms.json");
+  const AdapterOptions o = AdapterOptions::load(dir + "/etc/oms.json");
+  EXPECT_EQ(o.config.store(), dir + "/etc/state/oms.sqlite");
+  EXPECT_EQ(o.config.broker().password_file(), dir + "/etc/oms.password");
+  EXPECT_EQ(o.connection.password, "s3cret");
+  config::AdapterConfig absolute = base();
+  absolute.set_store("/var/lib/cimbus/oms.sqlite");
+  absolute.mutable_broker()->set_ca_file("ca/broker.pem");
+  AdapterOptions::resolve_paths(absolute, "/etc/cimbus");
+  EXPECT_EQ(absolute.store(), "/var/lib/cimbus/oms.sqlite") << "an absolute path stays";
+  EXPECT_EQ(absolute.broker().ca_file(), "/etc/cimbus/ca/broker.pem");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace cimbus::adapter

@@ -276,6 +276,7 @@ struct ListenArgs {
   std::string topic;       // or a routing-key pattern (a temporary subscription)
   int count = 0;           // 0: until interrupted
   int timeout_seconds = 0; // 0: no limit
+  bool browse = false;     // --from: show without taking (released at the end)
 };
 
 int run_listen(const ListenArgs& args) {
@@ -303,26 +304,49 @@ int run_listen(const ListenArgs& args) {
     std::cerr << "cimbus: " << bus::describe(e) << std::endl;
   };
   bus::Bus bus(args.broker.connection(), options);
-  bus.receive(source, [&](const bus::AmqpMessage& m) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (args.count > 0 && received >= args.count) return bus::Outcome::released;  // not ours to take
-    std::cout << "# " << (m.properties.count("Verb") ? m.properties.at("Verb") : "?") << " " << m.subject
-              << " message-id " << m.message_id << "\n" << m.body << "\n" << std::flush;
-    ++received;
-    done.notify_all();
-    return bus::Outcome::accepted;
-  });
+  auto print = [](const bus::AmqpMessage& m) {
+    std::cout << "# " << (m.properties.count("Verb") ? m.properties.at("Verb") : "?") << " " << m.subject << " message-id " << m.message_id << "\n"
+              << m.body << "\n" << std::flush;
+  };
+  std::vector<bus::DeliveryId> browsed;  // --browse: held unsettled, released at the end
+  if (args.browse) {
+    bus::ReceiveOptions held;
+    held.credit = args.count > 0 ? args.count : 1000;
+    bus.receive_deferred(source, [&](bus::AmqpMessage m, bus::DeliveryId id) {
+      std::lock_guard<std::mutex> lock(mutex);
+      browsed.push_back(id);
+      if (args.count > 0 && received >= args.count) return;
+      print(m);
+      ++received;
+      done.notify_all();
+    }, held);
+  } else {
+    bus.receive(source, [&](const bus::AmqpMessage& m) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (args.count > 0 && received >= args.count) return bus::Outcome::released;  // not ours to take
+      print(m);
+      ++received;
+      done.notify_all();
+      return bus::Outcome::accepted;
+    });
+  }
   bus.start();
   // Said on stderr once the link is attached, so that a script can send only then.
   const auto attach = std::chrono::seconds(args.timeout_seconds > 0 ? std::min(args.timeout_seconds, 30) : 30);
-  if (bus.wait_ready(attach)) std::cerr << "listening on " << source << std::endl;
+  const char* how = !args.topic.empty() ? " (a subscription of this command's own)"
+                    : args.browse      ? " (browsing: the messages stay in the queue)"
+                                       : " (consuming: each message shown is taken from the queue; --browse leaves them)";
+  if (bus.wait_ready(attach)) std::cerr << "listening on " << source << how << std::endl;
   else std::cerr << "not attached to " << source << " after " << attach.count() << " s; still trying" << std::endl;
   std::unique_lock<std::mutex> lock(mutex);
   auto finished = [&] { return args.count > 0 && received >= args.count; };
   if (args.timeout_seconds > 0) done.wait_for(lock, std::chrono::seconds(args.timeout_seconds), finished);
   else done.wait(lock, finished);
   const bool complete = args.count == 0 || received >= args.count;
+  std::vector<std::pair<bus::DeliveryId, bus::Outcome>> back;
+  for (bus::DeliveryId id : browsed) back.emplace_back(id, bus::Outcome::released);
   lock.unlock();
+  if (!back.empty()) bus.settle(std::move(back));
   bus.stop();
   return complete ? 0 : 1;
 }
@@ -375,6 +399,7 @@ Command add_listen_command(CLI::App& app) {
   cmd->add_option("--topic", args->topic, "A routing-key pattern, e.g. 'evt.TroubleTickets.*' (temporary subscription)");
   cmd->add_option("--count", args->count, "Stop after this many messages (0: never)")->capture_default_str();
   cmd->add_option("--timeout", args->timeout_seconds, "Stop after this many seconds (0: never)")->capture_default_str();
+  cmd->add_flag("--browse", args->browse, "--from: show the messages without taking them (they stay in the queue)");
   return [cmd, args] { return cmd->parsed() ? run_listen(*args) : -1; };
 }
 

@@ -166,6 +166,7 @@ class Adapter::Impl {
     retention_.reset();
     requests_.reset();
     outbox_.reset();
+    if (store_ && !store_failed()) store_->checkpoint();  // the .sqlite file alone is a complete copy
     store_.reset();
   }
 

@@ -1,5 +1,7 @@
 #include "cimbus/runtime/adapter_options.hpp"
 
+#include <filesystem>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -149,10 +151,26 @@ AdapterOptions AdapterOptions::load(const std::string& path) {
         throw std::invalid_argument("broker.urls: " + bus::url_without_password(url) + " carries a password, refused in the "
                                     "configuration file; give the user in broker.user and the password by broker.password_file "
                                     "or broker.password_env");
+    resolve_paths(c, std::filesystem::path(path).parent_path().string());
     return from_config(std::move(c));
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(path + ": " + e.what());
   }
+}
+
+// A relative path in a configuration file is the file's neighbour, whatever the directory the
+// process was started in (the store, the broker's password, certificate, key and CA files).
+void AdapterOptions::resolve_paths(config::AdapterConfig& c, const std::string& folder) {
+  auto resolve = [&folder](const std::string& p) {
+    if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
+    return (folder.empty() ? std::filesystem::path(p) : std::filesystem::path(folder) / p).lexically_normal().string();
+  };
+  c.set_store(resolve(c.store().empty() ? c.instance() + ".sqlite" : c.store()));
+  config::Broker& b = *c.mutable_broker();
+  b.set_password_file(resolve(b.password_file()));
+  b.set_ca_file(resolve(b.ca_file()));
+  b.set_certificate_file(resolve(b.certificate_file()));
+  b.set_key_file(resolve(b.key_file()));
 }
 
 }  // namespace cimbus::adapter

@@ -25,8 +25,10 @@ struct AdapterOptions {
   static AdapterOptions from_config(config::AdapterConfig config);
   // Reads a configuration file (deploy/*.json); throws std::runtime_error naming the file. A
   // password in it (broker.password, or in a URL) is refused: secrets come from files of mode
-  // 0600 or the environment (README, "Secrets").
+  // 0600 or the environment (README, "Secrets"). Relative paths in it (the store, the broker's
+  // password, certificate, key and CA files) are taken from the file's folder.
   static AdapterOptions load(const std::string& path);
+  static void resolve_paths(config::AdapterConfig& config, const std::string& folder);
 };
 
 }  // namespace cimbus::adapter

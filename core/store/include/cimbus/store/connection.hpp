@@ -69,6 +69,10 @@ class Connection {
   // for a layout this version cannot read.
   virtual void prepare_store_tables(const std::string& owner) = 0;
 
+  // At a clean stop: what the engine keeps beside the main file (SQLite's write-ahead log) goes
+  // into it, so that the file alone is a complete copy. Nothing to do for other engines.
+  virtual void checkpoint() {}
+
   // A statement prepared once per SQL text and kept, for SQL run for every message. `sql` must be
   // a string literal: the cache keys on its address. Null while that statement is in use (a
   // nested use of the same SQL): the caller prepares its own then.

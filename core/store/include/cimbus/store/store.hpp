@@ -50,6 +50,8 @@ class Store {
   // Whether a write commits now: a row written and removed in a transaction of its own. Throws
   // what the engine says when not (a full disk, an I/O error, a damaged page it touches).
   void check_writable();
+  // At a clean stop: the file alone becomes a complete copy (Connection::checkpoint).
+  void checkpoint() { connection_->checkpoint(); }
   Inbox& inbox() { return inbox_; }
   Outbox& outbox() { return outbox_; }
   Correlations& correlations() { return correlations_; }
