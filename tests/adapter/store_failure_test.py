@@ -39,11 +39,10 @@ def request(message_id, reply_queue):
 def fill(directory):
     """Writes a file until the file system is full; returns its path."""
     path = os.path.join(directory, "filler")
-    with open(path, "wb") as f:
+    with open(path, "wb", buffering=0) as f:  # unbuffered: nothing left to write at close, on a full disk
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     return path

@@ -181,7 +181,7 @@ int run_send(const MessageArgs& args) {
     std::string error;
     {
       std::lock_guard<std::mutex> lock(errors.mutex);
-      error = errors.first;
+      error = !errors.first.empty() ? errors.first : errors.connection;  // a refused link, else a failed connection
     }
     if (!error.empty() || std::chrono::steady_clock::now() >= deadline) {
       std::cerr << (error.empty() ? "no answer from the broker within " + std::to_string(args.timeout_seconds) + " s"

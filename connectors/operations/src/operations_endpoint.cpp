@@ -7,6 +7,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "cimbus/codec/json_value.hpp"
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/operations/trace.hpp"
 #include "cimbus/store/journal.hpp"
@@ -27,17 +28,8 @@ std::string json_of(const Struct& s) {
   return out + "\n";
 }
 
-Value text(const std::string& s) {
-  Value v;
-  v.set_string_value(s);
-  return v;
-}
-
-Value flag(bool b) {
-  Value v;
-  v.set_bool_value(b);
-  return v;
-}
+using json::flag;
+using json::text;
 
 }  // namespace
 
@@ -70,9 +62,7 @@ class OperationsEndpoint::Impl {
     Struct body;
     (*body.mutable_fields())["live"] = flag(true);
     identify(body);
-    Value uptime;
-    uptime.set_number_value(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-    (*body.mutable_fields())["uptime_s"] = uptime;
+    (*body.mutable_fields())["uptime_s"] = json::number(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     res.set_content(json_of(body), "application/json");
   }
 
@@ -130,13 +120,8 @@ class OperationsEndpoint::Impl {
       f["verb"] = text(e.verb);
       f["message_id"] = text(e.message_id);
       f["correlation_id"] = text(e.correlation_id);
-      Value subjects, references;
-      subjects.mutable_list_value();
-      references.mutable_list_value();
-      for (const std::string& n : e.subjects) *subjects.mutable_list_value()->add_values() = text(n);
-      for (const std::string& n : e.references) *references.mutable_list_value()->add_values() = text(n);
-      f["subjects"] = subjects;
-      f["references"] = references;
+      f["subjects"] = json::strings(e.subjects);
+      f["references"] = json::strings(e.references);
       f["result"] = text(e.result);
       f["codes"] = text(e.codes);
       f["peer"] = text(e.peer);

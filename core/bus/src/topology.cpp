@@ -8,6 +8,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cimbus/bus/addressing.hpp"
+#include "cimbus/codec/json_value.hpp"
 #include "cimbus/codec/verb.hpp"
 
 namespace cimbus::bus {
@@ -16,30 +17,10 @@ namespace {
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-Value text(const std::string& s) {
-  Value v;
-  v.set_string_value(s);
-  return v;
-}
-
-Value flag(bool b) {
-  Value v;
-  v.set_bool_value(b);
-  return v;
-}
-
-Value number(double n) {
-  Value v;
-  v.set_number_value(n);
-  return v;
-}
-
-Value object(std::initializer_list<std::pair<const char*, Value>> fields) {
-  Value v;
-  for (const auto& [key, value] : fields) (*v.mutable_struct_value()->mutable_fields())[key] = value;
-  return v;
-}
+using json::flag;
+using json::number;
+using json::object;
+using json::text;
 
 Value make_exchange(const std::string& vhost, const std::string& name, const std::string& type, Value arguments = object({})) {
   return object({{"name", text(name)}, {"vhost", text(vhost)}, {"type", text(type)}, {"durable", flag(true)},
