@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
+#include <vector>
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -71,42 +73,42 @@ class OperationsEndpoint::Impl {
     Struct body;
     (*body.mutable_fields())["ready"] = flag(readiness.ready());
     identify(body);
-    Value checks;
-    for (const adapter::ReadinessCheck& c : readiness.checks) {
-      Value check;
-      auto& fields = *check.mutable_struct_value()->mutable_fields();
-      fields["name"] = text(c.name);
-      fields["ok"] = flag(c.ok);
-      fields["detail"] = text(c.detail);
-      *checks.mutable_list_value()->add_values() = check;
-    }
-    (*body.mutable_fields())["checks"] = checks;
+    std::vector<Value> checks;
+    for (const adapter::ReadinessCheck& c : readiness.checks)
+      checks.push_back(json::object({{"name", text(c.name)}, {"ok", flag(c.ok)}, {"detail", text(c.detail)}}));
+    (*body.mutable_fields())["checks"] = json::list(std::move(checks));
     res.status = readiness.ready() ? 200 : 503;
     res.set_content(json_of(body), "application/json");
+  }
+
+  // The ?id= of /journal and /trace; nullopt after answering 400 when it is missing or too long.
+  static std::optional<std::string> id_param(const httplib::Request& req, httplib::Response& res) {
+    std::string id = req.get_param_value("id");
+    if (!id.empty() && id.size() <= 256) return id;
+    res.status = 400;
+    res.set_content("give ?id= a MessageID, CorrelationID, mRID or Request ID\n", "text/plain; charset=utf-8");
+    return std::nullopt;
   }
 
   // GET /journal?id=ID[&limit=N][&bodies=1]: the rows that name ID (a MessageID, a CorrelationID,
   // an mRID or a Request ID) and the rows that answer them, oldest first.
   void journal(const httplib::Request& req, httplib::Response& res) const {
-    const std::string id = req.get_param_value("id");
-    if (id.empty() || id.size() > 256) {
-      res.status = 400;
-      return res.set_content("give ?id= a MessageID, CorrelationID, mRID or Request ID\n", "text/plain; charset=utf-8");
-    }
+    const std::optional<std::string> id = id_param(req, res);
+    if (!id) return;
     std::size_t limit = 500;
     if (req.has_param("limit")) limit = static_cast<std::size_t>(std::clamp(std::atol(req.get_param_value("limit").c_str()), 1L, 5000L));
     const bool bodies = req.get_param_value("bodies") == "1";
     std::vector<store::JournalEntry> rows;
     try {
       store::JournalReader reader(adapter_.options().config.store());
-      rows = reader.find(id, limit);
+      rows = reader.find(*id, limit);
     } catch (const std::exception& e) {
       res.status = 503;
       return res.set_content(std::string("the journal cannot be read now: ") + e.what() + "\n", "text/plain; charset=utf-8");
     }
     Struct body;
     identify(body);
-    (*body.mutable_fields())["id"] = text(id);
+    (*body.mutable_fields())["id"] = text(*id);
     Value entries;
     entries.mutable_list_value();
     for (const store::JournalEntry& e : rows) {
@@ -135,15 +137,12 @@ class OperationsEndpoint::Impl {
   // GET /trace?id=ID: the conversation across this adapter and its peers (endpoint.peers), as
   // `cimbus trace` follows it: {"rows":[...journal entries...],"errors":[...]}.
   void trace(const httplib::Request& req, httplib::Response& res) const {
-    const std::string id = req.get_param_value("id");
-    if (id.empty() || id.size() > 256) {
-      res.status = 400;
-      return res.set_content("give ?id= a MessageID, CorrelationID, mRID or Request ID\n", "text/plain; charset=utf-8");
-    }
+    const std::optional<std::string> id = id_param(req, res);
+    if (!id) return;
     std::vector<std::string> endpoints = {listener_.scheme() + "://" + (listener_.host() == "0.0.0.0" ? std::string("127.0.0.1") : listener_.host()) +
                                           ":" + std::to_string(listener_.port())};
     for (const std::string& peer : adapter_.options().config.endpoint().peers()) endpoints.push_back(peer);
-    const Trace t = trace_conversation(id, endpoints);
+    const Trace t = trace_conversation(*id, endpoints);
     std::string body = "{\"rows\":[";
     for (std::size_t i = 0; i < t.rows.size(); ++i) body += (i ? "," : "") + t.rows[i].json;
     body += "],\"errors\":[";

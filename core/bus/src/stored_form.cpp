@@ -38,6 +38,12 @@ store::StoredMessage to_stored(const AmqpMessage& m) {
   return s;
 }
 
+const std::string& stored_property(const store::StoredMessage& stored, const std::string& name) {
+  static const std::string none;
+  auto it = stored.properties().find(name);
+  return it == stored.properties().end() ? none : it->second;
+}
+
 AmqpMessage from_stored(store::StoredMessage s) {
   AmqpMessage m;
   m.body = std::move(*s.mutable_body());

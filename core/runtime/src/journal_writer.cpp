@@ -1,20 +1,21 @@
 #include "journal_writer.hpp"
 
+#include "cimbus/bus/stored_form.hpp"
 #include "cimbus/codec/timestamp.hpp"
+#include "cimbus/codec/verb.hpp"
 #include "message_names.hpp"
 
 namespace cimbus::adapter::detail {
 
 namespace {
 
-const std::string& property(const store::StoredMessage& m, const char* name) {
-  static const std::string none;
-  auto it = m.properties().find(name);
-  return it == m.properties().end() ? none : it->second;
-}
+using bus::stored_property;
 
-bool is_event_verb(const std::string& verb) {
-  return verb == "created" || verb == "changed" || verb == "canceled" || verb == "closed" || verb == "deleted";
+// What a message sent is by its Verb: a reply, an event (a past-tense verb) or a request.
+std::string kind_of(const std::string& verb) {
+  if (verb == "reply") return "reply";
+  const std::optional<Verb> v = parse_verb(verb);
+  return v && is_event_verb(*v) ? "event" : "request";
 }
 
 }  // namespace
@@ -53,9 +54,9 @@ void JournalWriter::sent(store::Transaction& tx, const std::string& target, cons
   e.at_ms = epoch_ms();
   e.instance = instance_;
   e.direction = "out";
-  e.noun = property(message, "Noun");
-  e.verb = property(message, "Verb");
-  e.kind = dead_letter ? "dead_letter" : e.verb == "reply" ? "reply" : is_event_verb(e.verb) ? "event" : "request";
+  e.noun = stored_property(message, "Noun");
+  e.verb = stored_property(message, "Verb");
+  e.kind = dead_letter ? "dead_letter" : kind_of(e.verb);
   e.message_id = message.message_id();
   e.correlation_id = message.correlation_id();
   e.peer = target;
@@ -65,7 +66,7 @@ void JournalWriter::sent(store::Transaction& tx, const std::string& target, cons
   if (message.body().find("FaultMessage") != std::string::npos && names.result.empty()) e.kind = dead_letter ? e.kind : "fault";
   e.subjects = std::move(names.subjects);
   e.references = std::move(names.references);
-  e.result = dead_letter ? "dead_letter: " + property(message, "x-cimbus-reason") : names.result.empty() ? "queued" : names.result;
+  e.result = dead_letter ? "dead_letter: " + stored_property(message, "x-cimbus-reason") : names.result.empty() ? "queued" : names.result;
   e.codes = names.codes;
   if (bodies_) e.body = message.body();
   store_.journal().add(tx, e);

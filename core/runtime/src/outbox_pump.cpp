@@ -147,12 +147,7 @@ void OutboxPump::measure(const Sent& sent, const char* result) {
 
 void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends) {
   cursor_ = std::max(cursor_, row.id);
-  const auto& properties = row.message.properties();
-  auto property = [&properties](const char* name) {
-    auto it = properties.find(name);
-    return it == properties.end() ? std::string() : it->second;
-  };
-  in_flight_[row.id] = Sent{property("Noun"), property("Verb"), row.target == dead_letter_target_};
+  in_flight_[row.id] = Sent{bus::stored_property(row.message, "Noun"), bus::stored_property(row.message, "Verb"), row.target == dead_letter_target_};
   auto done = [this, id = row.id, target = row.target](bus::Outcome o) {
     on_outcome_({id, o, o == bus::Outcome::refused ? bus_.refusal_of(target) : std::string()});
   };

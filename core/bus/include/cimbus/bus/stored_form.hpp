@@ -12,5 +12,7 @@ store::StoredMessage to_stored(const AmqpMessage& message);
 AmqpMessage from_stored(store::StoredMessage stored);
 store::IdType to_stored(IdType type);
 IdType from_stored(store::IdType type);
+// An application property of a stored message ("" when it has none), e.g. "Noun", "Verb".
+const std::string& stored_property(const store::StoredMessage& stored, const std::string& name);
 
 }  // namespace cimbus::bus
