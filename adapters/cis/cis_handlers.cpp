@@ -5,7 +5,6 @@
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/reply_builder.hpp"
-#include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
 #include "records.hpp"
@@ -47,7 +46,7 @@ CustomerAgreements agreements_of(Context& c) {
 }  // namespace
 
 void install_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> backend) {
-  reference::CountedHandlers a(adapter);  // every message counted in the traffic first
+  adapter::Adapter& a = adapter;
   a.prepare_store([backend](store::Transaction& tx) { backend->prepare(tx); });
 
   // Answers to what the CIS asked (acknowledgements and partial pages are not the answer).

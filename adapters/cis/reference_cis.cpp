@@ -374,4 +374,15 @@ CustomerAgreement ReferenceCis::cancel_agreement(store::Transaction& tx, const s
   return a;
 }
 
+std::vector<reference::StateTable> ReferenceCis::state_tables() {
+  std::vector<reference::StateTable> tables = reference::record_tables("CustomerAgreements");
+  tables.push_back({"calls", {"id", "customer", "ticket"}, "SELECT id, customer, ticket FROM calls", {}});
+  tables.push_back({"service_needs", {"id", "noun", "mrid"}, "SELECT id, noun, mrid FROM service_needs", {}});
+  tables.push_back({"requests", {"message_id", "noun", "verb", "mrid", "sent_at", "replied_at", "result"},
+                    "SELECT message_id, noun, verb, mrid, sent_at, replied_at, result FROM requests", {}});
+  tables.push_back({"notifications", {"id", "incident", "customer", "trigger_kind"},
+                    "SELECT id, incident, customer, trigger_kind FROM notifications", {}});
+  return tables;
+}
+
 }  // namespace cimbus::cis

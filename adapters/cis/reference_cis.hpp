@@ -1,6 +1,6 @@
 #pragma once
 // The embedded reference CIS. Its users' input arrives in two intake tables of the adapter's file
-// (written by the storm, or by anyone with SQL access to it):
+// (written through POST /reference/intake, intake_route.hpp, as the storm does):
 //
 //   calls (customer, cancel_after_ms)           an outage call: a ticket for the OMS; canceled
 //                                               after cancel_after_ms when not 0 (a call-back)
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cis_backend.hpp"
+#include "state_route.hpp"
 #include "territory.hpp"
 
 namespace cimbus::cis {
@@ -33,6 +34,10 @@ class ReferenceCis : public CisBackend {
   CustomerAgreement create_agreement(store::Transaction& tx, const CustomerAgreement& agreement) override;
   CustomerAgreement change_agreement(store::Transaction& tx, const CustomerAgreement& agreement) override;
   CustomerAgreement cancel_agreement(store::Transaction& tx, const std::string& mrid) override;
+
+  // Its read API (state_route.hpp): the records of its requests (not the agreements), the intake
+  // tables with what became of each row, its request log and its customer notifications.
+  static std::vector<reference::StateTable> state_tables();
 
  private:
   reference::Territory territory_;

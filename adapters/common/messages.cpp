@@ -28,19 +28,12 @@ std::vector<std::string> named_ids(const adapter::Context& c) {
   return out;
 }
 
-std::string verb_name(Verb verb) { return to_literal(verb); }
-
-void count_received(adapter::Context& c) { Records(c.tx()).count(c.noun(), verb_name(c.verb()), "in"); }
-
 void publish(adapter::Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload) {
   c.publish(make_message(noun, verb, &payload));
-  Records(c.tx()).count(noun, verb_name(verb), "out");
 }
 
 std::string request(adapter::Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload) {
-  const std::string id = c.request(make_message(noun, verb, &payload));
-  Records(c.tx()).count(noun, verb_name(verb), "out");
-  return id;
+  return c.request(make_message(noun, verb, &payload));
 }
 
 }  // namespace cimbus::reference

@@ -21,14 +21,9 @@ Envelope make_get(const std::string& noun, const google::protobuf::Message* quer
 // The objects a request names without a typed payload: Request/ID and Payload/ID values.
 std::vector<std::string> named_ids(const adapter::Context& c);
 
-// The verb's literal, for the traffic counts.
-std::string verb_name(Verb verb);
-
-// The message being handled, counted in the system's traffic (records.hpp).
-void count_received(adapter::Context& c);
-// Publishes an event of (noun, verb) with `payload`, counted in the traffic.
+// Publishes an event of (noun, verb) with `payload`.
 void publish(adapter::Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload);
-// Sends a request of (noun, verb) with `payload`, counted in the traffic; returns its MessageID.
+// Sends a request of (noun, verb) with `payload`; returns its MessageID.
 std::string request(adapter::Context& c, const std::string& noun, Verb verb, const google::protobuf::Message& payload);
 
 }  // namespace cimbus::reference

@@ -29,14 +29,6 @@ CREATE TABLE IF NOT EXISTS journal (
   state TEXT NOT NULL,
   at    INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS traffic (
-  noun      TEXT NOT NULL,
-  verb      TEXT NOT NULL,
-  direction TEXT NOT NULL,
-  instance  TEXT NOT NULL DEFAULT '',   -- instances of one system share the file
-  n         INTEGER NOT NULL,
-  PRIMARY KEY (noun, verb, direction, instance)
-);
 )");
 }
 
@@ -86,27 +78,6 @@ std::vector<Record> Records::open_with_key(const std::string& noun, const std::s
   for (Record& r : list(noun, std::nullopt, key))
     if (std::find(ended.begin(), ended.end(), r.state) == ended.end()) out.push_back(std::move(r));
   return out;
-}
-
-namespace {
-
-std::string& counting_instance() {
-  static std::string instance;
-  return instance;
-}
-
-}  // namespace
-
-void set_counting_instance(std::string instance) { counting_instance() = std::move(instance); }
-
-void Records::count(const std::string& noun, const std::string& verb, const std::string& direction) {
-  Statement::cached(tx_.connection(), "INSERT INTO traffic (noun, verb, direction, instance, n) VALUES (?, ?, ?, ?, 1) "
-                 "ON CONFLICT (noun, verb, direction, instance) DO UPDATE SET n = n + 1")
-      .bind(1, noun)
-      .bind(2, verb)
-      .bind(3, direction)
-      .bind(4, counting_instance())
-      .run();
 }
 
 }  // namespace cimbus::reference

@@ -2,8 +2,8 @@
 // The reference systems' storage, in the adapter's own SQLite file and inside the handler's
 // transaction: one row per business object (a ticket, an incident, a work order ...) with its
 // current state and its CIM content (the payload item, protobuf binary), every state change in
-// a journal, and a count of the messages each system took per noun and verb. The journal is
-// what the storm's conservation check reads: each object must reach its final state exactly once.
+// a journal. The journal is what the storm's conservation check reads (through the read API,
+// state_route.hpp): each object must reach its final state exactly once.
 //
 //   Records records(c.tx());
 //   records.put("TroubleTickets", ticket.m_rid(), ObjectState::assigned, ticket);
@@ -54,16 +54,8 @@ class Records {
   // Objects of `noun` with `key` that are not in `ended` (their final states).
   std::vector<Record> open_with_key(const std::string& noun, const std::string& key, const std::vector<ObjectState>& ended) const;
 
-  // One more message of (noun, verb) taken ("in") or sent ("out") by this system, counted for
-  // the instance set_counting_instance() named.
-  void count(const std::string& noun, const std::string& verb, const std::string& direction);
-
  private:
   store::Transaction& tx_;
 };
-
-// The instance this process runs as (run_role sets it): instances of one system share its file,
-// and the traffic counts say which one took what.
-void set_counting_instance(std::string instance);
 
 }  // namespace cimbus::reference

@@ -3,6 +3,7 @@
 #include "records.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
@@ -138,7 +139,7 @@ Start await_ready(adapter::Adapter& adapter, adapter::StopSignals& signals, std:
 
 }  // namespace
 
-int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup) {
+int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup, const RoleRoutes& routes) {
   RoleArguments arguments;
   if (auto status = read_arguments(argc, argv, program, arguments)) return *status;
   adapter::Log::configure(arguments.format, arguments.level.value_or(adapter::Log::level()));
@@ -148,8 +149,9 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
   try {
     adapter::AdapterOptions options = adapter::AdapterOptions::load(arguments.config);
     adapter::Log::name_process(options.config.system(), options.config.instance());
-    set_counting_instance(options.config.instance());
     adapter::Adapter adapter(options);
+    if (const char* url = std::getenv("CIMBUS_BROKER_URL"); url != nullptr && *url != '\0' && options.config.broker().urls_size() > 0)
+      adapter.log().info("the broker's address comes from CIMBUS_BROKER_URL, not broker.urls (the environment overrides the file)");
     connect_system(adapter, options, setup);
     // Replies to bus messages whose ReplyAddress is a URL that web_services.reply_urls allows.
     if (options.config.web_services().reply_urls_size() > 0)
@@ -168,6 +170,7 @@ int run_role(int argc, char** argv, const std::string& program, const RoleSetup&
     if (listener) {
       // first: the web services' one-segment routes would take /metrics
       endpoint.emplace(adapter, *listener, config.web_services().listen().empty());
+      if (routes && config.connector().kind() == "embedded") routes(*listener, options);
       if (!config.web_services().listen().empty()) services.emplace(adapter, *listener);
       listener->start();
       adapter.log().info("endpoint at " + listener->base_url() + "/ (console: /console, health: /health/ready, metrics: /metrics)");

@@ -5,7 +5,7 @@
 //
 // The connector decides who answers the role's routes (handles and subscribes):
 //   embedded      the reference system in the store file: `setup` registers its handlers and
-//                 periodic work (Adapter::on, every)
+//                 periodic work (Adapter::on, every), `routes` its read API
 //   web_services  the system's SOAP services (cimbus/web_services/web_service_client.hpp)
 //   json          the system's plain HTTP API (cimbus/json/json_client.hpp)
 // A real system publishes its own changes and sends its requests through the adapter's HTTP
@@ -24,12 +24,19 @@
 
 #include "cimbus/runtime/adapter.hpp"
 
+namespace cimbus::http {
+class HttpListener;
+}
+
 namespace cimbus::reference {
 
 // Registers the embedded reference system's handlers and periodic work, before the adapter starts.
 using RoleSetup = std::function<void(adapter::Adapter&, const adapter::AdapterOptions&)>;
+// Adds the embedded reference system's own HTTP routes (its read API: state_route.hpp) to the
+// process's server, after the operations endpoint's and before the web services'.
+using RoleRoutes = std::function<void(http::HttpListener&, const adapter::AdapterOptions&)>;
 
-int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup);
+int run_role(int argc, char** argv, const std::string& program, const RoleSetup& setup, const RoleRoutes& routes = {});
 
 // The settings of the embedded reference system (config connector.settings).
 std::map<std::string, std::string> embedded_settings(const adapter::AdapterOptions& options);

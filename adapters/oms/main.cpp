@@ -12,7 +12,10 @@
 
 int main(int argc, char** argv) {
   using namespace cimbus;
-  return reference::run_role(argc, argv, "cimbus-oms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    oms::install_handlers(a, std::make_shared<oms::ReferenceOms>(reference::embedded_settings(o)));
-  });
+  return reference::run_role(
+      argc, argv, "cimbus-oms",
+      [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
+        oms::install_handlers(a, std::make_shared<oms::ReferenceOms>(reference::embedded_settings(o)));
+      },
+      [](http::HttpListener& l, const adapter::AdapterOptions& o) { reference::serve_state(l, o.config.store(), oms::ReferenceOms::state_tables()); });
 }

@@ -224,4 +224,18 @@ std::optional<OmsBackend::Progress> ReferenceOms::crew_progress(store::Transacti
   return p;
 }
 
+std::vector<reference::StateTable> ReferenceOms::state_tables() {
+  std::vector<reference::StateTable> tables = reference::record_tables();
+  tables.push_back({"outages", {"name", "state", "customers_out", "critical", "tickets"},
+                    "SELECT mrid, state, data FROM records WHERE noun = 'Incidents'", [](std::vector<std::string> row) {
+                      Incident incident;
+                      if (!incident.ParseFromString(row[2])) return std::vector<std::string>{row[0], row[1], "", "", ""};
+                      return std::vector<std::string>{incident.names_size() > 0 ? incident.names(0).name() : row[0], row[1],
+                                                      std::to_string(incident.outage().summary().total_count()),
+                                                      std::to_string(incident.outage().summary().critical_count()),
+                                                      std::to_string(incident.trouble_tickets_size())};
+                    }});
+  return tables;
+}
+
 }  // namespace cimbus::oms

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "oms_backend.hpp"
+#include "state_route.hpp"
 #include "territory.hpp"
 
 namespace cimbus::oms {
@@ -26,6 +27,10 @@ class ReferenceOms : public OmsBackend {
   std::pair<TroubleTicket, std::optional<Incident>> cancel_ticket(store::Transaction& tx, const std::string& mrid) override;
   TroubleTicket close_ticket(store::Transaction& tx, const std::string& mrid) override;
   std::optional<Progress> crew_progress(store::Transaction& tx, const MaintenanceOrder& order) override;
+
+  // Its read API (state_route.hpp): its records, and `outages`, each incident's outage summary
+  // (name, state, customers out, critical ones, tickets).
+  static std::vector<reference::StateTable> state_tables();
 
  private:
   reference::Territory territory_;

@@ -8,11 +8,15 @@
 
 #include "reference_wms.hpp"
 #include "role.hpp"
+#include "state_route.hpp"
 #include "wms_handlers.hpp"
 
 int main(int argc, char** argv) {
   using namespace cimbus;
-  return reference::run_role(argc, argv, "cimbus-wms", [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
-    wms::install_handlers(a, std::make_shared<wms::ReferenceWms>(reference::embedded_settings(o)));
-  });
+  return reference::run_role(
+      argc, argv, "cimbus-wms",
+      [](adapter::Adapter& a, const adapter::AdapterOptions& o) {
+        wms::install_handlers(a, std::make_shared<wms::ReferenceWms>(reference::embedded_settings(o)));
+      },
+      [](http::HttpListener& l, const adapter::AdapterOptions& o) { reference::serve_state(l, o.config.store(), reference::record_tables()); });
 }

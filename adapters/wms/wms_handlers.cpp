@@ -2,7 +2,6 @@
 #include <memory>
 
 #include "cimbus/codec/error_code.hpp"
-#include "counted_handlers.hpp"
 #include "messages.hpp"
 #include "nouns.hpp"
 #include "reflection.hpp"
@@ -43,7 +42,7 @@ void answer(Context& c, const reference::NounModel& model, Verb verb, const std:
 }  // namespace
 
 void install_handlers(adapter::Adapter& adapter, std::shared_ptr<WmsBackend> backend) {
-  reference::CountedHandlers a(adapter);  // every message counted in the traffic first
+  adapter::Adapter& a = adapter;
   a.prepare_store([backend](store::Transaction& tx) { backend->prepare(tx); });
   for (const char* noun : kWork) {
     const reference::NounModel& model = reference::noun_model(noun);

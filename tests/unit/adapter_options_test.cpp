@@ -165,5 +165,27 @@ TEST(AdapterOptions, RelativePathsAreTakenFromTheConfigurationsFolder) {
   std::filesystem::remove_all(dir);
 }
 
+// Issue 17, 9: the environment overrides the file. CIMBUS_BROKER_URL replaces broker.urls; its
+// login is used only when the configuration names none.
+TEST(AdapterOptions, CimbusBrokerUrlOverridesTheFileAndLeavesTheConfiguredLoginAlone) {
+  config::AdapterConfig c = base();
+  c.mutable_broker()->set_urls(0, "amqp://127.0.0.1:5672");
+  ::setenv("CIMBUS_BROKER_URL", "amqp://admin:admin-secret@127.0.0.1:40123,amqp://127.0.0.1:40124", 1);
+  AdapterOptions anonymous = AdapterOptions::from_config(c);
+  EXPECT_EQ(anonymous.connection.urls, (std::vector<std::string>{"amqp://127.0.0.1:40123", "amqp://127.0.0.1:40124"}));
+  EXPECT_EQ(anonymous.connection.user, "admin") << "no login in the file: the URL's";
+  EXPECT_EQ(anonymous.connection.password, "admin-secret");
+
+  c.mutable_broker()->set_user("oms");
+  ::setenv("CIMBUS_TEST_OMS_PASSWORD", "oms-secret", 1);
+  c.mutable_broker()->set_password_env("CIMBUS_TEST_OMS_PASSWORD");
+  AdapterOptions own = AdapterOptions::from_config(c);
+  EXPECT_EQ(own.connection.urls.front(), "amqp://127.0.0.1:40123");
+  EXPECT_EQ(own.connection.user + " " + own.connection.password, "oms oms-secret") << "the file's login stays";
+  ::unsetenv("CIMBUS_BROKER_URL");
+  EXPECT_EQ(AdapterOptions::from_config(c).connection.urls, (std::vector<std::string>{"amqp://127.0.0.1:5672"})) << "unset: the file's";
+  ::unsetenv("CIMBUS_TEST_OMS_PASSWORD");
+}
+
 }  // namespace
 }  // namespace cimbus::adapter

@@ -35,6 +35,7 @@ struct MessageArgs {
   int timeout_seconds = 30;
   std::string instance;     // request: the reply queue is reply.<instance>
   int route_wait_ms = 1000; // send: how long to wait for word that the message routed nowhere
+  bool raw = false;         // request: the reply as it came, not indented
 };
 
 // Reads and validates the message; gives it a MessageID when it has none.
@@ -263,10 +264,12 @@ int run_request(const MessageArgs& args) {
     bus.stop(0ms);
     return 1;
   }
-  std::cout << reply << "\n";
+  const std::string received = std::move(reply);
   lock.unlock();
   bus.stop();
-  DecodeResult r = codec.decode(reply);
+  DecodeResult r = codec.decode(received);
+  // For people, indented as the codec writes it; as it came with --raw, or when it does not decode.
+  std::cout << (r.accepted() && !args.raw ? codec.encode(r.envelope, EncodeOptions{true, true, {}}) : received) << "\n";
   return r.accepted() && r.envelope.message().reply().result() != msg::ReplyType_Result::FAILED ? 0 : 1;
 }
 
@@ -385,6 +388,7 @@ Command add_request_command(CLI::App& app) {
   auto args = std::make_shared<MessageArgs>();
   CLI::App* cmd = app.add_subcommand("request", "Send a request and print its reply (exit 1 on FAILED or no reply: 4.1)");
   add_message_options(cmd, *args);
+  cmd->add_flag("--raw", args->raw, "Print the reply as it came (default: indented, as the codec writes it)");
   cmd->add_option("--instance", args->instance,
                   "Receive the reply on the durable queue reply.<instance>, bound by the topology (cimbus topology --instance "
                   "SYSTEM:INSTANCE; default: a queue of this command alone)");

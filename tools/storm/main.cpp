@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -16,12 +17,12 @@
 #include <fmt/format.h>
 
 #include "cimbus/bus/connection_options.hpp"
-#include "external_state.hpp"
 #include "intake.hpp"
 #include "portal.hpp"
 #include "report.hpp"
 #include "cimbus/runtime/stop_signals.hpp"
 #include "stack.hpp"
+#include "system_state.hpp"
 #include "table.hpp"
 
 namespace {
@@ -125,21 +126,44 @@ int run(StormOptions o) {
   for (const auto& [name, url] : stack.operations_endpoints()) endpoints += (endpoints.empty() ? "" : ", ") + name + " " + url;
   std::cerr << "storm: endpoints (console /, health /health/ready, metrics /metrics): " << endpoints << "\n";
   Portal portal(stack.endpoint("cis"), scenario.agreement_requests);
-  Intake intake(stack.store("cis"), scenario);
-  StoreView cis(stack.store("cis")), oms_adapter(stack.store("oms")), wms_adapter(stack.store("wms"));
-  // An outside system's state, read through its own API into a file of the storm's.
-  std::map<std::string, std::unique_ptr<ExternalState>> outside;
-  auto records_of = [&](const std::string& role) {
-    auto system = o.outside.find(role);
-    if (system == o.outside.end()) return stack.store(role);
-    const std::string file = o.work_dir + "/" + role + "-system.sqlite";
-    auto& state = outside[role] = std::make_unique<ExternalState>(system->second.url, file);
-    state->refresh();
-    state->start_refreshing(std::chrono::milliseconds(250));
-    return file;
+  Intake intake(stack.operations_endpoint("cis"), scenario);
+  // Each system's state, read through HTTP into files of the storm's own: a reference system's
+  // read API and its adapter's backlog, or an outside system's own API and its adapter's backlog.
+  std::map<std::string, std::unique_ptr<SystemState>> systems, adapters;
+  for (const std::string role : {"cis", "oms", "wms"}) {
+    const std::string endpoint = stack.operations_endpoint(role);
+    // The adapter's: its backlog and its journal's counts, at the end.
+    const StateSource backlog{endpoint + "/backlog", "backlog", ""}, counts{endpoint + "/journal/counts", "", ""};
+    auto outside = o.outside.find(role);
+    if (outside == o.outside.end()) {
+      // While it runs, only what the progress line reads: the records, and the CIS's intake.
+      const std::string state = endpoint + "/reference/state";
+      systems[role] = std::make_unique<SystemState>(
+          std::vector<StateSource>{{state, "", state + "?tables=records,calls,service_needs"}, backlog, counts},
+          o.work_dir + "/" + role + "-state.sqlite");
+    } else {
+      std::string url = outside->second.url;
+      while (!url.empty() && url.back() == '/') url.pop_back();
+      systems[role] = std::make_unique<SystemState>(std::vector<StateSource>{{url + "/state", "", url + "/state"}},
+                                                    o.work_dir + "/" + role + "-system.sqlite");
+      adapters[role] = std::make_unique<SystemState>(std::vector<StateSource>{backlog, counts}, o.work_dir + "/" + role + "-adapter.sqlite");
+    }
+  }
+  auto for_each_state = [&](const std::function<void(const std::string&, SystemState&)>& f) {
+    for (auto* states : {&systems, &adapters})
+      for (auto& [role, state] : *states) f(role, *state);
   };
-  StoreView oms(records_of("oms")), wms(records_of("wms"));
-  const Stores stores{cis, oms, wms, oms_adapter, wms_adapter};
+  for_each_state([](const std::string&, SystemState& state) {
+    state.refresh(false);  // the adapters are ready: each answers
+    state.start_refreshing(std::chrono::milliseconds(250));
+  });
+  auto view_of = [&](const std::string& role, bool adapter) {
+    auto it = adapters.find(role);
+    return std::make_unique<StoreView>((adapter && it != adapters.end() ? it->second : systems.at(role))->file());
+  };
+  const auto cis = view_of("cis", false), oms = view_of("oms", false), wms = view_of("wms", false);
+  const auto oms_adapter = view_of("oms", true), wms_adapter = view_of("wms", true);
+  const Stores stores{*cis, *oms, *wms, *oms_adapter, *wms_adapter};
 
   ProgressLine progress(o.progress);
   const auto start = Clock::now();
@@ -153,7 +177,7 @@ int run(StormOptions o) {
     intake.tick(elapsed);
     if (!intake.last_refusal().empty() && !intake_refused) {
       intake_refused = true;
-      progress.note("intake: the CIS's store refused a write (" + intake.last_refusal() + "); trying again");
+      progress.note("intake: the CIS did not take calls (" + intake.last_refusal() + "); trying again");
     }
     portal.tick(elapsed);
     if (drill && killed_at < 0 && elapsed >= static_cast<std::int64_t>(o.kill_at * static_cast<double>(scenario.span_ms))) {
@@ -190,19 +214,29 @@ int run(StormOptions o) {
     fmt::print(stderr, "storm: the adapters serve their endpoints for {} s more (Ctrl-C ends it)\n", o.linger_s);
     interrupted = signals.wait_for(std::chrono::seconds(o.linger_s));
   }
+  // The last state, while every process still answers (a settled storm has nothing in flight).
+  for_each_state([](const std::string& role, SystemState& state) {
+    state.stop_refreshing();
+    if (state.failed_refreshes() > 0)
+      fmt::print(stderr, "storm: {}'s state could not be read {} times while it was away (last: {})\n", role, state.failed_refreshes(),
+                 state.last_failure());
+  });
+  std::vector<std::string> unreadable;
+  for_each_state([&](const std::string& role, SystemState& state) {
+    try {
+      state.refresh();
+    } catch (const std::runtime_error& e) {
+      unreadable.push_back(role + ": its last state could not be read (" + e.what() + "); the report shows an earlier one");
+    }
+  });
   const std::vector<std::string> unclean = stack.stop();
-  for (auto& [role, state] : outside) {
-    state->stop_refreshing();
-    if (state->failed_refreshes() > 0)
-      fmt::print(stderr, "storm: the outside {}'s state could not be read {} times while it was away\n", role, state->failed_refreshes());
-    state->refresh();
-  }
 
-  print_report(std::cout, stores, portal);
+  print_report(std::cout, stores, scenario, portal);
   std::vector<std::string> problems = check_conservation(stores, territory, scenario, portal, o.oms_instances);
   if (!settled && interrupted == 0) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
   if (!settled && interrupted != 0) problems.insert(problems.begin(), "the storm was interrupted (signal " + std::to_string(interrupted) + ") before it settled");
   for (const std::string& u : unclean) problems.push_back("process did not stop cleanly: " + u);
+  problems.insert(problems.end(), unreadable.begin(), unreadable.end());
   std::cout << fmt::format("\nstorm: {} calls, {} service needs, {} portal requests; settled in {:.1f} s{}\n", scenario.calls.size(),
                            scenario.needs.size(), portal.planned(), seconds, drill ? " (with the crash drill on " + o.kill_role + ")" : "");
   std::cout << "endpoints (while it ran): " << endpoints << "\n";

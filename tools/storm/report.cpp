@@ -5,7 +5,6 @@
 #include <set>
 #include <tuple>
 
-#include "cimbus/customer/incidents.pb.h"
 #include "object_state.hpp"
 #include "territory.hpp"
 #include "table.hpp"
@@ -71,6 +70,49 @@ std::map<std::string, std::string> states(const StoreView& view, const std::stri
   return out;
 }
 
+struct Refusal {
+  std::string system, noun, verb;
+  std::map<std::string, std::int64_t> codes;  // the refusals by their codes
+  std::int64_t refused = 0, planned = 0;
+  std::string why;  // of the planned ones
+};
+
+// Each system's refused requests (its journal's requests taken in and answered FAILED), beside
+// those the plan meant to be refused.
+std::vector<Refusal> refusals(const Stores& s, const Scenario& scenario, const Portal& portal) {
+  std::map<std::tuple<std::string, std::string, std::string>, Refusal> by;
+  auto at = [&by](const std::string& system, const std::string& noun, const std::string& verb) -> Refusal& {
+    Refusal& r = by[{system, noun, verb}];
+    r.system = system;
+    r.noun = noun;
+    r.verb = verb;
+    return r;
+  };
+  for (const auto& [name, view] : s.adapters())
+    for (const auto& row : view->rows("SELECT noun, verb, IFNULL(codes, ''), SUM(n) FROM counts WHERE direction = 'in' AND kind = 'request' "
+                                      "AND result = 'failed' GROUP BY noun, verb, codes")) {
+      Refusal& r = at(name, row[0], row[1]);
+      r.refused += std::atoll(row[3].c_str());
+      r.codes[row[2]] += std::atoll(row[3].c_str());
+    }
+  std::int64_t strangers = 0;
+  for (const Call& c : scenario.calls) strangers += c.stranger ? 1 : 0;
+  if (strangers > 0) {
+    Refusal& r = at("oms", "TroubleTickets", "create");
+    r.planned = strangers;
+    r.why = "calls from numbers that are no customer";
+  }
+  for (const auto& o : portal.outcomes())
+    if (o.expected != "OK") {
+      Refusal& r = at("cis", "CustomerAgreements", o.what.substr(0, o.what.find_first_of(" ,")));
+      ++r.planned;
+      r.why = "the portal's requests that must fail";
+    }
+  std::vector<Refusal> out;
+  for (auto& [key, r] : by) out.push_back(std::move(r));
+  return out;
+}
+
 }  // namespace
 
 bool Progress::settled(const Scenario& scenario) const {
@@ -96,13 +138,14 @@ Progress read_progress(const Stores& s) {
   return p;
 }
 
-void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
-  {  // Messages per noun and verb, as each system counted them.
+void print_report(std::ostream& out, const Stores& s, const Scenario& scenario, const Portal& portal) {
+  {  // Messages per noun and verb, as each adapter's journal counts them.
     std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>> counts;
-    for (const auto& [name, view] : s.all())
-      for (const auto& row : view->rows("SELECT noun, verb, direction, SUM(n) FROM traffic GROUP BY noun, verb, direction"))
+    for (const auto& [name, view] : s.adapters())
+      for (const auto& row : view->rows("SELECT noun, verb, direction, SUM(n) FROM counts WHERE kind IN ('request', 'event', 'reply') "
+                                        "AND result != 'retried' GROUP BY noun, verb, direction"))
         counts[{row[0], row[1]}][std::string(name) + " " + row[2]] = row[3];
-    Table t("Messages per noun and verb (requests and events each system took in or sent out)",
+    Table t("Messages per noun and verb (each adapter's journal: requests, events and replies taken in or sent out)",
             {"noun", "verb", "cis in", "cis out", "oms in", "oms out", "wms in", "wms out"});
     for (const auto& [key, by] : counts) {
       std::vector<std::string> row{key.first, key.second};
@@ -114,14 +157,25 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
     }
     t.print(out);
   }
-  {  // How instances of one system shared the load (the requests and events each took in).
+  {  // How instances of one system shared the load (what each took in).
     Table t("Messages taken in per instance", {"instance", "requests", "events", "replies"});
-    for (const auto& [name, view] : s.all())
-      for (const auto& row : view->rows("SELECT instance, SUM(CASE WHEN verb IN ('create', 'change', 'cancel', 'close', 'delete', 'execute', 'get') "
-                                        "THEN n ELSE 0 END), SUM(CASE WHEN verb IN ('created', 'changed', 'canceled', 'closed', 'deleted', "
-                                        "'executed') THEN n ELSE 0 END), SUM(CASE WHEN verb = 'reply' THEN n ELSE 0 END) FROM traffic "
-                                        "WHERE direction = 'in' GROUP BY instance ORDER BY instance"))
+    for (const auto& [name, view] : s.adapters())
+      for (const auto& row : view->rows("SELECT instance, SUM(CASE WHEN kind = 'request' THEN n ELSE 0 END), "
+                                        "SUM(CASE WHEN kind = 'event' THEN n ELSE 0 END), SUM(CASE WHEN kind = 'reply' THEN n ELSE 0 END) "
+                                        "FROM counts WHERE direction = 'in' AND result != 'retried' GROUP BY instance ORDER BY instance"))
         t.add(row);
+    t.print(out);
+  }
+  {  // Requests answered FAILED, and those the storm meant to be (callers who are no customer, the
+     // portal's wrong changes).
+    Table t("Requests refused (answered FAILED), as the system that refused them counts them; unplanned: a request that met its "
+            "object already final (a race the systems settle: the final states are checked)",
+            {"system", "noun", "verb", "refused", "codes", "planned"});
+    for (const Refusal& r : refusals(s, scenario, portal)) {
+      std::string codes;
+      for (const auto& [code, n] : r.codes) codes += (codes.empty() ? "" : ", ") + std::to_string(n) + " " + (code.empty() ? "-" : code);
+      t.add({r.system, r.noun, r.verb, str(r.refused), codes, r.planned > 0 ? str(r.planned) + " (" + r.why + ")" : "unplanned"});
+    }
     t.print(out);
   }
   {  // Latency: from the CIS's request log, and the portal's own clock.
@@ -157,17 +211,16 @@ void print_report(std::ostream& out, const Stores& s, const Portal& portal) {
       std::int64_t total = 0, critical = 0, tickets = 0;
     };
     std::vector<Outage> outages;
-    // An OMS outside the stack (--outside oms) is seen through its state, without the items.
-    const bool items = s.oms.number("SELECT COUNT(*) FROM pragma_table_info('records') WHERE name = 'data'") > 0;
-    for (const auto& row : items ? s.oms.rows("SELECT data, state FROM records WHERE noun = 'Incidents'") : std::vector<std::vector<std::string>>{}) {
-      customer::incidents::Incident incident;
-      if (!incident.ParseFromString(row[0])) continue;
+    // An OMS outside the stack (--outside oms) tells its incidents' states, not their outages.
+    const bool items = s.oms.number("SELECT COUNT(*) FROM outages") > 0 ||
+                       s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents'") == 0;
+    for (const auto& row : s.oms.rows("SELECT name, state, IFNULL(customers_out, 0), IFNULL(critical, 0), IFNULL(tickets, 0) FROM outages")) {
       Outage o;
-      o.name = incident.names_size() > 0 ? incident.names(0).name() : incident.m_rid();
+      o.name = row[0];
       o.state = row[1];
-      o.total = incident.outage().summary().total_count();
-      o.critical = incident.outage().summary().critical_count();
-      o.tickets = incident.trouble_tickets_size();
+      o.total = std::atoll(row[2].c_str());
+      o.critical = std::atoll(row[3].c_str());
+      o.tickets = std::atoll(row[4].c_str());
       outages.push_back(std::move(o));
     }
     std::sort(outages.begin(), outages.end(), [](const Outage& a, const Outage& b) {
@@ -294,16 +347,24 @@ std::vector<std::string> check_conservation(const Stores& s, const reference::Te
   if (oms_instances > 1) {
     for (int n = 1; n <= oms_instances; ++n) {
       const std::string instance = "oms-" + std::to_string(n);
-      if (s.oms.number("SELECT SUM(n) FROM traffic WHERE instance = ? AND direction = 'in' AND verb != 'reply'", {instance}) == 0)
+      if (s.oms_adapter.number("SELECT SUM(n) FROM counts WHERE instance = ? AND direction = 'in' AND kind IN ('request', 'event')", {instance}) == 0)
         problems.push_back("oms: instance " + instance + " took no request or event: the load was not shared");
     }
   }
 
+  // What was meant to be refused was, once each: a caller who is no customer, a wrong change from
+  // the portal. (Other refusals are races that the final states above settle.)
+  for (const Refusal& r : refusals(s, scenario, portal))
+    if (r.planned > 0 && r.refused != r.planned)
+      problems.push_back(r.system + ": " + std::to_string(r.refused) + " " + r.noun + " " + r.verb + " refused, " + std::to_string(r.planned) + " planned");
+
   // Nothing left to send, nothing given up.
   for (const auto& [name, view] : s.adapters()) {
-    if (const auto left = view->number("SELECT COUNT(*) FROM outbox"); left > 0)
+    if (view->number("SELECT COUNT(*) FROM backlog") == 0)
+      problems.push_back(std::string(name) + ": its adapter's backlog (GET /backlog) was never read");
+    if (const auto left = view->number("SELECT SUM(outbox_rows) FROM backlog"); left > 0)
       problems.push_back(std::string(name) + ": " + std::to_string(left) + " messages still in the outbox");
-    if (const auto dead = view->number("SELECT COUNT(*) FROM inbox WHERE state = 'dead'"); dead > 0)
+    if (const auto dead = view->number("SELECT SUM(inbox_dead) FROM backlog"); dead > 0)
       problems.push_back(std::string(name) + ": " + std::to_string(dead) + " messages given up (dead-lettered)");
   }
   // Critical customers (life support) are told first: when the crew is dispatched and when power

@@ -1,6 +1,6 @@
 #pragma once
-// What the storm reads back from the three roles' stores: its progress while it runs, the report
-// tables at the end, and the conservation check (every ticket, incident and order reached its
+// What the storm reads back from the three systems' states (system_state.hpp, each a file of the
+// storm's read through HTTP): its progress while it runs, the report tables at the end, and the conservation check (every ticket, incident and order reached its
 // final state exactly once, in every system that knows it; nothing left unsent or given up).
 
 #include <array>
@@ -19,12 +19,12 @@ struct Stores {
   const StoreView& cis;
   const StoreView& oms;          // the OMS's records: its adapter's store, or an outside OMS's state
   const StoreView& wms;          // the same for the WMS
-  const StoreView& oms_adapter;  // the OMS adapter's inbox and outbox (the same as oms when embedded)
+  const StoreView& oms_adapter;  // the OMS adapter's backlog (the same as oms when embedded)
   const StoreView& wms_adapter;
 
   // The three systems, with their names, in report order.
   std::array<std::pair<const char*, const StoreView*>, 3> all() const { return {{{"cis", &cis}, {"oms", &oms}, {"wms", &wms}}}; }
-  // The three adapters' stores (inbox, outbox).
+  // The three adapters' backlogs (outbox rows, messages given up).
   std::array<std::pair<const char*, const StoreView*>, 3> adapters() const {
     return {{{"cis", &cis}, {"oms", &oms_adapter}, {"wms", &wms_adapter}}};
   }
@@ -44,7 +44,7 @@ struct Progress {
 Progress read_progress(const Stores& stores);
 
 // The report tables.
-void print_report(std::ostream& out, const Stores& stores, const Portal& portal);
+void print_report(std::ostream& out, const Stores& stores, const Scenario& scenario, const Portal& portal);
 
 // The conservation check, once every process stopped: the discrepancies (none: conservation OK).
 // With several OMS instances, each must have taken a share of the requests.

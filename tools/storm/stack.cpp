@@ -132,6 +132,12 @@ std::vector<std::pair<std::string, std::string>> Stack::operations_endpoints() c
   return out;
 }
 
+std::string Stack::operations_endpoint(const std::string& role) const {
+  for (const Instance& i : instances_)
+    if (i.role == role) return i.endpoint;
+  throw std::invalid_argument("no instance of " + role + " in this storm");
+}
+
 // Prometheus's file-based discovery (file_sd_configs): one target per process, labelled with its
 // system and instance, so that a scrape configuration needs only this file's path.
 void Stack::write_prometheus_targets() const {

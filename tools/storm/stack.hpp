@@ -31,13 +31,17 @@ class Stack {
   // SIGTERM to every instance; returns the instances that did not exit 0 ("oms-2: 1").
   std::vector<std::string> stop();
 
-  // The SQLite file of `role` (shared by its instances).
+  // The store of `role` (shared by its instances), written into its configuration; the storm
+  // itself reads every system through HTTP.
   std::string store(const std::string& role) const;
   // Where `role`'s web services are (http://127.0.0.1:<port>), e.g. the CIS's for the portal.
   std::string endpoint(const std::string& role) const;
   // Each process's operations endpoint (health, metrics, console), by instance name, in report
   // order; start() also writes them for Prometheus to <work>/prometheus-targets.json.
   std::vector<std::pair<std::string, std::string>> operations_endpoints() const;
+  // The operations endpoint of `role`'s first instance (instances share the store, so any one
+  // answers for all: /backlog, /reference/state).
+  std::string operations_endpoint(const std::string& role) const;
 
  private:
   struct Instance {

@@ -1,6 +1,7 @@
 #pragma once
-// A read-only look into a role's store while it runs (WAL: readers never block the role) or
-// after it stopped: what the progress bar, the report and the conservation check read.
+// A read-only look into one of the storm's state files (system_state.hpp) while its refresher
+// writes it (WAL: readers never block it): what the progress bar, the report and the
+// conservation check read.
 
 #include <cstdint>
 #include <memory>

@@ -13,6 +13,7 @@
 #include "cimbus/codec/timestamp.hpp"
 #include "cimbus/operations/trace.hpp"
 #include "cimbus/store/journal.hpp"
+#include "cimbus/store/store_figures.hpp"
 #include "console_page.hpp"
 
 namespace cimbus::operations {
@@ -51,6 +52,8 @@ class OperationsEndpoint::Impl {
       res.set_content(adapter_.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
     });
     server.Get("/journal", [this](const httplib::Request& req, httplib::Response& res) { journal(req, res); });
+    server.Get("/journal/counts", [this](const httplib::Request&, httplib::Response& res) { journal_counts(res); });
+    server.Get("/backlog", [this](const httplib::Request&, httplib::Response& res) { backlog(res); });
   }
 
  private:
@@ -78,6 +81,45 @@ class OperationsEndpoint::Impl {
       checks.push_back(json::object({{"name", text(c.name)}, {"ok", flag(c.ok)}, {"detail", text(c.detail)}}));
     (*body.mutable_fields())["checks"] = json::list(std::move(checks));
     res.status = readiness.ready() ? 200 : 503;
+    res.set_content(json_of(body), "application/json");
+  }
+
+  // GET /journal/counts: the journal's rows counted by instance, direction, kind, noun, verb,
+  // result and codes (what went through in the retention period, refusals and duplicates included).
+  void journal_counts(httplib::Response& res) const {
+    std::vector<store::JournalCount> counts;
+    try {
+      counts = store::JournalReader(adapter_.options().config.store()).counts();
+    } catch (const std::exception& e) {
+      res.status = 503;
+      return res.set_content(std::string("the journal cannot be read now: ") + e.what() + "\n", "text/plain; charset=utf-8");
+    }
+    Struct body;
+    identify(body);
+    std::vector<Value> rows;
+    for (const store::JournalCount& c : counts)
+      rows.push_back(json::object({{"instance", text(c.instance)}, {"direction", text(c.direction)}, {"kind", text(c.kind)},
+                                   {"noun", text(c.noun)}, {"verb", text(c.verb)}, {"result", text(c.result)},
+                                   {"codes", text(c.codes)}, {"n", json::number(static_cast<double>(c.n))}}));
+    (*body.mutable_fields())["counts"] = json::list(std::move(rows));
+    res.set_content(json_of(body), "application/json");
+  }
+
+  // GET /backlog: what the store holds that is not done, across the instances sharing it.
+  void backlog(httplib::Response& res) const {
+    store::StoreFigures figures;
+    try {
+      figures = store::read_store_figures(adapter_.options().config.store());
+    } catch (const std::exception& e) {
+      res.status = 503;
+      return res.set_content(std::string("the store cannot be read now: ") + e.what() + "\n", "text/plain; charset=utf-8");
+    }
+    Struct body;
+    identify(body);
+    auto& f = *body.mutable_fields();
+    f["outbox_rows"] = json::number(static_cast<double>(figures.outbox_rows));
+    f["inbox_entries"] = json::number(static_cast<double>(figures.inbox_entries));
+    f["inbox_dead"] = json::number(static_cast<double>(figures.inbox_dead));
     res.set_content(json_of(body), "application/json");
   }
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
@@ -91,8 +92,16 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   o.policy = *policy;
   o.profile = bus::BrokerProfile::named(c.broker().profile().empty() ? "rabbitmq" : c.broker().profile());
   o.naming = bus::Naming::named(c.naming(), c.context());
-  for (const auto& url : c.broker().urls()) o.connection.urls.push_back(url);
-  if (o.connection.urls.empty() && !env("CIMBUS_BROKER_URL").empty()) o.connection.urls = {env("CIMBUS_BROKER_URL")};
+  // The environment overrides the file (a deployment moves the broker without editing every
+  // configuration): CIMBUS_BROKER_URL, one URL or several separated by commas, replaces broker.urls.
+  const std::string url_from_environment = env("CIMBUS_BROKER_URL");
+  if (!url_from_environment.empty()) {
+    std::istringstream list(url_from_environment);
+    for (std::string url; std::getline(list, url, ',');)
+      if (!url.empty()) o.connection.urls.push_back(url);
+  } else {
+    for (const auto& url : c.broker().urls()) o.connection.urls.push_back(url);
+  }
   if (o.connection.urls.empty()) throw std::invalid_argument("broker.urls: missing (and CIMBUS_BROKER_URL is not set)");
   o.connection.user = c.broker().user();
   o.connection.password = c.broker().password();
@@ -104,6 +113,17 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
       throw std::invalid_argument("broker.password_env: the variable " + c.broker().password_env() + " is not set");
   }
   if (!c.broker().password_file().empty()) o.connection.password = read_secret_file(c.broker().password_file(), "broker.password_file");
+  // Who logs in is the configuration's to say when it says it (a user, a password, a client
+  // certificate): a login in CIMBUS_BROKER_URL is then left out, so that one variable can point
+  // every adapter of a host at the broker while each keeps its own user.
+  const bool configuration_logs_in = !o.connection.user.empty() || !o.connection.password.empty() ||
+                                     !c.broker().certificate_file().empty() || c.broker().sasl_mechanism() == "EXTERNAL";
+  if (!url_from_environment.empty() && configuration_logs_in) {
+    bus::ConnectionOptions ignored;
+    ignored.urls = o.connection.urls;
+    bus::take_login_from_urls(ignored);
+    o.connection.urls = ignored.urls;
+  }
   bus::take_login_from_urls(o.connection);
   const config::Broker& broker = c.broker();
   o.connection.tls.ca_file = !broker.ca_file().empty() ? broker.ca_file() : env("CIMBUS_BROKER_CA");

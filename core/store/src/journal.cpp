@@ -94,6 +94,16 @@ std::vector<JournalEntry> Journal::find(const std::string& id, std::size_t limit
   return out;
 }
 
+std::vector<JournalCount> Journal::counts() {
+  Statement rows(*connection_, "SELECT instance, direction, kind, noun, verb, result, codes, COUNT(*) FROM message_journal "
+                               "GROUP BY instance, direction, kind, noun, verb, result, codes "
+                               "ORDER BY instance, noun, verb, direction, kind, result, codes");
+  std::vector<JournalCount> out;
+  while (rows.step())
+    out.push_back({rows.text(0), rows.text(1), rows.text(2), rows.text(3), rows.text(4), rows.text(5), rows.text(6), rows.number(7)});
+  return out;
+}
+
 std::size_t Journal::forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
   (void)tx;
   Statement::cached(*connection_, "DELETE FROM message_journal WHERE id IN (SELECT id FROM message_journal WHERE at < ? ORDER BY id LIMIT ?)")

@@ -10,6 +10,11 @@
 //   GET /trace?id=ID     the conversation across this adapter and endpoint.peers (trace.hpp)
 //   GET /journal?id=ID   the journal's rows that name ID (MessageID, CorrelationID, mRID, Request
 //                        ID) and those that answer them: {"entries":[{"at":...,"direction":"in",...}]}
+//   GET /journal/counts  the journal's rows counted: {"counts":[{"instance":...,"direction":"in",
+//                        "kind":"request","noun":...,"verb":...,"result":"failed","codes":"2.22",
+//                        "n":18},...]}
+//   GET /backlog         what the store holds that is not done, across its instances:
+//                        {"outbox_rows":0,"inbox_entries":812,"inbox_dead":0,...}
 //
 //   HttpListener listener(...);
 //   OperationsEndpoint endpoint(adapter, listener);  // before any other routes (the web services')

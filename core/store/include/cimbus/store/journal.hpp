@@ -38,12 +38,20 @@ struct JournalEntry {
   std::optional<std::string> body;  // the message itself, when the journal keeps bodies
 };
 
+// How many rows the journal holds of one kind of message, for one instance.
+struct JournalCount {
+  std::string instance, direction, kind, noun, verb, result, codes;
+  std::int64_t n = 0;
+};
+
 class Journal {
  public:
   void add(Transaction& tx, JournalEntry& entry);
   // Rows whose MessageID or CorrelationID is `id`, or that name it as a subject or reference,
   // with the rows that answer them (CorrelationID = their MessageID); oldest first, at most `limit`.
   std::vector<JournalEntry> find(const std::string& id, std::size_t limit);
+  // The rows counted by instance, direction, kind, noun, verb, result and codes (GET /journal/counts).
+  std::vector<JournalCount> counts();
   // Forgets rows older than `before_ms`, at most `limit`; returns how many.
   std::size_t forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit);
   std::size_t size();
@@ -62,6 +70,7 @@ class JournalReader {
   explicit JournalReader(const std::string& store_path);
   ~JournalReader();
   std::vector<JournalEntry> find(const std::string& id, std::size_t limit) { return journal_.find(id, limit); }
+  std::vector<JournalCount> counts() { return journal_.counts(); }
 
  private:
   std::unique_ptr<Connection> connection_;

@@ -1,0 +1,79 @@
+#include "state_route.hpp"
+
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/statement.hpp"
+
+namespace cimbus::reference {
+
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+std::set<std::string> requested_tables(const std::string& param) {
+  std::set<std::string> out;
+  std::istringstream in(param);
+  for (std::string name; std::getline(in, name, ',');)
+    if (!name.empty()) out.insert(name);
+  return out;
+}
+
+Value rows_of(store::Connection& connection, const StateTable& table) {
+  Value list;
+  list.mutable_list_value();
+  store::Statement query(connection, table.sql.c_str());
+  while (query.step()) {
+    std::vector<std::string> row;
+    std::vector<bool> null;
+    for (int i = 0; i < query.columns(); ++i) {
+      null.push_back(query.is_null(i));
+      row.push_back(null.back() ? std::string() : query.text(i));
+    }
+    if (table.row) row = table.row(std::move(row));
+    auto& fields = *list.mutable_list_value()->add_values()->mutable_struct_value()->mutable_fields();
+    for (std::size_t i = 0; i < table.columns.size() && i < row.size(); ++i) {
+      if (i < null.size() && null[i] && !table.row) fields[table.columns[i]].set_null_value(google::protobuf::NULL_VALUE);
+      else fields[table.columns[i]].set_string_value(row[i]);
+    }
+  }
+  return list;
+}
+
+}  // namespace
+
+std::vector<StateTable> record_tables(const std::string& omit_noun) {
+  return {
+      {"records", {"noun", "mrid", "state", "key"}, "SELECT noun, mrid, state, key FROM records WHERE noun != '" + omit_noun + "'", {}},
+      {"journal", {"noun", "mrid", "state", "at"}, "SELECT noun, mrid, state, at FROM journal ORDER BY seq", {}},
+  };
+}
+
+void serve_state(http::HttpListener& listener, const std::string& store_path, std::vector<StateTable> tables) {
+  auto served = std::make_shared<std::vector<StateTable>>(std::move(tables));
+  listener.server().Get("/reference/state", [served, store_path](const httplib::Request& req, httplib::Response& res) {
+    const std::set<std::string> wanted = requested_tables(req.get_param_value("tables"));
+    Struct body;
+    try {
+      auto connection = store::open_sqlite(store_path, store::SqliteOpen{store::SqliteOpen::read_only});
+      connection->execute("BEGIN");  // one snapshot of every table
+      for (const StateTable& table : *served)
+        if (wanted.empty() || wanted.count(table.name)) (*body.mutable_fields())[table.name] = rows_of(*connection, table);
+      connection->execute("COMMIT");
+    } catch (const std::exception& e) {
+      res.status = 503;
+      return res.set_content(std::string("the reference system's state cannot be read now: ") + e.what() + "\n", "text/plain; charset=utf-8");
+    }
+    std::string out;
+    (void)google::protobuf::util::MessageToJsonString(body, &out);
+    res.set_content(out, "application/json");
+  });
+}
+
+}  // namespace cimbus::reference

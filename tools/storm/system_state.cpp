@@ -1,0 +1,170 @@
+#include "system_state.hpp"
+
+#include <map>
+#include <stdexcept>
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <httplib.h>
+
+#include "cimbus/http/http_url.hpp"
+#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/statement.hpp"
+
+namespace cimbus::storm {
+
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+// The tables the report reads, and their columns (types let SQLite turn "123" into a number).
+const std::map<std::string, std::vector<std::string>> kTables = {
+    {"records", {"noun", "mrid", "state", "key"}},
+    {"journal", {"noun", "mrid", "state", "at"}},
+    {"calls", {"id", "customer", "ticket"}},
+    {"service_needs", {"id", "noun", "mrid"}},
+    {"requests", {"message_id", "noun", "verb", "mrid", "sent_at", "replied_at", "result"}},
+    {"notifications", {"id", "incident", "customer", "trigger_kind"}},
+    {"outages", {"name", "state", "customers_out", "critical", "tickets"}},
+    {"backlog", {"system", "instance", "outbox_rows", "inbox_entries", "inbox_dead"}},
+    {"counts", {"instance", "direction", "kind", "noun", "verb", "result", "codes", "n"}},
+};
+
+const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS records (noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL, key TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS records_by_mrid ON records (noun, mrid);
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL,
+                                    at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS journal_by_mrid ON journal (noun, mrid);
+CREATE TABLE IF NOT EXISTS calls (id INTEGER, customer TEXT NOT NULL DEFAULT '', ticket TEXT);
+CREATE TABLE IF NOT EXISTS service_needs (id INTEGER, noun TEXT NOT NULL DEFAULT '', mrid TEXT);
+CREATE TABLE IF NOT EXISTS requests (message_id TEXT, noun TEXT NOT NULL DEFAULT '', verb TEXT NOT NULL DEFAULT '', mrid TEXT,
+                                     sent_at INTEGER, replied_at INTEGER, result TEXT);
+CREATE TABLE IF NOT EXISTS notifications (id INTEGER, incident TEXT NOT NULL DEFAULT '', customer TEXT NOT NULL DEFAULT '',
+                                          trigger_kind TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS outages (name TEXT, state TEXT, customers_out INTEGER, critical INTEGER, tickets INTEGER);
+CREATE TABLE IF NOT EXISTS counts (instance TEXT, direction TEXT, kind TEXT, noun TEXT, verb TEXT, result TEXT, codes TEXT,
+                                   n INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS backlog (system TEXT, instance TEXT, outbox_rows INTEGER NOT NULL DEFAULT 0,
+                                    inbox_entries INTEGER NOT NULL DEFAULT 0, inbox_dead INTEGER NOT NULL DEFAULT 0);
+)";
+
+Struct fetch(const std::string& url) {
+  const auto parts = http::parse_http_url(url);
+  if (!parts) throw std::runtime_error("not an http(s) URL: " + url);
+  httplib::Client client(parts->origin);
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(30));
+  auto got = client.Get(parts->path);
+  if (!got || got->status != 200)
+    throw std::runtime_error(url + ": " + (got ? "HTTP " + std::to_string(got->status) + " " + got->body : httplib::to_string(got.error())));
+  Struct state;
+  if (!google::protobuf::util::JsonStringToMessage(got->body, &state).ok()) throw std::runtime_error(url + ": not a JSON object");
+  return state;
+}
+
+void bind(store::Statement& insert, int index, const Value& v) {
+  switch (v.kind_case()) {
+    case Value::kStringValue: insert.bind(index, v.string_value()); break;
+    case Value::kNumberValue: insert.bind(index, static_cast<std::int64_t>(v.number_value())); break;
+    case Value::kBoolValue: insert.bind(index, std::int64_t{v.bool_value() ? 1 : 0}); break;
+    default: insert.bind_null(index);
+  }
+}
+
+// Insert statements by their SQL, prepared once per refresh.
+using Prepared = std::map<std::string, store::Statement>;
+
+// One row object into `table`: the fields it has a column for.
+void insert_row(store::Connection& c, Prepared& prepared, const std::string& table, const Struct& row) {
+  std::vector<const Value*> values;
+  std::string columns, marks;
+  for (const std::string& column : kTables.at(table)) {
+    auto it = row.fields().find(column);
+    if (it == row.fields().end()) continue;
+    values.push_back(&it->second);
+    columns += (columns.empty() ? "" : ", ") + column;
+    marks += marks.empty() ? "?" : ", ?";
+  }
+  if (values.empty()) return;
+  const std::string sql = "INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")";
+  auto it = prepared.find(sql);
+  if (it == prepared.end()) it = prepared.emplace(sql, store::Statement(c, sql.c_str())).first;
+  store::Statement& insert = it->second;
+  for (std::size_t i = 0; i < values.size(); ++i) bind(insert, static_cast<int>(i + 1), *values[i]);
+  insert.run();
+  insert.reset();
+}
+
+}  // namespace
+
+SystemState::SystemState(std::vector<StateSource> sources, const std::string& file)
+    : sources_(std::move(sources)), file_(file), connection_(store::open_sqlite(file)) {
+  connection_->execute(kSchema);
+  for (const auto& [table, columns] : kTables) connection_->execute("DELETE FROM " + table + ";");
+}
+
+SystemState::~SystemState() { stop_refreshing(); }
+
+std::string SystemState::last_failure() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_failure_;
+}
+
+void SystemState::start_refreshing(std::chrono::milliseconds period) {
+  thread_ = std::thread([this, period] {
+    while (!stopping_) {
+      const auto began = std::chrono::steady_clock::now();
+      try {
+        refresh(false);
+      } catch (const std::runtime_error& e) {
+        ++failed_;
+        std::lock_guard<std::mutex> lock(mutex_);
+        last_failure_ = e.what();
+      }
+      const auto wait = std::max(period, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
+      for (auto slept = std::chrono::milliseconds(0); slept < wait && !stopping_; slept += std::chrono::milliseconds(50))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+}
+
+void SystemState::stop_refreshing() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+  stopping_ = false;
+}
+
+void SystemState::refresh(bool final) {
+  std::vector<std::pair<const StateSource*, Struct>> answers;  // every source read before the file changes
+  for (const StateSource& source : sources_) {
+    const std::string& url = final ? source.url : source.progress_url;
+    if (!url.empty()) answers.emplace_back(&source, fetch(url));
+  }
+  std::lock_guard<std::mutex> one_at_a_time(mutex_);
+  connection_->execute("BEGIN");
+  try {
+    Prepared prepared;
+    for (const auto& [source, answer] : answers) {
+      if (!source->row_of.empty()) {
+        connection_->execute("DELETE FROM " + source->row_of + ";");
+        insert_row(*connection_, prepared, source->row_of, answer);
+        continue;
+      }
+      for (const auto& [name, value] : answer.fields()) {
+        if (!kTables.count(name)) continue;
+        if (value.kind_case() != Value::kListValue) throw std::runtime_error(source->url + ": \"" + name + "\" is not a list");
+        connection_->execute("DELETE FROM " + name + ";");
+        for (const Value& row : value.list_value().values())
+          if (row.kind_case() == Value::kStructValue) insert_row(*connection_, prepared, name, row.struct_value());
+      }
+    }
+    connection_->execute("COMMIT");
+  } catch (...) {
+    connection_->execute("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace cimbus::storm
