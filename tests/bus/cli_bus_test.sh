@@ -39,6 +39,8 @@ pids+=($responder)
   fail "request: $(cat "$work/request.err")"
 grep -q "<CorrelationID>6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21</CorrelationID>" "$work/reply.xml" || fail "reply: $(cat "$work/reply.xml")"
 "$cimbus" validate - < "$work/reply.xml" > /dev/null || fail "the reply does not validate"
+# For people: indented, one element a line (--raw prints it as it came).
+(($(wc -l < "$work/reply.xml") > 5)) && grep -q "^  <" "$work/reply.xml" || fail "the reply is not indented: $(head -c 300 "$work/reply.xml")"
 wait $responder
 grep -Eq "^message-id=6f0c1b2a-3d4e-4f50-8a61-7b8c9d0e1f21 correlation-id=None reply-to=/exchange/cim/reply\.cli-[0-9a-f-]+ Verb=create Noun=TroubleTickets Source=CIS content-type=application/xml; charset=utf-8$" \
   "$work/responder.out" || fail "what the other stack saw: $(cat "$work/responder.out")"

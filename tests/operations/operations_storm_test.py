@@ -24,7 +24,6 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -47,6 +46,13 @@ def get(url, timeout=5):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+
+
+def closed_tickets(oms_endpoint):
+    """The closed tickets' mRIDs, sorted, from the reference OMS's read API."""
+    status, body = get(oms_endpoint + "/reference/state?tables=records")
+    assert status == 200, body
+    return sorted(r["mrid"] for r in json.loads(body)["records"] if r["noun"] == "TroubleTickets" and r["state"] == "closed")
 
 
 def table_value(report, title, column):
@@ -140,7 +146,9 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
             for line in storm.stderr:
                 if "serve their endpoints" in line:
                     break
+            self.oms_endpoint = endpoints["oms-1"]
             self.check_traces(storm_work, list(endpoints.values()))
+            self.check_read_api(endpoints)
             self.check_console(browser, endpoints["oms-1"], storm_work)
         finally:
             browser.quit()
@@ -203,9 +211,7 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
         self.assertEqual(browser.find_element(By.ID, "health").text, "ready")
         self.assertNotEqual(row.find_element(By.CSS_SELECTOR, "td.p99").text, "-", "handler latency percentiles are shown")
         # The trace box, across the three systems.
-        oms = sqlite3.connect("file:%s?mode=ro" % os.path.join(storm_work, "oms.sqlite"), uri=True)
-        ticket = oms.execute("SELECT mrid FROM records WHERE noun = 'TroubleTickets' AND state = 'closed' ORDER BY mrid LIMIT 1").fetchone()[0]
-        oms.close()
+        ticket = closed_tickets(endpoint)[0]
         browser.find_element(By.ID, "trace-id").send_keys(ticket)
         browser.find_element(By.ID, "trace-go").click()
         wait.until(lambda b: "messages across the systems" in b.find_element(By.ID, "trace-note").text)
@@ -217,10 +223,48 @@ class PrometheusScrapesTheStorm(unittest.TestCase):
         self.assertGreater(os.path.getsize(shot), 10000)
         print("console: %s shows %d TroubleTickets created, as /metrics does; screenshot %s" % (endpoint, created_ok, os.path.abspath(shot)))
 
+    def check_read_api(self, endpoints):
+        """What the storm reads its report from, once it settled: each adapter's backlog (empty) and
+        journal counts (the OMS's creates as its /metrics counts them), the reference CIS's state;
+        the CIS's intake refuses what is not its document with 400, and takes a row sent again once."""
+        for name, url in endpoints.items():
+            status, body = get(url + "/backlog")
+            self.assertEqual(status, 200, body)
+            backlog = json.loads(body)
+            self.assertEqual((backlog["instance"], backlog["outbox_rows"], backlog["inbox_dead"]), (name, 0, 0), body)
+        status, body = get(endpoints["oms-1"] + "/journal/counts")
+        self.assertEqual(status, 200, body)
+        journal = sum(c["n"] for c in json.loads(body)["counts"]
+                      if (c["direction"], c["kind"], c["noun"], c["verb"], c["result"]) == ("in", "request", "TroubleTickets", "create", "ok"))
+        metrics = get(endpoints["oms-1"] + "/metrics")[1]
+        counted = re.search(r'^cimbus_messages_total\{direction="in",noun="TroubleTickets",verb="create",result="ok"\} (\d+)', metrics, re.M)
+        self.assertIsNotNone(counted, metrics[:2000])
+        self.assertEqual(journal, int(counted.group(1)), "the journal's count of creates taken, and /metrics's")
+        status, body = get(endpoints["cis-1"] + "/reference/state?tables=calls")
+        self.assertEqual(status, 200, body)
+        calls = json.loads(body)["calls"]
+        self.assertGreater(len(calls), 0)
+        self.assertTrue(all(c["ticket"] for c in calls), "every call became a ticket")
+
+        intake = endpoints["cis-1"] + "/reference/intake"
+        def post(body):
+            request = urllib.request.Request(intake, data=body.encode(), headers={"Content-Type": "application/json"}, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    return r.status, r.read().decode()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode()
+        for bad in ("<calls/>", '{"calls": {"id": 1}}', '{"calls": [{"id": 1}]}', '{"calls": [{"id": "one", "customer": "c"}]}',
+                    '{"calls": [{"id": -1, "customer": "c"}]}', '{"service_needs": [{"id": 1, "customer": "c", "kind": "connect"}]}', "{" * 5000):
+            status, body = post(bad)
+            self.assertEqual(status, 400, "%s: %s" % (bad[:60], body))
+        again = calls[0]
+        status, body = post(json.dumps({"calls": [{"id": int(again["id"]), "customer": again["customer"]}]}))
+        self.assertEqual((status, json.loads(body)["calls"]), (200, 0), "a call sent again is taken once: %s" % body)
+        self.assertEqual(get(endpoints["cis-1"] + "/health/live")[0], 200)
+
     def check_traces(self, storm_work, endpoints):
-        oms = sqlite3.connect("file:%s?mode=ro" % os.path.join(storm_work, "oms.sqlite"), uri=True)
-        tickets = [row[0] for row in oms.execute("SELECT mrid FROM records WHERE noun = 'TroubleTickets' AND state = 'closed' ORDER BY mrid LIMIT 3")]
-        oms.close()
+        tickets = closed_tickets(self.oms_endpoint)[:3]
         self.assertEqual(len(tickets), 3, "the storm closed tickets")
         for ticket in tickets:
             args = [os.path.join(BIN, "cimbus"), "trace", ticket]
