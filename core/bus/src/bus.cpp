@@ -442,13 +442,25 @@ class Bus::Impl : public proton::messaging_handler {
       ++attempts_;
     }
     state_changed_.notify_all();
-    container_.schedule(proton::duration(delay.count()), [this] {
-      bool stop;
+    after(delay, [this] { connect(); });
+  }
+
+  // Runs `work` on the I/O thread after `delay`, unless the Bus stops first. The container's
+  // timer is set in steps of at most a quarter second: its run() does not return on stop() before
+  // every timer set has fired, and a back-off of a refused target grows to minutes.
+  void after(std::chrono::milliseconds delay, std::function<void()> work) {
+    wait_until(std::chrono::steady_clock::now() + delay, std::move(work));
+  }
+  void wait_until(std::chrono::steady_clock::time_point due, std::function<void()> work) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(due - std::chrono::steady_clock::now());
+    const auto step = std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(250));
+    container_.schedule(proton::duration(step.count()), [this, due, work = std::move(work)]() mutable {
       {
         sync::Lock lock(mutex_);
-        stop = stopping_;
+        if (stopping_) return;
       }
-      if (!stop) connect();
+      if (std::chrono::steady_clock::now() < due) wait_until(due, std::move(work));
+      else work();
     });
   }
 
@@ -528,7 +540,7 @@ class Bus::Impl : public proton::messaging_handler {
   // the container, not of the connection's work queue: Proton runs a work queue's timer after its
   // connection is gone and crashes (ASan: SEGV in work_queue::impl::add_void, a broker restart).
   void later(std::chrono::milliseconds delay, std::function<void()> work) {
-    container_.schedule(proton::duration(delay.count()), [this, work = std::move(work)] { inject(work); });
+    after(delay, [this, work = std::move(work)] { inject(work); });
   }
 
   // The broker refused `target` (its sender, its session, or its probe): what was in flight goes
