@@ -45,10 +45,9 @@ TEST(Metrics, CountsMessagesByDirectionNounVerbAndResult) {
   m.message(Metrics::Direction::in, "TroubleTickets", "create", "ok");
   m.message(Metrics::Direction::in, "TroubleTickets", "create", "failed");
   m.message(Metrics::Direction::out, "TroubleTickets", "created", "sent");
-  EXPECT_EQ(m.messages(Metrics::Direction::in, "TroubleTickets", "create", "ok"), 2u);
-  EXPECT_EQ(m.messages(Metrics::Direction::in, "TroubleTickets", "create"), 3u);
   const std::string text = m.text({});
   EXPECT_TRUE(has_line(text, "cimbus_messages_total{direction=\"in\",noun=\"TroubleTickets\",verb=\"create\",result=\"ok\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "cimbus_messages_total{direction=\"in\",noun=\"TroubleTickets\",verb=\"create\",result=\"failed\"} 1")) << text;
   EXPECT_TRUE(has_line(text, "cimbus_messages_total{direction=\"out\",noun=\"TroubleTickets\",verb=\"created\",result=\"sent\"} 1")) << text;
 }
 

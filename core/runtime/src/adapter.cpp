@@ -34,6 +34,11 @@ namespace cimbus::adapter {
 using namespace detail;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+// The log's key prefix of a failed connection attempt: each cause once until the next connect.
+const std::string kConnectionFailure = "broker connection failed: ";
+}  // namespace
+
 class Adapter::Impl {
  public:
   Impl(AdapterOptions options, std::shared_ptr<SchemaRegistry> registry)
@@ -305,8 +310,8 @@ class Adapter::Impl {
         {
           sync::Lock lock(mutex_);
           broker_trouble_.clear();
-          told_failures_.clear();
         }
+        log_.forget(kConnectionFailure);
         log_.log().info(line + user);
         return;
       }
@@ -318,13 +323,11 @@ class Adapter::Impl {
         log_.log().warn(line);
         return;
       default: {
-        bool first;
         {
           sync::Lock lock(mutex_);
           broker_trouble_ = line;
-          first = told_failures_.insert(line).second;
         }
-        if (first) log_.log().error(line + "; trying again");
+        if (log_.first_time(kConnectionFailure + line)) log_.log().error(line + "; trying again");
         return;
       }
     }
@@ -631,7 +634,6 @@ class Adapter::Impl {
   bool store_failed_ CIMBUS_GUARDED_BY(mutex_) = false;   // the store fails: not ready, no deliveries taken
   Metrics::Gauges gauges_ CIMBUS_GUARDED_BY(mutex_);       // refresh_gauges()
   std::string broker_trouble_ CIMBUS_GUARDED_BY(mutex_);   // the broker's last error, until connected again
-  std::set<std::string> told_failures_ CIMBUS_GUARDED_BY(mutex_);  // failed attempts logged since the last connect
   Clock::time_point next_gauges_;                         // the worker's
   std::uint64_t gauges_round_ = 0;                        // the worker's
   bool store_gave_up_ CIMBUS_GUARDED_BY(mutex_) = false;  // it failed for longer than store_retry_s: the worker ended

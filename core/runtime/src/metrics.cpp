@@ -62,15 +62,6 @@ void Metrics::request_timeout() {
   ++request_timeouts_;
 }
 
-std::uint64_t Metrics::messages(Direction direction, const std::string& noun, const std::string& verb, const std::string& result) const {
-  sync::Lock lock(mutex_);
-  std::uint64_t n = 0;
-  for (const auto& [key, count] : messages_)
-    if (std::get<0>(key) == direction && std::get<1>(key) == noun && std::get<2>(key) == verb && (result.empty() || std::get<3>(key) == result))
-      n += count;
-  return n;
-}
-
 std::string Metrics::text(const Gauges& gauges) const {
   PrometheusText out;
   sync::Lock lock(mutex_);

@@ -49,9 +49,6 @@ class Metrics {
   // The exposition, with the store's figures.
   std::string text(const Gauges& gauges) const;
 
-  // One message count, for tests and the console: the sum over results when `result` is empty.
-  std::uint64_t messages(Direction direction, const std::string& noun, const std::string& verb, const std::string& result = "") const;
-
  private:
   struct Histogram {
     std::vector<std::uint64_t> counts;  // one per bound, and +Inf

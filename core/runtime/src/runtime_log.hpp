@@ -25,6 +25,10 @@ class RuntimeLog {
   void warn_once(const std::string& text);
   // Warns of `text` unless something was logged with `key` before.
   void warn_once(const std::string& key, const std::string& text);
+  // True the first time `key` is seen since the start, or since forget() of a prefix of it: a
+  // line that repeats (at every retry) is written once, and again after what it is about changed.
+  bool first_time(const std::string& key);
+  void forget(const std::string& prefix);
 
   Metrics& metrics() { return metrics_; }
   const Metrics& metrics() const { return metrics_; }
