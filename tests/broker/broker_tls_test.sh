@@ -106,19 +106,20 @@ config["store"] = work + "/oms.sqlite"
 def write(name, broker):
     config["broker"] = dict(broker, routed_replies=True)
     json.dump(config, open(work + "/" + name, "w"))
-write("oms-tls.json", {"urls": [url], "ca_file": tls + "/ca.pem", "certificate_file": tls + "/oms.pem", "key_file": tls + "/oms.key",
+# Its file names a port where nothing listens: CIMBUS_BROKER_URL, exported above, overrides it.
+write("oms-tls.json", {"urls": ["amqps://localhost:1"], "ca_file": tls + "/ca.pem", "certificate_file": tls + "/oms.pem", "key_file": tls + "/oms.key",
                        "sasl_mechanism": "EXTERNAL"})
 write("oms-plain.json", {"urls": ["amqp://127.0.0.1:5672"], "user": "cimbus", "password_file": work + "/plain.password"})
 write("oms-password.json", {"urls": ["amqps://localhost:5671"], "user": "cimbus", "password": "secret"})
 write("oms-url-login.json", {"urls": ["amqps://cimbus:secret@localhost:5671"]})
 write("oms-open-password.json", {"urls": ["amqps://localhost:5671"], "user": "cimbus", "password_file": work + "/open.password"})
 EOF
-expect "an adapter for amqp:// without the allowance" 1 "password in clear" "$bin/cimbus-oms" "$work/oms-plain.json"
-expect "a password in the configuration file" 1 "broker.password: a password in the configuration file is refused" "$bin/cimbus-oms" "$work/oms-password.json"
-expect "a login in a URL of the configuration file" 1 "amqps://cimbus:\*\*\*@localhost:5671 carries a password, refused" "$bin/cimbus-oms" "$work/oms-url-login.json"
-expect "a password file others may read" 1 "open.password may be read by others (mode 0644): chmod 600 it" "$bin/cimbus-oms" "$work/oms-open-password.json"
+expect "an adapter for amqp:// without the allowance" 1 "password in clear" env -u CIMBUS_BROKER_URL "$bin/cimbus-oms" "$work/oms-plain.json"
+expect "a password in the configuration file" 1 "broker.password: a password in the configuration file is refused" env -u CIMBUS_BROKER_URL "$bin/cimbus-oms" "$work/oms-password.json"
+expect "a login in a URL of the configuration file" 1 "amqps://cimbus:\*\*\*@localhost:5671 carries a password, refused" env -u CIMBUS_BROKER_URL "$bin/cimbus-oms" "$work/oms-url-login.json"
+expect "a password file others may read" 1 "open.password may be read by others (mode 0644): chmod 600 it" env -u CIMBUS_BROKER_URL "$bin/cimbus-oms" "$work/oms-open-password.json"
 for f in oms-password oms-url-login; do
-  if "$bin/cimbus-oms" "$work/$f.json" 2>&1 | grep -q secret; then fail "$f: the error shows the password"; else pass "$f: the error does not show the password"; fi
+  if env -u CIMBUS_BROKER_URL "$bin/cimbus-oms" "$work/$f.json" 2>&1 | grep -q secret; then fail "$f: the error shows the password"; else pass "$f: the error does not show the password"; fi
 done
 expect "a password on the command line" 2 "a password on the command line is refused" "$cimbus" send --timeout 20 --url "amqps://cimbus:secret@localhost:$BROKER_AMQP_PORT" "$event"
 if "$cimbus" send --timeout 20 --url "amqps://cimbus:secret@localhost:$BROKER_AMQP_PORT" "$event" 2>&1 | grep -q secret; then
@@ -128,6 +129,10 @@ adapter_pid=$!
 for _ in $(seq 1 300); do grep -q '^ready' "$work/oms.out" && break; kill -0 "$adapter_pid" 2>/dev/null || break; sleep 0.2; done
 if grep -q '^ready' "$work/oms.out"; then
   pass "an adapter connects over TLS, as its own user by its certificate"
+  grep -q "the broker's address comes from CIMBUS_BROKER_URL, not broker.urls" "$work/oms.log" &&
+    grep -q "connected to the broker at amqps://localhost:$BROKER_AMQP_PORT" "$work/oms.log" &&
+    pass "CIMBUS_BROKER_URL overrides the file's broker.urls, the login staying the file's (its certificate)" ||
+    fail "CIMBUS_BROKER_URL did not override broker.urls: $(head -5 "$work/oms.log")"
   expect "a request over TLS is answered" 0 "<Result>" "$cimbus" request --timeout 30 --ca "$tls/ca.pem" "$root/tests/data/messages/Incidents-get.xml"
 else
   fail "the adapter over TLS is not ready: $(tail -5 "$work/oms.log")"

@@ -183,6 +183,7 @@ TEST(AdapterOptions, CimbusBrokerUrlOverridesTheFileAndLeavesTheConfiguredLoginA
   EXPECT_EQ(own.connection.urls.front(), "amqp://127.0.0.1:40123");
   EXPECT_EQ(own.connection.user + " " + own.connection.password, "oms oms-secret") << "the file's login stays";
   ::unsetenv("CIMBUS_BROKER_URL");
+  EXPECT_EQ(bus::split_urls(",amqp://a:1,,amqp://b:2,"), (std::vector<std::string>{"amqp://a:1", "amqp://b:2"}));
   EXPECT_EQ(AdapterOptions::from_config(c).connection.urls, (std::vector<std::string>{"amqp://127.0.0.1:5672"})) << "unset: the file's";
   ::unsetenv("CIMBUS_TEST_OMS_PASSWORD");
 }

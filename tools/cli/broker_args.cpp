@@ -45,7 +45,7 @@ void BrokerArgs::add_to(CLI::App& command) {
 bus::ConnectionOptions BrokerArgs::connection() const {
   bus::ConnectionOptions options;
   options.urls = urls;
-  if (options.urls.empty() && !env("CIMBUS_BROKER_URL").empty()) options.urls = {env("CIMBUS_BROKER_URL")};
+  if (options.urls.empty() && !env("CIMBUS_BROKER_URL").empty()) options.urls = bus::split_urls(env("CIMBUS_BROKER_URL"));
   if (options.urls.empty()) throw std::runtime_error("no broker: give --url or set CIMBUS_BROKER_URL");
   options.user = user.empty() ? env("CIMBUS_BROKER_USER") : user;
   // A password on the command line is visible to every user of the machine (ps, /proc): only

@@ -26,9 +26,9 @@ void point_at_broker(config::AdapterConfig& c, const std::string& url, const std
   broker.clear_password_env();
   broker.clear_password_file();
   bus::ConnectionOptions login;
-  login.urls = {url};
+  login.urls = bus::split_urls(url);  // a cluster's nodes, for failover
   bus::take_login_from_urls(login);
-  broker.add_urls(login.urls.front());  // without the login
+  for (const std::string& node : login.urls) broker.add_urls(node);  // without the login
   if (broker_dir.empty()) {
     broker.set_user(login.user);
     if (!login.password.empty()) {

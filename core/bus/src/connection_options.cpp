@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -29,6 +30,17 @@ std::pair<std::size_t, std::size_t> password_in(const std::string& url) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_urls(const std::string& list) {
+  std::vector<std::string> urls;
+  std::size_t begin = 0;
+  while (begin <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', begin), list.size());
+    if (comma > begin) urls.push_back(list.substr(begin, comma - begin));
+    begin = comma + 1;
+  }
+  return urls;
+}
 
 void take_login_from_urls(ConnectionOptions& options) {
   for (std::string& url : options.urls) {

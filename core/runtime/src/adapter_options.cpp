@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
@@ -96,9 +95,7 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   // configuration): CIMBUS_BROKER_URL, one URL or several separated by commas, replaces broker.urls.
   const std::string url_from_environment = env("CIMBUS_BROKER_URL");
   if (!url_from_environment.empty()) {
-    std::istringstream list(url_from_environment);
-    for (std::string url; std::getline(list, url, ',');)
-      if (!url.empty()) o.connection.urls.push_back(url);
+    o.connection.urls = bus::split_urls(url_from_environment);
   } else {
     for (const auto& url : c.broker().urls()) o.connection.urls.push_back(url);
   }

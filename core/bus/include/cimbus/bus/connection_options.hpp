@@ -54,6 +54,10 @@ struct ConnectionOptions {
   std::chrono::milliseconds idle_timeout{30000};
 };
 
+// A list of broker URLs written as one string, separated by commas (CIMBUS_BROKER_URL, what
+// `scripts/broker start --cluster` prints): the URLs in order, empty ones left out.
+std::vector<std::string> split_urls(const std::string& list);
+
 // Moves a login written in the URLs (amqp://user:password@host:port, as scripts/broker prints it)
 // into user and password, where those are still empty, and turns TLS on for amqps:// URLs.
 void take_login_from_urls(ConnectionOptions& options);
