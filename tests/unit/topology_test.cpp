@@ -128,5 +128,30 @@ TEST(Topology, EachSystemGetsAUserThatMayDoOnlyWhatItsRoutesNeed) {
   EXPECT_EQ(parsed(rabbitmq_definitions({o}, without)).fields().count("users"), 0u);
 }
 
+// Issue 18, point 1 (decisions/0030): on a cluster every queue is a quorum queue; a system's
+// request and event queues dead-letter at least once, with a delivery limit above its poison limit.
+TEST(Topology, QuorumMakesEveryQueueAQuorumQueueWithADeliveryLimit) {
+  SystemRoutes o = oms(Naming::named("cimbus", ""));
+  o.instances = {"oms-1"};
+  o.max_attempts = 4;
+  TopologyOptions quorum;
+  quorum.quorum = true;
+  const Struct d = parsed(rabbitmq_definitions({o}, quorum));
+  for (const char* q : {"oms.requests", "oms.events", "oms.dead", "reply.oms-1", "cim.unrouted"}) {
+    const auto& arguments = entry(d, "queues", "name", q).at("arguments").struct_value().fields();
+    ASSERT_TRUE(arguments.count("x-queue-type")) << q;
+    EXPECT_EQ(arguments.at("x-queue-type").string_value(), "quorum") << q;
+  }
+  const auto& requests = entry(d, "queues", "name", "oms.requests").at("arguments").struct_value().fields();
+  EXPECT_EQ(requests.at("x-delivery-limit").number_value(), 18) << "2 x max_attempts + 10";
+  EXPECT_EQ(requests.at("x-dead-letter-strategy").string_value(), "at-least-once");
+  EXPECT_EQ(requests.at("x-overflow").string_value(), "reject-publish");
+  EXPECT_EQ(requests.at("x-dead-letter-exchange").string_value(), "cim.dlx");
+
+  const Struct classic = parsed(rabbitmq_definitions({o}));
+  EXPECT_EQ(entry(classic, "queues", "name", "oms.requests").at("arguments").struct_value().fields().count("x-queue-type"), 0u)
+      << "classic queues without --quorum";
+}
+
 }  // namespace
 }  // namespace cimbus::bus

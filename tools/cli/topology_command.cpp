@@ -18,6 +18,7 @@ struct TopologyArgs {
   std::string exchange = "cim";
   std::string vhost = "/";
   bool no_users = false;
+  bool quorum = false;
 };
 
 int run_topology(const TopologyArgs& args) {
@@ -38,6 +39,8 @@ int run_topology(const TopologyArgs& args) {
   options.exchange = args.exchange;
   options.vhost = args.vhost;
   options.users = !args.no_users;
+  // one configuration on a cluster makes the whole topology quorum queues
+  options.quorum = args.quorum || std::any_of(adapters.begin(), adapters.end(), [](const bus::SystemRoutes& a) { return a.quorum_queues; });
   std::cout << bus::rabbitmq_definitions(adapters, options);
   return 0;
 }
@@ -54,6 +57,9 @@ Command add_topology_command(CLI::App& app) {
                   "SYSTEM:INSTANCE, another process of a configured system (its reply queue and grants); repeat");
   cmd->add_flag("--no-users", args->no_users,
                 "Permissions for users that exist, without the users (importing them again would clear their passwords)");
+  cmd->add_flag("--quorum", args->quorum,
+                "Quorum queues, replicated on every node of a RabbitMQ cluster (scripts/broker start --cluster 3), with the "
+                "systems' poison limits as delivery limits, instead of classic queues");
   cmd->add_option("--exchange", args->exchange, "The topic exchange")->capture_default_str();
   cmd->add_option("--vhost", args->vhost, "The virtual host of the adapters whose configuration names none (broker.vhost)")
       ->capture_default_str();

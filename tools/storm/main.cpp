@@ -293,6 +293,9 @@ int main(int argc, char** argv) {
   app.add_option("--outside-listen", outside_listens, "ROLE=HOST:PORT: cimbus-ROLE's services, where the outside system publishes and requests");
   app.add_option("--linger", o.linger_s, "seconds the adapters keep serving their endpoints after the storm settled (for a look at "
                                        "the consoles, or a last scrape)")->capture_default_str()->check(CLI::Range(0, 86400));
+  app.add_flag("--quorum-queues", o.quorum_queues,
+               "the broker's queues are quorum queues (cimbus topology --quorum, a cluster): the adapters attach their reply "
+               "queues as declared (broker.quorum_queues)");
   bool quiet = false;
   app.add_flag("--no-progress", quiet, "no progress bar");
   CLI11_PARSE(app, argc, argv);

@@ -66,6 +66,7 @@ void Stack::start() {
   for (const std::string role : {"wms", "oms", "cis"}) {
     config::AdapterConfig c = adapter::load_adapter_config(options_.deploy_dir + "/" + role + ".json");
     point_at_broker(c, options_.broker_url, options_.broker_dir, options_.work_dir);
+    c.mutable_broker()->set_quorum_queues(options_.quorum_queues);
     c.set_store(store(role));
     // The deployment's fixed ports would clash between instances and parallel runs: each process
     // serves on a free port of the storm's choosing (set per instance below); the CIS's web

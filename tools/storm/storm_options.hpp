@@ -55,6 +55,7 @@ struct StormOptions {
 
   bool progress = true;  // a progress bar on stderr
   int linger_s = 0;      // after settling, the processes keep serving their endpoints this long
+  bool quorum_queues = false;  // the broker's topology has quorum queues (a cluster: decisions/0030)
 };
 
 }  // namespace cimbus::storm

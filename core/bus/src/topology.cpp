@@ -1,5 +1,6 @@
 #include "cimbus/bus/topology.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -30,6 +31,12 @@ Value make_exchange(const std::string& vhost, const std::string& name, const std
 Value make_queue(const std::string& vhost, const std::string& name, Value arguments = object({})) {
   return object({{"name", text(name)}, {"vhost", text(vhost)}, {"durable", flag(true)}, {"auto_delete", flag(false)},
                  {"arguments", arguments}});
+}
+
+// `arguments` with those of a quorum queue when `quorum`.
+Value queue_arguments(bool quorum, Value arguments = object({})) {
+  if (quorum) (*arguments.mutable_struct_value()->mutable_fields())["x-queue-type"] = text("quorum");
+  return arguments;
 }
 
 Value make_binding(const std::string& vhost, const std::string& source, const std::string& queue_name, const std::string& key) {
@@ -125,6 +132,7 @@ struct VirtualHost {
   std::set<std::string> systems;
   std::set<std::string> reply_queues;     // of the instances named, bound to the exchange by their names
   std::map<std::string, Grants> grants;   // by user
+  std::map<std::string, int> max_attempts;  // by system: its poison limit
 };
 
 }  // namespace
@@ -139,6 +147,7 @@ std::string rabbitmq_definitions(const std::vector<SystemRoutes>& adapters, cons
     VirtualHost& v = vhosts[!a.vhost.empty() ? a.vhost : options.vhost];
     const std::string s = a.naming.queues_of(a.system);
     v.systems.insert(s);
+    v.max_attempts[s] = std::max(v.max_attempts[s], a.max_attempts);
     for (const auto& r : a.handles)
       for (auto& k : keys(r, false, a)) v.request_keys[s].insert(k);
     for (const auto& r : a.subscribes)
@@ -180,12 +189,22 @@ std::string rabbitmq_definitions(const std::vector<SystemRoutes>& adapters, cons
     *exchanges->add_values() = make_exchange(vhost, cim, "topic", object({{"alternate-exchange", text(unrouted)}}));
     *exchanges->add_values() = make_exchange(vhost, unrouted, "fanout");
     *exchanges->add_values() = make_exchange(vhost, dlx, "topic");
-    *queues->add_values() = make_queue(vhost, unrouted);
+    *queues->add_values() = make_queue(vhost, unrouted, queue_arguments(options.quorum));
     *bindings->add_values() = make_binding(vhost, unrouted, unrouted, "");
     for (const std::string& s : v.systems) {
       auto dead_lettered = [&](const std::string& q) {
-        *queues->add_values() = make_queue(vhost, q, object({{"x-dead-letter-exchange", text(dlx)},
-                                                             {"x-dead-letter-routing-key", text("dead." + q)}}));
+        Value arguments = object({{"x-dead-letter-exchange", text(dlx)}, {"x-dead-letter-routing-key", text("dead." + q)}});
+        if (options.quorum) {
+          // The adapter gives a poison message up itself after max_attempts (its inbox counts);
+          // the broker's limit catches one that kills the process before the count is kept, with
+          // room for the deliveries an adapter gives back unread when it stops.
+          auto& f = *arguments.mutable_struct_value()->mutable_fields();
+          f["x-delivery-limit"] = json::number(2.0 * v.max_attempts[s] + 10);
+          // nothing dropped on the way to the dead-letter queue: kept until it takes it
+          f["x-dead-letter-strategy"] = text("at-least-once");
+          f["x-overflow"] = text("reject-publish");
+        }
+        *queues->add_values() = make_queue(vhost, q, queue_arguments(options.quorum, arguments));
       };
       if (v.request_keys.count(s)) {
         dead_lettered(s + ".requests");
@@ -195,11 +214,11 @@ std::string rabbitmq_definitions(const std::vector<SystemRoutes>& adapters, cons
         dead_lettered(s + ".events");
         for (const auto& k : v.event_keys[s]) *bindings->add_values() = make_binding(vhost, cim, s + ".events", k);
       }
-      *queues->add_values() = make_queue(vhost, s + ".dead");
+      *queues->add_values() = make_queue(vhost, s + ".dead", queue_arguments(options.quorum));
       *bindings->add_values() = make_binding(vhost, dlx, s + ".dead", "dead." + s + ".#");
     }
     for (const std::string& q : v.reply_queues) {
-      *queues->add_values() = make_queue(vhost, q);
+      *queues->add_values() = make_queue(vhost, q, queue_arguments(options.quorum));
       *bindings->add_values() = make_binding(vhost, cim, q, q);
     }
     for (const auto& [user, g] : v.grants) {

@@ -127,7 +127,10 @@ class Adapter::Impl {
     if (options_.config.subscribes_size() > 0) listen(Queue::events, options_.profile.consume_address(system + ".events"), receive);
     bus::ReceiveOptions own = receive;
     own.durable = true;  // the reply queue, and what waits in it, outlive a broker restart
-    listen(Queue::replies, options_.profile.own_queue_address(bus::reply_queue(options_.config.instance())), own);
+    const std::string reply_queue = bus::reply_queue(options_.config.instance());
+    listen(Queue::replies,
+           options_.config.broker().quorum_queues() ? options_.profile.consume_address(reply_queue) : options_.profile.own_queue_address(reply_queue),
+           own);
     // What routes nowhere is reported by whichever adapter takes it (decisions/0020).
     if (const std::string unrouted = options_.profile.unrouted_address(); !unrouted.empty()) listen(Queue::unrouted, unrouted, receive);
 

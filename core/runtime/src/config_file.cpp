@@ -49,6 +49,8 @@ bus::SystemRoutes routes_of(const config::AdapterConfig& config) {
   routes.publishes = convert(config.publishes());
   if (!config.instance().empty()) routes.instances = {config.instance()};
   routes.user = !config.broker().user().empty() ? config.broker().user() : config.system();
+  if (config.max_attempts() > 0) routes.max_attempts = config.max_attempts();
+  routes.quorum_queues = config.broker().quorum_queues();
   return routes;
 }
 

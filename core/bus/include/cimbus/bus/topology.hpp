@@ -40,6 +40,9 @@ struct TopologyOptions {
   // Users (and their passwords: none) in the definitions. Without them, the permissions are for
   // users that exist: importing users again would clear the passwords set since.
   bool users = true;
+  // Quorum queues (replicated on every node of a cluster, decisions/0030) instead of classic ones:
+  // a system's queues get its poison limit as their delivery limit, and dead-letter at least once.
+  bool quorum = false;
 };
 
 // The messages of one noun, by verb literal (create, changed, ...).
@@ -59,6 +62,8 @@ struct SystemRoutes {
   std::vector<Route> publishes;   // events it sends of nouns it does not handle
   std::vector<std::string> instances;  // its processes, each with its reply queue
   std::string user;               // its broker user; empty: none, and no permissions
+  int max_attempts = 5;           // its poison limit (config max_attempts): the quorum queues' delivery limit
+  bool quorum_queues = false;     // its configuration asks for quorum queues (broker.quorum_queues)
 };
 
 // The RabbitMQ definitions (JSON) for these systems. Throws std::invalid_argument for a system
