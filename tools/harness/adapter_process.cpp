@@ -22,6 +22,14 @@ AdapterProcess::AdapterProcess(const std::vector<std::string>& command, std::chr
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork");
   if (pid_ == 0) {
+    // A process group of its own: a Ctrl-C at the terminal reaches whoever started it, which
+    // stops it in order (SIGTERM), not every process at once. Nothing blocked from its parent.
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     dup2(out[1], STDOUT_FILENO);
     if (!log.empty()) {
       const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
