@@ -4,6 +4,7 @@
 // against the CIS's agreements, shows a progress bar, then stops every process and prints the
 // report and the conservation check. Exit status 0 only with `conservation: OK`.
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -229,9 +230,18 @@ int run(StormOptions o) {
       unreadable.push_back(role + ": its last state could not be read (" + e.what() + "); the report shows an earlier one");
     }
   });
+  const auto peak_memory = stack.peak_memory_kb();  // before they stop
   const std::vector<std::string> unclean = stack.stop();
 
   print_report(std::cout, stores, scenario, portal);
+  {
+    Table t("Peak resident memory per process (MB; an instance restarted by a crash drill counts from its restart)", {"process", "peak MB"});
+    for (const auto& [name, kb] : peak_memory) t.add({name, fixed(static_cast<double>(kb) / 1024.0)});
+    rusage self{};
+    ::getrusage(RUSAGE_SELF, &self);
+    t.add({"cimbus-storm", fixed(static_cast<double>(self.ru_maxrss) / 1024.0)});
+    t.print(std::cout);
+  }
   std::vector<std::string> problems = check_conservation(stores, territory, scenario, portal, o.oms_instances);
   if (!settled && interrupted == 0) problems.insert(problems.begin(), "the storm did not settle within " + std::to_string(o.timeout_s) + " s");
   if (!settled && interrupted != 0) problems.insert(problems.begin(), "the storm was interrupted (signal " + std::to_string(interrupted) + ") before it settled");

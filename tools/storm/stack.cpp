@@ -133,6 +133,18 @@ std::vector<std::pair<std::string, std::string>> Stack::operations_endpoints() c
   return out;
 }
 
+std::vector<std::pair<std::string, long>> Stack::peak_memory_kb() const {
+  std::vector<std::pair<std::string, long>> out;
+  for (const std::string role : {"cis", "oms", "wms"})
+    for (const Instance& i : instances_) {
+      if (i.role != role || !i.process) continue;
+      std::ifstream status("/proc/" + std::to_string(i.process->pid()) + "/status");
+      for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmHWM:", 0) == 0) out.emplace_back(i.name, std::atol(line.c_str() + 6));
+    }
+  return out;
+}
+
 std::string Stack::operations_endpoint(const std::string& role) const {
   for (const Instance& i : instances_)
     if (i.role == role) return i.endpoint;

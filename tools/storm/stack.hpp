@@ -42,6 +42,9 @@ class Stack {
   // The operations endpoint of `role`'s first instance (instances share the store, so any one
   // answers for all: /backlog, /reference/state).
   std::string operations_endpoint(const std::string& role) const;
+  // Each running instance's peak resident memory in kB (Linux's VmHWM: since the process started,
+  // so an instance restarted by a crash drill counts from its restart), in report order.
+  std::vector<std::pair<std::string, long>> peak_memory_kb() const;
 
  private:
   struct Instance {
