@@ -4,10 +4,8 @@
 #include <stdexcept>
 
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
-#include <httplib.h>
 
-#include "cimbus/http/http_url.hpp"
+#include "cimbus/http/json_get.hpp"
 #include "cimbus/store/sqlite_engine.hpp"
 #include "cimbus/store/statement.hpp"
 
@@ -18,19 +16,8 @@ namespace {
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-// The tables the report reads, and their columns (types let SQLite turn "123" into a number).
-const std::map<std::string, std::vector<std::string>> kTables = {
-    {"records", {"noun", "mrid", "state", "key"}},
-    {"journal", {"noun", "mrid", "state", "at"}},
-    {"calls", {"id", "customer", "ticket"}},
-    {"service_needs", {"id", "noun", "mrid"}},
-    {"requests", {"message_id", "noun", "verb", "mrid", "sent_at", "replied_at", "result"}},
-    {"notifications", {"id", "incident", "customer", "trigger_kind"}},
-    {"outages", {"name", "state", "customers_out", "critical", "tickets"}},
-    {"backlog", {"system", "instance", "outbox_rows", "inbox_entries", "inbox_dead"}},
-    {"counts", {"instance", "direction", "kind", "noun", "verb", "result", "codes", "n"}},
-};
-
+// The tables the report reads (their types let SQLite turn "123" into a number); their columns
+// are read back from the file (Tables).
 const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS records (noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL, key TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS records_by_mrid ON records (noun, mrid);
@@ -50,20 +37,6 @@ CREATE TABLE IF NOT EXISTS backlog (system TEXT, instance TEXT, outbox_rows INTE
                                     inbox_entries INTEGER NOT NULL DEFAULT 0, inbox_dead INTEGER NOT NULL DEFAULT 0);
 )";
 
-Struct fetch(const std::string& url) {
-  const auto parts = http::parse_http_url(url);
-  if (!parts) throw std::runtime_error("not an http(s) URL: " + url);
-  httplib::Client client(parts->origin);
-  client.set_connection_timeout(std::chrono::seconds(5));
-  client.set_read_timeout(std::chrono::seconds(30));
-  auto got = client.Get(parts->path);
-  if (!got || got->status != 200)
-    throw std::runtime_error(url + ": " + (got ? "HTTP " + std::to_string(got->status) + " " + got->body : httplib::to_string(got.error())));
-  Struct state;
-  if (!google::protobuf::util::JsonStringToMessage(got->body, &state).ok()) throw std::runtime_error(url + ": not a JSON object");
-  return state;
-}
-
 void bind(store::Statement& insert, int index, const Value& v) {
   switch (v.kind_case()) {
     case Value::kStringValue: insert.bind(index, v.string_value()); break;
@@ -76,11 +49,20 @@ void bind(store::Statement& insert, int index, const Value& v) {
 // Insert statements by their SQL, prepared once per refresh.
 using Prepared = std::map<std::string, store::Statement>;
 
+// Every table of the file with its columns, as the schema made them.
+Tables tables_of(store::Connection& c) {
+  Tables out;
+  store::Statement columns(c, "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' "
+                              "AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid");
+  while (columns.step()) out[columns.text(0)].push_back(columns.text(1));
+  return out;
+}
+
 // One row object into `table`: the fields it has a column for.
-void insert_row(store::Connection& c, Prepared& prepared, const std::string& table, const Struct& row) {
+void insert_row(store::Connection& c, Prepared& prepared, const Tables& tables, const std::string& table, const Struct& row) {
   std::vector<const Value*> values;
   std::string columns, marks;
-  for (const std::string& column : kTables.at(table)) {
+  for (const std::string& column : tables.at(table)) {
     auto it = row.fields().find(column);
     if (it == row.fields().end()) continue;
     values.push_back(&it->second);
@@ -102,7 +84,8 @@ void insert_row(store::Connection& c, Prepared& prepared, const std::string& tab
 SystemState::SystemState(std::vector<StateSource> sources, const std::string& file)
     : sources_(std::move(sources)), file_(file), connection_(store::open_sqlite(file)) {
   connection_->execute(kSchema);
-  for (const auto& [table, columns] : kTables) connection_->execute("DELETE FROM " + table + ";");
+  tables_ = tables_of(*connection_);
+  for (const auto& [table, columns] : tables_) connection_->execute("DELETE FROM " + table + ";");
 }
 
 SystemState::~SystemState() { stop_refreshing(); }
@@ -118,7 +101,7 @@ void SystemState::start_refreshing(std::chrono::milliseconds period) {
       const auto began = std::chrono::steady_clock::now();
       try {
         refresh(false);
-      } catch (const std::runtime_error& e) {
+      } catch (const std::exception& e) {
         ++failed_;
         std::lock_guard<std::mutex> lock(mutex_);
         last_failure_ = e.what();
@@ -140,7 +123,7 @@ void SystemState::refresh(bool final) {
   std::vector<std::pair<const StateSource*, Struct>> answers;  // every source read before the file changes
   for (const StateSource& source : sources_) {
     const std::string& url = final ? source.url : source.progress_url;
-    if (!url.empty()) answers.emplace_back(&source, fetch(url));
+    if (!url.empty()) answers.emplace_back(&source, http::get_json(url));
   }
   std::lock_guard<std::mutex> one_at_a_time(mutex_);
   connection_->execute("BEGIN");
@@ -149,15 +132,15 @@ void SystemState::refresh(bool final) {
     for (const auto& [source, answer] : answers) {
       if (!source->row_of.empty()) {
         connection_->execute("DELETE FROM " + source->row_of + ";");
-        insert_row(*connection_, prepared, source->row_of, answer);
+        insert_row(*connection_, prepared, tables_, source->row_of, answer);
         continue;
       }
       for (const auto& [name, value] : answer.fields()) {
-        if (!kTables.count(name)) continue;
+        if (!tables_.count(name)) continue;
         if (value.kind_case() != Value::kListValue) throw std::runtime_error(source->url + ": \"" + name + "\" is not a list");
         connection_->execute("DELETE FROM " + name + ";");
         for (const Value& row : value.list_value().values())
-          if (row.kind_case() == Value::kStructValue) insert_row(*connection_, prepared, name, row.struct_value());
+          if (row.kind_case() == Value::kStructValue) insert_row(*connection_, prepared, tables_, name, row.struct_value());
       }
     }
     connection_->execute("COMMIT");

@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,6 +31,9 @@
 #include "cimbus/store/connection.hpp"
 
 namespace cimbus::storm {
+
+// The file's tables and their columns, by name.
+using Tables = std::map<std::string, std::vector<std::string>>;
 
 struct StateSource {
   std::string url;           // read by refresh(final)
@@ -62,6 +66,7 @@ class SystemState {
   const std::string file_;
   mutable std::mutex mutex_;  // one refresh at a time; last_failure_
   std::unique_ptr<store::Connection> connection_;
+  Tables tables_;  // set once, at construction
   std::atomic<bool> stopping_{false};
   std::atomic<int> failed_{0};
   std::string last_failure_;

@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include "cimbus/http/http_url.hpp"
+#include "cimbus/http/json_get.hpp"
 
 namespace cimbus::operations {
 
@@ -32,17 +33,11 @@ std::vector<std::string> list(const google::protobuf::Struct& s, const char* nam
 
 // The rows one endpoint's journal has for `id`; throws with the endpoint's words on failure.
 std::vector<Row> ask(const std::string& endpoint, const std::string& id) {
-  const auto url = http::parse_http_url(endpoint);
-  if (!url) throw std::invalid_argument("--endpoint " + endpoint + ": not an http(s) URL");
-  httplib::Client client(url->origin);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  const std::string base = url->path == "/" ? std::string() : url->path;
-  auto res = client.Get(base + "/journal?" + httplib::detail::params_to_query_str({{"id", id}, {"limit", "5000"}}));
-  if (!res) throw std::runtime_error(endpoint + ": no answer (" + httplib::to_string(res.error()) + ")");
-  if (res->status != 200) throw std::runtime_error(endpoint + "/journal: HTTP " + std::to_string(res->status) + ": " + res->body);
-  google::protobuf::Struct body;
-  if (!google::protobuf::util::JsonStringToMessage(res->body, &body).ok()) throw std::runtime_error(endpoint + "/journal: not JSON");
+  if (!http::parse_http_url(endpoint)) throw std::invalid_argument("--endpoint " + endpoint + ": not an http(s) URL");
+  std::string base = endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  const google::protobuf::Struct body =
+      http::get_json(base + "/journal?" + httplib::detail::params_to_query_str({{"id", id}, {"limit", "5000"}}));
   std::vector<Row> rows;
   auto entries = body.fields().find("entries");
   if (entries == body.fields().end()) return rows;
