@@ -4,7 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "cimbus/codec/timestamp.hpp"
-#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/store_location.hpp"
 #include "cimbus/store/statement.hpp"
 #include "cimbus/store/transaction.hpp"
 
@@ -60,13 +60,13 @@ void serve_intake(http::HttpListener& listener, const std::string& store_path) {
     try {
       const auto* call_rows = rows_of(body, "calls");
       const auto* need_rows = rows_of(body, "service_needs");
-      auto connection = store::open_sqlite(store_path, {store::SqliteOpen::read_write, std::chrono::milliseconds(30000)});
+      auto connection = store::open_store(store_path, {store::OpenOptions::read_write, std::chrono::milliseconds(30000)});
       const std::int64_t now = epoch_ms();
       store::Transaction tx(*connection, store::Durability::full);
       if (call_rows != nullptr)
         for (const Value& row : call_rows->values()) {
           const Fields& f = row_fields(row);
-          calls += store::Statement(tx, "INSERT OR IGNORE INTO calls (id, customer, at, cancel_after_ms) VALUES (?, ?, ?, ?)")
+          calls += store::Statement(tx, "INSERT INTO calls (id, customer, at, cancel_after_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
                        .bind(1, number_field(f, "id", true))
                        .bind(2, text_field(f, "customer"))
                        .bind(3, now)
@@ -76,7 +76,7 @@ void serve_intake(http::HttpListener& listener, const std::string& store_path) {
       if (need_rows != nullptr)
         for (const Value& row : need_rows->values()) {
           const Fields& f = row_fields(row);
-          needs += store::Statement(tx, "INSERT OR IGNORE INTO service_needs (id, noun, customer, kind, at, cancel_after_ms) VALUES (?, ?, ?, ?, ?, ?)")
+          needs += store::Statement(tx, "INSERT INTO service_needs (id, noun, customer, kind, at, cancel_after_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
                        .bind(1, number_field(f, "id", true))
                        .bind(2, text_field(f, "noun"))
                        .bind(3, text_field(f, "customer"))

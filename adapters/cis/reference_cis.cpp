@@ -314,7 +314,8 @@ std::vector<std::string> ReferenceCis::incident_published(store::Transaction& tx
     if (dispatched && !dispatched_known) notify(tx, id, customer, "informDispatched", crew_eta);
   }
   Statement(tx, "INSERT INTO incident_view (incident, etr, dispatched) VALUES (?, ?, ?) "
-                "ON CONFLICT (incident) DO UPDATE SET etr = excluded.etr, dispatched = MAX(dispatched, excluded.dispatched)")
+                "ON CONFLICT (incident) DO UPDATE SET etr = excluded.etr, "
+                "dispatched = CASE WHEN excluded.dispatched > incident_view.dispatched THEN excluded.dispatched ELSE incident_view.dispatched END")
       .bind(1, id)
       .bind(2, etr)
       .bind(3, static_cast<std::int64_t>(dispatched ? 1 : 0))

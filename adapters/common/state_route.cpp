@@ -7,7 +7,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
-#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/store_location.hpp"
 #include "cimbus/store/statement.hpp"
 
 namespace cimbus::reference {
@@ -61,7 +61,7 @@ void serve_state(http::HttpListener& listener, const std::string& store_path, st
     const std::set<std::string> wanted = requested_tables(req.get_param_value("tables"));
     Struct body;
     try {
-      auto connection = store::open_sqlite(store_path, store::SqliteOpen{store::SqliteOpen::read_only});
+      auto connection = store::open_store(store_path, store::OpenOptions{store::OpenOptions::read_only});
       connection->execute("BEGIN");  // one snapshot of every table
       for (const StateTable& table : *served)
         if (wanted.empty() || wanted.count(table.name)) (*body.mutable_fields())[table.name] = rows_of(*connection, table);

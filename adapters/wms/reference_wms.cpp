@@ -108,7 +108,7 @@ CREATE INDEX IF NOT EXISTS work_schedule_due ON work_schedule (next_at);
 CREATE TABLE IF NOT EXISTS crews (mrid TEXT PRIMARY KEY, name TEXT NOT NULL, busy INTEGER NOT NULL DEFAULT 0);
 )");
   for (int i = 0; i < crews_; ++i)
-    Statement(tx, "INSERT OR IGNORE INTO crews (mrid, name) VALUES (?, ?)")
+    Statement(tx, "INSERT INTO crews (mrid, name) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(1, reference::stable_uuid(61968, "crew", i))
         .bind(2, "Crew " + std::to_string(i + 1))
         .run();

@@ -1,6 +1,8 @@
 #include "test_files.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +10,8 @@
 #include <stdexcept>
 
 #include <unistd.h>
+
+#include "cimbus/store/postgresql_engine.hpp"
 
 namespace fs = std::filesystem;
 
@@ -49,6 +53,20 @@ std::string fresh_store_file(const std::string& folder, const std::string& name)
   const std::string path = dir + "/" + name + ".sqlite";
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
   return path;
+}
+
+bool testing_postgresql() {
+  const char* url = std::getenv("CIMBUS_TEST_POSTGRES_URL");
+  return url != nullptr && *url != '\0';
+}
+
+std::string fresh_store(const std::string& folder, const std::string& name) {
+  if (!testing_postgresql()) return fresh_store_file(folder, name);
+  std::string database = folder + "_" + name;
+  for (char& c : database) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string server = std::getenv("CIMBUS_TEST_POSTGRES_URL");
+  store::create_postgresql_database(server, database, true);
+  return store::postgresql_database_url(server, database);
 }
 
 std::string xmllint_errors(const std::string& xml, const std::string& xsd) {

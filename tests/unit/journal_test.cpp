@@ -14,7 +14,7 @@
 namespace cimbus {
 namespace {
 
-std::string fresh_file(const std::string& name) { return test::fresh_store_file("journal", name); }
+std::string fresh_file(const std::string& name) { return test::fresh_store("journal", name); }
 
 store::JournalEntry entry(const std::string& direction, const std::string& verb, const std::string& message_id, const std::string& correlation,
                           std::vector<std::string> subjects, std::vector<std::string> references, std::int64_t at) {

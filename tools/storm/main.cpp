@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cimbus/store/postgresql_engine.hpp"
 #include "cimbus/bus/connection_options.hpp"
 #include "intake.hpp"
 #include "portal.hpp"
@@ -120,6 +121,10 @@ int run(StormOptions o) {
   std::filesystem::remove_all(o.work_dir);
   if (!o.store_dir.empty())  // the directory may be a mount point: only its files go
     for (const auto& entry : std::filesystem::directory_iterator(o.store_dir)) std::filesystem::remove_all(entry.path());
+  if (!o.store_url.empty()) {  // each role's database made anew
+    for (const char* role : {"cis", "oms", "wms"}) cimbus::store::create_postgresql_database(o.store_url, std::string("cimbus_") + role, true);
+    std::cerr << "storm: stores in PostgreSQL at " << o.store_url << " (databases cimbus_cis, cimbus_oms, cimbus_wms, made anew)\n";
+  }
   Stack stack(o);
   std::cerr << "storm: starting cimbus-wms, cimbus-oms (" << o.oms_instances << "), cimbus-cis (logs in " << o.work_dir << ")\n";
   stack.start();
@@ -280,6 +285,10 @@ int main(int argc, char** argv) {
   app.add_option("--bin", o.bin_dir, "where cimbus-cis, cimbus-oms and cimbus-wms are")->capture_default_str();
   app.add_option("--work", o.work_dir, "configurations, stores and logs of this run (emptied first)")->capture_default_str();
   app.add_option("--store-dir", o.store_dir, "the adapters' stores here instead of in --work (their files removed first)");
+  app.add_option("--store-url", o.store_url,
+                 "the adapters' stores in PostgreSQL: the server's URL (postgresql://user@host:port, password in PGPASSWORD); "
+                 "each role's database cimbus_<role> is made anew")
+      ->excludes("--store-dir");
   app.add_option("--oms-instances", o.oms_instances, "OMS processes sharing the load")->capture_default_str()->check(CLI::Range(1, 8));
   app.add_option("--seed", o.seed, "territory and storm")->capture_default_str();
   app.add_option("--customers", o.customers, "customers of the territory")->capture_default_str()->check(CLI::Range(16, 1000000));

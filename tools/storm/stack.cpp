@@ -4,6 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "cimbus/store/postgresql_engine.hpp"
 #include "cimbus/bus/connection_options.hpp"
 #include "cimbus/runtime/config_file.hpp"
 #include "cimbus/runtime/secret_file.hpp"
@@ -58,6 +59,7 @@ Stack::~Stack() {
 }
 
 std::string Stack::store(const std::string& role) const {
+  if (!options_.store_url.empty()) return store::postgresql_database_url(options_.store_url, "cimbus_" + role);
   return (options_.store_dir.empty() ? options_.work_dir : options_.store_dir) + "/" + role + ".sqlite";
 }
 

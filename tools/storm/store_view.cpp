@@ -8,7 +8,7 @@
 namespace cimbus::storm {
 
 StoreView::StoreView(const std::string& path)
-    : connection_(store::open_sqlite(path, {store::SqliteOpen::read_only, std::chrono::milliseconds(30000)})) {}
+    : connection_(store::open_sqlite(path, {store::OpenOptions::read_only, std::chrono::milliseconds(30000)})) {}
 
 std::int64_t StoreView::number(const std::string& sql, const Params& params) const {
   auto r = rows(sql, params);

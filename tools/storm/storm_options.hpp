@@ -17,6 +17,7 @@ struct StormOptions {
   std::string bin_dir;        // cimbus-cis, cimbus-oms, cimbus-wms
   std::string work_dir;       // configurations, stores and logs of this run (emptied first)
   std::string store_dir;      // the roles' stores instead, when set (e.g. a small file system to fill)
+  std::string store_url;      // a PostgreSQL server instead: each role's store is database cimbus_<role> on it
   int oms_instances = 1;      // OMS processes sharing the OMS's store and queues
   // Systems outside cimbus instead of the embedded ones, by role (oms, wms; the CIS is the
   // storm's intake): cimbus-<role> reaches the system at `url` through `connector` (web_services

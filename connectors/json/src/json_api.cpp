@@ -4,6 +4,7 @@
 
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/timestamp.hpp"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/codec_pool.hpp"
 #include "cimbus/http/result_callbacks.hpp"
@@ -123,10 +124,11 @@ class JsonApi::Impl {
         duplicate = true;
         return;
       }
-      store::Statement(c.tx(), "INSERT INTO json_api_events (message_id, noun, verb, at) VALUES (?, ?, ?, strftime('%s','now'))")
+      store::Statement(c.tx(), "INSERT INTO json_api_events (message_id, noun, verb, at) VALUES (?, ?, ?, ?)")
           .bind(1, id)
           .bind(2, event.message().header().noun())
           .bind(3, to_literal(event.message().header().verb()))
+          .bind(4, epoch_ms() / 1000)
           .run();
       c.publish(std::move(event));
     }).get();

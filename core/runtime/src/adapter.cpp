@@ -17,6 +17,7 @@
 #include "cimbus/runtime/stop_signals.hpp"
 #include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store.hpp"
+#include "cimbus/store/store_location.hpp"
 #include "cimbus/sync/mutex.hpp"
 #include "call_threads.hpp"
 #include "delivery_pipeline.hpp"
@@ -87,6 +88,8 @@ class Adapter::Impl {
     if (started_) return;
     for (const std::string& warning : bus::security_warnings(options_.connection)) log_.log().warn(warning);
     store_ = std::make_unique<store::Store>(options_.config.store(), options_.config.instance());
+    log_.log().info(std::string("store: ") + (store::names_postgresql(options_.config.store()) ? "PostgreSQL database " : "SQLite file ") +
+                    options_.config.store());
     if (!prepare_store_.empty()) {
       store::Transaction tx = store_->begin();
       for (auto& prepare : prepare_store_) prepare(tx);

@@ -8,6 +8,7 @@
 #include "cimbus/runtime/config_file.hpp"
 #include "cimbus/runtime/secret_file.hpp"
 #include "cimbus/runtime/web_callback.hpp"
+#include "cimbus/store/store_location.hpp"
 
 namespace cimbus::adapter {
 
@@ -182,7 +183,7 @@ void AdapterOptions::resolve_paths(config::AdapterConfig& c, const std::string& 
     if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
     return (folder.empty() ? std::filesystem::path(p) : std::filesystem::path(folder) / p).lexically_normal().string();
   };
-  c.set_store(resolve(c.store().empty() ? c.instance() + ".sqlite" : c.store()));
+  if (!store::names_postgresql(c.store())) c.set_store(resolve(c.store().empty() ? c.instance() + ".sqlite" : c.store()));
   config::Broker& b = *c.mutable_broker();
   b.set_password_file(resolve(b.password_file()));
   b.set_ca_file(resolve(b.ca_file()));

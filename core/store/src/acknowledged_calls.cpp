@@ -26,8 +26,11 @@ AcknowledgedCalls::Entry read(const Statement& row) {
 
 void AcknowledgedCalls::add(Transaction& tx, const Entry& entry) {
   (void)tx;
-  Statement::cached(*connection_, "INSERT OR REPLACE INTO acknowledged_calls (message_id, correlation, noun, reply_target, reply, deadline, owner, "
-                                  "transport_correlation, transport_correlation_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+  Statement::cached(*connection_, "INSERT INTO acknowledged_calls (message_id, correlation, noun, reply_target, reply, deadline, owner, "
+                                  "transport_correlation, transport_correlation_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                  "ON CONFLICT (message_id) DO UPDATE SET correlation = excluded.correlation, noun = excluded.noun, "
+                                  "reply_target = excluded.reply_target, reply = excluded.reply, deadline = excluded.deadline, owner = excluded.owner, "
+                                  "transport_correlation = excluded.transport_correlation, transport_correlation_type = excluded.transport_correlation_type")
       .bind(1, entry.message_id)
       .bind(2, entry.correlation)
       .bind(3, entry.noun)

@@ -8,7 +8,8 @@ namespace cimbus::store {
 
 void Correlations::add(Transaction& tx, const Entry& entry) {
   (void)tx;
-  Statement::cached(*connection_, "INSERT OR REPLACE INTO correlations (message_id, noun, deadline, owner) VALUES (?, ?, ?, ?)")
+  Statement::cached(*connection_, "INSERT INTO correlations (message_id, noun, deadline, owner) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (message_id) DO UPDATE SET noun = excluded.noun, deadline = excluded.deadline, owner = excluded.owner")
       .bind(1, entry.message_id)
       .bind(2, entry.noun)
       .bind(3, entry.deadline_ms)

@@ -15,7 +15,7 @@ Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id, bool de
       .bind(1, message_id)
       .bind(2, epoch_ms())
       .run();
-  Statement::cached(*connection_, "UPDATE inbox SET attempts = MAX(attempts + 1, ?) WHERE message_id = ?")
+  Statement::cached(*connection_, "UPDATE inbox SET attempts = CASE WHEN attempts + 1 > ?1 THEN attempts + 1 ELSE ?1 END WHERE message_id = ?2")
       .bind(1, static_cast<std::int64_t>(delivered_before ? 2 : 1))
       .bind(2, message_id)
       .run();
@@ -57,7 +57,7 @@ bool Inbox::revive(Transaction& tx, const std::string& message_id) {
 
 std::size_t Inbox::forget_before(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
   Statement::cached(*connection_,
-            "DELETE FROM inbox WHERE rowid IN (SELECT i.rowid FROM inbox i WHERE i.first_seen < ? "
+            "DELETE FROM inbox WHERE message_id IN (SELECT i.message_id FROM inbox i WHERE i.first_seen < ? "
             "AND i.message_id NOT IN (SELECT reply_of FROM outbox WHERE reply_of IS NOT NULL) "
             "AND i.message_id NOT IN (SELECT message_id FROM acknowledged_calls) ORDER BY i.first_seen LIMIT ?)")
       .bind(1, before_ms)

@@ -3,7 +3,7 @@
 #include <set>
 #include <sstream>
 
-#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/store_location.hpp"
 #include "cimbus/store/statement.hpp"
 
 namespace cimbus::store {
@@ -51,7 +51,7 @@ void Journal::add(Transaction& tx, JournalEntry& e) {
   (void)tx;
   Statement insert = Statement::cached(*connection_,
                                        "INSERT INTO message_journal (at, instance, direction, kind, noun, verb, message_id, correlation_id, subjects, refs, "
-                                       "result, codes, peer, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                       "result, codes, peer, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   insert.bind(1, e.at_ms)
       .bind(2, e.instance)
       .bind(3, e.direction)
@@ -67,8 +67,7 @@ void Journal::add(Transaction& tx, JournalEntry& e) {
       .bind(13, e.peer);
   if (e.body) insert.bind_blob(14, *e.body);
   else insert.bind_null(14);
-  insert.run();
-  e.id = connection_->last_insert_id();
+  e.id = insert.returned_id();
   Statement name = Statement::cached(*connection_, "INSERT INTO message_journal_names (name, entry) VALUES (?, ?)");
   std::set<std::string> named;
   for (const auto* names : {&e.subjects, &e.references})
@@ -123,7 +122,7 @@ std::size_t Journal::size() {
 }
 
 JournalReader::JournalReader(const std::string& store_path)
-    : connection_(open_sqlite(store_path, SqliteOpen{SqliteOpen::read_only})), journal_(connection_.get()) {}
+    : connection_(open_store(store_path, OpenOptions{OpenOptions::read_only})), journal_(connection_.get()) {}
 JournalReader::~JournalReader() = default;
 
 }  // namespace cimbus::store

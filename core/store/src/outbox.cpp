@@ -9,25 +9,17 @@
 namespace cimbus::store {
 
 std::int64_t Outbox::add(Transaction& tx, const std::string& target, const StoredMessage& message) {
-  Statement::cached(*connection_, "INSERT INTO outbox (target, message, owner, created) VALUES (?, ?, ?, ?)")
-      .bind(1, target)
-      .bind_blob(2, message.SerializeAsString())
-      .bind(3, *owner_)
-      .bind(4, epoch_ms())
-      .run();
+  Statement insert = Statement::cached(*connection_, "INSERT INTO outbox (target, message, owner, created) VALUES (?, ?, ?, ?) RETURNING id");
+  insert.bind(1, target).bind_blob(2, message.SerializeAsString()).bind(3, *owner_).bind(4, epoch_ms());
   (void)tx;
-  return connection_->last_insert_id();
+  return insert.returned_id();
 }
 
 std::int64_t Outbox::add_reply(Transaction& tx, const std::string& target, const std::string& message_id) {
-  Statement::cached(*connection_, "INSERT INTO outbox (target, reply_of, owner, created) VALUES (?, ?, ?, ?)")
-      .bind(1, target)
-      .bind(2, message_id)
-      .bind(3, *owner_)
-      .bind(4, epoch_ms())
-      .run();
+  Statement insert = Statement::cached(*connection_, "INSERT INTO outbox (target, reply_of, owner, created) VALUES (?, ?, ?, ?) RETURNING id");
+  insert.bind(1, target).bind(2, message_id).bind(3, *owner_).bind(4, epoch_ms());
   (void)tx;
-  return connection_->last_insert_id();
+  return insert.returned_id();
 }
 
 std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_id) {

@@ -6,7 +6,7 @@ namespace cimbus::store {
 
 bool SeenNonces::note(Transaction& tx, const std::string& source, const std::string& nonce, const std::string& message_id, std::int64_t now_ms) {
   (void)tx;
-  Statement::cached(*connection_, "INSERT OR IGNORE INTO seen_nonces (source, nonce, message_id, seen) VALUES (?, ?, ?, ?)")
+  Statement::cached(*connection_, "INSERT INTO seen_nonces (source, nonce, message_id, seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
       .bind(1, source)
       .bind(2, nonce)
       .bind(3, message_id)
@@ -21,7 +21,7 @@ bool SeenNonces::note(Transaction& tx, const std::string& source, const std::str
 std::size_t SeenNonces::forget(Transaction& tx, std::int64_t before_ms, std::size_t limit) {
   (void)tx;
   Statement::cached(*connection_,
-                    "DELETE FROM seen_nonces WHERE rowid IN (SELECT rowid FROM seen_nonces WHERE seen < ? ORDER BY seen LIMIT ?)")
+                    "DELETE FROM seen_nonces WHERE (source, nonce) IN (SELECT source, nonce FROM seen_nonces WHERE seen < ? ORDER BY seen LIMIT ?)")
       .bind(1, before_ms)
       .bind(2, static_cast<std::int64_t>(limit))
       .run();

@@ -1,5 +1,7 @@
 #include "cimbus/store/statement.hpp"
 
+#include <stdexcept>
+
 #include "cimbus/store/transaction.hpp"
 
 namespace cimbus::store {
@@ -55,6 +57,14 @@ std::int64_t Statement::run() {
   while (prepared_->step()) {
   }
   return connection_->changes();
+}
+
+std::int64_t Statement::returned_id() {
+  if (!prepared_->step()) throw std::runtime_error("the insert returned no id");
+  const std::int64_t id = prepared_->number(0);
+  while (prepared_->step()) {
+  }
+  return id;
 }
 
 void Statement::reset() { prepared_->reset(); }

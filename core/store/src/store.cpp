@@ -1,10 +1,10 @@
 #include "cimbus/store/store.hpp"
 
-#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/store_location.hpp"
 
 namespace cimbus::store {
 
-Store::Store(const std::string& path, std::string owner) : Store(open_sqlite(path), std::move(owner)) {}
+Store::Store(const std::string& path, std::string owner) : Store(open_store(path), std::move(owner)) {}
 
 Store::Store(std::unique_ptr<Connection> connection, std::string owner)
     : connection_(std::move(connection)),

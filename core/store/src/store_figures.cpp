@@ -1,12 +1,12 @@
 #include "cimbus/store/store_figures.hpp"
 
-#include "cimbus/store/sqlite_engine.hpp"
+#include "cimbus/store/store_location.hpp"
 #include "cimbus/store/statement.hpp"
 
 namespace cimbus::store {
 
 StoreFigures read_store_figures(const std::string& store_path) {
-  auto connection = open_sqlite(store_path, SqliteOpen{SqliteOpen::read_only});
+  auto connection = open_store(store_path, OpenOptions{OpenOptions::read_only});
   // One statement: the three counts from one snapshot of the file.
   Statement counts(*connection,
                    "SELECT (SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM inbox), (SELECT COUNT(*) FROM inbox WHERE state = 'dead')");

@@ -60,9 +60,8 @@ class Connection {
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
 
-  // Rows changed by the last statement, and the key the last insert gave its row.
+  // Rows changed by the last statement. (The key an insert gave its row: INSERT ... RETURNING.)
   virtual std::int64_t changes() const = 0;
-  virtual std::int64_t last_insert_id() const = 0;
 
   // The store's own tables (inbox, outbox, correlations) in this engine's dialect: created, or
   // migrated from an older layout; `owner` takes the rows of a layout that had no owners. Throws

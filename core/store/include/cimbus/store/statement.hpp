@@ -43,6 +43,8 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows; returns how many rows it changed.
   std::int64_t run();
+  // Runs an INSERT ... RETURNING id (SQL both engines read) and gives the id of its row.
+  std::int64_t returned_id();
   // Ready to run again with new bindings.
   void reset();
 

@@ -37,9 +37,10 @@ namespace cimbus::store {
 
 class Store {
  public:
-  // Opens or creates the SQLite file; throws std::runtime_error with SQLite's message. `owner`
-  // names the process's outbox rows and requests when several processes share the file.
-  explicit Store(const std::string& path, std::string owner = {});
+  // Opens the store at `location` (store_location.hpp: a SQLite file, created when missing, or a
+  // PostgreSQL database); throws std::runtime_error with the engine's message. `owner` names the
+  // process's outbox rows and requests when several processes share the store.
+  explicit Store(const std::string& location, std::string owner = {});
   // A store on a connection of any engine.
   Store(std::unique_ptr<Connection> connection, std::string owner);
   ~Store();
