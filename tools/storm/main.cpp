@@ -19,6 +19,7 @@
 
 #include "cimbus/store/postgresql_engine.hpp"
 #include "cimbus/bus/connection_options.hpp"
+#include "cimbus/codec/uuid.hpp"
 #include "intake.hpp"
 #include "portal.hpp"
 #include "report.hpp"
@@ -139,13 +140,13 @@ int run(StormOptions o) {
   for (const std::string role : {"cis", "oms", "wms"}) {
     const std::string endpoint = stack.operations_endpoint(role);
     // The adapter's: its backlog and its journal's counts, at the end.
-    const StateSource backlog{endpoint + "/backlog", "backlog", ""}, counts{endpoint + "/journal/counts", "", ""};
+    const StateSource backlog{endpoint + "/backlog", "backlog", "", o.endpoint_token}, counts{endpoint + "/journal/counts", "", "", o.endpoint_token};
     auto outside = o.outside.find(role);
     if (outside == o.outside.end()) {
       // While it runs, only what the progress line reads: the records, and the CIS's intake.
       const std::string state = endpoint + "/reference/state";
       systems[role] = std::make_unique<SystemState>(
-          std::vector<StateSource>{{state, "", state + "?tables=records,calls,service_needs"}, backlog, counts},
+          std::vector<StateSource>{{state, "", state + "?tables=records,calls,service_needs", o.endpoint_token}, backlog, counts},
           o.work_dir + "/" + role + "-state.sqlite");
     } else {
       std::string url = outside->second.url;
@@ -306,6 +307,10 @@ int main(int argc, char** argv) {
   app.add_option("--kill", o.kill_role, "crash drill: SIGKILL this role mid-storm and restart it")->check(CLI::IsMember({"cis", "oms", "wms"}));
   app.add_option("--kill-at", o.kill_at, "crash drill: when, as a share of the schedule")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_option("--restart-after-ms", o.restart_after_ms, "crash drill: downtime")->capture_default_str()->check(CLI::Range(0, 600000));
+  std::vector<std::string> oms_hosts;
+  app.add_option("--oms-host", oms_hosts,
+                 "NETNS=ADDRESS@GATEWAY, once per OMS instance on another host: it runs in network namespace NETNS, serves on "
+                 "ADDRESS, and reaches the broker and a PostgreSQL store at GATEWAY");
   std::vector<std::string> outside_urls, outside_connectors, outside_listens;
   app.add_option("--outside", outside_urls, "ROLE=URL: the OMS or WMS is a system outside cimbus, at URL (its connector URL)");
   app.add_option("--outside-connector", outside_connectors, "ROLE=web_services|json: how cimbus-ROLE reaches it (default web_services)");
@@ -321,6 +326,17 @@ int main(int argc, char** argv) {
   o.progress = !quiet;
   try {
     read_outside_systems(outside_urls, outside_connectors, outside_listens, o);
+    for (const std::string& h : oms_hosts) {
+      const std::size_t eq = h.find('='), at = h.find('@');
+      if (eq == std::string::npos || at == std::string::npos || at < eq || eq == 0 || at == eq + 1 || at + 1 == h.size())
+        throw std::invalid_argument("--oms-host " + h + ": NETNS=ADDRESS@GATEWAY");
+      o.oms_hosts.push_back({h.substr(0, eq), h.substr(eq + 1, at - eq - 1), h.substr(at + 1)});
+    }
+    if (static_cast<int>(o.oms_hosts.size()) > o.oms_instances) throw std::invalid_argument("more --oms-host than --oms-instances");
+    if (!o.oms_hosts.empty()) {
+      o.endpoint_token = cimbus::new_uuid();
+      ::setenv("CIMBUS_STORM_ENDPOINT_TOKEN", o.endpoint_token.c_str(), 1);  // the processes inherit it
+    }
   } catch (const std::invalid_argument& e) {
     std::cerr << "cimbus-storm: " << e.what() << "\n";
     return 2;

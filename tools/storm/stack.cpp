@@ -49,6 +49,18 @@ void point_at_broker(config::AdapterConfig& c, const std::string& url, const std
   broker.set_password_file(broker_dir + "/users/" + c.system());
 }
 
+// `url` (scheme://[login@]host[:port][/...]) with another host.
+std::string with_host(const std::string& url, const std::string& host) {
+  const std::size_t start = url.find("://");
+  if (start == std::string::npos) return url;
+  std::size_t begin = start + 3;
+  const std::size_t end_of_authority = url.find_first_of("/?", begin);
+  const std::size_t at = url.rfind('@', end_of_authority);
+  if (at != std::string::npos && at >= begin) begin = at + 1;
+  const std::size_t end = url.find_first_of(":/?", begin);
+  return url.substr(0, begin) + host + (end == std::string::npos ? "" : url.substr(end));
+}
+
 }  // namespace
 
 Stack::Stack(const StormOptions& options) : options_(options) {}
@@ -102,17 +114,33 @@ void Stack::start() {
       Instance i;
       i.role = role;
       i.name = std::string(role) + "-" + std::to_string(n);
-      c.set_instance(i.name);
+      config::AdapterConfig ci = c;
+      ci.set_instance(i.name);
+      std::string address = "127.0.0.1";
+      if (std::string(role) == "oms" && n <= static_cast<int>(options_.oms_hosts.size())) {
+        // Another "host": its own address, and the servers at the gateway's.
+        const StormOptions::Host& host = options_.oms_hosts[static_cast<std::size_t>(n - 1)];
+        i.netns = host.netns;
+        address = host.address;
+        config::Broker& broker = *ci.mutable_broker();
+        for (std::string& url : *broker.mutable_urls()) url = with_host(url, host.gateway);
+        if (store::names_postgresql(ci.store())) ci.set_store(with_host(ci.store(), host.gateway));
+      }
       // Its operations endpoint (health, metrics, console): the web services' server if it has
       // one (an outside system's at the port it knows), else the endpoint's own. Kept across a
       // crash drill's restart.
-      const bool serves = !c.web_services().listen().empty();
-      if (serves && std::string(role) != "cis" && !options_.outside.count(role)) c.mutable_web_services()->set_listen("127.0.0.1:" + std::to_string(harness::free_loopback_port()));
-      if (!serves) c.mutable_endpoint()->set_listen("127.0.0.1:" + std::to_string(harness::free_loopback_port()));
-      i.endpoint = "http://" + (serves ? c.web_services().listen() : c.endpoint().listen());
+      const bool serves = !ci.web_services().listen().empty();
+      const std::string listen = address + ":" + std::to_string(harness::free_loopback_port());
+      if (serves && std::string(role) != "cis" && !options_.outside.count(role)) ci.mutable_web_services()->set_listen(listen);
+      if (!serves) ci.mutable_endpoint()->set_listen(listen);
+      if (!i.netns.empty()) {  // beyond loopback: calls need the storm's token
+        ci.mutable_web_services()->set_token_env("CIMBUS_STORM_ENDPOINT_TOKEN");
+        ci.mutable_endpoint()->set_token_env("CIMBUS_STORM_ENDPOINT_TOKEN");
+      }
+      i.endpoint = "http://" + (serves ? ci.web_services().listen() : ci.endpoint().listen());
       i.config = options_.work_dir + "/" + i.name + ".json";
       i.log = options_.work_dir + "/" + i.name + ".log";
-      adapter::save_adapter_config(c, i.config);
+      adapter::save_adapter_config(ci, i.config);
       instances_.push_back(std::move(i));
     }
   }
@@ -174,8 +202,11 @@ std::string Stack::endpoint(const std::string& role) const {
 }
 
 void Stack::launch(Instance& i) {
-  i.process = std::make_unique<harness::AdapterProcess>(
-      std::vector<std::string>{options_.bin_dir + "/cimbus-" + i.role, i.config}, std::chrono::seconds(60), i.log);
+  std::vector<std::string> command{options_.bin_dir + "/cimbus-" + i.role, i.config};
+  // On another "host": in its network namespace, with the broker's address of its configuration
+  // (the gateway's), not the storm's. ip and env exec the adapter: the pid is the adapter's.
+  if (!i.netns.empty()) command.insert(command.begin(), {"/usr/sbin/ip", "netns", "exec", i.netns, "/usr/bin/env", "-u", "CIMBUS_BROKER_URL"});
+  i.process = std::make_unique<harness::AdapterProcess>(command, std::chrono::seconds(60), i.log);
 }
 
 void Stack::kill(const std::string& role) {

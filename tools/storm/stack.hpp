@@ -52,7 +52,8 @@ class Stack {
     std::string name;
     std::string config;
     std::string log;
-    std::string endpoint;  // http://127.0.0.1:<port> of its operations endpoint
+    std::string endpoint;  // http://127.0.0.1:<port> of its operations endpoint (its host's address)
+    std::string netns;     // the network namespace it runs in (StormOptions::oms_hosts), or none
     std::unique_ptr<harness::AdapterProcess> process;
   };
   void launch(Instance& instance);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace cimbus::storm {
 
@@ -19,6 +20,18 @@ struct StormOptions {
   std::string store_dir;      // the roles' stores instead, when set (e.g. a small file system to fill)
   std::string store_url;      // a PostgreSQL server instead: each role's store is database cimbus_<role> on it
   int oms_instances = 1;      // OMS processes sharing the OMS's store and queues
+  // OMS instances on other "hosts": the n-th runs in network namespace `netns` (ip netns exec),
+  // serves its endpoint on `address`, and reaches the broker and a PostgreSQL store at `gateway`
+  // where the others reach them at 127.0.0.1.
+  struct Host {
+    std::string netns;
+    std::string address;
+    std::string gateway;
+  };
+  std::vector<Host> oms_hosts;
+  // Their endpoints listen beyond loopback, so they require credentials: this bearer token (made
+  // by the storm, given to them in CIMBUS_STORM_ENDPOINT_TOKEN), which the storm's reads carry.
+  std::string endpoint_token;
   // Systems outside cimbus instead of the embedded ones, by role (oms, wms; the CIS is the
   // storm's intake): cimbus-<role> reaches the system at `url` through `connector` (web_services
   // or json) and serves it on `listen` (host:port, known to the system before the adapter starts,

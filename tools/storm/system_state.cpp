@@ -123,7 +123,7 @@ void SystemState::refresh(bool final) {
   std::vector<std::pair<const StateSource*, Struct>> answers;  // every source read before the file changes
   for (const StateSource& source : sources_) {
     const std::string& url = final ? source.url : source.progress_url;
-    if (!url.empty()) answers.emplace_back(&source, http::get_json(url));
+    if (!url.empty()) answers.emplace_back(&source, http::get_json(url, std::chrono::seconds(30), source.token));
   }
   std::lock_guard<std::mutex> one_at_a_time(mutex_);
   connection_->execute("BEGIN");

@@ -39,6 +39,7 @@ struct StateSource {
   std::string url;           // read by refresh(final)
   std::string row_of;        // non-empty: the whole answer is one row of this table (e.g. "backlog")
   std::string progress_url;  // read while the storm runs (a lighter query); empty: only at the end
+  std::string token;         // a bearer token, for an endpoint that requires credentials
 };
 
 class SystemState {

@@ -16,6 +16,8 @@ namespace cimbus::http {
 
 // Throws std::invalid_argument for a URL that is not http(s), std::runtime_error naming the URL
 // when no answer came, the status was not 200 (with the body), or the body is not a JSON object.
-google::protobuf::Struct get_json(const std::string& url, std::chrono::seconds read_timeout = std::chrono::seconds(30));
+// `bearer_token`: sent as the Authorization of a service that requires credentials (its token_env).
+google::protobuf::Struct get_json(const std::string& url, std::chrono::seconds read_timeout = std::chrono::seconds(30),
+                                  const std::string& bearer_token = {});
 
 }  // namespace cimbus::http
