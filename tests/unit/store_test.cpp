@@ -394,7 +394,7 @@ TEST(SqliteStore, AFileOfLayout3GainsTheAcknowledgedCallsTable) {
   EXPECT_EQ(store.acknowledged_calls().size(), 0u);
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 7);
+  EXPECT_EQ(version.number(0), 8);
 }
 
 // Layout 5 had no seen_nonces: the table is added, and a Nonce is noted once per source.
@@ -413,7 +413,7 @@ TEST(SqliteStore, AFileOfLayout5GainsTheSeenNoncesTable) {
   tx.commit();
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 7);
+  EXPECT_EQ(version.number(0), 8);
 }
 
 // Layout 4 had no transport correlation: its acknowledged calls are kept, their replies correlated
@@ -451,7 +451,7 @@ TEST(SqliteStore, AFileOfLayout4KeepsItsAcknowledgedCallsAndGainsTheirTransportC
   }
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 7);
+  EXPECT_EQ(version.number(0), 8);
 }
 
 TEST(SqliteStore, ADamagedStoreIsRefusedAtStartWithAClearError) {
@@ -560,7 +560,71 @@ TEST(SqliteStore, AFileOfLayout6GainsTheOutboxRowsTime) {
   EXPECT_LE(*now.oldest_ms, epoch_ms());
   Statement version(store.connection(), "PRAGMA user_version");
   ASSERT_TRUE(version.step());
-  EXPECT_EQ(version.number(0), 7);
+  EXPECT_EQ(version.number(0), 8);
+}
+
+// Layout 7 had no order tables: they are added, and the rest stays.
+TEST(SqliteStore, AFileOfLayout7GainsTheOrderTables) {
+  const std::string path = fresh_file("layout7");
+  {
+    Store store(path, "test");
+    Transaction tx = store.begin();
+    store.inbox().take(tx, "kept");
+    tx.commit();
+  }
+  ASSERT_TRUE(rewrite(path, "DROP TABLE order_numbers; DROP TABLE order_taken; DROP TABLE order_parked; PRAGMA user_version = 7"));
+  Store store(path, "test");
+  Transaction tx = store.begin();
+  EXPECT_EQ(store.object_order().next_number(tx, "CIS/TroubleTickets/request/t-1"), 1);
+  EXPECT_EQ(store.inbox().take(tx, "kept").attempts, 2);
+  tx.commit();
+  Statement version(store.connection(), "PRAGMA user_version");
+  ASSERT_TRUE(version.step());
+  EXPECT_EQ(version.number(0), 8);
+}
+
+// Per-object order (decisions/0032): a sender numbers per key; a receiver takes in turn, parks
+// what comes early, and finds it again when its turn comes or its wait ends.
+TEST(Store, ObjectOrderNumbersPerKeyAndParksWhatComesEarly) {
+  const std::string location = fresh_store("order");
+  const std::string a = "CIS/TroubleTickets/request/t-1", b = "CIS/TroubleTickets/request/t-2";
+  {
+    Store sender(location, "cis-1");
+    Transaction tx = sender.begin();
+    EXPECT_EQ(sender.object_order().next_number(tx, a), 1);
+    EXPECT_EQ(sender.object_order().next_number(tx, a), 2);
+    EXPECT_EQ(sender.object_order().next_number(tx, b), 1) << "each key counts on its own";
+    tx.commit();
+  }
+  Store store(location, "oms-1"), other(location, "oms-2");  // instances sharing the store
+  ObjectOrder& order = store.object_order();
+  Transaction tx = store.begin();
+  EXPECT_EQ(order.turn(tx, "OMS/x/request/y", 1), ObjectOrder::Turn::now) << "a first message is in its turn";
+  EXPECT_EQ(order.turn(tx, a, 2), ObjectOrder::Turn::early);
+  bus::AmqpMessage m;
+  m.body = "<second/>";
+  m.message_id = "m-2";
+  EXPECT_TRUE(order.park(tx, {a, 2, "requests", bus::to_stored(m), 1000}));
+  EXPECT_FALSE(order.park(tx, {a, 2, "requests", bus::to_stored(m), 1500})) << "a redelivery is parked once";
+  EXPECT_EQ(order.parked_count(), 1u);
+  EXPECT_EQ(order.overdue(1000, 10).size(), 0u) << "parked at 1000: not before 1000";
+  ASSERT_EQ(order.overdue(1001, 10).size(), 1u);
+  order.taken(tx, a, 1);
+  EXPECT_EQ(order.turn(tx, a, 2), ObjectOrder::Turn::now);
+  EXPECT_EQ(order.turn(tx, a, 1), ObjectOrder::Turn::late);
+  auto parked = order.unpark(tx, a, 2);
+  ASSERT_TRUE(parked);
+  EXPECT_EQ(parked->queue, "requests");
+  EXPECT_EQ(bus::from_stored(parked->message).body, "<second/>");
+  EXPECT_EQ(bus::from_stored(parked->message).message_id, "m-2");
+  EXPECT_FALSE(order.unpark(tx, a, 2)) << "taken once";
+  order.taken(tx, a, 5);
+  order.taken(tx, a, 3);  // never backwards
+  EXPECT_EQ(order.turn(tx, a, 6), ObjectOrder::Turn::now);
+  tx.commit();
+  Transaction seen = other.begin();
+  EXPECT_EQ(other.object_order().turn(seen, a, 6), ObjectOrder::Turn::now) << "shared by the instances";
+  EXPECT_EQ(other.object_order().parked_count(), 0u);
 }
 
 }  // namespace

@@ -236,16 +236,19 @@ int run(StormOptions o) {
       unreadable.push_back(role + ": its last state could not be read (" + e.what() + "); the report shows an earlier one");
     }
   });
-  const auto peak_memory = stack.peak_memory_kb();  // before they stop
+  const auto figures = stack.process_figures();  // before they stop
   const std::vector<std::string> unclean = stack.stop();
 
   print_report(std::cout, stores, scenario, portal);
   {
-    Table t("Peak resident memory per process (MB; an instance restarted by a crash drill counts from its restart)", {"process", "peak MB"});
-    for (const auto& [name, kb] : peak_memory) t.add({name, fixed(static_cast<double>(kb) / 1024.0)});
+    Table t("Peak resident memory and CPU time per process (an instance restarted by a crash drill counts from its restart)",
+            {"process", "peak MB", "CPU s"});
+    for (const auto& f : figures) t.add({f.name, fixed(static_cast<double>(f.peak_kb) / 1024.0), fixed(f.cpu_s)});
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);
-    t.add({"cimbus-storm", fixed(static_cast<double>(self.ru_maxrss) / 1024.0)});
+    const double storm_cpu = static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+                             static_cast<double>(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
+    t.add({"cimbus-storm", fixed(static_cast<double>(self.ru_maxrss) / 1024.0), fixed(storm_cpu)});
     t.print(std::cout);
   }
   std::vector<std::string> problems = check_conservation(stores, territory, scenario, portal, o.oms_instances);

@@ -2,6 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <unistd.h>
 #include <stdexcept>
 
 #include "cimbus/store/postgresql_engine.hpp"
@@ -163,14 +167,30 @@ std::vector<std::pair<std::string, std::string>> Stack::operations_endpoints() c
   return out;
 }
 
-std::vector<std::pair<std::string, long>> Stack::peak_memory_kb() const {
-  std::vector<std::pair<std::string, long>> out;
+std::vector<Stack::ProcessFigures> Stack::process_figures() const {
+  std::vector<ProcessFigures> out;
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
   for (const std::string role : {"cis", "oms", "wms"})
     for (const Instance& i : instances_) {
       if (i.role != role || !i.process) continue;
-      std::ifstream status("/proc/" + std::to_string(i.process->pid()) + "/status");
+      ProcessFigures f{i.name};
+      const std::string proc = "/proc/" + std::to_string(i.process->pid());
+      std::ifstream status(proc + "/status");
       for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmHWM:", 0) == 0) out.emplace_back(i.name, std::atol(line.c_str() + 6));
+        if (line.rfind("VmHWM:", 0) == 0) f.peak_kb = std::atol(line.c_str() + 6);
+      // /proc/PID/stat: utime and stime are the 14th and 15th fields, the 12th and 13th after the
+      // command's closing parenthesis (the command may hold spaces).
+      std::ifstream stat(proc + "/stat");
+      std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+      std::istringstream fields(all.substr(all.rfind(')') + 2));
+      std::string field;
+      long utime = 0, stime = 0;
+      for (int n = 3; n <= 15 && fields >> field; ++n) {
+        if (n == 14) utime = std::atol(field.c_str());
+        if (n == 15) stime = std::atol(field.c_str());
+      }
+      f.cpu_s = static_cast<double>(utime + stime) / ticks;
+      out.push_back(f);
     }
   return out;
 }

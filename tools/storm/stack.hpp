@@ -42,9 +42,15 @@ class Stack {
   // The operations endpoint of `role`'s first instance (instances share the store, so any one
   // answers for all: /backlog, /reference/state).
   std::string operations_endpoint(const std::string& role) const;
-  // Each running instance's peak resident memory in kB (Linux's VmHWM: since the process started,
-  // so an instance restarted by a crash drill counts from its restart), in report order.
-  std::vector<std::pair<std::string, long>> peak_memory_kb() const;
+  // Each running instance's peak resident memory (Linux's VmHWM) and the CPU time it used (user and
+  // system), both since the process started (an instance restarted by a crash drill counts from its
+  // restart), in report order.
+  struct ProcessFigures {
+    std::string name;
+    long peak_kb = 0;
+    double cpu_s = 0;
+  };
+  std::vector<ProcessFigures> process_figures() const;
 
  private:
   struct Instance {

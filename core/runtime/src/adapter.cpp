@@ -475,6 +475,7 @@ class Adapter::Impl {
       run_jobs(jobs);
       if (!stopping) run_periodic_work();
       pipeline_->expire_requests();
+      if (!stopping) pipeline_->release_overdue();
       results_->expire();
       retention_->run();
       outbox_->send();

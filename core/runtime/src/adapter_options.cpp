@@ -29,6 +29,8 @@ AdapterOptions AdapterOptions::from_config(config::AdapterConfig c) {
   if (c.page_size() < 0) throw std::invalid_argument("page_size: must not be negative");
   if (c.request_timeout_ms() <= 0) c.set_request_timeout_ms(30000);
   if (c.batch() <= 0) c.set_batch(64);
+  if (c.order_wait_ms() == 0) c.set_order_wait_ms(30000);
+  if (c.order_wait_ms() < -1) throw std::invalid_argument("order_wait_ms: a wait in ms, or -1 for no per-object order");
   if (c.credit() <= 0) c.set_credit(256);
   if (c.inbox_retention_s() <= 0) c.set_inbox_retention_s(7 * 24 * 3600);
   if (c.policy().empty()) c.set_policy("strict");

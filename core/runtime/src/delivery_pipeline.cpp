@@ -1,6 +1,7 @@
 #include "delivery_pipeline.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <set>
@@ -17,11 +18,16 @@
 #include "cimbus/runtime/web_callback.hpp"
 #include "cimbus/store/savepoint.hpp"
 #include "cimbus/store/store_error.hpp"
+#include "message_names.hpp"
 #include "paging.hpp"
 
 namespace cimbus::adapter::detail {
 
 namespace {
+
+// The AMQP application properties of per-object order (decisions/0032).
+constexpr const char* kOrderKey = "cimbus-order-key";
+constexpr const char* kOrderNumber = "cimbus-order-number";
 
 using bus::AmqpMessage;
 using bus::Outcome;
@@ -496,7 +502,126 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
   enqueue(tx, *to, ack, &item.delivery.message);
 }
 
+// Per-object order (decisions/0032): a message numbered for its object is taken in its turn; one
+// that came early is parked, and taken when the one before it has been (or its wait ended).
 void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
+  const std::optional<OrderPlace> place = order_place(item);
+  if (place) {
+    switch (store_.object_order().turn(tx, place->key, place->number)) {
+      case store::ObjectOrder::Turn::early:
+        return park(tx, item, *place);
+      case store::ObjectOrder::Turn::late:
+        log_.log().warn(h_of(item).noun() + " " + to_literal(h_of(item).verb()) + " " + item.key + " (number " + std::to_string(place->number) +
+                            " of " + place->key + ") came after a later one was taken (its wait had ended): taken now, out of turn",
+                        ids_of(item));
+        break;
+      case store::ObjectOrder::Turn::now:
+        break;
+    }
+  }
+  process_message(tx, item);
+  // Done with, whatever the outcome, unless it goes back to the broker to be tried again or
+  // waits for a call to a system outside.
+  if (place && !item.forwarded && item.outcome != Outcome::released) take_in_turn(tx, *place);
+}
+
+std::optional<DeliveryPipeline::OrderPlace> DeliveryPipeline::order_place(const Item& item) const {
+  if (options_.config.order_wait_ms() < 0) return std::nullopt;
+  if (item.delivery.queue != Queue::requests && item.delivery.queue != Queue::events) return std::nullopt;
+  if (item.decoded.status == DecodeResult::Status::unreadable || !item.is_recorded()) return std::nullopt;
+  if (item.counted && item.entry.state != store::Inbox::State::fresh) return std::nullopt;  // handled or given up before
+  const auto& properties = item.delivery.message.properties;
+  const auto key = properties.find(kOrderKey), number = properties.find(kOrderNumber);
+  if (key == properties.end() || number == properties.end()) return std::nullopt;
+  // Odd properties (no number, an absurd key) leave the message unordered rather than stuck.
+  OrderPlace place{key->second, 0};
+  const std::string& digits = number->second;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), place.number);
+  if (error != std::errc() || end != digits.data() + digits.size() || place.number < 1 || place.key.empty() || place.key.size() > 1024)
+    return std::nullopt;
+  // A message for a system outside the process is handed to it in delivery order (forward()).
+  const auto& h = item.decoded.envelope.message().header();
+  if (handlers_.find(item.delivery.queue, h.noun(), h.verb()) == nullptr && handlers_.find_forwarded(h.noun(), h.verb()) != nullptr)
+    return std::nullopt;
+  return place;
+}
+
+// Kept in the store until its turn; the delivery is accepted once that commits.
+void DeliveryPipeline::park(store::Transaction& tx, Item& item, const OrderPlace& place) {
+  store::ObjectOrder::Parked parked{place.key, place.number, std::string(to_string(item.delivery.queue)), bus::to_stored(item.delivery.message),
+                                    epoch_ms()};
+  store_.object_order().park(tx, parked);
+  item.result = "parked";
+  log_.log().debug(h_of(item).noun() + " " + to_literal(h_of(item).verb()) + " " + item.key + " is parked: number " + std::to_string(place.number) +
+                       " of " + place.key + " came before its turn",
+                   ids_of(item));
+}
+
+// `place` taken: the messages parked after it are taken in turn, in this transaction.
+void DeliveryPipeline::take_in_turn(store::Transaction& tx, OrderPlace place) {
+  store::ObjectOrder& order = store_.object_order();
+  order.taken(tx, place.key, place.number);
+  while (auto next = order.unpark(tx, place.key, place.number + 1)) {
+    if (!run_parked(tx, *next)) return;
+    order.taken(tx, place.key, ++place.number);
+  }
+}
+
+// A parked message through the pipeline as if delivered now (its delivery was settled when it was
+// parked). False when it is to be tried again: parked again, for the overdue sweep.
+bool DeliveryPipeline::run_parked(store::Transaction& tx, const store::ObjectOrder::Parked& parked) {
+  Item item;
+  item.delivery.queue = parked.queue == to_string(Queue::events) ? Queue::events : Queue::requests;
+  item.delivery.message = bus::from_stored(parked.message);
+  item.decoded = codec_.decode(item.delivery.message.body);
+  const auto& header = item.decoded.envelope.message().header();
+  item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
+  item.taken_at_ms = epoch_ms();
+  route(item);
+  if (item.is_recorded()) {
+    item.entry = store_.inbox().take(tx, item.key, true);
+    item.counted = true;
+  }
+  process_message(tx, item);
+  if (item.outcome == Outcome::released) {
+    store::ObjectOrder::Parked again = parked;
+    again.parked_ms = epoch_ms();
+    store_.object_order().park(tx, again);
+    return false;
+  }
+  note_in_journal(tx, item);
+  measure(item);
+  return true;
+}
+
+void DeliveryPipeline::release_overdue() {
+  const int wait_ms = options_.config.order_wait_ms();
+  const auto now = std::chrono::steady_clock::now();
+  if (wait_ms < 0 || now < next_overdue_look_) return;
+  next_overdue_look_ = now + std::chrono::seconds(1);
+  const auto due = store_.object_order().overdue(epoch_ms() - wait_ms, 64);
+  if (due.empty()) return;
+  const UndoPoint undo_point = this->undo_point();
+  try {
+    store::Transaction tx = store_.begin();
+    for (const store::ObjectOrder::Parked& p : due) {
+      if (!store_.object_order().unpark(tx, p.key, p.number)) continue;  // another instance took it
+      log_.log().warn("number " + std::to_string(p.number) + " of " + p.key + " waited " + std::to_string(wait_ms) +
+                      " ms for the one before it: taken without it (order_wait_ms)");
+      log_.metrics().order_gap();
+      if (run_parked(tx, p)) take_in_turn(tx, {p.key, p.number});
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    undo(undo_point, {});
+    if (store::is_store_failure(e)) throw;
+    log_.log().error(std::string("taking the parked messages whose wait ended failed: ") + e.what() + "; tried again in a second");
+    return;
+  }
+  requests_.after_commit();
+}
+
+void DeliveryPipeline::process_message(store::Transaction& tx, Item& item) {
   const AmqpMessage& amqp = item.delivery.message;
   const Envelope& message = item.decoded.envelope;
   if (giving_up(item)) {  // its changes failed to commit max_attempts times (failed_commit())
@@ -1013,8 +1138,21 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
       requests_.sent(tx, h->message_id(), h->noun(), to_literal(h->verb()), epoch_ms() + deadline.count());
     }
-    enqueue(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), out.envelope);
+    AmqpMessage m = bus::to_amqp_message(out.envelope, codec_.encode(out.envelope));
+    number_for_order(tx, m, *h, out.is_request);
+    outbox_.add(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), m);
   }
+}
+
+// Numbered per object (decisions/0032): its system, noun, request or event, and the first object
+// its payload names. Not a query, nor what names no object.
+void DeliveryPipeline::number_for_order(store::Transaction& tx, AmqpMessage& message, const msg::HeaderType& header, bool is_request) {
+  if (options_.config.order_wait_ms() < 0 || header.verb() == msg::HeaderType_Verb::get) return;
+  const MessageNames names = scan_names(message.body);
+  if (names.subjects.empty()) return;
+  const std::string key = options_.config.system() + "/" + header.noun() + "/" + (is_request ? "request" : "event") + "/" + names.subjects.front();
+  message.properties[kOrderKey] = key;
+  message.properties[kOrderNumber] = std::to_string(store_.object_order().next_number(tx, key));
 }
 
 void DeliveryPipeline::expire_requests() {

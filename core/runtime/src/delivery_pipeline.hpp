@@ -28,9 +28,11 @@
 //
 // Threading: the worker thread's own.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -93,6 +95,10 @@ class DeliveryPipeline {
   // sees as it would a real one.
   void expire_requests();
 
+  // Per-object order (decisions/0032): messages parked longer than order_wait_ms are taken, the
+  // gap before them given up, and those that follow them in turn. Looks at most once a second.
+  void release_overdue();
+
  private:
   struct Item;
   using Group = std::vector<Item*>;  // deliveries handled in one transaction
@@ -105,6 +111,7 @@ class DeliveryPipeline {
     std::string cause;
   };
   static constexpr std::size_t kMaxFailedCommits = 10000;
+  std::chrono::steady_clock::time_point next_overdue_look_{};
 
   template <class Member, class ItemOf>
   std::vector<std::vector<Member*>> grouped(std::vector<Member>& members, ItemOf item_of) const;
@@ -122,6 +129,17 @@ class DeliveryPipeline {
   static std::string failure_key(const Item& item);
   void count_attempts(const Group& group);
   void process(store::Transaction& tx, Item& item);
+  void process_message(store::Transaction& tx, Item& item);
+  // Per-object order (decisions/0032).
+  struct OrderPlace {
+    std::string key;
+    std::int64_t number = 0;
+  };
+  std::optional<OrderPlace> order_place(const Item& item) const;
+  void number_for_order(store::Transaction& tx, bus::AmqpMessage& message, const msg::HeaderType& header, bool is_request);
+  void park(store::Transaction& tx, Item& item, const OrderPlace& place);
+  void take_in_turn(store::Transaction& tx, OrderPlace place);
+  bool run_parked(store::Transaction& tx, const store::ObjectOrder::Parked& parked);
   void measure(const Item& item);
   void note_in_journal(store::Transaction& tx, const Item& item);
   static LogIds ids_of(const Item& item);

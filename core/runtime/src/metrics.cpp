@@ -62,6 +62,11 @@ void Metrics::request_timeout() {
   ++request_timeouts_;
 }
 
+void Metrics::order_gap() {
+  sync::Lock lock(mutex_);
+  ++order_gaps_;
+}
+
 std::string Metrics::text(const Gauges& gauges) const {
   PrometheusText out;
   sync::Lock lock(mutex_);
@@ -92,6 +97,8 @@ std::string Metrics::text(const Gauges& gauges) const {
   out.sample("cimbus_broker_reconnects_total", {}, static_cast<double>(gauges.reconnects));
   out.family("cimbus_request_timeouts_total", "Requests this adapter sent that got no final reply in time (4.1).", "counter");
   out.sample("cimbus_request_timeouts_total", {}, static_cast<double>(request_timeouts_));
+  out.family("cimbus_order_gaps_total", "Messages that came before their turn and were taken after order_wait_ms without the one before them.", "counter");
+  out.sample("cimbus_order_gaps_total", {}, static_cast<double>(order_gaps_));
   out.family("cimbus_build_info", "The build and the process (adapter: its instance name): always 1.", "gauge");
   out.sample("cimbus_build_info", {{"version", CIMBUS_VERSION}, {"system", system_}, {"adapter", instance_}}, 1);
   return out.text();

@@ -8,7 +8,7 @@
 // MessageID handled before), retried (given back to the broker to try again), dead (given up,
 // to the dead-letter queue), refused (another Context, an authorisation or ReplayDetection
 // refusal, a misdirected ReplyAddress), unrouted (reported from cim.unrouted), late (a reply
-// nothing awaits). Of a message sent: sent (the broker accepted it), refused (moved to the
+// nothing awaits), parked (it came before its turn: taken later, decisions/0032). Of a message sent: sent (the broker accepted it), refused (moved to the
 // dead-letter queue instead).
 //
 // Threading: every member may be called from any thread.
@@ -45,6 +45,8 @@ class Metrics {
   // security, misdirected, refused, commit).
   void dead_letter(const std::string& reason);
   void request_timeout();
+  // Per-object order (decisions/0032): a message taken after its wait for the one before it ended.
+  void order_gap();
 
   // The exposition, with the store's figures.
   std::string text(const Gauges& gauges) const;
@@ -67,6 +69,7 @@ class Metrics {
   std::map<std::string, std::uint64_t> dead_letters_ CIMBUS_GUARDED_BY(mutex_);
   std::uint64_t redeliveries_ CIMBUS_GUARDED_BY(mutex_) = 0;
   std::uint64_t request_timeouts_ CIMBUS_GUARDED_BY(mutex_) = 0;
+  std::uint64_t order_gaps_ CIMBUS_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace cimbus::adapter::detail

@@ -267,7 +267,7 @@ class PostgresqlConnection final : public Connection {
   std::int64_t changes() const override { return changes_; }
 
   void prepare_store_tables(const std::string& owner) override {
-    (void)owner;  // no older layout to migrate: PostgreSQL came with layout 7
+    (void)owner;  // PostgreSQL came with layout 7, which has owners
     begin(Durability::full);
     try {
       run_plain("CREATE TABLE IF NOT EXISTS cimbus_layout (version BIGINT NOT NULL)");
@@ -278,11 +278,12 @@ class PostgresqlConnection final : public Connection {
         if (PQntuples(result) > 0) found = std::strtoll(PQgetvalue(result, 0, 0), nullptr, 10);
         PQclear(result);
       }
-      if (found != 0 && found != kLayout)
+      if (found != 0 && found != 7 && found != kLayout)  // 7 only gains the order tables
         throw std::runtime_error(url_ + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
                                  std::to_string(kLayout) + "); stop that version cleanly so that its outbox is sent, then use a new database");
       execute(kStoreTables);
       if (found == 0) run_plain("INSERT INTO cimbus_layout (version) VALUES (" + std::to_string(kLayout) + ")");
+      else if (found != kLayout) run_plain("UPDATE cimbus_layout SET version = " + std::to_string(kLayout));
       commit();
     } catch (...) {
       rollback();

@@ -202,7 +202,7 @@ class SqliteConnection final : public Connection {
         execute("ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation TEXT NOT NULL DEFAULT '';"
                 "ALTER TABLE acknowledged_calls ADD COLUMN transport_correlation_type INTEGER NOT NULL DEFAULT 0");
       execute("COMMIT");
-    } else if (found != kLayout && found != 3 && found != 5 && found != 6 && tables > 0) {
+    } else if (found != kLayout && found != 3 && found != 5 && found != 6 && found != 7 && tables > 0) {
       throw std::runtime_error(path_ + ": written by another version of cimbus (layout " + std::to_string(found) + ", this one reads " +
                                std::to_string(kLayout) +
                                "); stop that version cleanly so that its outbox is sent, then move the file aside");

@@ -14,6 +14,7 @@ Store::Store(std::unique_ptr<Connection> connection, std::string owner)
       correlations_(connection_.get(), &owner_),
       acknowledged_calls_(connection_.get(), &owner_),
       seen_nonces_(connection_.get()),
+      object_order_(connection_.get()),
       journal_(connection_.get()) {
   connection_->prepare_store_tables(owner_);
 }

@@ -78,13 +78,31 @@ CREATE TABLE IF NOT EXISTS message_journal_names (
   entry INTEGER NOT NULL                   -- message_journal.id
 );
 CREATE INDEX IF NOT EXISTS message_journal_names_by_name ON message_journal_names (name);
+CREATE TABLE IF NOT EXISTS order_numbers (  -- a sender's numbers per order key (object_order.hpp)
+  order_key TEXT PRIMARY KEY,
+  last      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_taken (    -- a receiver's last number taken per order key
+  order_key TEXT PRIMARY KEY,
+  last      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS order_parked (   -- messages that came before their turn
+  order_key TEXT NOT NULL,
+  number    INTEGER NOT NULL,
+  queue     TEXT NOT NULL,
+  message   BLOB NOT NULL,                 -- StoredMessage
+  parked    INTEGER NOT NULL,              -- ms since the epoch
+  PRIMARY KEY (order_key, number)
+);
+CREATE INDEX IF NOT EXISTS order_parked_by_parked ON order_parked (parked);
 )";
 
 // The version of the tables above (PRAGMA user_version). 2: replies stored once (outbox.reply_of).
 // 3: outbox rows and requests have an owner, for instances sharing a file. 4: acknowledged_calls
 // (a layout 3 file only gains the table). 5: acknowledged calls keep their reply's transport
 // correlation. 6: seen_nonces (a layout 5 file only gains the table). 7: outbox rows say when
-// they were made (outbox.created, for the age of the backlog; 0 in rows of an older file).
-inline constexpr int kLayout = 7;
+// they were made (outbox.created, for the age of the backlog; 0 in rows of an older file). 8: the
+// order tables (a layout 7 store only gains them; decisions/0032).
+inline constexpr int kLayout = 8;
 
 }  // namespace cimbus::store

@@ -29,6 +29,7 @@
 #include "cimbus/store/correlations.hpp"
 #include "cimbus/store/inbox.hpp"
 #include "cimbus/store/journal.hpp"
+#include "cimbus/store/object_order.hpp"
 #include "cimbus/store/outbox.hpp"
 #include "cimbus/store/seen_nonces.hpp"
 #include "cimbus/store/transaction.hpp"
@@ -58,6 +59,7 @@ class Store {
   Correlations& correlations() { return correlations_; }
   AcknowledgedCalls& acknowledged_calls() { return acknowledged_calls_; }
   SeenNonces& seen_nonces() { return seen_nonces_; }
+  ObjectOrder& object_order() { return object_order_; }
   Journal& journal() { return journal_; }
   Connection& connection() { return *connection_; }
 
@@ -69,6 +71,7 @@ class Store {
   Correlations correlations_;
   AcknowledgedCalls acknowledged_calls_;
   SeenNonces seen_nonces_;
+  ObjectOrder object_order_;
   Journal journal_;
 };
 
