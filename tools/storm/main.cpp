@@ -27,6 +27,7 @@
 #include "stack.hpp"
 #include "system_state.hpp"
 #include "table.hpp"
+#include "timeline.hpp"
 
 namespace {
 
@@ -151,7 +152,7 @@ int run(StormOptions o) {
     } else {
       std::string url = outside->second.url;
       while (!url.empty() && url.back() == '/') url.pop_back();
-      systems[role] = std::make_unique<SystemState>(std::vector<StateSource>{{url + "/state", "", url + "/state"}},
+      systems[role] = std::make_unique<SystemState>(std::vector<StateSource>{{url + "/state", "", url + "/state", ""}},
                                                     o.work_dir + "/" + role + "-system.sqlite");
       adapters[role] = std::make_unique<SystemState>(std::vector<StateSource>{backlog, counts}, o.work_dir + "/" + role + "-adapter.sqlite");
     }
@@ -179,6 +180,7 @@ int run(StormOptions o) {
   bool restarted = false, settled = false, intake_refused = false;
   auto last_shown = Clock::now() - std::chrono::seconds(1);
   Progress p;
+  Timeline timeline(std::chrono::seconds(o.report_every_s), stack.operations_endpoints(), o.endpoint_token);
   for (;;) {
     const std::int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     intake.tick(elapsed);
@@ -200,6 +202,7 @@ int run(StormOptions o) {
     if (Clock::now() - last_shown >= std::chrono::milliseconds(250)) {
       p = read_progress(stores);
       progress.show(p, scenario, portal, static_cast<double>(elapsed) / 1000.0);
+      if (timeline.due(static_cast<double>(elapsed) / 1000.0)) timeline.sample(static_cast<double>(elapsed) / 1000.0, p, stack.process_figures());
       last_shown = Clock::now();
       if (intake.done() && portal.answered() == portal.planned() && p.settled(scenario) && (!drill || restarted)) {
         settled = true;
@@ -212,6 +215,7 @@ int run(StormOptions o) {
   }
   progress.end();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  timeline.sample(seconds, read_progress(stores), stack.process_figures(), true);
   if (interrupted != 0)
     fmt::print(stderr, "storm: interrupted by signal {} after {:.1f} s; stopping every process\n", interrupted, seconds);
   else
@@ -240,6 +244,7 @@ int run(StormOptions o) {
   const std::vector<std::string> unclean = stack.stop();
 
   print_report(std::cout, stores, scenario, portal);
+  timeline.print(std::cout);
   {
     Table t("Peak resident memory and CPU time per process (an instance restarted by a crash drill counts from its restart)",
             {"process", "peak MB", "CPU s"});
@@ -318,6 +323,7 @@ int main(int argc, char** argv) {
   app.add_option("--outside", outside_urls, "ROLE=URL: the OMS or WMS is a system outside cimbus, at URL (its connector URL)");
   app.add_option("--outside-connector", outside_connectors, "ROLE=web_services|json: how cimbus-ROLE reaches it (default web_services)");
   app.add_option("--outside-listen", outside_listens, "ROLE=HOST:PORT: cimbus-ROLE's services, where the outside system publishes and requests");
+  app.add_option("--report-every", o.report_every_s, "seconds per row of the report's timeline")->capture_default_str()->check(CLI::Range(1, 86400));
   app.add_option("--linger", o.linger_s, "seconds the adapters keep serving their endpoints after the storm settled (for a look at "
                                        "the consoles, or a last scrape)")->capture_default_str()->check(CLI::Range(0, 86400));
   app.add_flag("--quorum-queues", o.quorum_queues,

@@ -133,6 +133,7 @@ Progress read_progress(const Stores& s) {
   p.incidents_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'Incidents' AND state != ?", {text(ObjectState::closed)});
   p.oms_tickets_open = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets' AND state NOT IN (?, ?)",
                                     texts(kTakenFinal));
+  p.oms_tickets = s.oms.number("SELECT COUNT(*) FROM records WHERE noun = 'TroubleTickets'");
   p.orders = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders'");
   p.orders_open = s.wms.number("SELECT COUNT(*) FROM records WHERE noun = 'MaintenanceOrders' AND state != ?", {text(ObjectState::closed)});
   return p;

@@ -36,6 +36,7 @@ struct Progress {
   std::int64_t incidents = 0, incidents_open = 0;
   std::int64_t orders = 0, orders_open = 0;      // maintenance orders at the WMS
   std::int64_t oms_tickets_open = 0;
+  std::int64_t oms_tickets = 0;                  // tickets the OMS made
 
   // Everything the plan put in has reached its end (the portal is counted by the caller).
   bool settled(const Scenario& scenario) const;

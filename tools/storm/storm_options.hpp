@@ -68,6 +68,7 @@ struct StormOptions {
   int restart_after_ms = 2000;
 
   bool progress = true;  // a progress bar on stderr
+  int report_every_s = 60;  // a row of the report's timeline per this many seconds
   int linger_s = 0;      // after settling, the processes keep serving their endpoints this long
   bool quorum_queues = false;  // the broker's topology has quorum queues (a cluster: decisions/0030)
 };
