@@ -18,14 +18,7 @@ broker() { "$root/scripts/broker" "$@" --dir "$broker_dir"; }
   [[ -e $work/run/storm/cis-1.log ]] || { echo "FAIL: the storm did not start within 120 s"; exit 1; }
   sleep 3
   # node NUMBER: SIGKILL, then started again on its data 6 s later
-  crash() {
-    eval "$(broker env)"
-    local pid_name=BROKER_NODE_$1_PID
-    kill -KILL "${!pid_name}" && echo "node $1 killed (SIGKILL)"
-    sleep 6
-    broker start --node "$1" > /dev/null 2> "$work/restart-$1.err" || { echo "FAIL: node $1 did not start again"; cat "$work/restart-$1.err"; exit 1; }
-    echo "node $1 started again"
-  }
+  crash() { broker crash --node "$1" --down 6 || { echo "FAIL: the crash of node $1"; exit 1; }; }
   crash 1
   # The leader of oms.requests, asked of a node that runs.
   leader=$(broker ctl --node 2 list_queues -q name leader 2>/dev/null | awk '$1 == "oms.requests" { print $2 }')

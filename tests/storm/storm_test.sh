@@ -10,6 +10,7 @@
 # stopped by its pid afterwards too.
 #   storm_test.sh SOURCE_DIR BIN_DIR WORK_DIR [cimbus-storm options]
 set -uo pipefail
+source "$(dirname "$0")/storm_report.sh"
 root=$1 bin=$2 work=$3
 shift 3
 rm -rf "$work" && mkdir -p "$work"
@@ -27,13 +28,7 @@ fi
 export CIMBUS_BROKER_ALLOW_PLAIN=1  # the private broker on loopback: PLAIN without TLS, allowed
 url=$("$root/scripts/broker" start --dir "$work/broker" --fresh "${broker_options[@]}" --definitions "$work/topology.json") || { echo "FAIL: broker"; exit 1; }
 CIMBUS_BROKER_URL=$url "$bin/cimbus-storm" --broker-dir "$work/broker" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress "${storm_options[@]}" "$@" > "$work/report.txt"
-status=$?
-cat "$work/report.txt"
-if [[ $status -ne 0 ]] || ! grep -q '^conservation: OK$' "$work/report.txt"; then
-  echo "FAIL: cimbus-storm exited $status; the adapters' logs:"
-  tail -n 20 "$work"/storm/*.log
-  exit 1
-fi
+check_storm_report $? "$work"
 if pgrep -f "$work/storm/" > /dev/null; then
   echo "FAIL: an adapter process of this run is still running"
   exit 1

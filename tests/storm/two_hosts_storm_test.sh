@@ -9,6 +9,7 @@
 # address. The servers are stopped by their pids and the namespaces removed afterwards.
 #   two_hosts_storm_test.sh SOURCE_DIR BIN_DIR WORK_DIR [cimbus-storm options]
 set -uo pipefail
+source "$(dirname "$0")/storm_report.sh"
 if [[ -z ${CIMBUS_TEST_NETNS:-} ]]; then
   exec unshare --net -- env CIMBUS_TEST_NETNS=1 "$0" "$@"
 fi
@@ -43,13 +44,7 @@ eval "$("$root/scripts/postgres" env --dir "$work/postgres")"
 export PGPASSWORD
 CIMBUS_BROKER_URL=$url "$bin/cimbus-storm" --broker-dir "$work/broker" --deploy "$root/deploy" --bin "$bin" --work "$work/storm" --no-progress \
   --store-url "$store_url" --oms-instances 2 "${hosts[@]}" --kill oms "$@" > "$work/report.txt"
-status=$?
-cat "$work/report.txt"
-if [[ $status -ne 0 ]] || ! grep -q '^conservation: OK$' "$work/report.txt"; then
-  echo "FAIL: cimbus-storm exited $status; the adapters' logs:"
-  tail -n 20 "$work"/storm/*.log
-  exit 1
-fi
+check_storm_report $? "$work"
 for h in 1 2; do
   grep -q "connected to the broker at amqp://10.77.$h.1:" "$work/storm/oms-$h.log" || fail "oms-$h did not reach the broker through its veth (10.77.$h.1)"
   grep -q "store: PostgreSQL database postgresql://cimbus@10.77.$h.1:" "$work/storm/oms-$h.log" || fail "oms-$h's store is not the database at 10.77.$h.1"
