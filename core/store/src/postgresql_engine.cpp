@@ -61,26 +61,8 @@ std::string upper(std::string_view word) {
   return out;
 }
 
-// How many parameters PostgreSQL's form of `sql` has (the highest $N).
-int parameters_of(const std::string& translated) {
-  int highest = 0;
-  for (std::size_t i = 0; i < translated.size(); ++i) {
-    const char c = translated[i];
-    if (c == '\'' || c == '"') {
-      const std::size_t end = translated.find(c, i + 1);
-      i = end == std::string::npos ? translated.size() : end;
-    } else if (c == '$' && i + 1 < translated.size() && std::isdigit(static_cast<unsigned char>(translated[i + 1]))) {
-      int n = 0;
-      while (i + 1 < translated.size() && std::isdigit(static_cast<unsigned char>(translated[i + 1]))) n = n * 10 + (translated[++i] - '0');
-      highest = std::max(highest, n);
-    }
-  }
-  return highest;
-}
-
-}  // namespace
-
-std::string to_postgresql(const std::string& sql) {
+// `sql` in PostgreSQL's dialect; `parameters`: how many it has (the highest $N).
+std::string translate(const std::string& sql, int* parameters) {
   std::string out;
   out.reserve(sql.size() + 16);
   int highest = 0;  // SQLite's rule: a bare `?` is one more than the highest number so far
@@ -136,8 +118,13 @@ std::string to_postgresql(const std::string& sql) {
       ++i;
     }
   }
+  if (parameters != nullptr) *parameters = highest;
   return out;
 }
+
+}  // namespace
+
+std::string to_postgresql(const std::string& sql) { return translate(sql, nullptr); }
 
 namespace {
 
@@ -348,8 +335,10 @@ class PostgresqlConnection final : public Connection {
 };
 
 PostgresqlPrepared::PostgresqlPrepared(PostgresqlConnection& connection, const char* sql, bool reused)
-    : connection_(connection), sql_(to_postgresql(sql)) {
-  values_.resize(static_cast<std::size_t>(parameters_of(sql_)));
+    : connection_(connection) {
+  int parameters = 0;
+  sql_ = translate(sql, &parameters);
+  values_.resize(static_cast<std::size_t>(parameters));
   if (reused) name_ = connection.next_statement_name();
 }
 
