@@ -104,22 +104,25 @@ DeliveryPipeline::DeliveryPipeline(const AdapterOptions& options, XmlCodec& code
 
 DeliveryPipeline::~DeliveryPipeline() = default;
 
+// A delivery decoded, keyed (Header/MessageID, else the AMQP message-id) and routed.
+DeliveryPipeline::Item DeliveryPipeline::item_of(Delivery delivery) {
+  Item item;
+  if (delivery.message.unreadable.empty()) item.decoded = codec_.decode(delivery.message.body);
+  else item.decoded.diagnostics.push_back(diagnostic(code::kNotAttempted, "the AMQP message cannot be taken: " + delivery.message.unreadable));
+  item.delivery = std::move(delivery);
+  const auto& header = item.decoded.envelope.message().header();
+  item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
+  item.taken_at_ms = epoch_ms();
+  route(item);
+  return item;
+}
+
 DeliveryPipeline::Settlements DeliveryPipeline::handle(std::vector<Delivery> batch) {
   std::vector<Item> items;
   items.reserve(batch.size());
   for (Delivery& d : batch) {
-    DecodeResult decoded;  // unreadable
-    if (d.message.unreadable.empty()) decoded = codec_.decode(d.message.body);
-    else decoded.diagnostics.push_back(diagnostic(code::kNotAttempted, "the AMQP message cannot be taken: " + d.message.unreadable));
-    Item item;
-    item.delivery = std::move(d);
-    item.decoded = std::move(decoded);
-    const auto& header = item.decoded.envelope.message().header();
-    item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
-    if (!item.first_delivery()) log_.metrics().redelivery();
-    item.taken_at_ms = epoch_ms();
-    route(item);
-    items.push_back(std::move(item));
+    items.push_back(item_of(std::move(d)));
+    if (!items.back().first_delivery()) log_.metrics().redelivery();
   }
   std::vector<Group> groups = grouped(items, [](Item& item) { return &item; });
   Settlements outcomes;
@@ -570,14 +573,10 @@ void DeliveryPipeline::take_in_turn(store::Transaction& tx, OrderPlace place) {
 // A parked message through the pipeline as if delivered now (its delivery was settled when it was
 // parked). False when it is to be tried again: parked again, for the overdue sweep.
 bool DeliveryPipeline::run_parked(store::Transaction& tx, const store::ObjectOrder::Parked& parked) {
-  Item item;
-  item.delivery.queue = parked.queue == to_string(Queue::events) ? Queue::events : Queue::requests;
-  item.delivery.message = bus::from_stored(parked.message);
-  item.decoded = codec_.decode(item.delivery.message.body);
-  const auto& header = item.decoded.envelope.message().header();
-  item.key = !header.message_id().empty() ? header.message_id() : item.delivery.message.message_id;
-  item.taken_at_ms = epoch_ms();
-  route(item);
+  Delivery delivery;
+  delivery.queue = parked.queue == to_string(Queue::events) ? Queue::events : Queue::requests;
+  delivery.message = bus::from_stored(parked.message);
+  Item item = item_of(std::move(delivery));
   if (item.is_recorded()) {
     item.entry = store_.inbox().take(tx, item.key, true);
     item.counted = true;
@@ -1139,17 +1138,20 @@ void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
       requests_.sent(tx, h->message_id(), h->noun(), to_literal(h->verb()), epoch_ms() + deadline.count());
     }
     AmqpMessage m = bus::to_amqp_message(out.envelope, codec_.encode(out.envelope));
-    number_for_order(tx, m, *h, out.is_request);
-    outbox_.add(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), m);
+    // What it names, read once for its order number and its journal row (when either is kept).
+    std::optional<MessageNames> names;
+    if (options_.config.order_wait_ms() >= 0 || !options_.config.journal().off()) names = scan_names(m.body);
+    if (names) number_for_order(tx, m, *h, out.is_request, *names);
+    outbox_.add(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), m,
+                names ? &*names : nullptr);
   }
 }
 
 // Numbered per object (decisions/0032): its system, noun, request or event, and the first object
 // its payload names. Not a query, nor what names no object.
-void DeliveryPipeline::number_for_order(store::Transaction& tx, AmqpMessage& message, const msg::HeaderType& header, bool is_request) {
-  if (options_.config.order_wait_ms() < 0 || header.verb() == msg::HeaderType_Verb::get) return;
-  const MessageNames names = scan_names(message.body);
-  if (names.subjects.empty()) return;
+void DeliveryPipeline::number_for_order(store::Transaction& tx, AmqpMessage& message, const msg::HeaderType& header, bool is_request,
+                                        const MessageNames& names) {
+  if (options_.config.order_wait_ms() < 0 || header.verb() == msg::HeaderType_Verb::get || names.subjects.empty()) return;
   const std::string key = options_.config.system() + "/" + header.noun() + "/" + (is_request ? "request" : "event") + "/" + names.subjects.front();
   message.properties[kOrderKey] = key;
   message.properties[kOrderNumber] = std::to_string(store_.object_order().next_number(tx, key));

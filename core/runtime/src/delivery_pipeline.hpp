@@ -53,6 +53,7 @@
 #include "reply_destinations.hpp"
 #include "request_tracker.hpp"
 #include "journal_writer.hpp"
+#include "message_names.hpp"
 #include "runtime_log.hpp"
 #include "system_results.hpp"
 
@@ -128,6 +129,7 @@ class DeliveryPipeline {
   bool giving_up(const Item& item) const;
   static std::string failure_key(const Item& item);
   void count_attempts(const Group& group);
+  Item item_of(Delivery delivery);
   void process(store::Transaction& tx, Item& item);
   void process_message(store::Transaction& tx, Item& item);
   // Per-object order (decisions/0032).
@@ -136,7 +138,8 @@ class DeliveryPipeline {
     std::int64_t number = 0;
   };
   std::optional<OrderPlace> order_place(const Item& item) const;
-  void number_for_order(store::Transaction& tx, bus::AmqpMessage& message, const msg::HeaderType& header, bool is_request);
+  void number_for_order(store::Transaction& tx, bus::AmqpMessage& message, const msg::HeaderType& header, bool is_request,
+                        const MessageNames& names);
   void park(store::Transaction& tx, Item& item, const OrderPlace& place);
   void take_in_turn(store::Transaction& tx, OrderPlace place);
   bool run_parked(store::Transaction& tx, const store::ObjectOrder::Parked& parked);

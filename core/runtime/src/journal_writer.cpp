@@ -48,7 +48,8 @@ void JournalWriter::taken_in(store::Transaction& tx, const TakenIn& in) {
   store_.journal().add(tx, e);
 }
 
-void JournalWriter::sent(store::Transaction& tx, const std::string& target, const store::StoredMessage& message, bool dead_letter) {
+void JournalWriter::sent(store::Transaction& tx, const std::string& target, const store::StoredMessage& message, bool dead_letter,
+                         const MessageNames* read) {
   if (!on_) return;
   store::JournalEntry e;
   e.at_ms = epoch_ms();
@@ -60,7 +61,7 @@ void JournalWriter::sent(store::Transaction& tx, const std::string& target, cons
   e.message_id = message.message_id();
   e.correlation_id = message.correlation_id();
   e.peer = target;
-  MessageNames names = scan_names(message.body());
+  MessageNames names = read != nullptr ? *read : scan_names(message.body());
   if (!names.message_id.empty()) e.message_id = names.message_id;
   if (!names.correlation_id.empty()) e.correlation_id = names.correlation_id;
   if (message.body().find("FaultMessage") != std::string::npos && names.result.empty()) e.kind = dead_letter ? e.kind : "fault";

@@ -11,6 +11,7 @@
 #include "cimbus/bus/amqp_message.hpp"
 #include "cimbus/runtime/adapter_options.hpp"
 #include "cimbus/store/store.hpp"
+#include "message_names.hpp"
 
 namespace cimbus::adapter::detail {
 
@@ -33,7 +34,9 @@ class JournalWriter {
   };
   void taken_in(store::Transaction& tx, const TakenIn& in);
   // An outbox row for `target`, in `tx`; `dead_letter`: to the system's dead-letter queue.
-  void sent(store::Transaction& tx, const std::string& target, const store::StoredMessage& message, bool dead_letter);
+  // `names`: what its body names, when the caller read them already; read here otherwise.
+  void sent(store::Transaction& tx, const std::string& target, const store::StoredMessage& message, bool dead_letter,
+            const MessageNames* names = nullptr);
 
  private:
   bool on_;

@@ -11,13 +11,13 @@ OutboxPump::OutboxPump(store::Store& store, bus::Sender& bus, RuntimeLog& log, O
     : store_(store), bus_(bus), log_(log), on_outcome_(std::move(on_outcome)), dead_letter_target_(std::move(dead_letter_target)),
       resend_pause_(resend_pause) {}
 
-void OutboxPump::add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message) {
-  add(tx, target, bus::to_stored(message));
+void OutboxPump::add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message, const MessageNames* names) {
+  add(tx, target, bus::to_stored(message), names);
 }
 
-void OutboxPump::add(store::Transaction& tx, const std::string& target, store::StoredMessage message) {
+void OutboxPump::add(store::Transaction& tx, const std::string& target, store::StoredMessage message, const MessageNames* names) {
   const std::int64_t id = store_.outbox().add(tx, target, message);
-  if (journal_ != nullptr) journal_->sent(tx, target, message, target == dead_letter_target_);
+  if (journal_ != nullptr) journal_->sent(tx, target, message, target == dead_letter_target_, names);
   if (!backlog_) fresh_.push_back({id, target, std::move(message)});
 }
 

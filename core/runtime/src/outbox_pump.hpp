@@ -50,9 +50,10 @@ class OutboxPump {
   // Each row added from now on is noted in `journal` too, in its transaction.
   void keep_journal(JournalWriter* journal) { journal_ = journal; }
 
-  // A row for `target`, in `tx`; sent after the commit.
-  void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message);
-  void add(store::Transaction& tx, const std::string& target, store::StoredMessage message);
+  // A row for `target`, in `tx`; sent after the commit. `names`: what its body names, when the
+  // caller read them already (the journal reads them otherwise).
+  void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message, const MessageNames* names = nullptr);
+  void add(store::Transaction& tx, const std::string& target, store::StoredMessage message, const MessageNames* names = nullptr);
   // A row that sends the reply the inbox keeps for `message_id` (stored once); `reply` is the
   // inbox's copy, kept in memory to send it after the commit.
   void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id, store::StoredMessage reply);
