@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "cimbus/runtime/config_file.hpp"
@@ -45,16 +47,22 @@ std::string write_config(const adapter::AdapterOptions& options, const std::stri
 }
 
 int free_loopback_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  const bool bound = s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
-                     ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
-  if (s >= 0) ::close(s);
-  if (!bound) throw std::runtime_error("no free loopback port");
-  return ntohs(address.sin_port);
+  static std::mutex mutex;
+  static std::set<int> handed_out;
+  std::lock_guard<std::mutex> one_at_a_time(mutex);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    const bool bound = s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&address), size) == 0 &&
+                       ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+    if (s >= 0) ::close(s);
+    if (!bound) throw std::runtime_error("no free loopback port");
+    if (handed_out.insert(ntohs(address.sin_port)).second) return ntohs(address.sin_port);
+  }
+  throw std::runtime_error("no loopback port that was not handed out already");
 }
 
 }  // namespace cimbus::harness

@@ -20,7 +20,10 @@ adapter::AdapterOptions adapter_options(const std::string& routes_file, const Pr
 std::string write_config(const adapter::AdapterOptions& options, const std::string& dir);
 
 // A loopback TCP port free now, for an adapter's web services: known before the adapter starts
-// (and the same after a restart). Throws std::runtime_error when none can be had.
+// (and the same after a restart). Never the same twice in one process: ports handed out are not
+// bound until their adapters start, and the kernel may offer a port again meanwhile (the storm
+// once gave the CIS and the WMS one port, which both bound). Any thread. Throws
+// std::runtime_error when none can be had.
 int free_loopback_port();
 
 }  // namespace cimbus::harness
