@@ -18,6 +18,7 @@
 #include "cimbus/codec/verb.hpp"
 #include "cimbus/store/transaction.hpp"
 #include "noun_item.hpp"
+#include "nouns.hpp"
 
 namespace cimbus::cis {
 
@@ -50,7 +51,8 @@ class CisBackend {
   // The WMS published a status change of work the CIS asked for.
   virtual void work_published(store::Transaction& tx, const reference::NounItem& work, Verb verb) = 0;
 
-  // Customer agreements, owned here.
+  // Customer agreements, owned here: those a Get asks for (reference::GetQuery), and changes.
+  virtual std::vector<reference::Record> find_agreements(store::Transaction& tx, const reference::GetQuery& query) = 0;
   virtual CustomerAgreement create_agreement(store::Transaction& tx, const CustomerAgreement& agreement) = 0;
   virtual CustomerAgreement change_agreement(store::Transaction& tx, const CustomerAgreement& agreement) = 0;
   virtual CustomerAgreement cancel_agreement(store::Transaction& tx, const std::string& mrid) = 0;

@@ -97,8 +97,8 @@ void install_handlers(adapter::Adapter& adapter, std::shared_ptr<CisBackend> bac
     reference::publish(c, "CustomerAgreements", V::canceled, canceled);
   });
   // Gets of the nouns the OMS and WMS own go to them; the CIS answers for what it owns.
-  a.on("CustomerAgreements", V::get, [](Context& c) {
-    reference::answer_get(c, "CustomerAgreements", Records(c.tx()));
+  a.on("CustomerAgreements", V::get, [backend, &model = reference::noun_model("CustomerAgreements")](Context& c) {
+    reference::answer_with(c, model, backend->find_agreements(c.tx(), reference::get_query(c, model)));
   });
 
   // What the CIS's users entered since the last look: sent now, in one transaction with the note.

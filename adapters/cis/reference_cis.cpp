@@ -1,5 +1,7 @@
 #include "reference_cis.hpp"
 
+#include <set>
+
 #include "cimbus/codec/error_code.hpp"
 #include "cimbus/runtime/rejection.hpp"
 #include "cimbus/customer/trouble_tickets.pb.h"
@@ -115,23 +117,56 @@ CREATE TABLE IF NOT EXISTS notifications (
 CREATE INDEX IF NOT EXISTS notifications_by_incident ON notifications (incident, customer, trigger_kind);
 CREATE TABLE IF NOT EXISTS incident_view (incident TEXT PRIMARY KEY, etr TEXT NOT NULL DEFAULT '', dispatched INTEGER NOT NULL DEFAULT 0);
 )");
+}
+
+reference::Record ReferenceCis::territory_agreement(const reference::Site& s) const {
+  CustomerAgreement a;
+  a.set_m_rid(s.agreement);
+  a.set_sign_date("2020-01-01");
+  a.set_load_mgmt("none");
+  a.mutable_customer()->set_m_rid(s.customer);
+  a.mutable_customer()->set_kind(customer::customer_agreements::CustomerKind::residential);
+  a.mutable_customer()->add_names()->set_name(s.name);
+  a.mutable_customer_account()->set_m_rid(s.account);
+  a.mutable_service_supplier()->set_kind(customer::customer_agreements::SupplierKind::utility);
+  a.add_service_locations()->set_m_rid(s.service_location);
+  a.add_usage_points()->set_m_rid(s.usage_point);
+  a.mutable_status()->set_value(std::string(text_of(ObjectState::active)));
+  return reference::Record{"CustomerAgreements", s.agreement, ObjectState::active, s.customer, a.SerializeAsString(), 0};
+}
+
+std::optional<reference::Record> ReferenceCis::agreement(const Records& records, const std::string& mrid) const {
+  if (auto kept = records.get("CustomerAgreements", mrid)) return kept;
+  if (auto site = territory_.by_agreement(mrid)) return territory_agreement(*site);
+  return std::nullopt;
+}
+
+std::vector<reference::Record> ReferenceCis::find_agreements(store::Transaction& tx, const reference::GetQuery& q) {
+  const std::string noun = "CustomerAgreements";
   Records records(tx);
-  if (!records.list("CustomerAgreements", std::nullopt, {}, 1).empty()) return;
-  for (const reference::Site& s : territory_.sites()) {
-    CustomerAgreement a;
-    a.set_m_rid(s.agreement);
-    a.set_sign_date("2020-01-01");
-    a.set_load_mgmt("none");
-    a.mutable_customer()->set_m_rid(s.customer);
-    a.mutable_customer()->set_kind(customer::customer_agreements::CustomerKind::residential);
-    a.mutable_customer()->add_names()->set_name(s.name);
-    a.mutable_customer_account()->set_m_rid(s.account);
-    a.mutable_service_supplier()->set_kind(customer::customer_agreements::SupplierKind::utility);
-    a.add_service_locations()->set_m_rid(s.service_location);
-    a.add_usage_points()->set_m_rid(s.usage_point);
-    a.mutable_status()->set_value(std::string(text_of(ObjectState::active)));
-    records.put("CustomerAgreements", s.agreement, ObjectState::active, a, s.customer);
+  std::vector<reference::Record> found = reference::find(records, noun, q);
+  // Then the territory's agreements nobody changed (so none is kept): named ones whatever the
+  // state asked (as kept ones), the others when the query asks for any state or `active`.
+  if (!q.ids.empty()) {
+    for (const std::string& id : q.ids)
+      if (auto site = territory_.by_agreement(id); site && !records.get(noun, id)) found.push_back(territory_agreement(*site));
+    return found;
   }
+  if (q.impossible_state || (q.state && *q.state != ObjectState::active)) return found;
+  if (!q.customers.empty()) {
+    for (const std::string& customer : q.customers)
+      if (auto site = territory_.by_customer(customer); site && !records.get(noun, site->agreement)) found.push_back(territory_agreement(*site));
+    return found;
+  }
+  // All of them: the kept ones first, then the territory's, as many as a list gives (Records::list).
+  constexpr std::size_t kMostFound = 100000;
+  std::set<std::string> kept;
+  for (const reference::Record& r : records.list(noun)) kept.insert(r.mrid);
+  for (int i = 0; i < territory_.customers() && found.size() < kMostFound; ++i) {
+    reference::Site site = territory_.site(i);
+    if (kept.count(site.agreement) == 0) found.push_back(territory_agreement(site));
+  }
+  return found;
 }
 
 std::vector<CisBackend::Due> ReferenceCis::due(store::Transaction& tx) {
@@ -143,7 +178,7 @@ std::vector<CisBackend::Due> ReferenceCis::due(store::Transaction& tx) {
     std::vector<std::tuple<std::int64_t, std::string, std::int64_t>> taken;
     while (calls.step()) taken.emplace_back(calls.number(0), calls.text(1), calls.number(2));
     for (auto& [id, customer, at] : taken) {
-      const reference::Site* site = territory_.by_customer(customer);
+      const std::optional<reference::Site> site = territory_.by_customer(customer);
       TroubleTickets tickets;
       auto* t = tickets.add_trouble_ticket();
       t->set_m_rid(new_uuid());
@@ -152,7 +187,7 @@ std::vector<CisBackend::Due> ReferenceCis::due(store::Transaction& tx) {
       t->set_reporting_kind(customer::trouble_tickets::TroubleReportingKind::call);
       t->set_trouble_code("power out");
       t->mutable_customer()->set_m_rid(customer);
-      if (site != nullptr) {
+      if (site) {
         t->mutable_customer()->add_names()->set_name(site->name);
         t->mutable_service_location()->set_m_rid(site->service_location);
       }
@@ -297,8 +332,8 @@ std::vector<std::string> ReferenceCis::incident_published(store::Transaction& tx
   for (const auto& ref : incident.trouble_tickets())
     if (auto ticket = records.get("TroubleTickets", ref.m_rid())) tickets.emplace_back(ref.m_rid(), std::move(*ticket));
   std::stable_partition(tickets.begin(), tickets.end(), [this](const auto& t) {
-    const reference::Site* site = territory_.by_customer(t.second.key);
-    return site != nullptr && site->life_support;
+    const std::optional<reference::Site> site = territory_.by_customer(t.second.key);
+    return site && site->life_support;
   });
   std::vector<std::string> to_close;
   for (const auto& [ticket_mrid, record] : tickets) {
@@ -337,9 +372,9 @@ void ReferenceCis::work_published(store::Transaction& tx, const NounItem& work, 
 CustomerAgreement ReferenceCis::create_agreement(store::Transaction& tx, const CustomerAgreement& given) {
   Records records(tx);
   if (given.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a customer agreement without mRID");
-  if (territory_.by_customer(given.customer().m_rid()) == nullptr)
+  if (!territory_.by_customer(given.customer().m_rid()))
     throw Rejection(code::kInvalidCustomers, "unknown customer '" + given.customer().m_rid() + "' on agreement " + given.m_rid());
-  if (records.get("CustomerAgreements", given.m_rid())) throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + given.m_rid() + " exists already");
+  if (agreement(records, given.m_rid())) throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + given.m_rid() + " exists already");
   CustomerAgreement a = given;
   a.mutable_status()->set_value(std::string(text_of(ObjectState::active)));
   a.mutable_status()->set_date_time(now_timestamp());
@@ -349,7 +384,7 @@ CustomerAgreement ReferenceCis::create_agreement(store::Transaction& tx, const C
 
 CustomerAgreement ReferenceCis::change_agreement(store::Transaction& tx, const CustomerAgreement& changed) {
   Records records(tx);
-  auto r = records.get("CustomerAgreements", changed.m_rid());
+  auto r = agreement(records, changed.m_rid());
   if (!r) throw Rejection(code::kInvalidCustomerAgreements, "no customer agreement '" + changed.m_rid() + "'");
   if (r->state == ObjectState::terminated) throw Rejection(code::kCanceledPerBusinessRule, "customer agreement " + changed.m_rid() + " is terminated and cannot change");
   CustomerAgreement a = r->as<CustomerAgreement>();
@@ -359,19 +394,19 @@ CustomerAgreement ReferenceCis::change_agreement(store::Transaction& tx, const C
   if (changed.pricing_structures_size() > 0) *a.mutable_pricing_structures() = changed.pricing_structures();
   if (changed.names_size() > 0) *a.mutable_names() = changed.names();
   if (changed.has_validity_interval()) *a.mutable_validity_interval() = changed.validity_interval();
-  records.put("CustomerAgreements", a.m_rid(), r->state, a);
+  records.put("CustomerAgreements", a.m_rid(), r->state, a, r->key);
   return a;
 }
 
 CustomerAgreement ReferenceCis::cancel_agreement(store::Transaction& tx, const std::string& mrid) {
   Records records(tx);
-  auto r = records.get("CustomerAgreements", mrid);
+  auto r = agreement(records, mrid);
   if (!r) throw Rejection(code::kInvalidCustomerAgreements, "no customer agreement '" + mrid + "'");
   CustomerAgreement a = r->as<CustomerAgreement>();
   if (r->state == ObjectState::terminated) return a;
   a.mutable_status()->set_value(std::string(text_of(ObjectState::terminated)));
   a.mutable_status()->set_date_time(now_timestamp());
-  records.put("CustomerAgreements", mrid, ObjectState::terminated, a);
+  records.put("CustomerAgreements", mrid, ObjectState::terminated, a, r->key);
   return a;
 }
 

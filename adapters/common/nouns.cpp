@@ -100,10 +100,9 @@ std::unique_ptr<Message> root_of(const NounModel& model, const std::vector<Recor
   return root;
 }
 
-void answer_get(adapter::Context& c, const std::string& noun, const Records& records) {
-  const NounModel& model = noun_model(noun);
+GetQuery get_query(const adapter::Context& c, const NounModel& model) {
+  GetQuery q;
   std::vector<std::string> ids = named_ids(c);
-  std::vector<std::string> customers;
   std::string status;
   for (const auto& any : c.message().request_objects()) {
     // The query's type is the noun's Get<Noun>; read it by reflection from the Any's bytes.
@@ -113,25 +112,40 @@ void answer_get(adapter::Context& c, const std::string& noun, const Records& rec
     std::unique_ptr<Message> query(google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
     if (!any.UnpackTo(query.get())) continue;
     collect(*query, model.item_field.c_str(), &ids, &status);
-    collect(*query, "customer", &customers, nullptr);
+    collect(*query, "customer", &q.customers, nullptr);
   }
-  const std::optional<ObjectState> state = status.empty() ? std::nullopt : object_state(status);
+  std::set<std::string> seen;
+  for (auto& id : ids)
+    if (seen.insert(id).second) q.ids.push_back(std::move(id));
+  q.state = status.empty() ? std::nullopt : object_state(status);
+  q.impossible_state = !status.empty() && !q.state;
+  return q;
+}
+
+std::vector<Record> find(const Records& records, const std::string& noun, const GetQuery& q) {
   std::vector<Record> found;
-  if (!ids.empty()) {
-    std::set<std::string> seen;
-    for (const auto& id : ids)
-      if (seen.insert(id).second)
-        if (auto r = records.get(noun, id)) found.push_back(std::move(*r));
-  } else if (!status.empty() && !state) {
+  if (!q.ids.empty()) {
+    for (const auto& id : q.ids)
+      if (auto r = records.get(noun, id)) found.push_back(std::move(*r));
+  } else if (q.impossible_state) {
     // A status no object can be in finds nothing (not everything).
-  } else if (!customers.empty()) {
-    for (const auto& customer : customers)
-      for (Record& r : records.list(noun, state, customer)) found.push_back(std::move(r));
+  } else if (!q.customers.empty()) {
+    for (const auto& customer : q.customers)
+      for (Record& r : records.list(noun, q.state, customer)) found.push_back(std::move(r));
   } else {
-    found = records.list(noun, state);
+    found = records.list(noun, q.state);
   }
+  return found;
+}
+
+void answer_with(adapter::Context& c, const NounModel& model, const std::vector<Record>& found) {
   // Nothing found: an answer without payload (the noun's root needs at least one item).
   if (!found.empty()) c.add_payload(*root_of(model, found));
+}
+
+void answer_get(adapter::Context& c, const std::string& noun, const Records& records) {
+  const NounModel& model = noun_model(noun);
+  answer_with(c, model, find(records, noun, get_query(c, model)));
 }
 
 }  // namespace cimbus::reference

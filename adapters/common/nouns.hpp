@@ -4,6 +4,7 @@
 // mRID in a field of the same singular name. With these, one get handler serves every noun.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,22 @@ std::unique_ptr<google::protobuf::Message> root_with(const NounModel& model,
                                                      const std::vector<std::unique_ptr<google::protobuf::Message>>& items);
 std::unique_ptr<google::protobuf::Message> root_of(const NounModel& model, const std::vector<Record>& records);
 
-// Answers a get for `noun` from `records`: the items named by Request/ID, Payload/ID or the
-// query's mRIDs; else those whose key (the customer) the query's Customer names; else those in
-// the state its status filter names; else all of them. Paging is the runtime's (page_size).
+// What a Get<Noun> asks for: the items named by Request/ID, Payload/ID or the query's mRIDs
+// (without repeats); else those whose key (the customer) the query's Customer names; else all;
+// either of the last two only in the state its status filter names, if any.
+struct GetQuery {
+  std::vector<std::string> ids;
+  std::vector<std::string> customers;
+  std::optional<ObjectState> state;
+  bool impossible_state = false;  // a status no object can be in: finds nothing (not everything)
+};
+GetQuery get_query(const adapter::Context& c, const NounModel& model);
+// The records of `noun` the query finds.
+std::vector<Record> find(const Records& records, const std::string& noun, const GetQuery& query);
+// Answers with the items of `found` (nothing found: an answer without payload). Paging is the
+// runtime's (page_size).
+void answer_with(adapter::Context& c, const NounModel& model, const std::vector<Record>& found);
+// Answers a get for `noun` from `records`: answer_with(find(get_query)).
 void answer_get(adapter::Context& c, const std::string& noun, const Records& records);
 
 }  // namespace cimbus::reference

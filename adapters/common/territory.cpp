@@ -1,5 +1,6 @@
 #include "territory.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -23,6 +24,11 @@ std::uint64_t fnv1a(const std::string& text) {
 const char* const kStreets[] = {"Elm Street", "Oak Avenue", "Maple Road", "Cedar Lane", "Pine Street", "Birch Way",
                                 "Willow Drive", "Aspen Court", "Harbor Road", "Mill Street", "Station Road", "River Lane"};
 
+std::uint32_t index_mask(std::uint64_t seed, const std::string& kind) {
+  std::uint64_t state = seed ^ fnv1a(kind) ^ 0x243F6A8885A308D3ull;
+  return static_cast<std::uint32_t>(splitmix(state));
+}
+
 }  // namespace
 
 std::string stable_uuid(std::uint64_t seed, const std::string& kind, int index) {
@@ -34,10 +40,27 @@ std::string stable_uuid(std::uint64_t seed, const std::string& kind, int index) 
   }
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  const std::uint32_t carried = static_cast<std::uint32_t>(index) ^ index_mask(seed, kind);
+  for (int i = 0; i < 4; ++i) b[12 + i] = static_cast<unsigned char>(carried >> (24 - 8 * i));
   char text[37];
   std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
                 b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
   return text;
+}
+
+std::optional<int> stable_index(std::uint64_t seed, const std::string& kind, const std::string& uuid) {
+  if (uuid.size() != 36) return std::nullopt;
+  std::uint32_t carried = 0;
+  for (std::size_t i = 28; i < 36; ++i) {
+    const char c = uuid[i];
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (digit < 0) return std::nullopt;
+    carried = (carried << 4) | static_cast<std::uint32_t>(digit);
+  }
+  const std::uint32_t index = carried ^ index_mask(seed, kind);
+  if (index >= static_cast<std::uint32_t>(TerritoryOptions::kMostCustomers)) return std::nullopt;
+  if (stable_uuid(seed, kind, static_cast<int>(index)) != uuid) return std::nullopt;  // not one of ours
+  return static_cast<int>(index);
 }
 
 long long setting(const std::map<std::string, std::string>& settings, const std::string& name, long long fallback) {
@@ -56,7 +79,11 @@ long long setting(const std::map<std::string, std::string>& settings, const std:
 TerritoryOptions TerritoryOptions::from_settings(const std::map<std::string, std::string>& settings) {
   TerritoryOptions o;
   o.seed = static_cast<std::uint64_t>(setting(settings, "seed", static_cast<long long>(o.seed)));
-  o.customers = static_cast<int>(setting(settings, "customers", o.customers));
+  const long long customers = setting(settings, "customers", o.customers);
+  if (customers > TerritoryOptions::kMostCustomers)
+    throw std::invalid_argument("connector.settings.customers: at most " + std::to_string(TerritoryOptions::kMostCustomers) + ", not " +
+                                std::to_string(customers));
+  o.customers = static_cast<int>(customers);
   o.customers_per_transformer = static_cast<int>(setting(settings, "customers_per_transformer", o.customers_per_transformer));
   o.transformers_per_feeder = static_cast<int>(setting(settings, "transformers_per_feeder", o.transformers_per_feeder));
   if (o.customers <= 0 || o.customers_per_transformer <= 0 || o.transformers_per_feeder <= 0)
@@ -65,30 +92,33 @@ TerritoryOptions TerritoryOptions::from_settings(const std::map<std::string, std
 }
 
 Territory::Territory(TerritoryOptions options) : options_(options) {
-  const int n = options_.customers;
-  sites_.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    Site s;
-    s.index = i;
-    s.customer = stable_uuid(options_.seed, "customer", i);
-    s.agreement = stable_uuid(options_.seed, "agreement", i);
-    s.account = stable_uuid(options_.seed, "account", i);
-    s.service_location = stable_uuid(options_.seed, "service-location", i);
-    s.usage_point = stable_uuid(options_.seed, "usage-point", i);
-    char name[32];
-    std::snprintf(name, sizeof name, "Customer %05d", i + 1);
-    s.name = name;
-    s.street = std::to_string(1 + i % 97) + " " + kStreets[(i / 97) % (sizeof kStreets / sizeof kStreets[0])];
-    s.transformer = i / options_.customers_per_transformer;
-    s.feeder = s.transformer / options_.transformers_per_feeder;
-    s.life_support = is_life_support(i);
-    by_customer_[s.customer] = i;
-    by_agreement_[s.agreement] = i;
-    by_location_[s.service_location] = i;
-    sites_.push_back(std::move(s));
-  }
-  transformers_ = (n + options_.customers_per_transformer - 1) / options_.customers_per_transformer;
+  if (options_.customers <= 0 || options_.customers_per_transformer <= 0 || options_.transformers_per_feeder <= 0)
+    throw std::invalid_argument("territory: customers, customers_per_transformer and transformers_per_feeder must be positive");
+  if (options_.customers > TerritoryOptions::kMostCustomers)
+    throw std::invalid_argument("territory: at most " + std::to_string(TerritoryOptions::kMostCustomers) + " customers, not " +
+                                std::to_string(options_.customers));
+  transformers_ = (options_.customers + options_.customers_per_transformer - 1) / options_.customers_per_transformer;
   feeders_ = (transformers_ + options_.transformers_per_feeder - 1) / options_.transformers_per_feeder;
+}
+
+Site Territory::site(int i) const {
+  if (i < 0 || i >= options_.customers)
+    throw std::out_of_range("territory: no customer " + std::to_string(i) + " of " + std::to_string(options_.customers));
+  Site s;
+  s.index = i;
+  s.customer = stable_uuid(options_.seed, "customer", i);
+  s.agreement = stable_uuid(options_.seed, "agreement", i);
+  s.account = stable_uuid(options_.seed, "account", i);
+  s.service_location = stable_uuid(options_.seed, "service-location", i);
+  s.usage_point = stable_uuid(options_.seed, "usage-point", i);
+  char name[32];
+  std::snprintf(name, sizeof name, "Customer %05d", i + 1);
+  s.name = name;
+  s.street = std::to_string(1 + i % 97) + " " + kStreets[(i / 97) % (sizeof kStreets / sizeof kStreets[0])];
+  s.transformer = i / options_.customers_per_transformer;
+  s.feeder = s.transformer / options_.transformers_per_feeder;
+  s.life_support = is_life_support(i);
+  return s;
 }
 
 std::string Territory::transformer_name(int t) const {
@@ -103,27 +133,21 @@ std::string Territory::feeder_name(int f) const {
   return name;
 }
 
-std::vector<const Site*> Territory::sites_of_transformer(int t) const {
-  std::vector<const Site*> out;
+std::vector<Site> Territory::sites_of_transformer(int t) const {
+  std::vector<Site> out;
   const int first = t * options_.customers_per_transformer;
-  for (int i = first; i < first + options_.customers_per_transformer && i < static_cast<int>(sites_.size()); ++i)
-    out.push_back(&sites_[static_cast<std::size_t>(i)]);
+  for (int i = std::max(0, first); i < first + options_.customers_per_transformer && i < options_.customers; ++i) out.push_back(site(i));
   return out;
 }
 
-const Site* Territory::by_customer(const std::string& mrid) const {
-  auto it = by_customer_.find(mrid);
-  return it == by_customer_.end() ? nullptr : &sites_[static_cast<std::size_t>(it->second)];
+std::optional<Site> Territory::by(const char* kind, const std::string& mrid) const {
+  const std::optional<int> index = stable_index(options_.seed, kind, mrid);
+  if (!index || *index >= options_.customers) return std::nullopt;
+  return site(*index);
 }
 
-const Site* Territory::by_agreement(const std::string& mrid) const {
-  auto it = by_agreement_.find(mrid);
-  return it == by_agreement_.end() ? nullptr : &sites_[static_cast<std::size_t>(it->second)];
-}
-
-const Site* Territory::by_service_location(const std::string& mrid) const {
-  auto it = by_location_.find(mrid);
-  return it == by_location_.end() ? nullptr : &sites_[static_cast<std::size_t>(it->second)];
-}
+std::optional<Site> Territory::by_customer(const std::string& mrid) const { return by("customer", mrid); }
+std::optional<Site> Territory::by_agreement(const std::string& mrid) const { return by("agreement", mrid); }
+std::optional<Site> Territory::by_service_location(const std::string& mrid) const { return by("service-location", mrid); }
 
 }  // namespace cimbus::reference

@@ -3,12 +3,15 @@
 // an agreement, an account, a service location and a usage point, fed by a distribution
 // transformer on a feeder. It is a pure function of (seed, sizes), so that every process given
 // the same backend settings sees the same territory without exchanging it.
+//
+// Nothing is kept per customer: a site is computed from its index when asked for, and an mRID
+// carries its index (stable_uuid), so that finding the site of an mRID is a recomputation, not a
+// lookup in a table. A territory of 5 million customers costs no memory and no start-up time.
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace cimbus::reference {
@@ -34,39 +37,51 @@ struct TerritoryOptions {
   int customers_per_transformer = 8;
   int transformers_per_feeder = 25;
 
+  // The most customers a territory can have (the index must fit the mRID's 31 bits; far more than
+  // any utility has).
+  static constexpr int kMostCustomers = 50'000'000;
+
   // From a backend's settings: seed, customers, customers_per_transformer, transformers_per_feeder.
   static TerritoryOptions from_settings(const std::map<std::string, std::string>& settings);
 };
 
 class Territory {
  public:
+  // Throws std::invalid_argument for sizes that are not positive or above kMostCustomers.
   explicit Territory(TerritoryOptions options = {});
 
   const TerritoryOptions& options() const { return options_; }
-  const std::vector<Site>& sites() const { return sites_; }
+  int customers() const { return options_.customers; }
   int transformers() const { return transformers_; }
   int feeders() const { return feeders_; }
   std::string transformer_name(int t) const;
   std::string feeder_name(int f) const;
+
+  // The site of customer `index` (0 ≤ index < customers()); throws std::out_of_range otherwise.
+  Site site(int index) const;
   // Sites fed by transformer `t`.
-  std::vector<const Site*> sites_of_transformer(int t) const;
+  std::vector<Site> sites_of_transformer(int t) const;
   // The rule behind Site::life_support, for a territory built elsewhere (tools, tests).
   static bool is_life_support(int index) { return index % 37 == 5; }
 
-  const Site* by_customer(const std::string& mrid) const;
-  const Site* by_agreement(const std::string& mrid) const;
-  const Site* by_service_location(const std::string& mrid) const;
+  // The site an mRID of this territory names, or nothing for any other mRID.
+  std::optional<Site> by_customer(const std::string& mrid) const;
+  std::optional<Site> by_agreement(const std::string& mrid) const;
+  std::optional<Site> by_service_location(const std::string& mrid) const;
 
  private:
+  std::optional<Site> by(const char* kind, const std::string& mrid) const;
+
   TerritoryOptions options_;
-  std::vector<Site> sites_;
   int transformers_ = 0;
   int feeders_ = 0;
-  std::unordered_map<std::string, int> by_customer_, by_agreement_, by_location_;
 };
 
-// A UUID (version 4 form) that is the same for the same (seed, kind, index) in every process.
+// A UUID (version 4 form) that is the same for the same (seed, kind, index) in every process. Its
+// last four bytes are the index masked by (seed, kind), so that stable_index can read it back.
 std::string stable_uuid(std::uint64_t seed, const std::string& kind, int index);
+// The index whose stable_uuid(seed, kind, index) is `uuid`, or nothing when no index gives it.
+std::optional<int> stable_index(std::uint64_t seed, const std::string& kind, const std::string& uuid);
 
 // Reads an integer setting, or `fallback` when absent; throws std::invalid_argument naming it.
 long long setting(const std::map<std::string, std::string>& settings, const std::string& name, long long fallback);

@@ -58,8 +58,8 @@ OmsBackend::Grouped ReferenceOms::take_ticket(store::Transaction& tx, const Trou
   if (reported.m_rid().empty()) throw Rejection(code::kPayloadElementsMissing, "a trouble ticket without mRID");
   if (!fail_on_comment_.empty() && reported.comment().find(fail_on_comment_) != std::string::npos)
     throw std::runtime_error("test switch fail_on_comment: ticket " + reported.m_rid() + " fails on purpose");
-  const reference::Site* site = territory_.by_customer(reported.customer().m_rid());
-  if (site == nullptr) throw Rejection(code::kInvalidCustomers, "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
+  const std::optional<reference::Site> site = territory_.by_customer(reported.customer().m_rid());
+  if (!site) throw Rejection(code::kInvalidCustomers, "unknown customer '" + reported.customer().m_rid() + "' on ticket " + reported.m_rid());
   if (records.get("TroubleTickets", reported.m_rid()))
     throw Rejection(code::kCanceledPerBusinessRule, "trouble ticket " + reported.m_rid() + " exists already; change it instead");
 
@@ -82,9 +82,9 @@ OmsBackend::Grouped ReferenceOms::take_ticket(store::Transaction& tx, const Trou
     outage->mutable_estimated_period()->set_end(at(etr_initial_ms_));
     // The outage's scope is the transformer: its customers are out, the life-support ones critical.
     int total = 0, critical = 0;
-    for (const reference::Site* out : territory_.sites_of_transformer(site->transformer)) {
+    for (const reference::Site& out : territory_.sites_of_transformer(site->transformer)) {
       ++total;
-      critical += out->life_support ? 1 : 0;
+      critical += out.life_support ? 1 : 0;
     }
     outage->mutable_summary()->set_total_count(total);
     outage->mutable_summary()->set_critical_count(critical);

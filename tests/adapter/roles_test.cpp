@@ -14,6 +14,7 @@
 #include "cimbus/bus/envelope_mapping.hpp"
 #include "cimbus/bus/topology.hpp"
 #include "cimbus/customer/customer_agreements.pb.h"
+#include "cimbus/customer/get_customer_agreements.pb.h"
 #include "cimbus/customer/trouble_tickets.pb.h"
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/xml_codec.hpp"
@@ -148,13 +149,58 @@ TEST_F(Roles, EveryNounAnswersGet) {
   }
   // A seeded agreement, by its ID: the CIS owns one per customer of the territory.
   const reference::Territory territory(reference::TerritoryOptions::from_settings(kSettings));
-  Replies r = ask(reference::make_get("CustomerAgreements", nullptr, {territory.sites().at(3).agreement}));
+  Replies r = ask(reference::make_get("CustomerAgreements", nullptr, {territory.site(3).agreement}));
   ASSERT_EQ(r.result(), R::OK) << first_code(r.last());
   customer::customer_agreements::CustomerAgreements found;
   ASSERT_EQ(r.last().payload_objects_size(), 1);
   ASSERT_TRUE(r.last().payload_objects(0).UnpackTo(&found));
   ASSERT_EQ(found.customer_agreement_size(), 1);
-  EXPECT_EQ(found.customer_agreement(0).customer().m_rid(), territory.sites().at(3).customer);
+  EXPECT_EQ(found.customer_agreement(0).customer().m_rid(), territory.site(3).customer);
+}
+
+// The territory's agreements are not kept until one changes (the reference CIS derives them), yet
+// a get finds each one by its ID and by its customer, as it was and once changed, and a get of all
+// finds every customer's agreement once.
+TEST_F(Roles, ATerritoryAgreementIsFoundByIdAndByCustomerBeforeAndAfterItChanges) {
+  using customer::customer_agreements::CustomerAgreements;
+  const reference::Territory territory(reference::TerritoryOptions::from_settings(kSettings));
+  const reference::Site site = territory.site(11);
+  auto one = [](const Replies& r) {
+    CustomerAgreements found;
+    EXPECT_EQ(r.result(), R::OK) << first_code(r.last());
+    const Envelope merged = r.merged();
+    if (merged.payload_objects_size() == 1) EXPECT_TRUE(merged.payload_objects(0).UnpackTo(&found));
+    EXPECT_EQ(found.customer_agreement_size(), 1);
+    return found.customer_agreement_size() == 1 ? found.customer_agreement(0) : customer::customer_agreements::CustomerAgreement();
+  };
+  customer::get_customer_agreements::GetCustomerAgreements by_customer;
+  by_customer.add_customer()->set_m_rid(site.customer);
+  auto before = one(ask(reference::make_get("CustomerAgreements", &by_customer)));
+  EXPECT_EQ(before.m_rid(), site.agreement);
+  EXPECT_EQ(before.load_mgmt(), "none");
+  EXPECT_EQ(before.customer().names(0).name(), site.name);
+
+  CustomerAgreements change;
+  change.add_customer_agreement()->set_m_rid(site.agreement);
+  change.mutable_customer_agreement(0)->set_load_mgmt("peak shaving");
+  ASSERT_EQ(ask(reference::make_message("CustomerAgreements", V::change, &change)).result(), R::OK);
+  EXPECT_EQ(one(ask(reference::make_get("CustomerAgreements", &by_customer))).load_mgmt(), "peak shaving");
+  auto after = one(ask(reference::make_get("CustomerAgreements", nullptr, {site.agreement})));
+  EXPECT_EQ(after.load_mgmt(), "peak shaving");
+  EXPECT_EQ(after.customer_account().m_rid(), site.account) << "a change keeps what it does not name";
+
+  // All of them: each customer's agreement once, the changed one as changed.
+  const Envelope all = ask(reference::make_get("CustomerAgreements", nullptr)).merged();
+  std::map<std::string, int> seen;
+  for (const auto& any : all.payload_objects()) {
+    CustomerAgreements page;
+    ASSERT_TRUE(any.UnpackTo(&page));
+    for (const auto& a : page.customer_agreement()) {
+      ++seen[a.m_rid()];
+      if (a.m_rid() == site.agreement) EXPECT_EQ(a.load_mgmt(), "peak shaving");
+    }
+  }
+  for (int i = 0; i < territory.customers(); ++i) EXPECT_EQ(seen[territory.site(i).agreement], 1) << "customer " << i;
 }
 
 TEST_F(Roles, ARequestWithoutPayloadIsRefusedWith1_7ByEveryNoun) {
@@ -189,7 +235,7 @@ TEST_F(Roles, AnUnknownCustomerOnATicketIs2_22AndAnAgreementChangeBreakingARuleI
 
   const reference::Territory territory(reference::TerritoryOptions::from_settings(kSettings));
   customer::customer_agreements::CustomerAgreements agreements;
-  agreements.add_customer_agreement()->set_m_rid(territory.sites().at(5).agreement);
+  agreements.add_customer_agreement()->set_m_rid(territory.site(5).agreement);
   ASSERT_EQ(ask(reference::make_message("CustomerAgreements", V::cancel, &agreements)).result(), R::OK);
   agreements.mutable_customer_agreement(0)->set_load_mgmt("peak shaving");
   r = ask(reference::make_message("CustomerAgreements", V::change, &agreements));

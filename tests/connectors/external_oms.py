@@ -49,12 +49,12 @@ class Territory:
     same mRIDs, on the same transformers, from the same seed."""
 
     def __init__(self, seed, customers, per_transformer=8, per_feeder=25):
+        self.seed, self.customers = seed, customers
         self.per_transformer, self.per_feeder = per_transformer, per_feeder
-        self.customer_index = {stable_uuid(seed, "customer", i): i for i in range(customers)}
 
     def transformer_of(self, customer):
-        i = self.customer_index.get(customer)
-        return None if i is None else i // self.per_transformer
+        i = stable_index(self.seed, "customer", customer)
+        return None if i is None or i >= self.customers else i // self.per_transformer
 
     @staticmethod
     def transformer_name(t):
@@ -63,7 +63,7 @@ class Territory:
     def outage_summary(self, t):
         """Customers out when transformer t fails, and the critical ones (life support: every 37th
         from the 6th, Territory::is_life_support)."""
-        out = [i for i in range(t * self.per_transformer, (t + 1) * self.per_transformer) if i < len(self.customer_index)]
+        out = [i for i in range(t * self.per_transformer, (t + 1) * self.per_transformer) if i < self.customers]
         return {"criticalCount": sum(1 for i in out if i % 37 == 5), "totalCount": len(out)}
 
     def feeder_name(self, t):
@@ -85,7 +85,13 @@ def fnv1a(text):
     return h
 
 
+def index_mask(seed, kind):
+    _, v = splitmix(seed ^ fnv1a(kind) ^ 0x243F6A8885A308D3)
+    return v & 0xFFFFFFFF
+
+
 def stable_uuid(seed, kind, index):
+    """The same UUID as territory.cpp's stable_uuid: its last four bytes carry the index, masked."""
     state = seed ^ fnv1a(kind) ^ ((index * 0x100000001B3) & MASK)
     b = bytearray()
     for _ in range(2):
@@ -93,7 +99,19 @@ def stable_uuid(seed, kind, index):
         b += v.to_bytes(8, "little")
     b[6] = (b[6] & 0x0F) | 0x40
     b[8] = (b[8] & 0x3F) | 0x80
+    b[12:16] = (index ^ index_mask(seed, kind)).to_bytes(4, "big")
     return str(uuid.UUID(bytes=bytes(b)))
+
+
+def stable_index(seed, kind, text):
+    """The index stable_uuid(seed, kind, index) gave `text`, or None (territory.cpp's stable_index)."""
+    if not isinstance(text, str) or len(text) != 36:
+        return None
+    try:
+        index = int(text[28:], 16) ^ index_mask(seed, kind)
+    except ValueError:
+        return None
+    return index if stable_uuid(seed, kind, index) == text else None
 
 
 class Refused(Exception):

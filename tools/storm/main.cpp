@@ -300,7 +300,9 @@ int main(int argc, char** argv) {
       ->excludes("--store-dir");
   app.add_option("--oms-instances", o.oms_instances, "OMS processes sharing the load")->capture_default_str()->check(CLI::Range(1, 8));
   app.add_option("--seed", o.seed, "territory and storm")->capture_default_str();
-  app.add_option("--customers", o.customers, "customers of the territory")->capture_default_str()->check(CLI::Range(16, 1000000));
+  app.add_option("--customers", o.customers, "customers of the territory")
+      ->capture_default_str()
+      ->check(CLI::Range(16, cimbus::reference::TerritoryOptions::kMostCustomers));
   app.add_option("--faults", o.faults, "transformers that fail")->capture_default_str()->check(CLI::Range(0, 100000));
   app.add_option("--call-share", o.call_share, "share of a failed transformer's customers who call")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   app.add_option("--callback-share", o.callback_share, "share of calls taken back")->capture_default_str()->check(CLI::Range(0.0, 1.0));

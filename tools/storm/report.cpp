@@ -371,15 +371,22 @@ std::vector<std::string> check_conservation(const Stores& s, const reference::Te
   // Critical customers (life support) are told first: when the crew is dispatched and when power
   // is restored, each incident's customers are told at once, and no other customer before a
   // critical one. (initialEtr and etrChange follow tickets as they come.)
-  std::map<std::string, bool> critical;  // by customer mRID
-  for (const reference::Site& site : territory.sites()) critical[site.customer] = site.life_support;
+  std::map<std::string, bool> critical;  // by customer mRID, of the customers told
+  auto is_critical = [&](const std::string& customer) {
+    auto [known, added] = critical.try_emplace(customer, false);
+    if (added) {
+      const std::optional<reference::Site> site = territory.by_customer(customer);
+      known->second = site && site->life_support;
+    }
+    return known->second;
+  };
   std::set<std::string> late;
   std::map<std::pair<std::string, std::string>, bool> someone_else_told;  // (incident, trigger)
   for (const auto& row : s.cis.rows("SELECT incident, trigger_kind, customer FROM notifications "
                                     "WHERE trigger_kind IN ('informDispatched', 'powerRestored') ORDER BY id")) {
     bool& before = someone_else_told[{row[0], row[1]}];
-    if (critical[row[2]] && before) late.insert(row[0] + " " + row[1]);
-    if (!critical[row[2]]) before = true;
+    if (is_critical(row[2]) && before) late.insert(row[0] + " " + row[1]);
+    if (!is_critical(row[2])) before = true;
   }
   for (const std::string& what : late) problems.push_back("cis: a critical customer was told after others (" + what + ")");
   return problems;

@@ -29,12 +29,12 @@ Scenario Scenario::plan(const reference::Territory& territory, const StormOption
     s.failed_transformers.push_back(t);
     const std::int64_t onset = uniform(0, duration * 3 / 4);
     bool someone_called = false;
-    for (const reference::Site* site : territory.sites_of_transformer(t)) {
+    for (const reference::Site& site : territory.sites_of_transformer(t)) {
       if (someone_called && !chance(o.call_share)) continue;
       someone_called = true;
       Call c;
       c.at_ms = onset + uniform(0, 4000);
-      c.customer = site->customer;
+      c.customer = site.customer;
       if (chance(o.callback_share)) c.cancel_after_ms = uniform(1500, 4000);
       s.calls.push_back(c);
     }
@@ -48,14 +48,14 @@ Scenario Scenario::plan(const reference::Territory& territory, const StormOption
   }
 
   // Service needs, from customers anywhere in the territory.
-  const auto& sites = territory.sites();
+  const int sites = territory.customers();
   const char* kinds[] = {"connect", "disconnect", "reconnect", "inspection"};
   for (int i = 0; i < o.service_needs; ++i) {
     ServiceNeed n;
     n.at_ms = uniform(0, duration);
     const int pick = static_cast<int>(uniform(0, 3));
     n.noun = pick < 2 ? "ServiceOrders" : pick == 2 ? "ServiceRequests" : "WorkRequests";
-    n.customer = sites[static_cast<std::size_t>(uniform(0, static_cast<std::int64_t>(sites.size()) - 1))].customer;
+    n.customer = territory.site(static_cast<int>(uniform(0, sites - 1))).customer;
     n.kind = kinds[uniform(0, 3)];
     if (chance(o.withdraw_share)) n.cancel_after_ms = uniform(800, 3000);
     s.needs.push_back(n);
@@ -65,12 +65,12 @@ Scenario Scenario::plan(const reference::Territory& territory, const StormOption
   // refused: an unknown agreement (2.24), a customer who does not hold it (2.22), and a change of
   // an agreement it terminated just before (6.1). It terminates agreements of the last quarter of
   // the sites, which no other request of the storm touches.
-  auto agreement = [&] { return sites[static_cast<std::size_t>(uniform(0, static_cast<std::int64_t>(sites.size()) / 2))]; };
+  auto agreement = [&] { return territory.site(static_cast<int>(uniform(0, sites / 2))); };
   int terminated = 0;
   for (int i = 0; i < o.agreement_requests; ++i) {
     AgreementRequest r;
     r.at_ms = uniform(0, duration);
-    const reference::Site& site = agreement();
+    const reference::Site site = agreement();
     r.agreements = {site.agreement};
     r.holders = {site.customer};
     switch (i % 10) {
@@ -81,7 +81,7 @@ Scenario Scenario::plan(const reference::Territory& territory, const StormOption
         r.verb = V::change, r.expected = "OK", r.what = "change";
         break;
       case 6: {
-        const reference::Site& other = agreement();
+        const reference::Site other = agreement();
         r.verb = V::execute, r.expected = "OK", r.what = "execute (2 changes)";
         if (other.agreement != site.agreement) {
           r.agreements.push_back(other.agreement);
@@ -98,10 +98,10 @@ Scenario Scenario::plan(const reference::Territory& territory, const StormOption
         r.holders = {reference::stable_uuid(o.seed, "stranger", 1000 + i)};
         break;
       case 9: {
-        const std::size_t index = sites.size() - 1 - static_cast<std::size_t>(terminated++) % std::max<std::size_t>(1, sites.size() / 4);
+        const reference::Site last_quarter = territory.site(sites - 1 - terminated++ % std::max(1, sites / 4));
         r.verb = V::change, r.expected = std::string(code::kCanceledPerBusinessRule), r.what = "change, terminated agreement";
-        r.agreements = {sites[index].agreement};
-        r.holders = {sites[index].customer};
+        r.agreements = {last_quarter.agreement};
+        r.holders = {last_quarter.customer};
         r.terminate_first = true;
         break;
       }

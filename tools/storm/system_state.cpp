@@ -106,7 +106,11 @@ void SystemState::start_refreshing(std::chrono::milliseconds period) {
         std::lock_guard<std::mutex> lock(mutex_);
         last_failure_ = e.what();
       }
-      const auto wait = std::max(period, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
+      // A big state (a Sandy-sized storm) takes long to read and costs its system as much to
+      // serve: the refreshes then keep to about a tenth of the time, which leaves the machine to
+      // the storm itself.
+      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+      const auto wait = std::max(period, 9 * took);
       for (auto slept = std::chrono::milliseconds(0); slept < wait && !stopping_; slept += std::chrono::milliseconds(50))
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }

@@ -14,8 +14,9 @@
 // sources first and then replaces the tables they answered in one transaction: a system that is
 // away (a crash drill) leaves its last state in place.
 //
-// While the storm runs, a thread of its own refreshes the file every `period`, or as often as a
-// refresh allows (a big state takes longer to read): the storm's loop never waits for a system.
+// While the storm runs, a thread of its own refreshes the file every `period`, or, when a refresh
+// takes longer (a big state), after nine times as long as it took, so that reading the state costs
+// the machine a tenth at most: the storm's loop never waits for a system.
 //
 // Threading: refresh() on one thread at a time; the refreshing thread is the object's own.
 
