@@ -508,12 +508,17 @@ void DeliveryPipeline::acknowledge_async(store::Transaction& tx, const Item& ite
 // Per-object order (decisions/0032): a message numbered for its object is taken in its turn; one
 // that came early is parked, and taken when the one before it has been (or its wait ended).
 void DeliveryPipeline::process(store::Transaction& tx, Item& item) {
-  const std::optional<OrderPlace> place = order_place(item);
+  std::optional<OrderPlace> place = order_place(item);
   if (place) {
     switch (store_.object_order().turn(tx, place->key, place->number)) {
       case store::ObjectOrder::Turn::early:
         return park(tx, item, *place);
       case store::ObjectOrder::Turn::late:
+        // A redelivery of a message taken before: answered as a duplicate, its number long passed.
+        if (item.counted && item.entry.state != store::Inbox::State::fresh) {
+          place.reset();
+          break;
+        }
         log_.log().warn(h_of(item).noun() + " " + to_literal(h_of(item).verb()) + " " + item.key + " (number " + std::to_string(place->number) +
                             " of " + place->key + ") came after a later one was taken (its wait had ended): taken now, out of turn",
                         ids_of(item));
@@ -532,7 +537,9 @@ std::optional<DeliveryPipeline::OrderPlace> DeliveryPipeline::order_place(const 
   if (options_.config.order_wait_ms() < 0) return std::nullopt;
   if (item.delivery.queue != Queue::requests && item.delivery.queue != Queue::events) return std::nullopt;
   if (item.decoded.status == DecodeResult::Status::unreadable || !item.is_recorded()) return std::nullopt;
-  if (item.counted && item.entry.state != store::Inbox::State::fresh) return std::nullopt;  // handled or given up before
+  // A message handled or given up before keeps its place: a sender that sends it again numbers it
+  // anew (a web-service client calling again with the same MessageID), and the number after it
+  // must not wait for one that never comes. In its turn it is answered as a duplicate.
   const auto& properties = item.delivery.message.properties;
   const auto key = properties.find(kOrderKey), number = properties.find(kOrderNumber);
   if (key == properties.end() || number == properties.end()) return std::nullopt;
