@@ -17,7 +17,8 @@ using google::protobuf::Struct;
 using google::protobuf::Value;
 
 // The tables the report reads (their types let SQLite turn "123" into a number); their columns
-// are read back from the file (Tables).
+// are read back from the file (Tables). The indexes serve the progress's joins, which at 100,000
+// calls were otherwise a scan of the calls per ticket.
 const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS records (noun TEXT NOT NULL, mrid TEXT NOT NULL, state TEXT NOT NULL, key TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS records_by_mrid ON records (noun, mrid);
@@ -25,7 +26,9 @@ CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, noun 
                                     at INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS journal_by_mrid ON journal (noun, mrid);
 CREATE TABLE IF NOT EXISTS calls (id INTEGER, customer TEXT NOT NULL DEFAULT '', ticket TEXT);
+CREATE INDEX IF NOT EXISTS calls_by_ticket ON calls (ticket);
 CREATE TABLE IF NOT EXISTS service_needs (id INTEGER, noun TEXT NOT NULL DEFAULT '', mrid TEXT);
+CREATE INDEX IF NOT EXISTS service_needs_by_mrid ON service_needs (noun, mrid);
 CREATE TABLE IF NOT EXISTS requests (message_id TEXT, noun TEXT NOT NULL DEFAULT '', verb TEXT NOT NULL DEFAULT '', mrid TEXT,
                                      sent_at INTEGER, replied_at INTEGER, result TEXT);
 CREATE TABLE IF NOT EXISTS notifications (id INTEGER, incident TEXT NOT NULL DEFAULT '', customer TEXT NOT NULL DEFAULT '',
@@ -148,6 +151,7 @@ void SystemState::refresh(bool final) {
       }
     }
     connection_->execute("COMMIT");
+    ++refreshes_;
   } catch (...) {
     connection_->execute("ROLLBACK");
     throw;

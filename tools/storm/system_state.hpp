@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,8 @@ class SystemState {
   void start_refreshing(std::chrono::milliseconds period);
   void stop_refreshing();
   int failed_refreshes() const { return failed_.load(); }
+  // Refreshes that changed the file so far: what reads it need not read again until this moves.
+  std::uint64_t refreshes() const { return refreshes_.load(); }
   std::string last_failure() const;
 
  private:
@@ -71,6 +74,7 @@ class SystemState {
   Tables tables_;  // set once, at construction
   std::atomic<bool> stopping_{false};
   std::atomic<int> failed_{0};
+  std::atomic<std::uint64_t> refreshes_{0};
   std::string last_failure_;
   std::thread thread_;
 };

@@ -10,6 +10,8 @@
 #include <spdlog/cfg/env.h>
 #include <spdlog/spdlog.h>
 
+#include "cimbus/codec/json_text.hpp"
+
 namespace cimbus::adapter {
 
 namespace {
@@ -65,32 +67,10 @@ std::string now_text() {
   const int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buffer[40];
+  char buffer[80];  // room for any int the compiler cannot rule out
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                 tm.tm_sec, ms);
   return buffer;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -105,18 +85,18 @@ class Log::Impl {
     line.reserve(text.size() + 128);
     if (settings().format == Format::json) {
       line += "{\"time\":\"" + now_text() + "Z\",\"level\":\"" + name_of(level) + "\",\"system\":";
-      append_json_string(line, system);
+      json::append_string(line, system);
       line += ",\"instance\":";
-      append_json_string(line, instance);
+      json::append_string(line, instance);
       line += ",\"message\":";
-      append_json_string(line, text);
+      json::append_string(line, text);
       if (!ids.message_id.empty()) {
         line += ",\"message_id\":";
-        append_json_string(line, ids.message_id);
+        json::append_string(line, ids.message_id);
       }
       if (!ids.correlation_id.empty()) {
         line += ",\"correlation_id\":";
-        append_json_string(line, ids.correlation_id);
+        json::append_string(line, ids.correlation_id);
       }
       line += "}\n";
     } else {
