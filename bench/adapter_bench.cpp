@@ -9,6 +9,11 @@
 // The requests are TroubleTickets change messages (~2.3 KB, typed payload) with fresh MessageIDs.
 //
 //   cimbus_adapter_bench --broker-dir DIR [--requests N] [--sequential N] [--window N]
+//   cimbus_adapter_bench --broker-dir DIR --callgrind FILE [--requests N] ...
+//
+// With --callgrind, only the adapter runs, under valgrind's callgrind (instruction counts, stable
+// on a noisy machine), and its profile is written to FILE for bench/cost_breakdown.py; the figures
+// it prints are then those of a process slowed fifty times, not to be compared.
 
 #include <algorithm>
 #include <filesystem>
@@ -98,6 +103,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Request/reply through the broker: raw Proton relay (baseline) against a cimbus adapter"};
   RunOptions o{"", "build/bench-adapter", 20000, 1000, 200, 500};
   o.add_to(app);
+  std::string callgrind_out;
+  app.add_option("--callgrind", callgrind_out, "Run only the adapter, under callgrind, its profile written to this file");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -110,6 +117,16 @@ int main(int argc, char** argv) {
                  o.requests, o.window, o.sequential, o.warmup, example.size());
 
     Figures relay, adapter;
+    if (!callgrind_out.empty()) {
+      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", o.work_dir);
+      cimbus::harness::AdapterProcess p({"valgrind", "--tool=callgrind", "--callgrind-out-file=" + callgrind_out, CIMBUS_TEST_RESPONDER,
+                                         cimbus::harness::write_config(options, o.work_dir)},
+                                        std::chrono::seconds(300));
+      adapter = measure(driver, p.pid(), o, "cimbus adapter under callgrind");
+      p.stop(std::chrono::seconds(300));
+      std::printf("callgrind profile of %d requests: %s\n", o.warmup + o.requests + o.sequential, callgrind_out.c_str());
+      return adapter.missing > 0 ? 1 : 0;
+    }
     {
       cimbus::harness::AdapterProcess p({CIMBUS_PROTON_RELAY, broker.url, broker.user, broker.password, "oms.requests"});
       relay = measure(driver, p.pid(), o, "proton relay");

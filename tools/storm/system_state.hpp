@@ -15,8 +15,8 @@
 // away (a crash drill) leaves its last state in place.
 //
 // While the storm runs, a thread of its own refreshes the file every `period`, or, when a refresh
-// takes longer (a big state), after nine times as long as it took, so that reading the state costs
-// the machine a tenth at most: the storm's loop never waits for a system.
+// takes longer (a big state), after nine times as long as it took (30 s at most), so that reading
+// the state costs the machine about a tenth: the storm's loop never waits for a system.
 //
 // Threading: refresh() on one thread at a time; the refreshing thread is the object's own.
 
