@@ -97,6 +97,12 @@ CREATE TABLE IF NOT EXISTS service_needs (
   mrid            TEXT,
   cancel_state    INTEGER NOT NULL DEFAULT 0
 );
+-- What due() looks for every 50 ms, inside the adapter's write transaction: without these, each
+-- look scanned every call (at 100,000 calls, long enough to keep the intake waiting for the lock).
+CREATE INDEX IF NOT EXISTS calls_by_ticket ON calls (ticket);
+CREATE INDEX IF NOT EXISTS calls_by_cancel_state ON calls (cancel_state, cancel_after_ms);
+CREATE INDEX IF NOT EXISTS service_needs_by_mrid ON service_needs (mrid);
+CREATE INDEX IF NOT EXISTS service_needs_by_cancel_state ON service_needs (cancel_state, cancel_after_ms);
 CREATE TABLE IF NOT EXISTS requests (
   message_id TEXT PRIMARY KEY,
   noun       TEXT NOT NULL,
