@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
     Figures relay, adapter;
     if (!callgrind_out.empty()) {
       auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", o.work_dir);
-      cimbus::harness::AdapterProcess p({"valgrind", "--tool=callgrind", "--callgrind-out-file=" + callgrind_out, CIMBUS_TEST_RESPONDER,
+      cimbus::harness::AdapterProcess p({"/usr/bin/valgrind", "--tool=callgrind", "--callgrind-out-file=" + callgrind_out, CIMBUS_TEST_RESPONDER,
                                          cimbus::harness::write_config(options, o.work_dir)},
                                         std::chrono::seconds(300));
       adapter = measure(driver, p.pid(), o, "cimbus adapter under callgrind");

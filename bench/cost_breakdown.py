@@ -18,14 +18,14 @@ import sys
 # step -> patterns of the functions whose inclusive cost is the step's (the first that matches a
 # profile line counts; a step's functions do not call each other)
 STEPS = [
-    ("decode (XML to typed objects, validated)", [r"^cimbus::XmlCodec::decode\(std::basic_string_view"]),
-    ("encode (typed objects to XML)", [r"^cimbus::XmlCodec::encode\(cimbus::Envelope const&", r"^cimbus::XmlCodec::encode_object\("]),
+    ("decode (XML to typed objects, validated)", [r"^cimbus::XmlCodec::decode\("]),
+    ("encode (typed objects to XML)", [r"^cimbus::XmlCodec::encode(\[abi:cxx11\])?\(cimbus::Envelope const&"]),
     ("handler (the responder's transaction)", [r"^\(anonymous namespace\)::transaction\(cimbus::adapter::Context&\)"]),
+    ("inbox (attempt counted, reply remembered)", [r"^cimbus::store::Inbox::(take|finish)\("]),
+    ("message journal (a row per message in and out)", [r"^cimbus::adapter::detail::JournalWriter::(sent|taken_in)\("]),
     ("store commit (SQLite, fsync excluded)", [r"^cimbus::store::Transaction::commit\(\)"]),
     ("Proton: AMQP framing and I/O", [r"^pn_connection_driver_read_done", r"^pn_connection_driver_write_done", r"^pn_transport_process",
                                        r"^pn_transport_pending"]),
-    ("inbox and journal (store writes before the commit)", [r"^cimbus::store::Inbox::", r"^cimbus::store::Journal::",
-                                                            r"^cimbus::adapter::detail::JournalWriter::"]),
 ]
 LIBRARIES = [
     ("Xerces-C", "libxerces-c"),
@@ -80,10 +80,10 @@ def main():
     table("By step (inclusive), over %d requests" % requests, steps, total, requests)
 
     total, own = annotate(profile, False)
-    object_of = {function: obj for _, function, obj in own if obj}
     by_library = collections.Counter()
     for cost, function, obj in own:
-        obj = obj or object_of.get(function, "")
+        if not obj:
+            continue  # a per-source-file part of a function counted on its own line
         name = next((n for n, keys in LIBRARIES if any(k in obj for k in ((keys,) if isinstance(keys, str) else keys))), "other")
         by_library[name] += cost
     rows = [(n, by_library[n]) for n, _ in LIBRARIES if by_library[n]] + [("other", by_library["other"])]
