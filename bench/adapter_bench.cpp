@@ -117,13 +117,19 @@ int main(int argc, char** argv) {
                  o.requests, o.window, o.sequential, o.warmup, example.size());
 
     Figures relay, adapter;
-    if (!callgrind_out.empty()) {
+    // The cimbus adapter, started by `prefix` (a profiler) when given; `slowness` scales its waits.
+    auto measure_adapter = [&](std::vector<std::string> prefix, int slowness, const char* name) {
       auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", o.work_dir);
-      cimbus::harness::AdapterProcess p({"/usr/bin/valgrind", "--tool=callgrind", "--callgrind-out-file=" + callgrind_out, CIMBUS_TEST_RESPONDER,
-                                         cimbus::harness::write_config(options, o.work_dir)},
-                                        std::chrono::seconds(300));
-      adapter = measure(driver, p.pid(), o, "cimbus adapter under callgrind");
-      p.stop(std::chrono::seconds(300));
+      prefix.push_back(CIMBUS_TEST_RESPONDER);
+      prefix.push_back(cimbus::harness::write_config(options, o.work_dir));
+      cimbus::harness::AdapterProcess p(prefix, std::chrono::seconds(60) * slowness);
+      Figures f = measure(driver, p.pid(), o, name);
+      p.stop(std::chrono::seconds(30) * slowness);
+      return f;
+    };
+    if (!callgrind_out.empty()) {
+      adapter = measure_adapter({"/usr/bin/valgrind", "--tool=callgrind", "--callgrind-out-file=" + callgrind_out}, 5,
+                                "cimbus adapter under callgrind");
       std::printf("callgrind profile of %d requests: %s\n", o.warmup + o.requests + o.sequential, callgrind_out.c_str());
       return adapter.missing > 0 ? 1 : 0;
     }
@@ -132,12 +138,7 @@ int main(int argc, char** argv) {
       relay = measure(driver, p.pid(), o, "proton relay");
       p.stop();
     }
-    {
-      auto options = cimbus::harness::adapter_options(CIMBUS_BENCH_ADAPTER_CONFIG, broker, "oms-bench", o.work_dir);
-      cimbus::harness::AdapterProcess p(CIMBUS_TEST_RESPONDER, cimbus::harness::write_config(options, o.work_dir));
-      adapter = measure(driver, p.pid(), o, "cimbus adapter");
-      p.stop();
-    }
+    adapter = measure_adapter({}, 1, "cimbus adapter");
 
     std::printf("\n| responder | throughput (req/s) | p50 ms | p99 ms | p50 ms loaded | p99 ms loaded | peak RSS (MiB) | CPU µs/request | no reply |\n");
     std::printf("|---|---|---|---|---|---|---|---|---|\n");

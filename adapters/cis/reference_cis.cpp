@@ -154,8 +154,10 @@ std::vector<reference::Record> ReferenceCis::find_agreements(store::Transaction&
   // Then the territory's agreements nobody changed (so none is kept): named ones whatever the
   // state asked (as kept ones), the others when the query asks for any state or `active`.
   if (!q.ids.empty()) {
+    std::set<std::string> kept;  // find() read every named one already
+    for (const reference::Record& r : found) kept.insert(r.mrid);
     for (const std::string& id : q.ids)
-      if (auto site = territory_.by_agreement(id); site && !records.get(noun, id)) found.push_back(territory_agreement(*site));
+      if (auto site = territory_.by_agreement(id); site && kept.count(id) == 0) found.push_back(territory_agreement(*site));
     return found;
   }
   if (q.impossible_state || (q.state && *q.state != ObjectState::active)) return found;
@@ -164,11 +166,10 @@ std::vector<reference::Record> ReferenceCis::find_agreements(store::Transaction&
       if (auto site = territory_.by_customer(customer); site && !records.get(noun, site->agreement)) found.push_back(territory_agreement(*site));
     return found;
   }
-  // All of them: the kept ones first, then the territory's, as many as a list gives (Records::list).
-  constexpr std::size_t kMostFound = 100000;
+  // All of them: the kept ones first, then the territory's, as many as a list gives.
   std::set<std::string> kept;
   for (const reference::Record& r : records.list(noun)) kept.insert(r.mrid);
-  for (int i = 0; i < territory_.customers() && found.size() < kMostFound; ++i) {
+  for (int i = 0; i < territory_.customers() && found.size() < Records::kMostListed; ++i) {
     reference::Site site = territory_.site(i);
     if (kept.count(site.agreement) == 0) found.push_back(territory_agreement(site));
   }

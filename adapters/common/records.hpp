@@ -48,9 +48,11 @@ class Records {
   // Creates or replaces the object; a new state is written to the journal.
   void put(const std::string& noun, const std::string& mrid, ObjectState state, const google::protobuf::Message& item,
            const std::string& key = {});
+  // The most objects a list gives by default (a get of everything answers with no more).
+  static constexpr std::size_t kMostListed = 100000;
   // Objects of `noun`, optionally only in `state` or with `key`, oldest change first.
   std::vector<Record> list(const std::string& noun, std::optional<ObjectState> state = std::nullopt, const std::string& key = {},
-                           std::size_t limit = 100000) const;
+                           std::size_t limit = kMostListed) const;
   // Objects of `noun` with `key` that are not in `ended` (their final states).
   std::vector<Record> open_with_key(const std::string& noun, const std::string& key, const std::vector<ObjectState>& ended) const;
 

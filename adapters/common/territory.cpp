@@ -1,6 +1,7 @@
 #include "territory.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
@@ -51,12 +52,8 @@ std::string stable_uuid(std::uint64_t seed, const std::string& kind, int index) 
 std::optional<int> stable_index(std::uint64_t seed, const std::string& kind, const std::string& uuid) {
   if (uuid.size() != 36) return std::nullopt;
   std::uint32_t carried = 0;
-  for (std::size_t i = 28; i < 36; ++i) {
-    const char c = uuid[i];
-    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    if (digit < 0) return std::nullopt;
-    carried = (carried << 4) | static_cast<std::uint32_t>(digit);
-  }
+  const char* const last8 = uuid.data() + 28;
+  if (auto [end, error] = std::from_chars(last8, last8 + 8, carried, 16); error != std::errc() || end != last8 + 8) return std::nullopt;
   const std::uint32_t index = carried ^ index_mask(seed, kind);
   if (index >= static_cast<std::uint32_t>(TerritoryOptions::kMostCustomers)) return std::nullopt;
   if (stable_uuid(seed, kind, static_cast<int>(index)) != uuid) return std::nullopt;  // not one of ours
@@ -80,23 +77,25 @@ TerritoryOptions TerritoryOptions::from_settings(const std::map<std::string, std
   TerritoryOptions o;
   o.seed = static_cast<std::uint64_t>(setting(settings, "seed", static_cast<long long>(o.seed)));
   const long long customers = setting(settings, "customers", o.customers);
-  if (customers > TerritoryOptions::kMostCustomers)
+  if (customers > TerritoryOptions::kMostCustomers)  // before it narrows to int; check() has the rest
     throw std::invalid_argument("connector.settings.customers: at most " + std::to_string(TerritoryOptions::kMostCustomers) + ", not " +
                                 std::to_string(customers));
   o.customers = static_cast<int>(customers);
   o.customers_per_transformer = static_cast<int>(setting(settings, "customers_per_transformer", o.customers_per_transformer));
   o.transformers_per_feeder = static_cast<int>(setting(settings, "transformers_per_feeder", o.transformers_per_feeder));
-  if (o.customers <= 0 || o.customers_per_transformer <= 0 || o.transformers_per_feeder <= 0)
-    throw std::invalid_argument("connector.settings: customers, customers_per_transformer and transformers_per_feeder must be positive");
+  o.check("connector.settings");
   return o;
 }
 
+void TerritoryOptions::check(const std::string& where) const {
+  if (customers <= 0 || customers_per_transformer <= 0 || transformers_per_feeder <= 0)
+    throw std::invalid_argument(where + ": customers, customers_per_transformer and transformers_per_feeder must be positive");
+  if (customers > kMostCustomers)
+    throw std::invalid_argument(where + ".customers: at most " + std::to_string(kMostCustomers) + ", not " + std::to_string(customers));
+}
+
 Territory::Territory(TerritoryOptions options) : options_(options) {
-  if (options_.customers <= 0 || options_.customers_per_transformer <= 0 || options_.transformers_per_feeder <= 0)
-    throw std::invalid_argument("territory: customers, customers_per_transformer and transformers_per_feeder must be positive");
-  if (options_.customers > TerritoryOptions::kMostCustomers)
-    throw std::invalid_argument("territory: at most " + std::to_string(TerritoryOptions::kMostCustomers) + " customers, not " +
-                                std::to_string(options_.customers));
+  options_.check("territory");
   transformers_ = (options_.customers + options_.customers_per_transformer - 1) / options_.customers_per_transformer;
   feeders_ = (transformers_ + options_.transformers_per_feeder - 1) / options_.transformers_per_feeder;
 }

@@ -42,7 +42,11 @@ struct TerritoryOptions {
   static constexpr int kMostCustomers = 50'000'000;
 
   // From a backend's settings: seed, customers, customers_per_transformer, transformers_per_feeder.
+  // Throws std::invalid_argument naming the setting (connector.settings.customers ...).
   static TerritoryOptions from_settings(const std::map<std::string, std::string>& settings);
+  // Throws std::invalid_argument, its text starting with `where`, for sizes that are not positive
+  // or above kMostCustomers.
+  void check(const std::string& where) const;
 };
 
 class Territory {

@@ -169,7 +169,9 @@ TEST_F(Roles, ATerritoryAgreementIsFoundByIdAndByCustomerBeforeAndAfterItChanges
     CustomerAgreements found;
     EXPECT_EQ(r.result(), R::OK) << first_code(r.last());
     const Envelope merged = r.merged();
-    if (merged.payload_objects_size() == 1) EXPECT_TRUE(merged.payload_objects(0).UnpackTo(&found));
+    if (merged.payload_objects_size() == 1) {
+      EXPECT_TRUE(merged.payload_objects(0).UnpackTo(&found));
+    }
     EXPECT_EQ(found.customer_agreement_size(), 1);
     return found.customer_agreement_size() == 1 ? found.customer_agreement(0) : customer::customer_agreements::CustomerAgreement();
   };
@@ -197,7 +199,9 @@ TEST_F(Roles, ATerritoryAgreementIsFoundByIdAndByCustomerBeforeAndAfterItChanges
     ASSERT_TRUE(any.UnpackTo(&page));
     for (const auto& a : page.customer_agreement()) {
       ++seen[a.m_rid()];
-      if (a.m_rid() == site.agreement) EXPECT_EQ(a.load_mgmt(), "peak shaving");
+      if (a.m_rid() == site.agreement) {
+        EXPECT_EQ(a.load_mgmt(), "peak shaving");
+      }
     }
   }
   for (int i = 0; i < territory.customers(); ++i) EXPECT_EQ(seen[territory.site(i).agreement], 1) << "customer " << i;
