@@ -10,7 +10,6 @@ import http.server
 import json
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ from lxml import etree
 import zeep
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "web_services"))
-from stack import Stack  # noqa: E402
+from stack import Stack, free_port  # noqa: E402
 from external_wms import soap_response  # noqa: E402
 from systems import RESPONSE_ACTION, STRANGER, JsonOms, SoapWms, post_soap  # noqa: E402
 
@@ -49,12 +48,6 @@ class ResultHandler(http.server.BaseHTTPRequestHandler):
 
 
 wms_port = None  # fixed: the WMS's ReplyAddress must survive its restarts
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def setUpModule():

@@ -11,7 +11,7 @@ set -uo pipefail
 root=$1 bin=$2 work=$3 role=$4 protocol=$5
 shift 5
 rm -rf "$work" && mkdir -p "$work"
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$("$root/scripts/free-ports")
 case $role/$protocol in
   wms/soap | wms/json) system_args=(--protocol "$protocol" --step-ms 500) ;;
   oms/json)  # the storm's territory: the same customers from the same seed

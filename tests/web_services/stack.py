@@ -25,6 +25,14 @@ import signal
 import subprocess
 import time
 
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts")
+
+
+def free_port():
+    """A loopback port for a server a test configures before it starts (scripts/free-ports says why
+    not bind(0))."""
+    return int(subprocess.check_output([os.path.join(SCRIPTS, "free-ports")]).split()[0])
+
 
 class Role:
     def __init__(self, name, process, log_path, out_path):

@@ -21,7 +21,6 @@ import http.server
 import os
 import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from lxml import etree
 from proton import Message
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "adapter"))
-from stack import Stack  # noqa: E402
+from stack import Stack, free_port  # noqa: E402
 from peer_messages import codes, field, receive  # noqa: E402
 
 SOURCE, BIN, WORK = sys.argv[1:4]
@@ -85,12 +84,6 @@ def serve(port=0):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Callee)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def oms_settings(retry_ms=200):

@@ -44,12 +44,6 @@ callbacks = []  # (headers, body) of the asynchronous results POSTed to the test
 callback_server = None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class CallbackHandler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
