@@ -6,13 +6,26 @@ namespace cimbus::detail {
 
 namespace {
 
+// Bytes that need a reference, per context: the loop below copies the runs between them whole.
+struct EscapeTable {
+  bool text[256] = {};
+  bool attribute[256] = {};
+  constexpr EscapeTable() {
+    for (int c = 0; c < 128; ++c) {
+      text[c] = xml_escape_of(static_cast<char>(c), EscapeContext::text) != nullptr;
+      attribute[c] = xml_escape_of(static_cast<char>(c), EscapeContext::attribute) != nullptr;
+    }
+  }
+};
+constexpr EscapeTable kEscapes;
+
 void append_escaped(std::string& out, std::string_view text, EscapeContext context) {
+  const bool* escaped = context == EscapeContext::text ? kEscapes.text : kEscapes.attribute;
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    const char* replacement = xml_escape_of(text[i], context);
-    if (replacement == nullptr) continue;
+    if (!escaped[static_cast<unsigned char>(text[i])]) continue;
     out.append(text.data() + start, i - start);
-    out += replacement;
+    out += xml_escape_of(text[i], context);
     start = i + 1;
   }
   out.append(text.data() + start, text.size() - start);
@@ -29,6 +42,10 @@ void append_escaped_attribute(std::string& out, std::string_view text) {
 bool is_xml_text(std::string_view text, std::size_t* where) {
   for (size_t i = 0; i < text.size();) {
     unsigned char b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b < 0x80) {  // printable ASCII, most of any message: no decoding
+      ++i;
+      continue;
+    }
     char32_t c;
     size_t n;
     if (b < 0x80) { c = b; n = 1; }

@@ -9,7 +9,7 @@ namespace cimbus::detail {
 enum class EscapeContext { text, attribute };
 
 // The reference that replaces the ASCII character `c` in `context`, or nullptr when `c` stays.
-inline const char* xml_escape_of(char c, EscapeContext context) {
+constexpr const char* xml_escape_of(char c, EscapeContext context) {
   switch (c) {
     case '&': return "&amp;";
     case '<': return "&lt;";

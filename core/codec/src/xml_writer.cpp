@@ -32,34 +32,53 @@ void XmlWriter::close_start_tag() {
   start_tag_open_ = false;
 }
 
-void XmlWriter::start(const std::string& ns, const std::string& local,
-                      const std::vector<std::pair<std::string, std::string>>& declare) {
+void XmlWriter::write_qname(const Element& element) {
+  if (!element.prefix.empty()) {
+    out_ += element.prefix;
+    out_ += ':';
+  }
+  out_ += element.local;
+}
+
+void XmlWriter::start(const std::string& ns, std::string_view local, const Bindings* declare) {
   close_start_tag();
   if (!open_.empty()) open_.back().has_children = true;
   newline();
-  Element element{{}, scope_.size()};
-  std::vector<std::pair<std::string, std::string>> declarations = declare;
-  for (const auto& d : declare) scope_.push_back(d);
-  const std::string* default_ns = bound("");
-  std::string current_default = default_ns == nullptr ? std::string() : *default_ns;
-  if (current_default == ns) {
-    element.qname = local;
-  } else if (const std::string* prefix = ns.empty() ? nullptr : prefix_of(ns)) {
-    element.qname = *prefix + ":" + local;
+  Element element{{}, local, scope_.size()};
+  if (declare != nullptr && !declare->empty()) {
+    scope_.insert(scope_.end(), declare->begin(), declare->end());
+    scope_changed();
+  }
+  bool declare_default = false;
+  if (&ns == resolved_ns_ && scope_generation_ == resolved_generation_) {
+    element.prefix = resolved_prefix_;
   } else {
-    declarations.emplace_back("", ns);  // make it the default namespace from here down
-    scope_.emplace_back("", ns);
-    element.qname = local;
+    const std::string* default_ns = bound("");
+    if (default_ns == nullptr ? ns.empty() : *default_ns == ns) {
+      // in the default namespace
+    } else if (const std::string* prefix = ns.empty() ? nullptr : prefix_of(ns)) {
+      element.prefix = *prefix;
+    } else {
+      declare_default = true;  // make it the default namespace from here down
+      scope_.emplace_back("", ns);
+      scope_changed();
+    }
+    resolved_ns_ = &ns;
+    resolved_generation_ = scope_generation_;
+    resolved_prefix_ = element.prefix;
   }
   out_ += '<';
-  out_ += element.qname;
-  for (const auto& [prefix, uri] : declarations) {
+  write_qname(element);
+  auto write_binding = [this](const std::string& prefix, const std::string& uri) {
     out_ += prefix.empty() ? " xmlns" : " xmlns:";
     out_ += prefix;
     out_ += "=\"";
     append_escaped_attribute(out_, uri);
     out_ += '"';
-  }
+  };
+  if (declare != nullptr)
+    for (const auto& [prefix, uri] : *declare) write_binding(prefix, uri);
+  if (declare_default) write_binding("", ns);
   open_.push_back(std::move(element));
   start_tag_open_ = true;
 }
@@ -93,15 +112,17 @@ void XmlWriter::end() {
   } else {
     if (element.has_children) newline();
     out_ += "</";
-    out_ += element.qname;
+    write_qname(element);
     out_ += '>';
   }
-  scope_.resize(element.scope_mark);
+  if (scope_.size() != element.scope_mark) {
+    scope_.resize(element.scope_mark);
+    scope_changed();
+  }
   if (open_.empty() && indent_) out_ += '\n';
 }
 
-std::string XmlWriter::qname_value(const std::string& ns, const std::string& local,
-                                   std::vector<std::pair<std::string, std::string>>& declare) const {
+std::string XmlWriter::qname_value(const std::string& ns, const std::string& local, Bindings& declare) const {
   const std::string* default_ns = bound("");
   if (ns.empty() || (default_ns != nullptr && *default_ns == ns)) return local;
   if (const std::string* prefix = prefix_of(ns)) return *prefix + ":" + local;

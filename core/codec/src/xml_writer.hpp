@@ -11,12 +11,14 @@ namespace cimbus::detail {
 
 class XmlWriter {
  public:
-  explicit XmlWriter(bool indent) : indent_(indent) {}
+  using Bindings = std::vector<std::pair<std::string, std::string>>;  // prefix, namespace
+
+  explicit XmlWriter(bool indent, std::size_t expected_bytes = 0) : indent_(indent) { out_.reserve(expected_bytes); }
 
   void declaration();
-  // `declare` adds prefix bindings on this element before its name is chosen.
-  void start(const std::string& ns, const std::string& local,
-             const std::vector<std::pair<std::string, std::string>>& declare = {});
+  // `declare` adds prefix bindings on this element before its name is chosen. `local` is not
+  // copied: it must outlive the element's end() (the encoder's names live in its TypeMaps).
+  void start(const std::string& ns, std::string_view local, const Bindings* declare = nullptr);
   void attribute(const std::string& local, std::string_view value);  // unqualified
   void text(std::string_view value);
   // A standalone element (it declares what it uses), inserted as it is.
@@ -25,7 +27,7 @@ class XmlWriter {
   // How `{ns}local` is written as an xs:QName at the element about to start; adds to `declare`
   // the binding it needs, if any.
   std::string qname_value(const std::string& ns, const std::string& local,
-                          std::vector<std::pair<std::string, std::string>>& declare) const;
+                          Bindings& declare) const;
   std::string take() { return std::move(out_); }
 
  private:
@@ -35,13 +37,24 @@ class XmlWriter {
   void newline();
 
   struct Element {
-    std::string qname;
+    std::string prefix;  // "" when in the default namespace
+    std::string_view local;
     std::size_t scope_mark;
     bool has_children = false;
   };
+  void write_qname(const Element& element);
+  void scope_changed() { ++scope_generation_; }
   bool indent_;
   std::string out_;
-  std::vector<std::pair<std::string, std::string>> scope_;  // prefix, namespace
+  Bindings scope_;
+  // The last namespace start() resolved without declaring, by address, while the scope is
+  // unchanged: siblings and children of one namespace skip the scope walk. (A namespace string
+  // freed and another made at its address would need a scope change in between to be seen: the
+  // encoder's namespaces live in its TypeMaps, or across an element that declares.)
+  std::size_t scope_generation_ = 0;
+  const std::string* resolved_ns_ = nullptr;
+  std::size_t resolved_generation_ = ~std::size_t{0};
+  std::string resolved_prefix_;
   std::vector<Element> open_;
   bool start_tag_open_ = false;
 };

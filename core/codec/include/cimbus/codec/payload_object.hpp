@@ -12,6 +12,9 @@ namespace cimbus {
 
 // nullptr when the type is not one cimbus generated, or the bytes do not parse as it.
 std::unique_ptr<google::protobuf::Message> unpack_object(const google::protobuf::Any& object);
+// The same, made on `arena` (which owns it): no allocation and no destructor per field, for
+// objects read once and dropped (the encoder's).
+google::protobuf::Message* unpack_object(const google::protobuf::Any& object, google::protobuf::Arena& arena);
 
 // Objects of one type merged into the first of them, in order: a noun's payload is one element
 // whose items are repeated, so two ServiceOrders become one with the items of both (their
