@@ -50,6 +50,18 @@ void RatioReport::add_error(const std::string& name, const std::string& error) {
   figures_[name].error = error;
 }
 
+double RatioReport::seconds_per_message(const std::string& name) const {
+  const auto it = figures_.find(name);
+  return it == figures_.end() || !it->second.error.empty() ? 0 : it->second.seconds_per_message;
+}
+
+double RatioReport::max_ratio(const std::string& name) const {
+  const auto [family, which] = split_name(name);
+  for (const Target& t : targets_)
+    if (t.family == family && which.rfind(t.case_prefix, 0) == 0) return t.max_ratio;
+  return 0;
+}
+
 bool RatioReport::print_table() const {
   bool ok = true;
   std::printf("\n%-40s %10s %12s %10s %10s %8s\n", "benchmark", "bytes", "msg/s", "MB/s", "ratio", "target");
@@ -73,12 +85,10 @@ bool RatioReport::print_table() const {
         std::snprintf(buf, sizeof buf, r < 0.1 ? "%.3fx" : "%.2fx", r);
         ratio = buf;
       }
-      for (const Target& t : targets_) {
-        if (t.family != family || which.rfind(t.case_prefix, 0) != 0) continue;
+      if (const double max = max_ratio(name); max > 0) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, "<=%.1fx", t.max_ratio);
+        std::snprintf(buf, sizeof buf, "<=%.2gx", max);
         target = buf;
-        break;
       }
     } else {
       ratio = "1.00x";

@@ -34,6 +34,11 @@ class RatioReport : public benchmark::ConsoleReporter {
   // Prints the table to stdout. Returns false when a benchmark failed or a baseline is missing.
   bool print_table() const;
 
+  // The CPU time per message of "<family>/<case>", or 0 when it did not run or failed.
+  double seconds_per_message(const std::string& name) const;
+  // The target ratio of "<family>/<case>" to the baseline, or 0 when it has none.
+  double max_ratio(const std::string& name) const;
+
  private:
   struct Figure {
     double seconds_per_message = 0;

@@ -28,7 +28,7 @@ using TroubleTickets = cimbus::customer::trouble_tickets::TroubleTickets;
 
 // Executions per MessageID: the tests check that each is 1.
 void count_execution(Context& c) {
-  Statement(c.tx(), "INSERT INTO executions (message_id, verb, n) VALUES (?, ?, 1) ON CONFLICT(message_id) DO UPDATE SET n = n + 1")
+  Statement::cached(c.tx().connection(), "INSERT INTO executions (message_id, verb, n) VALUES (?, ?, 1) ON CONFLICT(message_id) DO UPDATE SET n = n + 1")
       .bind(1, c.header().message_id())
       .bind(2, cimbus::to_literal(c.verb()))
       .run();
@@ -47,7 +47,10 @@ void transaction(Context& c) {
       Statement(c.tx(), "INSERT INTO ticket_holds (ticket, owner) VALUES (?, 'nobody')").bind(1, t.m_rid()).run();
   count_execution(c);
   for (const auto& t : tickets->trouble_ticket()) {
-    Statement(c.tx(), "INSERT OR REPLACE INTO tickets (mrid, ticket) VALUES (?, ?)").bind(1, t.m_rid()).bind_blob(2, t.SerializeAsString()).run();
+    Statement::cached(c.tx().connection(), "INSERT OR REPLACE INTO tickets (mrid, ticket) VALUES (?, ?)")
+        .bind(1, t.m_rid())
+        .bind_blob(2, t.SerializeAsString())
+        .run();
     c.add_reply_id(t.m_rid());
   }
   c.add_payload(*tickets);

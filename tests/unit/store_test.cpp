@@ -159,6 +159,45 @@ TEST(SqliteStore, ARelaxedTransactionCommitsLikeAnyOtherAndFullDurabilityComesBa
   EXPECT_EQ(store.inbox().take(tx, "counted").attempts, 2);
 }
 
+// A kept statement keeps its bindings' buffers between runs (no clear_bindings), yet a parameter
+// not bound again is NULL, as on a fresh statement.
+TEST(SqliteStore, AKeptStatementRunAgainSeesOnlyItsNewBindings) {
+  Store store(fresh_file("kept-bindings"));
+  Connection& c = store.connection();
+  c.execute("CREATE TABLE kept (a TEXT, b TEXT)");
+  for (int round = 0; round < 2; ++round) {
+    Statement insert = Statement::cached(c, "INSERT INTO kept (a, b) VALUES (?, ?)");
+    insert.bind(1, std::string(round == 0 ? "first" : "second"));
+    if (round == 0) insert.bind(2, std::string("only the first binds b"));
+    insert.run();
+  }
+  Statement rows(c, "SELECT a, b IS NULL FROM kept ORDER BY rowid");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.text(0), "first");
+  EXPECT_EQ(rows.number(1), 0);
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.text(0), "second");
+  EXPECT_EQ(rows.number(1), 1);
+}
+
+// SQLite runs a one-row INSERT ... RETURNING id without RETURNING and gives the row id itself:
+// the id is the row's, once per run, and an insert that adds no row returns none.
+TEST(SqliteStore, AnInsertReturningIdGivesTheKeyOfItsOwnRow) {
+  Store store(fresh_file("returning-id"));
+  Connection& c = store.connection();
+  c.execute("CREATE TABLE numbered (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE)");
+  c.execute("CREATE TABLE elsewhere (id INTEGER PRIMARY KEY, name TEXT)");
+  c.execute("CREATE TRIGGER echo AFTER INSERT ON numbered BEGIN INSERT INTO elsewhere (id, name) VALUES (1000 + NEW.id, NEW.name); END");
+  std::vector<std::int64_t> ids;
+  for (const char* name : {"a", "b", "c"}) {
+    Statement insert = Statement::cached(c, "INSERT INTO numbered (name) VALUES (?) RETURNING id");
+    ids.push_back(insert.bind(1, std::string(name)).returned_id());
+  }
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{1, 2, 3}));  // not the trigger's rows (1001...)
+  Statement again(c, "INSERT INTO numbered (name) VALUES (?) RETURNING id");
+  EXPECT_THROW(again.bind(1, std::string("a")).returned_id(), std::exception);  // UNIQUE: no row, no id
+}
+
 TEST(Store, CorrelationsEndOnTheFinalReplyOrTheDeadline) {
   const std::string path = fresh_store("correlations");
   {

@@ -22,19 +22,19 @@ void Transaction::commit() {
   open_ = false;
 }
 
-Savepoint::Savepoint(Transaction& tx) : connection_(tx.connection()) { connection_.execute("SAVEPOINT message"); }
+Savepoint::Savepoint(Transaction& tx) : connection_(tx.connection()) { connection_.execute_often("SAVEPOINT message"); }
 
 Savepoint::~Savepoint() {
   if (!open_) return;
   try {
-    connection_.execute("ROLLBACK TO message");
-    connection_.execute("RELEASE message");
+    connection_.execute_often("ROLLBACK TO message");
+    connection_.execute_often("RELEASE message");
   } catch (...) {  // the transaction around it rolls back as a whole then
   }
 }
 
 void Savepoint::release() {
-  connection_.execute("RELEASE message");
+  connection_.execute_often("RELEASE message");
   open_ = false;
 }
 

@@ -53,6 +53,9 @@ class Connection {
   virtual std::unique_ptr<Prepared> prepare(const char* sql, bool reused) = 0;
   // Runs SQL without parameters (schema, several statements one after another).
   virtual void execute(const std::string& sql) = 0;
+  // Runs one statement without parameters that the store runs for every message (SAVEPOINT,
+  // RELEASE): an engine that can prepare it keeps it prepared. `sql` must be a string literal.
+  virtual void execute_often(const char* sql) { execute(sql); }
 
   // A transaction that takes the write lock at once: writers queue at begin rather than fail
   // half-way. Transaction (transaction.hpp) is how code uses these.

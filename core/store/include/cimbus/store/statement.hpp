@@ -25,8 +25,9 @@ class Statement {
   Statement(Connection& connection, const char* sql);
   Statement(Transaction& tx, const char* sql);
   Statement(Transaction& tx, const std::string& sql) : Statement(tx, sql.c_str()) {}
-  // The connection's kept statement for `sql`, a string literal: prepared once, reset and cleared
-  // at the end instead of finalized. A nested use of the same SQL gets a statement of its own.
+  // The connection's kept statement for `sql`, a string literal: prepared once, reset at the end
+  // instead of finalized (a parameter not bound in the next use is NULL, as in a new statement).
+  // A nested use of the same SQL gets a statement of its own.
   static Statement cached(Connection& connection, const char* sql);
   ~Statement();
   Statement(Statement&& other) noexcept;
