@@ -30,6 +30,7 @@ MessageNames scan_names(std::string_view xml, std::size_t max_bytes, std::size_t
   MessageNames out;
   if (xml.size() > max_bytes) return out;
   std::vector<std::string_view> open;  // local names of the open elements
+  open.reserve(32);
   long payload = -1, request = -1;     // depth of Payload and Request, while open
   std::size_t at = 0;
   while ((at = xml.find('<', at)) != std::string_view::npos) {
@@ -56,16 +57,19 @@ MessageNames scan_names(std::string_view xml, std::size_t max_bytes, std::size_t
     const long depth = static_cast<long>(open.size());
     if (!empty) {
       const std::string_view parent = open.empty() ? std::string_view() : open.back();
-      const std::size_t text_end = xml.find('<', at);
-      const std::string_view text = xml.substr(at, text_end == std::string_view::npos ? 0 : text_end - at);
+      // The element's text, up to the next tag: read only for the few names that need it.
+      const auto text = [&] {
+        const std::size_t text_end = xml.find('<', at);
+        return trimmed(xml.substr(at, text_end == std::string_view::npos ? 0 : text_end - at));
+      };
       if (name == "Payload") payload = depth;
       else if (name == "Request") request = depth;
-      else if (name == "mRID" && payload >= 0) add_once(depth == payload + 3 ? out.subjects : out.references, trimmed(text), max_names);
-      else if ((name == "mRID" || name == "ID") && request >= 0) add_once(out.references, trimmed(text), max_names);
-      else if (name == "Result" && parent == "Reply") out.result = trimmed(text);
-      else if (name == "MessageID" && parent == "Header") out.message_id = trimmed(text);
-      else if (name == "CorrelationID" && parent == "Header") out.correlation_id = trimmed(text);
-      else if (name == "code" && parent == "Error") out.codes += (out.codes.empty() ? "" : " ") + trimmed(text);
+      else if (name == "mRID" && payload >= 0) add_once(depth == payload + 3 ? out.subjects : out.references, text(), max_names);
+      else if ((name == "mRID" || name == "ID") && request >= 0) add_once(out.references, text(), max_names);
+      else if (name == "Result" && parent == "Reply") out.result = text();
+      else if (name == "MessageID" && parent == "Header") out.message_id = text();
+      else if (name == "CorrelationID" && parent == "Header") out.correlation_id = text();
+      else if (name == "code" && parent == "Error") out.codes += (out.codes.empty() ? "" : " ") + text();
       open.push_back(name);
     }
   }
