@@ -10,6 +10,8 @@
 //   cimbus_decode         XmlCodec::decode: validate, build the Envelope and the typed payload
 //                         object (generated type), envelope checks
 //   cimbus_encode         XmlCodec::encode of the decoded Envelope
+//   cimbus_tokenize       the planned decoder's tokenizer alone (decisions/0034): well-formedness
+//                         and namespaces, nothing validated or built
 //   protobuf_serialize    the decoded typed payload object to protobuf binary
 //   protobuf_parse        protobuf binary back into the typed payload object
 //   python3_lxml          (with --lxml-peer) lxml parse + XMLSchema validate with the same
@@ -41,6 +43,7 @@
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 #include "ratio_report.hpp"
+#include "xml_tokenizer.hpp"
 #include "target_summary.hpp"
 #include "xerces_runtime.hpp"
 
@@ -139,6 +142,27 @@ void cimbus_decode(benchmark::State& state, const Case& c) {
     return;
   }
   for (auto _ : state) benchmark::DoNotOptimize(codec.decode(xml));
+  state.counters["bytes_per_message"] = static_cast<double>(xml.size());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * xml.size()));
+}
+
+// The planned decoder's ground floor alone (decisions/0034): well-formedness and namespaces, no
+// validation and nothing built. What it costs bounds what the generated validator may add.
+void cimbus_tokenize(benchmark::State& state, const Case& c) {
+  const std::string& xml = message_for(c);
+  const DecodeLimits limits;
+  for (auto _ : state) {
+    detail::XmlTokenizer t(xml, limits);
+    std::size_t events = 0;
+    for (detail::XmlTokenizer::Event e; (e = t.next()) != detail::XmlTokenizer::Event::done;) {
+      if (e == detail::XmlTokenizer::Event::fault) {
+        state.SkipWithError(("the tokenizer refuses the benchmark message: " + t.fault()).c_str());
+        return;
+      }
+      ++events;
+    }
+    benchmark::DoNotOptimize(events);
+  }
   state.counters["bytes_per_message"] = static_cast<double>(xml.size());
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * xml.size()));
 }
@@ -249,6 +273,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark((std::string("xerces_sax2_validate/") + c.name).c_str(), xerces_sax2_validate, c);
     benchmark::RegisterBenchmark((std::string("cimbus_decode/") + c.name).c_str(), cimbus_decode, c);
     benchmark::RegisterBenchmark((std::string("cimbus_encode/") + c.name).c_str(), cimbus_encode, c);
+    benchmark::RegisterBenchmark((std::string("cimbus_tokenize/") + c.name).c_str(), cimbus_tokenize, c);
     if (c.make == bench::untyped_payload_message) continue;  // no typed object to serialize
     benchmark::RegisterBenchmark((std::string("protobuf_serialize/") + c.name).c_str(), protobuf_serialize, c);
     benchmark::RegisterBenchmark((std::string("protobuf_parse/") + c.name).c_str(), protobuf_parse, c);
