@@ -138,6 +138,9 @@ XmlTokenizer::Event XmlTokenizer::next() {
     if (!skip_misc(false)) return Event::fault;
     if (root_closed_) {
       if (at_end()) return Event::done;
+      // Xerces-C stops reading at some bytes after the root element (a NUL, a byte that is not
+      // UTF-8) and refuses others: text after the root is left to it.
+      if (doc_[pos_] != '<') return fail(Fault::unsupported, pos_, "text after the root element");
       return fail(Fault::malformed, pos_, "content after the root element");
     }
     if (at_end()) return fail(Fault::malformed, pos_, "no root element");
@@ -159,14 +162,16 @@ XmlTokenizer::Event XmlTokenizer::next() {
 bool XmlTokenizer::prolog() {
   if (starts_with("\xEF\xBB\xBF")) pos_ += 3;  // UTF-8 byte order mark
   if (doc_.size() - pos_ >= 2 && ((doc_[pos_] == '\xFE' && doc_[pos_ + 1] == '\xFF') || (doc_[pos_] == '\xFF' && doc_[pos_ + 1] == '\xFE'))) {
-    fail(Fault::encoding, pos_, "UTF-16 input: only UTF-8 is read");
+    fail(Fault::unsupported, pos_, "UTF-16 input: only UTF-8 is read");
     return false;
   }
   if (starts_with("<?xml") && doc_.size() > pos_ + 5 && is_space(doc_[pos_ + 5])) return xml_declaration();
   return true;
 }
 
-// <?xml version="1.0" encoding="UTF-8" standalone="yes"?>, in that order, each but the version optional.
+// <?xml version="1.0" encoding="UTF-8" standalone="yes"?>, in that order, each but the version
+// optional. Anything else is left to Xerces-C (Fault::unsupported), which reads declarations
+// more leniently than XML 1.0 says (a version "1." followed by anything, a NUL before '=').
 bool XmlTokenizer::xml_declaration() {
   const std::size_t start = pos_;
   pos_ += 5;
@@ -180,28 +185,28 @@ bool XmlTokenizer::xml_declaration() {
       pos_ += 2;
       break;
     }
-    if (pos_ == before_space) return fail(Fault::malformed, pos_, "white space expected in the XML declaration"), false;
+    if (pos_ == before_space) return fail(Fault::unsupported, pos_, "white space expected in the XML declaration"), false;
     std::string_view key;
     if (!name(key)) return false;
     while (index < 3 && key != names[index]) ++index;
-    if (index == 3 || !seen[index].empty()) return fail(Fault::malformed, pos_, "'" + std::string(key) + "' is out of place in the XML declaration"), false;
+    if (index == 3 || !seen[index].empty()) return fail(Fault::unsupported, pos_, "'" + std::string(key) + "' is out of place in the XML declaration"), false;
     skip_space();
-    if (at_end() || doc_[pos_] != '=') return fail(Fault::malformed, pos_, "'=' expected in the XML declaration"), false;
+    if (at_end() || doc_[pos_] != '=') return fail(Fault::unsupported, pos_, "'=' expected in the XML declaration"), false;
     ++pos_;
     skip_space();
-    if (at_end() || (doc_[pos_] != '"' && doc_[pos_] != '\'')) return fail(Fault::malformed, pos_, "a quoted value expected in the XML declaration"), false;
+    if (at_end() || (doc_[pos_] != '"' && doc_[pos_] != '\'')) return fail(Fault::unsupported, pos_, "a quoted value expected in the XML declaration"), false;
     const char quote = doc_[pos_++];
     const std::size_t end = doc_.find(quote, pos_);
-    if (end == std::string_view::npos) return fail(Fault::malformed, start, "the XML declaration does not end"), false;
+    if (end == std::string_view::npos) return fail(Fault::unsupported, start, "the XML declaration does not end"), false;
     seen[index] = doc_.substr(pos_, end - pos_);
-    if (seen[index].empty()) return fail(Fault::malformed, pos_, "an empty value in the XML declaration"), false;
+    if (seen[index].empty()) return fail(Fault::unsupported, pos_, "an empty value in the XML declaration"), false;
     pos_ = end + 1;
   }
-  if (seen[0] != "1.0") return fail(Fault::malformed, start, "XML version '" + std::string(seen[0]) + "': only 1.0 is read"), false;
+  if (seen[0] != "1.0") return fail(Fault::unsupported, start, "XML version '" + std::string(seen[0]) + "': only 1.0 is read"), false;
   if (!seen[1].empty() && !equals_ignoring_case(seen[1], "UTF-8") && !equals_ignoring_case(seen[1], "UTF8"))
-    return fail(Fault::encoding, start, "encoding '" + std::string(seen[1]) + "': only UTF-8 is read"), false;
+    return fail(Fault::unsupported, start, "encoding '" + std::string(seen[1]) + "': only UTF-8 is read"), false;
   if (!seen[2].empty() && seen[2] != "yes" && seen[2] != "no")
-    return fail(Fault::malformed, start, "standalone must be 'yes' or 'no'"), false;
+    return fail(Fault::unsupported, start, "standalone must be 'yes' or 'no'"), false;
   return true;
 }
 
@@ -244,6 +249,8 @@ bool XmlTokenizer::processing_instruction() {
   return true;
 }
 
+// A Name; a name's part after a colon must start as a name does (a QName's local part is an
+// NCName: "p:0a" and "p:-a" are no names).
 bool XmlTokenizer::name(std::string_view& out) {
   const std::size_t start = pos_;
   bool first = true;
@@ -257,10 +264,12 @@ bool XmlTokenizer::name(std::string_view& out) {
     }
     const bool ok = code == ':' || (first ? is_name_start(code) : is_name_char(code));
     if (!ok) break;
-    first = false;
+    first = code == ':';
     pos_ += length;
   }
   if (pos_ == start) return fail(Fault::malformed, pos_, "a name was expected"), false;
+  if (first && doc_[pos_ - 1] == ':' && !at_end() && is_name_char(static_cast<unsigned char>(doc_[pos_])))
+    return fail(Fault::malformed, pos_, "a name's part after ':' starts with '" + std::string(1, doc_[pos_]) + "'"), false;
   out = doc_.substr(start, pos_ - start);
   if (out.size() > 4096) return fail(Fault::limit, start, "a name of " + std::to_string(out.size()) + " bytes"), false;
   return true;

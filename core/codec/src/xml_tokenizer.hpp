@@ -12,9 +12,10 @@
 //   }
 //
 // What it refuses, as Xerces-C set up by HardenedReader does: a DOCTYPE (no DTD, so no entity
-// other than the five predefined ones), an encoding other than UTF-8, characters XML 1.0 cannot
+// other than the five predefined ones), characters XML 1.0 cannot
 // carry, malformed UTF-8, unbound or misused prefixes, an attribute twice (by name or by expanded
-// name), and documents beyond the DecodeLimits (depth, elements). Text between two tags comes as
+// name), and documents beyond the DecodeLimits (depth, elements). Another encoding, or an XML
+// declaration other than the plain one, it leaves to Xerces-C (Fault::unsupported). Text between two tags comes as
 // one event, with CDATA sections, references and line ends (CR LF and CR as LF) resolved; comments
 // and processing instructions are checked and skipped.
 //
@@ -44,7 +45,9 @@ struct XmlAttribute {
 class XmlTokenizer {
  public:
   enum class Event { start, end, text, done, fault };
-  enum class Fault { none, malformed, doctype, encoding, limit };
+  // unsupported: what this reader leaves to Xerces-C, the reference, to decide: an encoding other
+  // than UTF-8, an XML declaration it does not read exactly.
+  enum class Fault { none, malformed, doctype, unsupported, limit };
 
   XmlTokenizer(std::string_view document, const DecodeLimits& limits);
 
