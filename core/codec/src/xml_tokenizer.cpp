@@ -363,7 +363,7 @@ bool XmlTokenizer::resolve(std::string_view qname, bool is_attribute, XmlName& o
 }
 
 XmlTokenizer::Event XmlTokenizer::start_tag() {
-  const std::size_t start = pos_;
+  const std::size_t start = tag_begin_ = pos_;
   ++pos_;  // '<'
   std::string_view qname;
   if (!name(qname)) return Event::fault;
@@ -440,7 +440,7 @@ XmlTokenizer::Event XmlTokenizer::start_tag() {
 }
 
 XmlTokenizer::Event XmlTokenizer::end_tag() {
-  const std::size_t start = pos_;
+  const std::size_t start = tag_begin_ = pos_;
   pos_ += 2;
   std::string_view qname;
   if (!name(qname)) return Event::fault;

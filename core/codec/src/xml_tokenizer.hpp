@@ -58,6 +58,10 @@ class XmlTokenizer {
   const std::vector<XmlAttribute>& attributes() const { return attributes_; }
   // Elements open, the current one included after start.
   std::size_t depth() const { return open_.size(); }
+  // The byte where the last start or end tag began, and the byte after the last event: an
+  // element's bytes are [tag_begin() at its start, end() at its end).
+  std::size_t tag_begin() const { return tag_begin_; }
+  std::size_t end() const { return pos_; }
   // After text.
   std::string_view text() const { return text_; }
   // After fault.
@@ -101,6 +105,7 @@ class XmlTokenizer {
   bool root_closed_ = false;
   bool pending_end_ = false;  // an empty-element tag: its end comes as the next event
   std::size_t elements_ = 0;
+  std::size_t tag_begin_ = 0;
 
   XmlName element_;
   std::vector<XmlAttribute> attributes_;

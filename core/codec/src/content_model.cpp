@@ -1,0 +1,176 @@
+#include "content_model.hpp"
+
+#include <algorithm>
+
+#include <xercesc/framework/psvi/XSModelGroup.hpp>
+
+#include "xerces_text.hpp"
+
+namespace cimbus::detail {
+
+using namespace xercesc;
+
+bool ContentModel::Symbol::matches(std::string_view child_ns, std::string_view child_local) const {
+  if (wildcard == nullptr) return child_local == local && child_ns == ns;
+  const bool listed = std::find(namespaces.begin(), namespaces.end(), child_ns) != namespaces.end();
+  switch (constraint) {
+    case Constraint::any: return true;
+    case Constraint::not_in: return !listed && !child_ns.empty();  // ##other excludes no namespace too
+    case Constraint::in: return listed;
+  }
+  return false;
+}
+
+// Thompson's construction: each particle a fragment with one way in and one way out.
+class ContentModel::Builder {
+ public:
+  explicit Builder(ContentModel& model) : m_(model) {}
+
+  int state() {
+    if (m_.edges_.size() >= kMaxStates) throw Unsupported("more than " + std::to_string(kMaxStates) + " states");
+    m_.edges_.emplace_back();
+    empty_.emplace_back();
+    return static_cast<int>(m_.edges_.size() - 1);
+  }
+  void empty_move(int from, int to) { empty_[from].push_back(to); }
+
+  Fragment particle(XSParticle& p) {
+    const unsigned min = static_cast<unsigned>(p.getMinOccurs());
+    const bool unbounded = p.getMaxOccursUnbounded();
+    const unsigned max = unbounded ? min : static_cast<unsigned>(p.getMaxOccurs());
+    if (min > kMostOccurs || max > kMostOccurs) throw Unsupported("occurrences above " + std::to_string(kMostOccurs));
+    const Fragment whole{state(), -1};
+    int at = whole.in;
+    for (unsigned i = 0; i < min; ++i) at = chain(at, term(p));
+    if (unbounded) {
+      const Fragment loop = term(p);
+      empty_move(at, loop.in);
+      empty_move(loop.out, loop.in);
+      const int out = state();
+      empty_move(at, out);
+      empty_move(loop.out, out);
+      return {whole.in, out};
+    }
+    const int out = state();
+    for (unsigned i = min; i < max; ++i) {  // each further one optional
+      empty_move(at, out);
+      at = chain(at, term(p));
+    }
+    empty_move(at, out);
+    return {whole.in, out};
+  }
+
+  // The empty content of a type with no particle: in and out the same.
+  Fragment nothing() {
+    const int s = state();
+    return {s, s};
+  }
+
+  std::vector<std::vector<int>> empty_;
+
+ private:
+  int chain(int at, Fragment next) {
+    empty_move(at, next.in);
+    return next.out;
+  }
+
+  Fragment term(XSParticle& p) {
+    switch (p.getTermType()) {
+      case XSParticle::TERM_ELEMENT: {
+        Symbol s;
+        s.element = p.getElementTerm();
+        s.ns = utf8(s.element->getNamespace());
+        s.local = utf8(s.element->getName());
+        return symbol(std::move(s));
+      }
+      case XSParticle::TERM_WILDCARD: {
+        Symbol s;
+        s.wildcard = p.getWildcardTerm();
+        switch (s.wildcard->getConstraintType()) {
+          case XSWildcard::NSCONSTRAINT_ANY: s.constraint = Symbol::Constraint::any; break;
+          case XSWildcard::NSCONSTRAINT_NOT: s.constraint = Symbol::Constraint::not_in; break;
+          case XSWildcard::NSCONSTRAINT_DERIVATION_LIST: s.constraint = Symbol::Constraint::in; break;
+        }
+        if (StringList* list = s.wildcard->getNsConstraintList())
+          for (XMLSize_t i = 0; i < list->size(); ++i) s.namespaces.push_back(utf8(list->elementAt(i)));
+        return symbol(std::move(s));
+      }
+      case XSParticle::TERM_MODELGROUP: {
+        XSModelGroup& group = *p.getModelGroupTerm();
+        XSParticleList* parts = group.getParticles();
+        const XMLSize_t n = parts == nullptr ? 0 : parts->size();
+        if (group.getCompositor() == XSModelGroup::COMPOSITOR_ALL) throw Unsupported("xs:all");
+        if (group.getCompositor() == XSModelGroup::COMPOSITOR_SEQUENCE) {
+          const Fragment whole = nothing();
+          int at = whole.in;
+          for (XMLSize_t i = 0; i < n; ++i) at = chain(at, particle(*parts->elementAt(i)));
+          return {whole.in, at};
+        }
+        const Fragment whole{state(), state()};  // a choice: one branch
+        for (XMLSize_t i = 0; i < n; ++i) {
+          const Fragment branch = particle(*parts->elementAt(i));
+          empty_move(whole.in, branch.in);
+          empty_move(branch.out, whole.out);
+        }
+        return whole;
+      }
+      case XSParticle::TERM_EMPTY: return nothing();
+    }
+    throw Unsupported("a particle of an unknown kind");
+  }
+
+  Fragment symbol(Symbol s) {
+    m_.symbols_.push_back(std::move(s));
+    const Fragment f{state(), state()};
+    m_.edges_[f.in].push_back({static_cast<int>(m_.symbols_.size() - 1), f.out});
+    return f;
+  }
+
+  ContentModel& m_;
+};
+
+ContentModel ContentModel::compile(XSComplexTypeDefinition& type) {
+  ContentModel model;
+  Builder b(model);
+  XSParticle* particle = type.getParticle();
+  const auto content = type.getContentType();
+  if (content == XSComplexTypeDefinition::CONTENTTYPE_MIXED) throw Unsupported("mixed content");
+  const Fragment whole = particle != nullptr && content == XSComplexTypeDefinition::CONTENTTYPE_ELEMENT ? b.particle(*particle) : b.nothing();
+  model.start_ = whole.in;
+  model.final_ = whole.out;
+  // The empty moves' closure of each state, by a search from it.
+  const std::size_t n = model.edges_.size();
+  model.closure_.assign(n, States());
+  std::vector<int> stack;
+  for (std::size_t s = 0; s < n; ++s) {
+    States& reach = model.closure_[s];
+    reach.set(s);
+    stack.assign(1, static_cast<int>(s));
+    while (!stack.empty()) {
+      const int at = stack.back();
+      stack.pop_back();
+      for (const int to : b.empty_[at])
+        if (!reach.test(to)) {
+          reach.set(to);
+          stack.push_back(to);
+        }
+    }
+  }
+  return model;
+}
+
+const ContentModel::Symbol* ContentModel::next(States& at, std::string_view ns, std::string_view local) const {
+  States after;
+  const Symbol* matched = nullptr;
+  for (std::size_t s = at._Find_first(); s < kMaxStates; s = at._Find_next(s))
+    for (const Edge& e : edges_[s]) {
+      const Symbol& symbol = symbols_[e.symbol];
+      if (!symbol.matches(ns, local)) continue;
+      after |= closure_[e.to];
+      if (matched == nullptr) matched = &symbol;
+    }
+  at = after;
+  return matched;
+}
+
+}  // namespace cimbus::detail

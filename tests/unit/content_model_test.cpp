@@ -1,0 +1,286 @@
+// Content models compiled from the registry's XSModel (decisions/0034): every complex type of the
+// project's schemas compiles, a sequence and its optional and repeated parts are read as XSD
+// says, and every test message Xerces-C accepts walks through the models of its declared types,
+// each element's children allowed in their order and complete at its end.
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <random>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPool.hpp>
+#include <xercesc/framework/psvi/XSModel.hpp>
+#include <xercesc/framework/psvi/XSNamedMap.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/SAX2XMLReader.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+
+#include "cimbus/codec/schema_registry.hpp"
+#include "cimbus/codec/xml_codec.hpp"
+#include "content_model.hpp"
+#include "grammar_set.hpp"
+#include "xerces_text.hpp"
+#include "xml_tokenizer.hpp"
+
+namespace cimbus::detail {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace xercesc;
+
+constexpr const char* kMessage = "http://iec.ch/TC57/2011/schema/message";
+constexpr std::string_view kSchemaInstance = "http://www.w3.org/2001/XMLSchema-instance";
+
+class ContentModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    registry_ = std::make_shared<SchemaRegistry>(builtin_schemas());
+    grammars_ = registry_->grammars();
+    bool changed = false;
+    model_ = grammars_->pool()->getXSModel(changed);
+    ASSERT_NE(model_, nullptr);
+  }
+
+  XSComplexTypeDefinition* complex_type(const std::string& ns, const std::string& name) {
+    XSTypeDefinition* t = model_->getTypeDefinition(to_u16(name).c_str(), to_u16(ns).c_str());
+    return t != nullptr && t->getTypeCategory() == XSTypeDefinition::COMPLEX_TYPE ? static_cast<XSComplexTypeDefinition*>(t) : nullptr;
+  }
+
+  const ContentModel& model_of(XSComplexTypeDefinition* type) {
+    auto it = compiled_.find(type);
+    if (it == compiled_.end()) it = compiled_.emplace(type, std::make_unique<ContentModel>(ContentModel::compile(*type))).first;
+    return *it->second;
+  }
+
+  std::shared_ptr<SchemaRegistry> registry_;
+  std::shared_ptr<const GrammarSet> grammars_;
+  XSModel* model_ = nullptr;
+  std::map<XSComplexTypeDefinition*, std::unique_ptr<ContentModel>> compiled_;
+};
+
+TEST_F(ContentModelTest, EveryComplexTypeOfTheSchemasCompiles) {
+  XSNamedMap<XSObject>* types = model_->getComponents(XSConstants::TYPE_DEFINITION);
+  int compiled = 0;
+  for (XMLSize_t i = 0; i < types->getLength(); ++i) {
+    auto* t = static_cast<XSTypeDefinition*>(types->item(i));
+    if (t->getTypeCategory() != XSTypeDefinition::COMPLEX_TYPE) continue;
+    if (utf8(t->getNamespace()) == "http://www.w3.org/2001/XMLSchema") continue;  // xs:anyType: any content, not a model
+    try {
+      const ContentModel m = ContentModel::compile(*static_cast<XSComplexTypeDefinition*>(t));
+      EXPECT_LT(m.state_count(), ContentModel::kMaxStates);
+      ++compiled;
+    } catch (const ContentModel::Unsupported& e) {
+      ADD_FAILURE() << "{" << utf8(t->getNamespace()) << "}" << utf8(t->getName()) << ": " << e.what();
+    }
+  }
+  EXPECT_GT(compiled, 100);
+}
+
+TEST_F(ContentModelTest, TheHeaderIsASequenceWithItsOptionalAndRepeatedParts) {
+  XSComplexTypeDefinition* header = complex_type(kMessage, "HeaderType");
+  ASSERT_NE(header, nullptr);
+  const ContentModel& m = model_of(header);
+  auto reads = [&](std::initializer_list<const char*> children) {
+    ContentModel::States at = m.start();
+    for (const char* c : children)
+      if (m.next(at, kMessage, c) == nullptr) return false;
+    return m.can_end(at);
+  };
+  EXPECT_TRUE(reads({"Verb", "Noun"}));
+  EXPECT_TRUE(reads({"Verb", "Noun", "Timestamp", "Source", "MessageID", "CorrelationID"}));
+  EXPECT_TRUE(reads({"Verb", "Noun", "Property", "Property", "Property"}));
+  EXPECT_FALSE(reads({"Verb"}));                     // Noun is mandatory
+  EXPECT_FALSE(reads({"Noun", "Verb"}));             // order
+  EXPECT_FALSE(reads({"Verb", "Noun", "Noun"}));     // at most once
+  EXPECT_FALSE(reads({"Verb", "Noun", "Surprise"}));  // not declared
+  ContentModel::States at = m.start();
+  const ContentModel::Symbol* verb = m.next(at, kMessage, "Verb");
+  ASSERT_NE(verb, nullptr);
+  EXPECT_EQ(verb->local, "Verb");
+  EXPECT_NE(verb->element, nullptr);
+  EXPECT_EQ(m.next(at, "urn:another", "Noun"), nullptr);  // the namespace counts
+}
+
+// Walks a document through the content models of its declared types; "" when every element's
+// children were allowed and complete, else what was not.
+std::string walk(const std::string& xml, XSModel& model, const std::function<const ContentModel&(XSComplexTypeDefinition*)>& model_of) {
+  struct Level {
+    const ContentModel* content = nullptr;  // nullptr: not checked (simple type, skipped wildcard content)
+    ContentModel::States at;
+    std::string name;
+  };
+  std::vector<Level> open;
+  XmlTokenizer t(xml, {});
+  auto type_of_declaration = [&](XSElementDeclaration* d) -> XSComplexTypeDefinition* {
+    XSTypeDefinition* type = d == nullptr ? nullptr : d->getTypeDefinition();
+    return type != nullptr && type->getTypeCategory() == XSTypeDefinition::COMPLEX_TYPE ? static_cast<XSComplexTypeDefinition*>(type) : nullptr;
+  };
+  for (XmlTokenizer::Event e; (e = t.next()) != XmlTokenizer::Event::done;) {
+    if (e == XmlTokenizer::Event::fault) return "not well-formed: " + t.fault();
+    if (e == XmlTokenizer::Event::end) {
+      const Level done = open.back();
+      open.pop_back();
+      if (done.content != nullptr && !done.content->can_end(done.at)) return "'" + done.name + "' ends before its content is complete";
+      continue;
+    }
+    if (e != XmlTokenizer::Event::start) continue;
+    const std::string ns(t.element().ns), local(t.element().local);
+    XSElementDeclaration* declaration = nullptr;
+    bool checked = open.empty() || open.back().content != nullptr;
+    if (open.empty()) {
+      declaration = model.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+      if (declaration == nullptr) return "no global element {" + ns + "}" + local;
+    } else if (open.back().content != nullptr) {
+      Level& parent = open.back();
+      const ContentModel::Symbol* s = parent.content->next(parent.at, ns, local);
+      if (s == nullptr) return "{" + ns + "}" + local + " is not allowed there in '" + parent.name + "'";
+      declaration = s->element;
+      if (s->wildcard != nullptr) {  // lax or strict: a global declaration if there is one
+        declaration = s->wildcard->getProcessContents() == XSWildcard::PC_SKIP ? nullptr
+                                                                                 : model.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+        checked = declaration != nullptr;
+      }
+    }
+    XSComplexTypeDefinition* type = type_of_declaration(declaration);
+    for (const XmlAttribute& a : t.attributes())
+      if (a.name.ns == kSchemaInstance && a.name.local == "type") type = nullptr;  // xsi:type: not walked here
+    Level level;
+    level.name = local;
+    if (checked && type != nullptr) {
+      level.content = &model_of(type);
+      level.at = level.content->start();
+    }
+    open.push_back(level);
+  }
+  return "";
+}
+
+TEST_F(ContentModelTest, EveryMessageXercesAcceptsWalksThroughTheModelsOfItsTypes) {
+  XmlCodec codec(CodecOptions{}, registry_);
+  int walked = 0;
+  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
+    if (entry.path().extension() != ".xml") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string xml = text.str();
+    if (!codec.decode(xml).accepted()) continue;  // the reference refuses it: nothing to agree with here
+    EXPECT_EQ(walk(xml, *model_, [&](XSComplexTypeDefinition* t) -> const ContentModel& { return model_of(t); }), "") << entry.path();
+    ++walked;
+  }
+  EXPECT_GT(walked, 10);
+}
+
+// Xerces-C validating against the same grammars, as the codec bench's baseline: true when it
+// reports no error. The reference for the mutants below.
+class XercesValidation : public DefaultHandler {
+ public:
+  explicit XercesValidation(XMLGrammarPool* pool) : reader_(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool)) {
+    reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+    reader_->setFeature(XMLUni::fgSAX2CoreValidation, true);
+    reader_->setFeature(XMLUni::fgXercesDynamic, false);
+    reader_->setFeature(XMLUni::fgXercesSchema, true);
+    reader_->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+    reader_->setFeature(XMLUni::fgXercesLoadSchema, false);
+    reader_->setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+    reader_->setContentHandler(this);
+    reader_->setErrorHandler(this);
+  }
+  bool valid(const std::string& xml) {
+    errors_ = 0;
+    MemBufInputSource input(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(), "mutant", false);
+    try {
+      reader_->parse(input);
+    } catch (...) {
+      return false;
+    }
+    return errors_ == 0;
+  }
+  void error(const SAXParseException&) override { ++errors_; }
+  void fatalError(const SAXParseException&) override { ++errors_; }
+
+ private:
+  std::unique_ptr<SAX2XMLReader> reader_;
+  int errors_ = 0;
+};
+
+struct Span {
+  std::size_t begin, end;
+  std::size_t depth;
+};
+
+std::vector<Span> element_spans(const std::string& xml) {
+  std::vector<Span> spans;
+  std::vector<std::size_t> open;
+  XmlTokenizer t(xml, {});
+  for (XmlTokenizer::Event e; (e = t.next()) != XmlTokenizer::Event::done && e != XmlTokenizer::Event::fault;) {
+    if (e == XmlTokenizer::Event::start) {
+      open.push_back(spans.size());
+      spans.push_back({t.tag_begin(), 0, open.size()});
+    } else if (e == XmlTokenizer::Event::end) {
+      spans[open.back()].end = t.end();
+      open.pop_back();
+    }
+  }
+  return spans;
+}
+
+// Mutants that change only the structure: an element removed, repeated, or swapped with the next
+// sibling. Xerces-C validating and the walk through the compiled models must agree on each.
+TEST_F(ContentModelTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJudgesThem) {
+  XercesValidation xerces(grammars_->pool());
+  std::mt19937 random(61968);
+  int compared = 0, refused = 0;
+  std::vector<std::string> differ;
+  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
+    if (entry.path().extension() != ".xml") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string xml = text.str();
+    if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;  // xsi:type is not walked here
+    const std::vector<Span> spans = element_spans(xml);
+    for (int k = 0; k < 120; ++k) {
+      const std::size_t i = 1 + random() % (spans.size() - 1);  // never the root
+      const Span& e = spans[i];
+      std::string mutant = xml;
+      const std::string element = xml.substr(e.begin, e.end - e.begin);
+      switch (random() % 3) {
+        case 0: mutant.erase(e.begin, e.end - e.begin); break;
+        case 1: mutant.insert(e.end, element); break;
+        case 2: {
+          std::size_t j = i + 1;
+          while (j < spans.size() && spans[j].depth > e.depth) ++j;
+          if (j >= spans.size() || spans[j].depth != e.depth) continue;
+          const Span& after = spans[j];
+          mutant = xml.substr(0, e.begin) + xml.substr(after.begin, after.end - after.begin) + xml.substr(e.end, after.begin - e.end) + element +
+                   xml.substr(after.end);
+          break;
+        }
+      }
+      const std::string walked = walk(mutant, *model_, [&](XSComplexTypeDefinition* t) -> const ContentModel& { return model_of(t); });
+      const bool theirs = xerces.valid(mutant);
+      ++compared;
+      refused += theirs ? 0 : 1;
+      if (walked.empty() != theirs)
+        differ.push_back(entry.path().filename().string() + ": " + (theirs ? "Xerces-C accepts, the models refuse (" + walked + ")" : "Xerces-C refuses, the models accept") +
+                         "; element " + element.substr(0, 60));
+    }
+  }
+  std::string shown;
+  for (std::size_t i = 0; i < differ.size() && i < 8; ++i) shown += "\n" + differ[i];
+  std::cout << compared << " mutants compared, " << refused << " of them invalid\n";
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(refused, compared / 10);  // the mutants do test refusals
+  EXPECT_TRUE(differ.empty()) << differ.size() << " of " << compared << " verdicts differ:" << shown;
+}
+
+}  // namespace
+}  // namespace cimbus::detail
