@@ -12,6 +12,8 @@
 //   cimbus_encode         XmlCodec::encode of the decoded Envelope
 //   cimbus_tokenize       the planned decoder's tokenizer alone (decisions/0034): well-formedness
 //                         and namespaces, nothing validated or built
+//   cimbus_validate       the planned decoder's validator (decisions/0034): a verdict against the
+//                         same grammars, nothing built
 //   protobuf_serialize    the decoded typed payload object to protobuf binary
 //   protobuf_parse        protobuf binary back into the typed payload object
 //   python3_lxml          (with --lxml-peer) lxml parse + XMLSchema validate with the same
@@ -43,6 +45,7 @@
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 #include "ratio_report.hpp"
+#include "schema_validator.hpp"
 #include "xml_tokenizer.hpp"
 #include "target_summary.hpp"
 #include "xerces_runtime.hpp"
@@ -167,6 +170,23 @@ void cimbus_tokenize(benchmark::State& state, const Case& c) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * xml.size()));
 }
 
+// The planned decoder's validator (decisions/0034): the tokenizer, content models, simple types
+// and attributes against the same grammars, a verdict and nothing built.
+void cimbus_validate(benchmark::State& state, const Case& c) {
+  const std::string& xml = message_for(c);
+  const auto grammars = SchemaRegistry::builtin()->grammars();
+  bool changed = false;
+  detail::SchemaValidator validator(*grammars->pool()->getXSModel(changed));
+  const DecodeLimits limits;
+  if (const auto v = validator.validate(xml, limits); v.kind != detail::SchemaValidator::Verdict::Kind::valid) {
+    state.SkipWithError(("the validator does not find the benchmark message valid: " + v.reason).c_str());
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(validator.validate(xml, limits));
+  state.counters["bytes_per_message"] = static_cast<double>(xml.size());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * xml.size()));
+}
+
 void cimbus_encode(benchmark::State& state, const Case& c) {
   XmlCodec codec;
   DecodeResult decoded = codec.decode(message_for(c));
@@ -274,6 +294,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark((std::string("cimbus_decode/") + c.name).c_str(), cimbus_decode, c);
     benchmark::RegisterBenchmark((std::string("cimbus_encode/") + c.name).c_str(), cimbus_encode, c);
     benchmark::RegisterBenchmark((std::string("cimbus_tokenize/") + c.name).c_str(), cimbus_tokenize, c);
+    benchmark::RegisterBenchmark((std::string("cimbus_validate/") + c.name).c_str(), cimbus_validate, c);
     if (c.make == bench::untyped_payload_message) continue;  // no typed object to serialize
     benchmark::RegisterBenchmark((std::string("protobuf_serialize/") + c.name).c_str(), protobuf_serialize, c);
     benchmark::RegisterBenchmark((std::string("protobuf_parse/") + c.name).c_str(), protobuf_parse, c);

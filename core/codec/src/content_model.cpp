@@ -21,6 +21,19 @@ bool ContentModel::Symbol::matches(std::string_view child_ns, std::string_view c
   return false;
 }
 
+ContentModel::Symbol ContentModel::Symbol::of(XSWildcard& wildcard) {
+  Symbol s;
+  s.wildcard = &wildcard;
+  switch (wildcard.getConstraintType()) {
+    case XSWildcard::NSCONSTRAINT_ANY: s.constraint = Constraint::any; break;
+    case XSWildcard::NSCONSTRAINT_NOT: s.constraint = Constraint::not_in; break;
+    case XSWildcard::NSCONSTRAINT_DERIVATION_LIST: s.constraint = Constraint::in; break;
+  }
+  if (StringList* list = wildcard.getNsConstraintList())
+    for (XMLSize_t i = 0; i < list->size(); ++i) s.namespaces.push_back(utf8(list->elementAt(i)));
+  return s;
+}
+
 // Thompson's construction: each particle a fragment with one way in and one way out.
 class ContentModel::Builder {
  public:
@@ -83,18 +96,7 @@ class ContentModel::Builder {
         s.local = utf8(s.element->getName());
         return symbol(std::move(s));
       }
-      case XSParticle::TERM_WILDCARD: {
-        Symbol s;
-        s.wildcard = p.getWildcardTerm();
-        switch (s.wildcard->getConstraintType()) {
-          case XSWildcard::NSCONSTRAINT_ANY: s.constraint = Symbol::Constraint::any; break;
-          case XSWildcard::NSCONSTRAINT_NOT: s.constraint = Symbol::Constraint::not_in; break;
-          case XSWildcard::NSCONSTRAINT_DERIVATION_LIST: s.constraint = Symbol::Constraint::in; break;
-        }
-        if (StringList* list = s.wildcard->getNsConstraintList())
-          for (XMLSize_t i = 0; i < list->size(); ++i) s.namespaces.push_back(utf8(list->elementAt(i)));
-        return symbol(std::move(s));
-      }
+      case XSParticle::TERM_WILDCARD: return symbol(Symbol::of(*p.getWildcardTerm()));
       case XSParticle::TERM_MODELGROUP: {
         XSModelGroup& group = *p.getModelGroupTerm();
         XSParticleList* parts = group.getParticles();

@@ -51,6 +51,8 @@ class ContentModel {
     std::vector<std::string> namespaces;  // wildcard: the list of not_in or in ("" is no namespace)
 
     bool matches(std::string_view child_ns, std::string_view child_local) const;
+    // A wildcard's symbol (also what an attribute wildcard allows).
+    static Symbol of(xercesc::XSWildcard& wildcard);
   };
 
   static ContentModel compile(xercesc::XSComplexTypeDefinition& type);  // Xerces-C's PSVI API is not const

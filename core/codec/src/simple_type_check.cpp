@@ -14,6 +14,7 @@ using namespace xercesc;
 namespace {
 
 constexpr std::string_view kSchemaNamespace = "http://www.w3.org/2001/XMLSchema";
+constexpr std::string_view kIntegerPattern = "[+\\-]?[0-9]+";  // xs:integer's, as Xerces-C lists it
 constexpr std::string_view kUuidPattern = "[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -187,7 +188,9 @@ SimpleTypeCheck SimpleTypeCheck::compile(XSSimpleTypeDefinition& type) {
     for (XMLSize_t i = 0; i < values->size(); ++i) c.enumeration_.push_back(utf8(values->elementAt(i)));
   if (StringList* patterns = type.getLexicalPattern()) {
     for (XMLSize_t i = 0; i < patterns->size(); ++i) {
-      if (utf8(patterns->elementAt(i)) != kUuidPattern) throw Unsupported(c.name_ + ": the pattern " + utf8(patterns->elementAt(i)));
+      const std::string pattern = utf8(patterns->elementAt(i));
+      if (pattern == kIntegerPattern && c.builtin_ == Builtin::integer) continue;  // xs:integer's own: its lexical check
+      if (pattern != kUuidPattern) throw Unsupported(c.name_ + ": the pattern " + pattern);
       c.uuid_pattern_ = true;
     }
   }
@@ -211,6 +214,7 @@ SimpleTypeCheck SimpleTypeCheck::compile(XSSimpleTypeDefinition& type) {
                            XSSimpleTypeDefinition::FACET_TOTALDIGITS, XSSimpleTypeDefinition::FACET_FRACTIONDIGITS}) {
     const auto v = facet(which);
     if (!v) continue;
+    if (which == XSSimpleTypeDefinition::FACET_FRACTIONDIGITS && *v == "0" && c.builtin_ == Builtin::integer) continue;  // xs:integer's own
     const auto bound = to_int64(*v);
     if (c.builtin_ != Builtin::integer || !bound || which == XSSimpleTypeDefinition::FACET_TOTALDIGITS ||
         which == XSSimpleTypeDefinition::FACET_FRACTIONDIGITS)

@@ -1,9 +1,11 @@
-// The validator's parts compiled from the registry's XSModel (decisions/0034), against Xerces-C:
+// The planned decoder's validator (SchemaValidator) and its parts, compiled from the registry's
+// XSModel (decisions/0034), against Xerces-C validating with the same grammars:
 // content models (every complex type compiles; a sequence's optional and repeated parts; every
 // valid test message walks through its types' models; elements removed, repeated or swapped are
 // judged alike) and simple-type checks (every simple type of the schemas compiles or is named as
 // left to Xerces-C; each simple-typed element of the test messages given a menu of values is
-// judged alike).
+// judged alike), and the whole validator on every mutant of both kinds and on attributes added,
+// removed and changed.
 
 #include <filesystem>
 #include <fstream>
@@ -29,6 +31,7 @@
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/xml_codec.hpp"
 #include "content_model.hpp"
+#include "schema_validator.hpp"
 #include "simple_type_check.hpp"
 #include "grammar_set.hpp"
 #include "xerces_text.hpp"
@@ -43,7 +46,7 @@ using namespace xercesc;
 constexpr const char* kMessage = "http://iec.ch/TC57/2011/schema/message";
 constexpr std::string_view kSchemaInstance = "http://www.w3.org/2001/XMLSchema-instance";
 
-class ContentModelTest : public ::testing::Test {
+class SchemaValidatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     registry_ = std::make_shared<SchemaRegistry>(builtin_schemas());
@@ -70,7 +73,17 @@ class ContentModelTest : public ::testing::Test {
   std::map<XSComplexTypeDefinition*, std::unique_ptr<ContentModel>> compiled_;
 };
 
-TEST_F(ContentModelTest, EveryComplexTypeOfTheSchemasCompiles) {
+// The whole validator's verdict, as valid or not; "left" when it leaves the document to Xerces-C.
+std::string whole(SchemaValidator& validator, const std::string& xml) {
+  const SchemaValidator::Verdict v = validator.validate(xml, {});
+  switch (v.kind) {
+    case SchemaValidator::Verdict::Kind::valid: return "valid";
+    case SchemaValidator::Verdict::Kind::left_to_xerces: return "left";
+    default: return "invalid: " + v.reason;
+  }
+}
+
+TEST_F(SchemaValidatorTest, EveryComplexTypeOfTheSchemasCompiles) {
   XSNamedMap<XSObject>* types = model_->getComponents(XSConstants::TYPE_DEFINITION);
   int compiled = 0;
   for (XMLSize_t i = 0; i < types->getLength(); ++i) {
@@ -88,7 +101,7 @@ TEST_F(ContentModelTest, EveryComplexTypeOfTheSchemasCompiles) {
   EXPECT_GT(compiled, 100);
 }
 
-TEST_F(ContentModelTest, TheHeaderIsASequenceWithItsOptionalAndRepeatedParts) {
+TEST_F(SchemaValidatorTest, TheHeaderIsASequenceWithItsOptionalAndRepeatedParts) {
   XSComplexTypeDefinition* header = complex_type(kMessage, "HeaderType");
   ASSERT_NE(header, nullptr);
   const ContentModel& m = model_of(header);
@@ -180,7 +193,7 @@ std::string walk(const std::string& xml, XSModel& model, const std::function<con
   return "";
 }
 
-TEST_F(ContentModelTest, EveryMessageXercesAcceptsWalksThroughTheModelsOfItsTypes) {
+TEST_F(SchemaValidatorTest, EveryMessageXercesAcceptsWalksThroughTheModelsOfItsTypes) {
   XmlCodec codec(CodecOptions{}, registry_);
   int walked = 0;
   for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
@@ -252,8 +265,11 @@ std::vector<Span> element_spans(const std::string& xml) {
 
 // Mutants that change only the structure: an element removed, repeated, or swapped with the next
 // sibling. Xerces-C validating and the walk through the compiled models must agree on each.
-TEST_F(ContentModelTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJudgesThem) {
+TEST_F(SchemaValidatorTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJudgesThem) {
   XercesValidation xerces(grammars_->pool());
+  SchemaValidator validator(*model_);
+  int whole_differ = 0, left = 0;
+  std::string whole_first;
   std::mt19937 random(61968);
   int compared = 0, refused = 0;
   std::vector<std::string> differ;
@@ -290,14 +306,20 @@ TEST_F(ContentModelTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJudges
       if (walked.empty() != theirs)
         differ.push_back(entry.path().filename().string() + ": " + (theirs ? "Xerces-C accepts, the models refuse (" + walked + ")" : "Xerces-C refuses, the models accept") +
                          "; element " + element.substr(0, 60));
+      const std::string w = whole(validator, mutant);
+      left += w == "left";
+      if (w != "left" && (w == "valid") != theirs && whole_differ++ == 0)
+        whole_first = entry.path().filename().string() + ": the validator says " + w + ", Xerces-C " + (theirs ? "valid" : "invalid");
     }
   }
   std::string shown;
   for (std::size_t i = 0; i < differ.size() && i < 8; ++i) shown += "\n" + differ[i];
-  std::cout << compared << " mutants compared, " << refused << " of them invalid\n";
+  std::cout << compared << " mutants compared, " << refused << " of them invalid; the whole validator left " << left << " to Xerces-C\n";
+  EXPECT_LT(left, compared / 20);
   EXPECT_GT(compared, 1000);
   EXPECT_GT(refused, compared / 10);  // the mutants do test refusals
   EXPECT_TRUE(differ.empty()) << differ.size() << " of " << compared << " verdicts differ:" << shown;
+  EXPECT_EQ(whole_differ, 0) << "the whole validator differs; the first: " << whole_first;
 }
 
 XSSimpleTypeDefinition* simple_type_of(XSElementDeclaration* d) {
@@ -308,7 +330,7 @@ XSSimpleTypeDefinition* simple_type_of(XSElementDeclaration* d) {
   return complex->getContentType() == XSComplexTypeDefinition::CONTENTTYPE_SIMPLE ? complex->getSimpleType() : nullptr;
 }
 
-TEST_F(ContentModelTest, EverySimpleTypeCompilesOrIsLeftToXerces) {
+TEST_F(SchemaValidatorTest, EverySimpleTypeCompilesOrIsLeftToXerces) {
   XSNamedMap<XSObject>* types = model_->getComponents(XSConstants::TYPE_DEFINITION);
   int compiled = 0;
   std::vector<std::string> left;
@@ -331,8 +353,11 @@ TEST_F(ContentModelTest, EverySimpleTypeCompilesOrIsLeftToXerces) {
 // Each simple-typed element of the valid test messages, its text replaced by each value of a menu
 // (lexical edge cases of every built-in the schemas use, and the type's own enumeration), judged
 // by the compiled check and by Xerces-C validating the whole document.
-TEST_F(ContentModelTest, ValuesOfSimpleTypesAreJudgedAsXercesJudgesThem) {
+TEST_F(SchemaValidatorTest, ValuesOfSimpleTypesAreJudgedAsXercesJudgesThem) {
   XercesValidation xerces(grammars_->pool());
+  SchemaValidator validator(*model_);
+  int whole_differ = 0, left = 0;
+  std::string whole_first;
   const std::vector<std::string> menu{
       "", " ", "x", "true", "false", "1", "0", " true ", "TRUE", "yes", "-0", "+5", "007", "12 3", "2147483647", "2147483648",
       "-2147483648", "-2147483649", "99999999999999999999", "1e5", "1.5", ".5", "5.", "-.5e-3", "1e", "INF", "-INF", "+INF", "NaN",
@@ -379,6 +404,10 @@ TEST_F(ContentModelTest, ValuesOfSimpleTypesAreJudgedAsXercesJudgesThem) {
         const bool theirs = xerces.valid(mutant);
         ++compared;
         refused += theirs ? 0 : 1;
+        const std::string w = whole(validator, mutant);
+        left += w == "left";
+        if (w != "left" && (w == "valid") != theirs && whole_differ++ == 0)
+          whole_first = "'" + value + "' in " + utf8(d.declaration->getName()) + ": the validator says " + w + ", Xerces-C " + (theirs ? "valid" : "invalid");
         if (mine != theirs)
           differ.push_back("{" + utf8(d.declaration->getNamespace()) + "}" + utf8(d.declaration->getName()) + " = '" + value + "': " +
                            (theirs ? "Xerces-C accepts, the check refuses (" + it->second->refusal(value) + ")" : "Xerces-C refuses, the check accepts"));
@@ -389,10 +418,78 @@ TEST_F(ContentModelTest, ValuesOfSimpleTypesAreJudgedAsXercesJudgesThem) {
   differ.erase(std::unique(differ.begin(), differ.end()), differ.end());
   std::string shown;
   for (std::size_t i = 0; i < differ.size() && i < 12; ++i) shown += "\n" + differ[i];
-  std::cout << compared << " values compared on " << elements << " elements, " << refused << " of them invalid\n";
+  std::cout << compared << " values compared on " << elements << " elements, " << refused << " of them invalid; the whole validator left " << left
+            << " to Xerces-C\n";
+  EXPECT_LT(left, compared / 20);
   EXPECT_GT(elements, 100);
   EXPECT_GT(refused, compared / 4);
   EXPECT_TRUE(differ.empty()) << differ.size() << " verdicts differ:" << shown;
+  EXPECT_EQ(whole_differ, 0) << "the whole validator differs; the first: " << whole_first;
+}
+
+TEST_F(SchemaValidatorTest, EveryTestMessageIsJudgedAsXercesJudgesIt) {
+  XercesValidation xerces(grammars_->pool());
+  SchemaValidator validator(*model_);
+  int judged = 0, valid = 0;
+  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
+    if (entry.path().extension() != ".xml") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string xml = text.str();
+    const std::string w = whole(validator, xml);
+    const bool theirs = xerces.valid(xml);
+    if (xml.find("XMLSchema-instance") == std::string::npos) {
+      EXPECT_NE(w, "left") << entry.path();
+    }
+    if (w == "left") continue;
+    ++judged;
+    valid += theirs;
+    EXPECT_EQ(w == "valid", theirs) << entry.path() << ": " << w;
+  }
+  EXPECT_GT(judged, 15);
+  EXPECT_GT(valid, 15);
+}
+
+// Attributes added, removed and changed on the elements of the valid messages.
+TEST_F(SchemaValidatorTest, AttributesAreJudgedAsXercesJudgesThem) {
+  XercesValidation xerces(grammars_->pool());
+  SchemaValidator validator(*model_);
+  const std::vector<std::string> added{" foo=\"1\"", " kind=\"uuid\"", " kind=\"nonsense\"", " idType=\"x\"", " xml:lang=\"en\"",
+                                       " q:x=\"1\" xmlns:q=\"urn:other\"", " objectType=\"\"", " m:kind=\"uuid\""};
+  int compared = 0, left = 0, refused = 0, differ = 0;
+  std::string first;
+  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
+    if (entry.path().extension() != ".xml") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string xml = text.str();
+    if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;
+    const std::vector<Span> spans = element_spans(xml);
+    for (const Span& e : spans) {
+      // The start tag's name ends at the first space, '/' or '>' after '<'.
+      const std::size_t name_end = xml.find_first_of(" \t\r\n/>", e.begin + 1);
+      for (const std::string& a : added) {
+        std::string mutant = xml;
+        mutant.insert(name_end, a);
+        const std::string w = whole(validator, mutant);
+        const bool theirs = xerces.valid(mutant);
+        ++compared;
+        refused += !theirs;
+        if (w == "left") {
+          ++left;
+          continue;
+        }
+        if ((w == "valid") != theirs && differ++ == 0)
+          first = entry.path().filename().string() + ": '" + a + "' on " + xml.substr(e.begin, name_end - e.begin) + ": the validator says " + w +
+                  ", Xerces-C " + (theirs ? "valid" : "invalid");
+      }
+    }
+  }
+  std::cout << compared << " attribute mutants compared, " << refused << " of them invalid, " << left << " left to Xerces-C\n";
+  EXPECT_GT(compared, 1000);
+  EXPECT_EQ(differ, 0) << "the first: " << first;
 }
 
 }  // namespace

@@ -1,0 +1,190 @@
+#include "schema_validator.hpp"
+
+#include <algorithm>
+
+#include <xercesc/framework/psvi/XSAttributeDeclaration.hpp>
+#include <xercesc/framework/psvi/XSAttributeUse.hpp>
+#include <xercesc/framework/psvi/XSComplexTypeDefinition.hpp>
+
+#include "xerces_text.hpp"
+#include "xml_tokenizer.hpp"
+
+namespace cimbus::detail {
+
+using namespace xercesc;
+
+namespace {
+
+constexpr std::string_view kSchemaInstance = "http://www.w3.org/2001/XMLSchema-instance";
+
+bool only_space(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+std::string clark(std::string_view ns, std::string_view local) { return "{" + std::string(ns) + "}" + std::string(local); }
+
+}  // namespace
+
+const SimpleTypeCheck* SchemaValidator::check_of(XSSimpleTypeDefinition* type, std::string& unsupported) {
+  if (auto it = checks_.find(type); it != checks_.end()) return it->second.get();
+  if (auto it = unchecked_.find(type); it != unchecked_.end()) {
+    unsupported = it->second;
+    return nullptr;
+  }
+  try {
+    return checks_.emplace(type, std::make_unique<SimpleTypeCheck>(SimpleTypeCheck::compile(*type))).first->second.get();
+  } catch (const SimpleTypeCheck::Unsupported& e) {
+    unsupported = unchecked_[type] = e.what();
+    return nullptr;
+  }
+}
+
+const SchemaValidator::Rules& SchemaValidator::rules_of(XSTypeDefinition* type) {
+  auto& slot = rules_[type];
+  if (slot) return *slot;
+  slot = std::make_unique<Rules>();
+  Rules& r = *slot;
+  if (type->getTypeCategory() == XSTypeDefinition::SIMPLE_TYPE) {
+    r.text = check_of(static_cast<XSSimpleTypeDefinition*>(type), r.unsupported);
+    return r;
+  }
+  auto* complex = static_cast<XSComplexTypeDefinition*>(type);
+  switch (complex->getContentType()) {
+    case XSComplexTypeDefinition::CONTENTTYPE_MIXED:
+      r.unsupported = "mixed content";
+      return r;
+    case XSComplexTypeDefinition::CONTENTTYPE_SIMPLE:
+      r.text = check_of(complex->getSimpleType(), r.unsupported);
+      break;
+    case XSComplexTypeDefinition::CONTENTTYPE_EMPTY:
+    case XSComplexTypeDefinition::CONTENTTYPE_ELEMENT:
+      try {
+        r.content = ContentModel::compile(*complex);
+      } catch (const ContentModel::Unsupported& e) {
+        r.unsupported = e.what();
+      }
+      break;
+  }
+  if (XSAttributeUseList* uses = complex->getAttributeUses()) {
+    for (XMLSize_t i = 0; i < uses->size(); ++i) {
+      XSAttributeUse* use = uses->elementAt(i);
+      XSAttributeDeclaration* d = use->getAttrDeclaration();
+      if (use->getConstraintType() != XSConstants::VALUE_CONSTRAINT_NONE || d->getConstraintType() != XSConstants::VALUE_CONSTRAINT_NONE)
+        r.unsupported = "an attribute with a default or fixed value";
+      std::string why;
+      Attribute a{utf8(d->getNamespace()), utf8(d->getName()), use->getRequired(), check_of(d->getTypeDefinition(), why)};
+      if (a.check == nullptr && r.unsupported.empty()) r.unsupported = why;
+      r.attributes.push_back(std::move(a));
+    }
+  }
+  if (XSWildcard* any = complex->getAttributeWildcard()) r.any_attribute = ContentModel::Symbol::of(*any);
+  return r;
+}
+
+SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const DecodeLimits& limits) {
+  using Kind = Verdict::Kind;
+  enum class Mode { validate, lax, skip };  // lax: undeclared under a lax wildcard, its children lax too
+  struct Level {
+    Mode mode = Mode::validate;
+    const Rules* rules = nullptr;
+    ContentModel::States at;
+    std::string text;  // simple content, as it comes
+    std::string name;
+  };
+  std::vector<Level> open;
+  XmlTokenizer t(xml, limits);
+  auto verdict = [&](Kind kind, std::string reason) { return Verdict{kind, std::move(reason), t.tag_begin()}; };
+  // An element validated against its declaration: its rules and attributes checked.
+  auto declared = [&](XSElementDeclaration* d, Level& level) -> std::optional<Verdict> {
+    if (d->getAbstract()) return verdict(Kind::left_to_xerces, "an abstract element");
+    if (d->getConstraintType() != XSConstants::VALUE_CONSTRAINT_NONE) return verdict(Kind::left_to_xerces, "an element with a default or fixed value");
+    level.rules = &rules_of(d->getTypeDefinition());
+    if (!level.rules->unsupported.empty()) return verdict(Kind::left_to_xerces, level.rules->unsupported);
+    if (level.rules->content) level.at = level.rules->content->start();
+    std::vector<bool> seen(level.rules->attributes.size());
+    for (const XmlAttribute& a : t.attributes()) {
+      if (a.name.ns == kSchemaInstance) return verdict(Kind::left_to_xerces, "an xsi: attribute");
+      const auto& uses = level.rules->attributes;
+      const auto use = std::find_if(uses.begin(), uses.end(), [&](const Attribute& u) { return u.local == a.name.local && u.ns == a.name.ns; });
+      if (use != uses.end()) {
+        seen[static_cast<std::size_t>(use - uses.begin())] = true;
+        if (std::string why = use->check->refusal(a.value); !why.empty()) return verdict(Kind::invalid, "attribute " + clark(a.name.ns, a.name.local) + ": " + why);
+        continue;
+      }
+      if (!level.rules->any_attribute || !level.rules->any_attribute->matches(a.name.ns, a.name.local))
+        return verdict(Kind::invalid, "attribute " + clark(a.name.ns, a.name.local) + " is not declared for '" + level.name + "'");
+      if (level.rules->any_attribute->wildcard->getProcessContents() != XSWildcard::PC_SKIP)
+        return verdict(Kind::left_to_xerces, "an attribute under a lax or strict attribute wildcard");
+    }
+    for (std::size_t i = 0; i < seen.size(); ++i)
+      if (level.rules->attributes[i].required && !seen[i])
+        return verdict(Kind::invalid, "'" + level.name + "' lacks its attribute " + level.rules->attributes[i].local);
+    return std::nullopt;
+  };
+  for (XmlTokenizer::Event e; (e = t.next()) != XmlTokenizer::Event::done;) {
+    switch (e) {
+      case XmlTokenizer::Event::fault:
+        return Verdict{t.fault_kind() == XmlTokenizer::Fault::unsupported ? Kind::left_to_xerces : Kind::not_well_formed, t.fault(), t.fault_offset()};
+      case XmlTokenizer::Event::text: {
+        if (open.empty()) break;
+        Level& level = open.back();
+        if (level.mode != Mode::validate) break;
+        if (level.rules->text != nullptr) level.text += t.text();
+        else if (!only_space(t.text())) return verdict(Kind::invalid, "text in '" + level.name + "', whose content is elements only");
+        break;
+      }
+      case XmlTokenizer::Event::start: {
+        const std::string_view ns = t.element().ns, local = t.element().local;
+        Level level;
+        level.name = std::string(local);
+        XSElementDeclaration* declaration = nullptr;
+        if (open.empty()) {
+          declaration = model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+          if (declaration == nullptr) return verdict(Kind::invalid, "no declaration for the root " + clark(ns, local));
+        } else {
+          Level& parent = open.back();
+          if (parent.mode == Mode::skip) {
+            level.mode = Mode::skip;
+          } else if (parent.mode == Mode::lax) {
+            declaration = model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+            if (declaration == nullptr) level.mode = Mode::lax;
+          } else {
+            if (!parent.rules->content) return verdict(Kind::invalid, "an element in '" + parent.name + "', whose content is text");
+            const ContentModel::Symbol* s = parent.rules->content->next(parent.at, ns, local);
+            if (s == nullptr) return verdict(Kind::invalid, clark(ns, local) + " is not allowed there in '" + parent.name + "'");
+            declaration = s->element;
+            if (s->wildcard != nullptr) {
+              const auto how = s->wildcard->getProcessContents();
+              declaration = how == XSWildcard::PC_SKIP ? nullptr : model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+              if (how == XSWildcard::PC_SKIP) level.mode = Mode::skip;
+              else if (declaration == nullptr && how == XSWildcard::PC_STRICT) return verdict(Kind::invalid, "no declaration for " + clark(ns, local));
+              else if (declaration == nullptr) level.mode = Mode::lax;
+            }
+          }
+        }
+        if (level.mode == Mode::validate) {
+          if (auto refused = declared(declaration, level)) return *refused;
+        } else if (level.mode == Mode::lax) {
+          for (const XmlAttribute& a : t.attributes())
+            if (a.name.ns == kSchemaInstance) return verdict(Kind::left_to_xerces, "an xsi: attribute");
+        }
+        open.push_back(std::move(level));
+        break;
+      }
+      case XmlTokenizer::Event::end: {
+        const Level level = std::move(open.back());
+        open.pop_back();
+        if (level.mode != Mode::validate) break;
+        if (level.rules->content && !level.rules->content->can_end(level.at))
+          return verdict(Kind::invalid, "'" + level.name + "' ends before its content is complete");
+        if (level.rules->text != nullptr)
+          if (std::string why = level.rules->text->refusal(level.text); !why.empty()) return verdict(Kind::invalid, "'" + level.name + "': " + why);
+        break;
+      }
+      case XmlTokenizer::Event::done: break;
+    }
+  }
+  return Verdict{};
+}
+
+}  // namespace cimbus::detail

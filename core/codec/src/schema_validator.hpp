@@ -1,0 +1,70 @@
+#pragma once
+// Validates a document against the registry's grammars without Xerces-C on the way: the
+// tokenizer, the content models, the simple-type checks and the attribute uses, each compiled
+// once from the XSModel and kept. The planned decoder's validator (decisions/0034); it gives a
+// verdict, and builds nothing yet.
+//
+//   SchemaValidator validator(*model);
+//   SchemaValidator::Verdict v = validator.validate(xml, limits);
+//   if (v.kind == SchemaValidator::Verdict::Kind::left_to_xerces) ...   // Xerces-C decides
+//
+// What it leaves to Xerces-C: what the tokenizer leaves (another encoding, an unusual XML
+// declaration, text after the root), xsi:type, xsi:nil and schema locations, abstract
+// declarations, fixed values, mixed content, and every type whose checks did not compile.
+//
+// Threading: one document at a time (types are compiled on first use).
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xercesc/framework/psvi/XSModel.hpp>
+
+#include "cimbus/codec/decode_limits.hpp"
+#include "content_model.hpp"
+#include "simple_type_check.hpp"
+
+namespace cimbus::detail {
+
+class SchemaValidator {
+ public:
+  struct Verdict {
+    enum class Kind { valid, invalid, not_well_formed, left_to_xerces };
+    Kind kind = Kind::valid;
+    std::string reason;  // invalid, not well-formed, left: why
+    std::size_t offset = 0;
+  };
+
+  explicit SchemaValidator(xercesc::XSModel& model) : model_(model) {}
+
+  Verdict validate(std::string_view xml, const DecodeLimits& limits);
+
+ private:
+  struct Attribute {
+    std::string ns, local;
+    bool required = false;
+    const SimpleTypeCheck* check = nullptr;  // nullptr: left to Xerces-C
+  };
+  // What an element of a type must satisfy.
+  struct Rules {
+    std::string unsupported;                    // not empty: left to Xerces-C, and why
+    std::optional<ContentModel> content;        // element-only or empty content
+    const SimpleTypeCheck* text = nullptr;      // simple type or simple content
+    std::vector<Attribute> attributes;
+    std::optional<ContentModel::Symbol> any_attribute;
+  };
+
+  const Rules& rules_of(xercesc::XSTypeDefinition* type);
+  const SimpleTypeCheck* check_of(xercesc::XSSimpleTypeDefinition* type, std::string& unsupported);
+
+  xercesc::XSModel& model_;
+  std::map<xercesc::XSTypeDefinition*, std::unique_ptr<Rules>> rules_;
+  std::map<xercesc::XSSimpleTypeDefinition*, std::unique_ptr<SimpleTypeCheck>> checks_;
+  std::map<xercesc::XSSimpleTypeDefinition*, std::string> unchecked_;
+};
+
+}  // namespace cimbus::detail
