@@ -4,6 +4,7 @@
 // with the EPRI reference profiles), and decode back equal.
 
 #include <fstream>
+#include <random>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -14,7 +15,11 @@
 #include "cimbus/codec/uuid.hpp"
 #include "cimbus/codec/verb.hpp"
 #include "cimbus/codec/xml_codec.hpp"
+#include "element_spans.hpp"
+#include "grammar_set.hpp"
 #include "random_instance.hpp"
+#include "schema_validator.hpp"
+#include "xerces_validation.hpp"
 #include "test_files.hpp"
 
 namespace cimbus {
@@ -133,6 +138,14 @@ TEST_P(RandomInstances, RoundTripValidatesAndComparesEqual) {
   ASSERT_NE(found, nullptr);
   const Profile& p = *found;
   XmlCodec codec;  // strict: the project's XSDs validate every decoded message
+  // The planned decoder's validator (decisions/0034) on the same documents, and on a mutant of
+  // each (an element removed or repeated) against Xerces-C validating with the same grammars.
+  const auto grammars = SchemaRegistry::builtin()->grammars();
+  bool changed = false;
+  detail::SchemaValidator validator(*grammars->pool()->getXSModel(changed));
+  test::XercesValidation xerces(grammars->pool());
+  std::mt19937 random(static_cast<unsigned>(std::hash<std::string>()(p.type->element)));
+  int mutants = 0, invalid_mutants = 0;
   std::vector<std::string> files;
   for (int seed = 1; seed <= kInstancesPerNoun; ++seed) {
     test::InstanceOptions options;
@@ -148,9 +161,25 @@ TEST_P(RandomInstances, RoundTripValidatesAndComparesEqual) {
     std::string differences;
     differ.ReportDifferencesToString(&differences);
     ASSERT_TRUE(differ.Compare(e, back.envelope)) << p.type->element << " seed " << seed << "\n" << differences << "\n" << xml;
+    const detail::SchemaValidator::Verdict verdict = validator.validate(xml, {});
+    ASSERT_EQ(verdict.kind, detail::SchemaValidator::Verdict::Kind::valid) << p.type->element << " seed " << seed << ": " << verdict.reason << "\n" << xml;
+    const std::vector<test::ElementSpan> spans = test::element_spans(xml);
+    const test::ElementSpan& cut = spans[1 + random() % (spans.size() - 1)];
+    std::string mutant = xml;
+    if (random() % 2 == 0) mutant.erase(cut.begin, cut.end - cut.begin);
+    else mutant.insert(cut.end, xml.substr(cut.begin, cut.end - cut.begin));
+    const detail::SchemaValidator::Verdict mine = validator.validate(mutant, {});
+    const bool theirs = xerces.valid(mutant);
+    ++mutants;
+    invalid_mutants += !theirs;
+    if (mine.kind != detail::SchemaValidator::Verdict::Kind::left_to_xerces) {
+      ASSERT_EQ(mine.kind == detail::SchemaValidator::Verdict::Kind::valid, theirs)
+          << p.type->element << " seed " << seed << " mutant: the validator says " << mine.reason << "\n" << mutant;
+    }
     files.push_back(test::scratch_file("instances/" + p.type->element + "/" + std::to_string(seed) + ".xml",
                                        standalone_object(xml, p.type->element)));
   }
+  EXPECT_GT(invalid_mutants, mutants / 10) << "the mutants do test refusals";
   // An independent validator on the same documents: the project's XSD ...
   EXPECT_EQ(xmllint_batch(files, std::string(CIMBUS_SCHEMA_DIR) + "/" + p.dir + "/" + p.type->element + ".xsd"), "");
   // ... and, for Part 6, the public EPRI profile (the change profile has the same cardinalities).

@@ -19,14 +19,10 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPool.hpp>
 #include <xercesc/framework/psvi/XSModel.hpp>
 #include <xercesc/framework/psvi/XSNamedMap.hpp>
 #include <xercesc/framework/psvi/XSSimpleTypeDefinition.hpp>
-#include <xercesc/sax2/DefaultHandler.hpp>
-#include <xercesc/sax2/SAX2XMLReader.hpp>
-#include <xercesc/sax2/XMLReaderFactory.hpp>
 
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/xml_codec.hpp"
@@ -35,6 +31,8 @@
 #include "simple_type_check.hpp"
 #include "grammar_set.hpp"
 #include "xerces_text.hpp"
+#include "element_spans.hpp"
+#include "xerces_validation.hpp"
 #include "xml_tokenizer.hpp"
 
 namespace cimbus::detail {
@@ -42,6 +40,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace xercesc;
+using test::XercesValidation;
 
 constexpr const char* kMessage = "http://iec.ch/TC57/2011/schema/message";
 constexpr std::string_view kSchemaInstance = "http://www.w3.org/2001/XMLSchema-instance";
@@ -209,60 +208,6 @@ TEST_F(SchemaValidatorTest, EveryMessageXercesAcceptsWalksThroughTheModelsOfItsT
   EXPECT_GT(walked, 10);
 }
 
-// Xerces-C validating against the same grammars, as the codec bench's baseline: true when it
-// reports no error. The reference for the mutants below.
-class XercesValidation : public DefaultHandler {
- public:
-  explicit XercesValidation(XMLGrammarPool* pool) : reader_(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool)) {
-    reader_->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
-    reader_->setFeature(XMLUni::fgSAX2CoreValidation, true);
-    reader_->setFeature(XMLUni::fgXercesDynamic, false);
-    reader_->setFeature(XMLUni::fgXercesSchema, true);
-    reader_->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-    reader_->setFeature(XMLUni::fgXercesLoadSchema, false);
-    reader_->setFeature(XMLUni::fgXercesLoadExternalDTD, false);
-    reader_->setContentHandler(this);
-    reader_->setErrorHandler(this);
-  }
-  bool valid(const std::string& xml) {
-    errors_ = 0;
-    MemBufInputSource input(reinterpret_cast<const XMLByte*>(xml.data()), xml.size(), "mutant", false);
-    try {
-      reader_->parse(input);
-    } catch (...) {
-      return false;
-    }
-    return errors_ == 0;
-  }
-  void error(const SAXParseException&) override { ++errors_; }
-  void fatalError(const SAXParseException&) override { ++errors_; }
-
- private:
-  std::unique_ptr<SAX2XMLReader> reader_;
-  int errors_ = 0;
-};
-
-struct Span {
-  std::size_t begin, end;
-  std::size_t depth;
-};
-
-std::vector<Span> element_spans(const std::string& xml) {
-  std::vector<Span> spans;
-  std::vector<std::size_t> open;
-  XmlTokenizer t(xml, {});
-  for (XmlTokenizer::Event e; (e = t.next()) != XmlTokenizer::Event::done && e != XmlTokenizer::Event::fault;) {
-    if (e == XmlTokenizer::Event::start) {
-      open.push_back(spans.size());
-      spans.push_back({t.tag_begin(), 0, open.size()});
-    } else if (e == XmlTokenizer::Event::end) {
-      spans[open.back()].end = t.end();
-      open.pop_back();
-    }
-  }
-  return spans;
-}
-
 // Mutants that change only the structure: an element removed, repeated, or swapped with the next
 // sibling. Xerces-C validating and the walk through the compiled models must agree on each.
 TEST_F(SchemaValidatorTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJudgesThem) {
@@ -280,10 +225,10 @@ TEST_F(SchemaValidatorTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJud
     text << in.rdbuf();
     const std::string xml = text.str();
     if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;  // xsi:type is not walked here
-    const std::vector<Span> spans = element_spans(xml);
+    const std::vector<test::ElementSpan> spans = test::element_spans(xml);
     for (int k = 0; k < 120; ++k) {
       const std::size_t i = 1 + random() % (spans.size() - 1);  // never the root
-      const Span& e = spans[i];
+      const test::ElementSpan& e = spans[i];
       std::string mutant = xml;
       const std::string element = xml.substr(e.begin, e.end - e.begin);
       switch (random() % 3) {
@@ -293,7 +238,7 @@ TEST_F(SchemaValidatorTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJud
           std::size_t j = i + 1;
           while (j < spans.size() && spans[j].depth > e.depth) ++j;
           if (j >= spans.size() || spans[j].depth != e.depth) continue;
-          const Span& after = spans[j];
+          const test::ElementSpan& after = spans[j];
           mutant = xml.substr(0, e.begin) + xml.substr(after.begin, after.end - after.begin) + xml.substr(e.end, after.begin - e.end) + element +
                    xml.substr(after.end);
           break;
@@ -466,8 +411,8 @@ TEST_F(SchemaValidatorTest, AttributesAreJudgedAsXercesJudgesThem) {
     text << in.rdbuf();
     const std::string xml = text.str();
     if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;
-    const std::vector<Span> spans = element_spans(xml);
-    for (const Span& e : spans) {
+    const std::vector<test::ElementSpan> spans = test::element_spans(xml);
+    for (const test::ElementSpan& e : spans) {
       // The start tag's name ends at the first space, '/' or '>' after '<'.
       const std::size_t name_end = xml.find_first_of(" \t\r\n/>", e.begin + 1);
       for (const std::string& a : added) {
