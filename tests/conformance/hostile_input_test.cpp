@@ -1,12 +1,17 @@
 // Hostile and broken input: each gets a precise error in bounded time and memory, and the codec
-// keeps working afterwards.
+// keeps working afterwards. The planned decoder's validator (decisions/0034) judges each too: a
+// DOCTYPE or a limit refused, anything else as Xerces-C validating judges it.
 
 #include <gtest/gtest.h>
 
 #include "cimbus/codec/compressed_payload.hpp"
 #include "cimbus/codec/reply_builder.hpp"
+#include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/xml_codec.hpp"
+#include "grammar_set.hpp"
+#include "schema_validator.hpp"
 #include "test_files.hpp"
+#include "xerces_validation.hpp"
 
 namespace cimbus {
 namespace {
@@ -29,9 +34,28 @@ class HostileInput : public ::testing::Test {
       EXPECT_EQ(codec_.decode(codec_.encode(fault)).status, DecodeResult::Status::accepted);
     }
     EXPECT_TRUE(codec_.decode(kValid).accepted()) << "the codec is unusable after the hostile input";
+    expect_validator_agrees(xml, r);
     return r;
   }
+
+  void expect_validator_agrees(const std::string& xml, const DecodeResult& r) {
+    using Kind = detail::SchemaValidator::Verdict::Kind;
+    const detail::SchemaValidator::Verdict v = validator_.validate(xml, codec_.options().limits);
+    if (v.kind == Kind::left_to_xerces) return;
+    if (r.accepted()) EXPECT_EQ(v.kind, Kind::valid) << v.reason;
+    if (v.kind == Kind::limit || xml.find("<!DOCTYPE") != std::string::npos) {
+      EXPECT_NE(r.status, DecodeResult::Status::accepted);  // refused by the codec too
+      EXPECT_NE(v.kind, Kind::valid);
+      return;
+    }
+    EXPECT_EQ(v.kind == Kind::valid, xerces_.valid(xml)) << "the validator says " << v.reason;
+  }
+
   XmlCodec codec_;
+  std::shared_ptr<const GrammarSet> grammars_ = SchemaRegistry::builtin()->grammars();
+  bool changed_ = false;
+  detail::SchemaValidator validator_{*grammars_->pool()->getXSModel(changed_)};
+  test::XercesValidation xerces_{grammars_->pool()};
 };
 
 TEST_F(HostileInput, ExternalEntityReadingALocalFileIsRefused) {

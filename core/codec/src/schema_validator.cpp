@@ -91,6 +91,8 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
     std::string text;  // simple content, as it comes
     std::string name;
   };
+  if (xml.size() > limits.max_message_bytes)
+    return Verdict{Kind::limit, "the document is " + std::to_string(xml.size()) + " bytes; the limit is " + std::to_string(limits.max_message_bytes), 0};
   std::vector<Level> open;
   XmlTokenizer t(xml, limits);
   auto verdict = [&](Kind kind, std::string reason) { return Verdict{kind, std::move(reason), t.tag_begin()}; };
@@ -124,7 +126,10 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
   for (XmlTokenizer::Event e; (e = t.next()) != XmlTokenizer::Event::done;) {
     switch (e) {
       case XmlTokenizer::Event::fault:
-        return Verdict{t.fault_kind() == XmlTokenizer::Fault::unsupported ? Kind::left_to_xerces : Kind::not_well_formed, t.fault(), t.fault_offset()};
+        return Verdict{t.fault_kind() == XmlTokenizer::Fault::unsupported ? Kind::left_to_xerces
+                       : t.fault_kind() == XmlTokenizer::Fault::limit     ? Kind::limit
+                                                                           : Kind::not_well_formed,
+                       t.fault(), t.fault_offset()};
       case XmlTokenizer::Event::text: {
         if (open.empty()) break;
         Level& level = open.back();

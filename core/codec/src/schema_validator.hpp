@@ -33,7 +33,8 @@ namespace cimbus::detail {
 class SchemaValidator {
  public:
   struct Verdict {
-    enum class Kind { valid, invalid, not_well_formed, left_to_xerces };
+    // limit: beyond the DecodeLimits (size, depth, elements), whatever else it is.
+    enum class Kind { valid, invalid, not_well_formed, limit, left_to_xerces };
     Kind kind = Kind::valid;
     std::string reason;  // invalid, not well-formed, left: why
     std::size_t offset = 0;
