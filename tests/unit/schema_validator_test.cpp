@@ -8,14 +8,12 @@
 // removed and changed.
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <random>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -33,6 +31,7 @@
 #include "xerces_text.hpp"
 #include "element_spans.hpp"
 #include "xerces_validation.hpp"
+#include "test_files.hpp"
 #include "xml_tokenizer.hpp"
 
 namespace cimbus::detail {
@@ -195,14 +194,10 @@ std::string walk(const std::string& xml, XSModel& model, const std::function<con
 TEST_F(SchemaValidatorTest, EveryMessageXercesAcceptsWalksThroughTheModelsOfItsTypes) {
   XmlCodec codec(CodecOptions{}, registry_);
   int walked = 0;
-  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
-    if (entry.path().extension() != ".xml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string xml = text.str();
+  for (const std::string& path : test::list_files(CIMBUS_EXAMPLES_DIR, "", ".xml")) {
+    const std::string xml = test::read_file(path);
     if (!codec.decode(xml).accepted()) continue;  // the reference refuses it: nothing to agree with here
-    EXPECT_EQ(walk(xml, *model_, [&](XSComplexTypeDefinition* t) -> const ContentModel& { return model_of(t); }), "") << entry.path();
+    EXPECT_EQ(walk(xml, *model_, [&](XSComplexTypeDefinition* t) -> const ContentModel& { return model_of(t); }), "") << path;
     ++walked;
   }
   EXPECT_GT(walked, 10);
@@ -218,12 +213,8 @@ TEST_F(SchemaValidatorTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJud
   std::mt19937 random(61968);
   int compared = 0, refused = 0;
   std::vector<std::string> differ;
-  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
-    if (entry.path().extension() != ".xml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string xml = text.str();
+  for (const std::string& path : test::list_files(CIMBUS_EXAMPLES_DIR, "", ".xml")) {
+    const std::string xml = test::read_file(path);
     if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;  // xsi:type is not walked here
     const std::vector<test::ElementSpan> spans = test::element_spans(xml);
     for (int k = 0; k < 120; ++k) {
@@ -249,12 +240,12 @@ TEST_F(SchemaValidatorTest, ElementsRemovedRepeatedOrSwappedAreJudgedAsXercesJud
       ++compared;
       refused += theirs ? 0 : 1;
       if (walked.empty() != theirs)
-        differ.push_back(entry.path().filename().string() + ": " + (theirs ? "Xerces-C accepts, the models refuse (" + walked + ")" : "Xerces-C refuses, the models accept") +
+        differ.push_back(fs::path(path).filename().string() + ": " + (theirs ? "Xerces-C accepts, the models refuse (" + walked + ")" : "Xerces-C refuses, the models accept") +
                          "; element " + element.substr(0, 60));
       const std::string w = whole(validator, mutant);
       left += w == "left";
       if (w != "left" && (w == "valid") != theirs && whole_differ++ == 0)
-        whole_first = entry.path().filename().string() + ": the validator says " + w + ", Xerces-C " + (theirs ? "valid" : "invalid");
+        whole_first = fs::path(path).filename().string() + ": the validator says " + w + ", Xerces-C " + (theirs ? "valid" : "invalid");
     }
   }
   std::string shown;
@@ -317,12 +308,8 @@ TEST_F(SchemaValidatorTest, ValuesOfSimpleTypesAreJudgedAsXercesJudgesThem) {
   std::map<XSSimpleTypeDefinition*, std::optional<SimpleTypeCheck>> checks;
   int compared = 0, refused = 0, elements = 0;
   std::vector<std::string> differ;
-  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
-    if (entry.path().extension() != ".xml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string xml = text.str();
+  for (const std::string& path : test::list_files(CIMBUS_EXAMPLES_DIR, "", ".xml")) {
+    const std::string xml = test::read_file(path);
     if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;
     std::vector<Declared> found;
     walk(xml, *model_, [&](XSComplexTypeDefinition* t) -> const ContentModel& { return model_of(t); }, [&](const Declared& d) { found.push_back(d); });
@@ -376,21 +363,17 @@ TEST_F(SchemaValidatorTest, EveryTestMessageIsJudgedAsXercesJudgesIt) {
   XercesValidation xerces(grammars_->pool());
   SchemaValidator validator(*model_);
   int judged = 0, valid = 0;
-  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
-    if (entry.path().extension() != ".xml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string xml = text.str();
+  for (const std::string& path : test::list_files(CIMBUS_EXAMPLES_DIR, "", ".xml")) {
+    const std::string xml = test::read_file(path);
     const std::string w = whole(validator, xml);
     const bool theirs = xerces.valid(xml);
     if (xml.find("XMLSchema-instance") == std::string::npos) {
-      EXPECT_NE(w, "left") << entry.path();
+      EXPECT_NE(w, "left") << path;
     }
     if (w == "left") continue;
     ++judged;
     valid += theirs;
-    EXPECT_EQ(w == "valid", theirs) << entry.path() << ": " << w;
+    EXPECT_EQ(w == "valid", theirs) << path << ": " << w;
   }
   EXPECT_GT(judged, 15);
   EXPECT_GT(valid, 15);
@@ -404,12 +387,8 @@ TEST_F(SchemaValidatorTest, AttributesAreJudgedAsXercesJudgesThem) {
                                        " q:x=\"1\" xmlns:q=\"urn:other\"", " objectType=\"\"", " m:kind=\"uuid\""};
   int compared = 0, left = 0, refused = 0, differ = 0;
   std::string first;
-  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR)) {
-    if (entry.path().extension() != ".xml") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string xml = text.str();
+  for (const std::string& path : test::list_files(CIMBUS_EXAMPLES_DIR, "", ".xml")) {
+    const std::string xml = test::read_file(path);
     if (xml.find("XMLSchema-instance") != std::string::npos || !xerces.valid(xml)) continue;
     const std::vector<test::ElementSpan> spans = test::element_spans(xml);
     for (const test::ElementSpan& e : spans) {
@@ -427,7 +406,7 @@ TEST_F(SchemaValidatorTest, AttributesAreJudgedAsXercesJudgesThem) {
           continue;
         }
         if ((w == "valid") != theirs && differ++ == 0)
-          first = entry.path().filename().string() + ": '" + a + "' on " + xml.substr(e.begin, name_end - e.begin) + ": the validator says " + w +
+          first = fs::path(path).filename().string() + ": '" + a + "' on " + xml.substr(e.begin, name_end - e.begin) + ": the validator says " + w +
                   ", Xerces-C " + (theirs ? "valid" : "invalid");
       }
     }

@@ -21,6 +21,7 @@
 #include <xercesc/util/PlatformUtils.hpp>
 
 #include "xerces_runtime.hpp"
+#include "test_files.hpp"
 #include "xml_tokenizer.hpp"
 
 namespace cimbus::detail {
@@ -94,21 +95,13 @@ Mine tokenizer_verdict(const std::string& xml) {
   }
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<std::string> real_messages() {
   std::vector<std::string> out;
-  for (const auto& entry : fs::directory_iterator(CIMBUS_EXAMPLES_DIR))
-    if (entry.path().extension() == ".xml") out.push_back(read_file(entry.path()));
+  for (const std::string& path : test::list_files(CIMBUS_EXAMPLES_DIR, "", ".xml")) out.push_back(test::read_file(path));
   const fs::path instances = fs::path(CIMBUS_REFERENCE_DIR) / "instances";
   if (!std::string(CIMBUS_REFERENCE_DIR).empty() && fs::is_directory(instances))
     for (const auto& entry : fs::recursive_directory_iterator(instances))
-      if (entry.path().extension() == ".xml") out.push_back(read_file(entry.path()));
+      if (entry.path().extension() == ".xml") out.push_back(test::read_file(entry.path().string()));
   return out;
 }
 
