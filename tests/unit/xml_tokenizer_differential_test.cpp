@@ -106,7 +106,8 @@ std::vector<std::string> real_messages() {
 }
 
 std::string mutant(const std::string& xml, std::mt19937& random) {
-  static const std::string interesting = std::string("<>&;\"'/:= \r\n#x!-[]?aZ09\x80\xC3\xA9\xEF\xBB\xBF", 31) + std::string(1, '\0');
+  static constexpr char kBytes[] = "<>&;\"'/:= \r\n#x!-[]?aZ09\x80\xC3\xA9\xEF\xBB\xBF";
+  static const std::string interesting = std::string(kBytes, sizeof kBytes - 1) + std::string(1, '\0');  // and a NUL
   std::string m = xml;
   const int edits = 1 + static_cast<int>(random() % 3);
   for (int e = 0; e < edits && !m.empty(); ++e) {
