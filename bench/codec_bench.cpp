@@ -175,8 +175,7 @@ void cimbus_tokenize(benchmark::State& state, const Case& c) {
 void cimbus_validate(benchmark::State& state, const Case& c) {
   const std::string& xml = message_for(c);
   const auto grammars = SchemaRegistry::builtin()->grammars();
-  bool changed = false;
-  detail::SchemaValidator validator(*grammars->pool()->getXSModel(changed));
+  detail::SchemaValidator validator(grammars->model());
   const DecodeLimits limits;
   if (const auto v = validator.validate(xml, limits); v.kind != detail::SchemaValidator::Verdict::Kind::valid) {
     state.SkipWithError(("the validator does not find the benchmark message valid: " + v.reason).c_str());

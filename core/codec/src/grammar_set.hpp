@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <xercesc/framework/XMLGrammarPool.hpp>
+#include <xercesc/framework/psvi/XSModel.hpp>
 
 #include "cimbus/codec/schema_registry.hpp"
 
@@ -23,6 +24,9 @@ class GrammarSet {
   GrammarSet& operator=(const GrammarSet&) = delete;
 
   xercesc::XMLGrammarPool* pool() const { return pool_.get(); }
+  // The pool's schema components (the XSModel Xerces-C validates with), which the planned
+  // decoder's validator compiles (decisions/0034). Made by the pool on first use, then kept.
+  xercesc::XSModel& model() const;
   bool declares(std::string_view target_namespace) const;
   std::uint64_t generation() const { return generation_; }
 

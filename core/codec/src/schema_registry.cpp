@@ -96,6 +96,11 @@ GrammarSet::GrammarSet(std::unique_ptr<XMLGrammarPool> pool, std::set<std::strin
 
 GrammarSet::~GrammarSet() = default;
 
+XSModel& GrammarSet::model() const {
+  bool changed = false;  // the pool is locked: its grammars, hence its model, no longer change
+  return *pool_->getXSModel(changed);
+}
+
 bool GrammarSet::declares(std::string_view target_namespace) const {
   return namespaces_.find(target_namespace) != namespaces_.end();
 }

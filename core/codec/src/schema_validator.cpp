@@ -81,6 +81,10 @@ const SchemaValidator::Rules& SchemaValidator::rules_of(XSTypeDefinition* type) 
   return r;
 }
 
+XSElementDeclaration* SchemaValidator::global_element(std::string_view ns, std::string_view local) const {
+  return model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+}
+
 SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const DecodeLimits& limits) {
   using Kind = Verdict::Kind;
   enum class Mode { validate, lax, skip };  // lax: undeclared under a lax wildcard, its children lax too
@@ -144,14 +148,14 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
         level.name = std::string(local);
         XSElementDeclaration* declaration = nullptr;
         if (open.empty()) {
-          declaration = model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+          declaration = global_element(ns, local);
           if (declaration == nullptr) return verdict(Kind::invalid, "no declaration for the root " + clark(ns, local));
         } else {
           Level& parent = open.back();
           if (parent.mode == Mode::skip) {
             level.mode = Mode::skip;
           } else if (parent.mode == Mode::lax) {
-            declaration = model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+            declaration = global_element(ns, local);
             if (declaration == nullptr) level.mode = Mode::lax;
           } else {
             if (!parent.rules->content) return verdict(Kind::invalid, "an element in '" + parent.name + "', whose content is text");
@@ -160,7 +164,7 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
             declaration = s->element;
             if (s->wildcard != nullptr) {
               const auto how = s->wildcard->getProcessContents();
-              declaration = how == XSWildcard::PC_SKIP ? nullptr : model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
+              declaration = how == XSWildcard::PC_SKIP ? nullptr : global_element(ns, local);
               if (how == XSWildcard::PC_SKIP) level.mode = Mode::skip;
               else if (declaration == nullptr && how == XSWildcard::PC_STRICT) return verdict(Kind::invalid, "no declaration for " + clark(ns, local));
               else if (declaration == nullptr) level.mode = Mode::lax;

@@ -60,6 +60,8 @@ class SchemaValidator {
   };
 
   const Rules& rules_of(xercesc::XSTypeDefinition* type);
+  // The global declaration of {ns}local, or nullptr (the root, and what lax and strict wildcards match).
+  xercesc::XSElementDeclaration* global_element(std::string_view ns, std::string_view local) const;
   const SimpleTypeCheck* check_of(xercesc::XSSimpleTypeDefinition* type, std::string& unsupported);
 
   xercesc::XSModel& model_;

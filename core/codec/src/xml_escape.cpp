@@ -39,6 +39,32 @@ void append_escaped_attribute(std::string& out, std::string_view text) {
   append_escaped(out, text, EscapeContext::attribute);
 }
 
+char32_t decode_utf8(std::string_view s, std::size_t at, std::size_t& length) {
+  const auto b = static_cast<unsigned char>(s[at]);
+  length = 0;
+  char32_t c;
+  std::size_t n;
+  if (b < 0x80) return length = 1, b;
+  if ((b & 0xE0) == 0xC0) c = b & 0x1F, n = 2;
+  else if ((b & 0xF0) == 0xE0) c = b & 0x0F, n = 3;
+  else if ((b & 0xF8) == 0xF0) c = b & 0x07, n = 4;
+  else return 0;
+  if (at + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto cb = static_cast<unsigned char>(s[at + k]);
+    if ((cb & 0xC0) != 0x80) return 0;
+    c = (c << 6) | (cb & 0x3F);
+  }
+  if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF))) return 0;
+  if (c >= 0xD800 && c <= 0xDFFF) return 0;
+  length = n;
+  return c;
+}
+
+bool is_xml_char(char32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
 bool is_xml_text(std::string_view text, std::size_t* where) {
   for (size_t i = 0; i < text.size();) {
     unsigned char b = static_cast<unsigned char>(text[i]);
@@ -46,23 +72,12 @@ bool is_xml_text(std::string_view text, std::size_t* where) {
       ++i;
       continue;
     }
-    char32_t c;
-    size_t n;
-    if (b < 0x80) { c = b; n = 1; }
-    else if ((b & 0xE0) == 0xC0) { c = b & 0x1F; n = 2; }
-    else if ((b & 0xF0) == 0xE0) { c = b & 0x0F; n = 3; }
-    else if ((b & 0xF8) == 0xF0) { c = b & 0x07; n = 4; }
-    else { if (where) *where = i; return false; }
-    if (i + n > text.size()) { if (where) *where = i; return false; }
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char cb = static_cast<unsigned char>(text[i + k]);
-      if ((cb & 0xC0) != 0x80) { if (where) *where = i; return false; }
-      c = (c << 6) | (cb & 0x3F);
+    size_t n = 0;
+    const char32_t c = decode_utf8(text, i, n);
+    if (n == 0 || !is_xml_char(c)) {
+      if (where) *where = i;
+      return false;
     }
-    bool overlong = (n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000);
-    bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-                   (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-    if (overlong || !allowed) { if (where) *where = i; return false; }
     i += n;
   }
   return true;

@@ -31,6 +31,12 @@ void append_escaped_text(std::string& out, std::string_view text);
 // As above, plus '"', TAB and LF, which attribute-value normalisation would otherwise change.
 void append_escaped_attribute(std::string& out, std::string_view text);
 
+// The UTF-8 sequence at `at`: its code point and `length`, or `length` 0 when it is malformed
+// (a bad lead or continuation byte, cut short, overlong, a surrogate, beyond U+10FFFF).
+char32_t decode_utf8(std::string_view text, std::size_t at, std::size_t& length);
+// XML 1.0's Char: TAB, LF, CR and U+0020 on, without surrogates, U+FFFE and U+FFFF.
+bool is_xml_char(char32_t c);
+
 // True when `text` is valid UTF-8 made only of characters XML 1.0 can carry. On failure, `where`
 // is the byte offset of the first bad byte.
 bool is_xml_text(std::string_view text, std::size_t* where = nullptr);

@@ -13,29 +13,6 @@ constexpr std::string_view kXmlnsNamespace = "http://www.w3.org/2000/xmlns/";
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// One UTF-8 sequence at `at`: its code point and length, or length 0 when malformed.
-char32_t decode(std::string_view s, std::size_t at, std::size_t& length) {
-  const auto b = static_cast<unsigned char>(s[at]);
-  length = 0;
-  char32_t c;
-  std::size_t n;
-  if (b < 0x80) return length = 1, b;
-  if ((b & 0xE0) == 0xC0) c = b & 0x1F, n = 2;
-  else if ((b & 0xF0) == 0xE0) c = b & 0x0F, n = 3;
-  else if ((b & 0xF8) == 0xF0) c = b & 0x07, n = 4;
-  else return 0;
-  if (at + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto cb = static_cast<unsigned char>(s[at + k]);
-    if ((cb & 0xC0) != 0x80) return 0;
-    c = (c << 6) | (cb & 0x3F);
-  }
-  if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF))) return 0;
-  if (c >= 0xD800 && c <= 0xDFFF) return 0;
-  length = n;
-  return c;
-}
-
 // XML 1.0 (fifth edition) NameStartChar and NameChar; ':' is handled by the caller.
 constexpr bool is_name_start(char32_t c) {
   return (c >= 'A' && c <= 'Z') || c == '_' || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) ||
@@ -58,10 +35,6 @@ struct AsciiNames {
   }
 };
 constexpr AsciiNames kAsciiNames;
-
-bool is_xml_char(char32_t c) {
-  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
 
 void append_utf8(std::string& out, char32_t c) {
   if (c < 0x80) {
@@ -276,7 +249,7 @@ bool XmlTokenizer::name(std::string_view& out) {
       continue;
     }
     if (code >= 0x80) {
-      code = decode(doc_, pos_, length);
+      code = decode_utf8(doc_, pos_, length);
       if (length == 0) return fail(Fault::malformed, pos_, "a byte that is not UTF-8"), false;
     }
     const bool ok = code == ':' || (first ? is_name_start(code) : is_name_char(code));
@@ -292,7 +265,7 @@ bool XmlTokenizer::name(std::string_view& out) {
   return true;
 }
 
-bool XmlTokenizer::reference(std::string& out, bool in_attribute) {
+bool XmlTokenizer::reference(std::string& out) {
   const std::size_t start = pos_;  // at '&'
   const std::size_t end = doc_.find(';', pos_);
   if (end == std::string_view::npos || end - pos_ > 64) return fail(Fault::malformed, start, "'&' that starts no reference"), false;
@@ -322,7 +295,6 @@ bool XmlTokenizer::reference(std::string& out, bool in_attribute) {
   else if (body == "apos") out += '\'';
   else if (body == "quot") out += '"';
   else return fail(Fault::malformed, start, "the entity '" + std::string(body) + "' is not declared (there is no DTD)"), false;
-  (void)in_attribute;
   return true;
 }
 
@@ -349,7 +321,7 @@ bool XmlTokenizer::attribute_value(std::string& out) {
       return true;
     }
     if (doc_[pos_] == '<') return fail(Fault::malformed, pos_, "'<' in an attribute value"), false;
-    if (!reference(out, true)) return false;
+    if (!reference(out)) return false;
   }
 }
 
@@ -515,7 +487,7 @@ XmlTokenizer::Event XmlTokenizer::character_data() {
     }
     if (c == '&') {
       to_buffer();
-      if (!reference(text_buffer_, false)) return Event::fault;
+      if (!reference(text_buffer_)) return Event::fault;
       continue;
     }
     std::size_t run = pos_;

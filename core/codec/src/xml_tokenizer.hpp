@@ -88,7 +88,7 @@ class XmlTokenizer {
   Event start_tag();
   Event end_tag();
   Event character_data();
-  bool reference(std::string& out, bool in_attribute);
+  bool reference(std::string& out);
   bool attribute_value(std::string& out);
   bool name(std::string_view& out);
   bool resolve(std::string_view qname, bool is_attribute, XmlName& out);
