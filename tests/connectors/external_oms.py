@@ -22,11 +22,9 @@ import signal
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 
-from external_wms import QuietHandler
+from external_wms import QuietHandler, post_until_answered
 
 MASK = (1 << 64) - 1
 # MaintenanceOrders' WorkStatusKind -> (the incident's state, whether the supply is restored)
@@ -327,22 +325,10 @@ class Oms:
             if kind is None:
                 return
             url = "%s/%s/%s/%s" % (self.adapter, kind, noun, verb)
-            data = json.dumps(body).encode()
-            while True:
-                request = urllib.request.Request(url, data=data, method="POST",
+            status, answer = post_until_answered(url, json.dumps(body).encode(), timeout=300,
                                                  headers={"Content-Type": "application/json", "Idempotency-Key": key})
-                try:
-                    with urllib.request.urlopen(request, timeout=300) as r:
-                        r.read()
-                        break
-                except urllib.error.HTTPError as e:
-                    answer = e.read().decode(errors="replace")
-                    if e.code < 500:  # refused: a bug of this OMS, told loudly, not sent again
-                        print("REFUSED %s %s %s: %s" % (kind, verb, noun, answer), file=sys.stderr, flush=True)
-                        break
-                except (urllib.error.URLError, OSError):
-                    pass
-                time.sleep(0.5)  # the adapter is restarting, or the reply did not come: the same key again
+            if status >= 300:  # refused: a bug of this OMS, told loudly, not sent again
+                print("REFUSED %s %s %s: %s" % (kind, verb, noun, answer.decode(errors="replace")), file=sys.stderr, flush=True)
 
 
 first_call = threading.Event()

@@ -13,6 +13,7 @@ reads (the system's own API, not a database file). It stops on SIGTERM.
 """
 import argparse
 import datetime
+import http.client
 import http.server
 import json
 import queue
@@ -38,6 +39,29 @@ STATE = {"waitingToBeScheduled": "waitingToBeScheduled", "scheduled": "scheduled
 NEXT = {"waitingToBeScheduled": "scheduled", "scheduled": "dispatched", "dispatched": "enroute", "enroute": "onSite",
         "onSite": "completed", "completed": "closed"}
 
+
+
+def post_until_answered(url, body, headers, timeout):
+    """(HTTP status, body) of the first answer below 500 to POST `body`, sent again every half
+    second (the same body and headers: the same MessageID or Idempotency-Key) while the adapter is
+    restarting, answers 5xx, or dies in the middle of an answer. Any way a call can break counts:
+    an adapter killed mid-answer gives http.client's IncompleteRead or BadStatusLine, which are
+    not OSErrors, and a publisher thread that let one through would stop telling the bus anything."""
+    while True:
+        try:
+            request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+            with urllib.request.urlopen(request, timeout=timeout) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            try:
+                answer = e.read()
+            except (http.client.HTTPException, OSError):
+                answer = b""
+            if e.code < 500:
+                return e.code, answer
+        except (http.client.HTTPException, OSError) as e:  # URLError is an OSError
+            print("call to %s broke (%s: %s); sent again" % (url, type(e).__name__, e), file=sys.stderr, flush=True)
+        time.sleep(0.5)
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -200,22 +224,9 @@ class Wms:
                 url = "%s/events/%s/%s" % (self.adapter, noun, verb)
                 body = json.dumps({"payload": {ITEM[noun]: items}, "source": "wms"}).encode()
                 headers = {"Content-Type": "application/json", "Idempotency-Key": message_id}
-            while True:
-                try:
-                    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-                    with urllib.request.urlopen(request, timeout=30) as r:
-                        answer = r.read()
-                        if r.status < 300:
-                            if b">FAILED<" in answer:  # refused: a bug of this WMS, told loudly
-                                print("REFUSED %s %s: %s" % (verb, noun, answer.decode(errors="replace")), file=sys.stderr, flush=True)
-                            break
-                except urllib.error.HTTPError as e:
-                    if e.code < 500:  # refused (JSON 4xx): told loudly, not sent again
-                        print("REFUSED %s %s: %s" % (verb, noun, e.read().decode(errors="replace")), file=sys.stderr, flush=True)
-                        break
-                except (urllib.error.URLError, OSError):
-                    pass
-                time.sleep(0.5)  # the adapter is restarting: the same MessageID again
+            status, answer = post_until_answered(url, body, headers, timeout=30)
+            if status >= 300 or b">FAILED<" in answer:  # refused: a bug of this WMS, told loudly, not sent again
+                print("REFUSED %s %s: %s" % (verb, noun, answer.decode(errors="replace")), file=sys.stderr, flush=True)
 
     def soap_event(self, noun, verb, items, message_id):
         wrapper = BASE + noun + "Message"

@@ -52,7 +52,11 @@ outage=$!
 connector=web_services
 [[ $protocol == json ]] && connector=json
 "$root/tests/storm/storm_test.sh" "$root" "$bin" "$work/run" --outside "$role=$url" --outside-connector "$role=$connector" \
-  --outside-listen "$role=127.0.0.1:$port" --kill "$role" --kill-at 0.8 "$@" || exit 1
+  --outside-listen "$role=127.0.0.1:$port" --kill "$role" --kill-at 0.8 "$@" || {
+  echo "the outside $role's log, last 40 lines ($work/external-$role.log):"
+  tail -n 40 "$work/external-$role.log"
+  exit 1
+}
 # The outage must have been felt: calls that failed and were tried again.
 failed=$(cat "$work"/run/storm/$role-1.log | grep -c "the system's call failed")
 echo "calls to the outside $role that failed and were tried again: $failed"
