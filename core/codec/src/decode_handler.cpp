@@ -13,6 +13,7 @@
 #include "cimbus/xml_options.pb.h"
 #include "lexical.hpp"
 #include "message_namespaces.hpp"
+#include "scalar_field.hpp"
 #include "xerces_text.hpp"
 
 using namespace xercesc;
@@ -377,87 +378,36 @@ std::string DecodeHandler::verb_finding(const std::string& text, const std::stri
 }
 
 void DecodeHandler::set_scalar(Message* message, const FieldMap& field, const std::string& text) {
-  const FieldDescriptor* fd = field.field;
-  const auto* r = field.owner_reflection;
-  const bool repeated = fd->is_repeated();
   auto invalid = [&](const char* what) {
     // With validation on, Xerces has already reported the value; say it once.
     if (!validating())
       add(code_string(code::kSchemaInvalid), Level::fatal,
           "'" + text + "' is not a valid " + what + " for " + field.name);
   };
-  switch (fd->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: {
-      if (field.xsd_type != XsdType::qname) {
-        if (repeated) r->AddString(message, fd, text);
-        else r->SetString(message, fd, text);
-        return;
-      }
-      // A QName is kept in Clark notation, {namespace}local, so that it survives a change of prefixes.
-      std::string value = text;
-      std::string_view q = collapse_edges(text);
-      size_t colon = q.find(':');
-      std::u16string prefix = colon == std::string_view::npos ? u"" : to_u16(q.substr(0, colon));
-      std::string_view local_part = colon == std::string_view::npos ? q : q.substr(colon + 1);
-      const std::u16string* bound = scope_.lookup(prefix);
-      if (bound != nullptr) value = "{" + utf8(reinterpret_cast<const XMLCh*>(bound->c_str())) + "}" + std::string(local_part);
-      else if (prefix.empty()) value = std::string(local_part);
-      else invalid("QName (unbound prefix)");
-      if (repeated) r->AddString(message, fd, std::move(value));
-      else r->SetString(message, fd, std::move(value));
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_BOOL: {
-      auto v = parse_boolean(text);
-      if (!v) return invalid("boolean");
-      if (repeated) r->AddBool(message, fd, *v);
-      else r->SetBool(message, fd, *v);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_INT32:
-    case FieldDescriptor::CPPTYPE_INT64: {
-      auto v = parse_integer(text);
-      bool is32 = fd->cpp_type() == FieldDescriptor::CPPTYPE_INT32;
-      if (!v || (is32 && (*v < INT32_MIN || *v > INT32_MAX))) return invalid("integer in range");
-      if (is32) repeated ? r->AddInt32(message, fd, static_cast<int32_t>(*v)) : r->SetInt32(message, fd, static_cast<int32_t>(*v));
-      else repeated ? r->AddInt64(message, fd, *v) : r->SetInt64(message, fd, *v);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_UINT32:
-    case FieldDescriptor::CPPTYPE_UINT64: {
-      auto v = parse_unsigned(text);
-      bool is32 = fd->cpp_type() == FieldDescriptor::CPPTYPE_UINT32;
-      if (!v || (is32 && *v > UINT32_MAX)) return invalid("unsigned integer in range");
-      if (is32) repeated ? r->AddUInt32(message, fd, static_cast<uint32_t>(*v)) : r->SetUInt32(message, fd, static_cast<uint32_t>(*v));
-      else repeated ? r->AddUInt64(message, fd, *v) : r->SetUInt64(message, fd, *v);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_FLOAT:
-    case FieldDescriptor::CPPTYPE_DOUBLE: {
-      auto v = parse_double(text);
-      if (!v) return invalid("number");
-      if (fd->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT)
-        repeated ? r->AddFloat(message, fd, static_cast<float>(*v)) : r->SetFloat(message, fd, static_cast<float>(*v));
-      else repeated ? r->AddDouble(message, fd, *v) : r->SetDouble(message, fd, *v);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_ENUM: {
-      auto it = field.literal_to_number.find(text);
-      static const FieldDescriptor* const verb_field = msg::HeaderType::descriptor()->FindFieldByName("verb");
-      if (it == field.literal_to_number.end() && fd == verb_field) {
-        std::string tolerated = verb_tolerated(text);
-        if (!tolerated.empty()) it = field.literal_to_number.find(tolerated);
-        if (it == field.literal_to_number.end() && !validating())
-          return add(code_string(code::kInvalidVerb), Level::fatal, verb_finding(text, {}));
-      }
-      if (it == field.literal_to_number.end()) return invalid("enumeration literal");
-      if (repeated) r->AddEnumValue(message, fd, it->second);
-      else r->SetEnumValue(message, fd, it->second);
-      return;
-    }
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      return;
+  if (field.xsd_type == XsdType::qname && field.field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    // A QName is kept in Clark notation, {namespace}local, so that it survives a change of prefixes.
+    std::string value = text;
+    std::string_view q = collapse_edges(text);
+    size_t colon = q.find(':');
+    std::u16string prefix = colon == std::string_view::npos ? u"" : to_u16(q.substr(0, colon));
+    std::string_view local_part = colon == std::string_view::npos ? q : q.substr(colon + 1);
+    const std::u16string* bound = scope_.lookup(prefix);
+    if (bound != nullptr) value = "{" + utf8(reinterpret_cast<const XMLCh*>(bound->c_str())) + "}" + std::string(local_part);
+    else if (prefix.empty()) value = std::string(local_part);
+    else invalid("QName (unbound prefix)");
+    assign_scalar(message, field, value);
+    return;
   }
+  static const FieldDescriptor* const verb_field = msg::HeaderType::descriptor()->FindFieldByName("verb");
+  if (field.field == verb_field && field.literal_to_number.count(text) == 0) {
+    const std::string tolerated = verb_tolerated(text);
+    if (!tolerated.empty()) {
+      assign_scalar(message, field, tolerated);
+      return;
+    }
+    if (!validating()) return add(code_string(code::kInvalidVerb), Level::fatal, verb_finding(text, {}));
+  }
+  if (const char* what = assign_scalar(message, field, text)) invalid(what);
 }
 
 // --- errors -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -34,6 +35,8 @@ class GrammarSet {
   std::unique_ptr<xercesc::XMLGrammarPool> pool_;
   std::set<std::string, std::less<>> namespaces_;
   std::uint64_t generation_;
+  mutable std::once_flag model_made_;
+  mutable xercesc::XSModel* model_ = nullptr;  // the pool's
 };
 
 }  // namespace cimbus

@@ -97,8 +97,13 @@ GrammarSet::GrammarSet(std::unique_ptr<XMLGrammarPool> pool, std::set<std::strin
 GrammarSet::~GrammarSet() = default;
 
 XSModel& GrammarSet::model() const {
-  bool changed = false;  // the pool is locked: its grammars, hence its model, no longer change
-  return *pool_->getXSModel(changed);
+  // The pool is locked: its grammars, hence its model, no longer change. The pool makes the model
+  // on the first call without a lock of its own, and codecs of several threads ask for it.
+  std::call_once(model_made_, [this] {
+    bool changed = false;
+    model_ = pool_->getXSModel(changed);
+  });
+  return *model_;
 }
 
 bool GrammarSet::declares(std::string_view target_namespace) const {

@@ -7,7 +7,6 @@
 #include <xercesc/framework/psvi/XSComplexTypeDefinition.hpp>
 
 #include "xerces_text.hpp"
-#include "xml_tokenizer.hpp"
 
 namespace cimbus::detail {
 
@@ -85,7 +84,7 @@ XSElementDeclaration* SchemaValidator::global_element(std::string_view ns, std::
   return model_.getElementDeclaration(to_u16(local).c_str(), to_u16(ns).c_str());
 }
 
-SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const DecodeLimits& limits) {
+SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const DecodeLimits& limits, Listener* listener) {
   using Kind = Verdict::Kind;
   enum class Mode { validate, lax, skip };  // lax: undeclared under a lax wildcard, its children lax too
   struct Level {
@@ -137,6 +136,7 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
       case XmlTokenizer::Event::text: {
         if (open.empty()) break;
         Level& level = open.back();
+        if (listener != nullptr) listener->text(t.text());
         if (level.mode != Mode::validate) break;
         if (level.rules->text != nullptr) level.text += t.text();
         else if (!only_space(t.text())) return verdict(Kind::invalid, "text in '" + level.name + "', whose content is elements only");
@@ -178,16 +178,21 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
             if (a.name.ns == kSchemaInstance) return verdict(Kind::left_to_xerces, "an xsi: attribute");
         }
         open.push_back(std::move(level));
+        if (listener != nullptr)
+          if (const std::string_view left = listener->start(t); !left.empty()) return verdict(Kind::left_to_xerces, std::string(left));
         break;
       }
       case XmlTokenizer::Event::end: {
-        const Level level = std::move(open.back());
+        Level level = std::move(open.back());
         open.pop_back();
-        if (level.mode != Mode::validate) break;
-        if (level.rules->content && !level.rules->content->can_end(level.at))
-          return verdict(Kind::invalid, "'" + level.name + "' ends before its content is complete");
-        if (level.rules->text != nullptr)
-          if (std::string why = level.rules->text->refusal(level.text); !why.empty()) return verdict(Kind::invalid, "'" + level.name + "': " + why);
+        if (level.mode == Mode::validate) {
+          if (level.rules->content && !level.rules->content->can_end(level.at))
+            return verdict(Kind::invalid, "'" + level.name + "' ends before its content is complete");
+          if (level.rules->text != nullptr)
+            if (std::string why = level.rules->text->refusal(level.text); !why.empty()) return verdict(Kind::invalid, "'" + level.name + "': " + why);
+        }
+        if (listener != nullptr)
+          if (const std::string_view left = listener->end(t); !left.empty()) return verdict(Kind::left_to_xerces, std::string(left));
         break;
       }
       case XmlTokenizer::Event::done: break;

@@ -1,8 +1,8 @@
 #pragma once
 // Validates a document against the registry's grammars without Xerces-C on the way: the
 // tokenizer, the content models, the simple-type checks and the attribute uses, each compiled
-// once from the XSModel and kept. The planned decoder's validator (decisions/0034); it gives a
-// verdict, and builds nothing yet.
+// once from the XSModel and kept. The decoder's validator (decisions/0034, 0035): it gives a
+// verdict, and a Listener builds the envelope from the same walk.
 //
 //   SchemaValidator validator(*model);
 //   SchemaValidator::Verdict v = validator.validate(xml, limits);
@@ -27,6 +27,7 @@
 #include "cimbus/codec/decode_limits.hpp"
 #include "content_model.hpp"
 #include "simple_type_check.hpp"
+#include "xml_tokenizer.hpp"
 
 namespace cimbus::detail {
 
@@ -40,9 +41,20 @@ class SchemaValidator {
     std::size_t offset = 0;
   };
 
+  // Told each step of the walk while the document is valid so far, to build from the same walk
+  // (envelope_builder.hpp). A reason returned (not empty) stops the walk: the verdict is then
+  // left_to_xerces, with that reason.
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    virtual std::string_view start(const XmlTokenizer& t) = 0;
+    virtual void text(std::string_view text) = 0;
+    virtual std::string_view end(const XmlTokenizer& t) = 0;
+  };
+
   explicit SchemaValidator(xercesc::XSModel& model) : model_(model) {}
 
-  Verdict validate(std::string_view xml, const DecodeLimits& limits);
+  Verdict validate(std::string_view xml, const DecodeLimits& limits, Listener* listener = nullptr);
 
  private:
   struct Attribute {

@@ -77,6 +77,25 @@ const FieldMap* TypeMap::attribute(const XMLCh* ns, const XMLCh* local) const {
   return nullptr;
 }
 
+const FieldMap* TypeMap::element(std::string_view ns, std::string_view local, std::size_t& hint) const {
+  const std::size_t n = elements.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (hint + k) % n;
+    const FieldMap& f = elements[i];
+    if (f.kind == FieldMap::Kind::element && f.name == local && f.ns == ns) {
+      hint = i;
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+const FieldMap* TypeMap::attribute(std::string_view ns, std::string_view local) const {
+  for (const FieldMap& f : attributes)
+    if (f.name == local && f.ns == ns) return &f;
+  return nullptr;
+}
+
 const std::u16string* TypeMapCache::intern(const std::u16string& ns) {
   for (const auto& known : namespaces_)
     if (*known == ns) return known.get();

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct TypeMap {
   // `ns_id` is the namespace as TypeMapCache::namespace_id gives it.
   const FieldMap* element(const std::u16string* ns_id, const XMLCh* local, std::size_t& hint) const;
   const FieldMap* attribute(const XMLCh* ns, const XMLCh* local) const;
+  // The same, by the UTF-8 names the tokenizer gives (envelope_builder.hpp).
+  const FieldMap* element(std::string_view ns, std::string_view local, std::size_t& hint) const;
+  const FieldMap* attribute(std::string_view ns, std::string_view local) const;
 };
 
 // Builds TypeMaps on first use. Not thread-safe: each codec owns one.

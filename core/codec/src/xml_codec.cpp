@@ -7,9 +7,11 @@
 
 #include "cimbus/codec/error_code.hpp"
 #include "decode_handler.hpp"
+#include "envelope_builder.hpp"
 #include "envelope_checks.hpp"
 #include "grammar_set.hpp"
 #include "hardened_reader.hpp"
+#include "schema_validator.hpp"
 #include "message_namespaces.hpp"
 #include "xerces_runtime.hpp"
 #include "xerces_text.hpp"
@@ -31,14 +33,41 @@ const char* to_string(DecodeResult::Status status) {
 
 struct XmlCodec::Impl {
   Impl(CodecOptions o, std::shared_ptr<SchemaRegistry> r)
-      : options(o), registry(std::move(r)), handler(types, options.limits), encoder(types) {}
+      : options(o), registry(std::move(r)), handler(types, options.limits), builder(types), encoder(types) {}
+
+  // The registry's latest grammars, and the reader and validator made from them.
+  void ensure_grammars() {
+    std::shared_ptr<const GrammarSet> latest = registry->grammars();
+    if (grammars && latest->generation() == grammars->generation()) return;
+    reader.reset();  // before its grammar pool goes
+    validator.reset();
+    grammars = std::move(latest);
+  }
 
   void ensure_reader() {
-    std::shared_ptr<const GrammarSet> latest = registry->grammars();
-    if (reader && grammars && latest->generation() == grammars->generation()) return;
-    reader.reset();  // before its grammar pool goes
-    grammars = std::move(latest);
-    reader = std::make_unique<detail::HardenedReader>(grammars->pool(), handler, options.limits, options.policy);
+    ensure_grammars();
+    if (!reader) reader = std::make_unique<detail::HardenedReader>(grammars->pool(), handler, options.limits, options.policy);
+  }
+
+  // The fast path (decisions/0035): cimbus's validator, building the envelope on its walk. True
+  // when the document is valid and built; anything else is decoded again by Xerces-C, which
+  // gives the diagnostics.
+  bool decode_valid(std::string_view xml, DecodeResult& result) {
+    if (options.reference_decoder || options.policy == ValidationPolicy::off) return false;
+    ensure_grammars();
+    if (!validator) validator = std::make_unique<detail::SchemaValidator>(grammars->model());
+    builder.reset(&result.envelope, registry.get());
+    if (validator->validate(xml, options.limits, &builder).kind != detail::SchemaValidator::Verdict::Kind::valid || !builder.found_message()) {
+      result.envelope.Clear();
+      return false;
+    }
+    result.soap_namespace = builder.soap_namespace();
+    detail::ParseFacts facts{builder.saw_verb(), builder.saw_noun(), builder.wrapper(), builder.root_path()};
+    detail::check_envelope(result, facts, options.policy, options.limits);
+    bool errors = false;
+    for (const Diagnostic& d : result.diagnostics) errors |= d.is_error();
+    result.status = errors ? DecodeResult::Status::rejected : DecodeResult::Status::accepted;
+    return true;
   }
 
   void fail(DecodeResult& result, std::string_view code, std::string reason, std::string detail = {}) {
@@ -55,9 +84,11 @@ struct XmlCodec::Impl {
   std::shared_ptr<SchemaRegistry> registry;
   detail::TypeMapCache types;
   detail::DecodeHandler handler;
+  detail::EnvelopeBuilder builder;
   detail::XmlEncoder encoder;
   std::shared_ptr<const GrammarSet> grammars;
   std::unique_ptr<detail::HardenedReader> reader;
+  std::unique_ptr<detail::SchemaValidator> validator;
 };
 
 XmlCodec::XmlCodec(CodecOptions options, std::shared_ptr<SchemaRegistry> registry)
@@ -79,6 +110,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
                std::to_string(i.options.limits.max_message_bytes));
     return result;
   }
+  if (i.decode_valid(xml, result)) return result;
   for (int attempt = 0;; ++attempt) {
     i.ensure_reader();
     result.envelope.Clear();
@@ -122,6 +154,12 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
     }
     break;
   }
+  bool found_errors = false;
+  for (const Diagnostic& d : result.diagnostics) found_errors |= d.is_error();
+  // A parse that found errors may leave a stand-in grammar in the reader for a namespace it
+  // could not find (an xsi:type naming a type of no loaded schema), and the next parse would
+  // take that namespace as found and accept the same document: a fresh reader after any error.
+  if (found_errors) i.reader.reset();
   result.soap_namespace = i.handler.soap_namespace();
   if (!i.handler.found_message() || !i.handler.well_formed()) return result;  // unreadable
   i.handler.check_nothing_dropped();

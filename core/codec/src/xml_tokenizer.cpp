@@ -326,9 +326,14 @@ bool XmlTokenizer::attribute_value(std::string& out) {
 }
 
 const std::string* XmlTokenizer::bound(std::string_view prefix) const {
-  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it)
-    if (it->prefix == prefix) return &it->ns;
-  return nullptr;
+  const long i = innermost(prefix);
+  return i < 0 ? nullptr : &bindings_[static_cast<std::size_t>(i)].ns;
+}
+
+long XmlTokenizer::innermost(std::string_view prefix) const {
+  for (std::size_t i = bindings_.size(); i-- > 0;)
+    if (bindings_[i].prefix == prefix) return static_cast<long>(i);
+  return -1;
 }
 
 bool XmlTokenizer::resolve(std::string_view qname, bool is_attribute, XmlName& out) {

@@ -64,16 +64,24 @@ class XmlTokenizer {
   std::size_t end() const { return pos_; }
   // After text.
   std::string_view text() const { return text_; }
+
+  // Namespace declarations in scope, outermost first; bindings()[0] binds the prefix xml. After
+  // start, the current element's own declarations, in the order written, are those from
+  // declarations_begin() on. A prefix bound to "" (xmlns="") undeclares the default.
+  struct Binding {
+    std::string prefix;  // "" for the default namespace
+    std::string ns;
+  };
+  const std::deque<Binding>& bindings() const { return bindings_; }
+  std::size_t declarations_begin() const { return open_.empty() ? bindings_.size() : open_.back().bindings_mark; }
+  // The innermost binding of `prefix`, as an index into bindings(); -1 when it is not bound.
+  long innermost(std::string_view prefix) const;
   // After fault.
   Fault fault_kind() const { return fault_kind_; }
   const std::string& fault() const { return fault_; }
   std::size_t fault_offset() const { return fault_offset_; }
 
  private:
-  struct Binding {
-    std::string prefix;
-    std::string ns;
-  };
   struct Open {
     std::string_view qname;
     std::size_t bindings_mark;

@@ -12,6 +12,10 @@ namespace cimbus {
 struct CodecOptions {
   ValidationPolicy policy = ValidationPolicy::strict;
   DecodeLimits limits;
+  // Decode with Xerces-C only, the reference, instead of cimbus's own validator first
+  // (decisions/0035). The two give the same envelopes; this is for the differential tests, and a
+  // way out should a utility ever find them differ.
+  bool reference_decoder = false;
 };
 
 struct EncodeOptions {
