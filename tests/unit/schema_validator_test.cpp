@@ -102,7 +102,7 @@ TEST_F(SchemaValidatorTest, TheHeaderIsASequenceWithItsOptionalAndRepeatedParts)
   ASSERT_NE(header, nullptr);
   const ContentModel& m = model_of(header);
   auto reads = [&](std::initializer_list<const char*> children) {
-    ContentModel::States at = m.start();
+    ContentModel::State at = m.start();
     for (const char* c : children)
       if (m.next(at, kMessage, c) == nullptr) return false;
     return m.can_end(at);
@@ -114,7 +114,7 @@ TEST_F(SchemaValidatorTest, TheHeaderIsASequenceWithItsOptionalAndRepeatedParts)
   EXPECT_FALSE(reads({"Noun", "Verb"}));             // order
   EXPECT_FALSE(reads({"Verb", "Noun", "Noun"}));     // at most once
   EXPECT_FALSE(reads({"Verb", "Noun", "Surprise"}));  // not declared
-  ContentModel::States at = m.start();
+  ContentModel::State at = m.start();
   const ContentModel::Symbol* verb = m.next(at, kMessage, "Verb");
   ASSERT_NE(verb, nullptr);
   EXPECT_EQ(verb->local, "Verb");
@@ -135,7 +135,7 @@ std::string walk(const std::string& xml, XSModel& model, const std::function<con
                  const std::function<void(const Declared&)>& declared = {}) {
   struct Level {
     const ContentModel* content = nullptr;  // nullptr: not checked (simple type, skipped wildcard content)
-    ContentModel::States at;
+    ContentModel::State at = ContentModel::kRefused;
     std::string name;
     XSElementDeclaration* declaration = nullptr;
     std::size_t content_begin = 0;

@@ -1,6 +1,7 @@
 #include "content_model.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <xercesc/framework/psvi/XSModelGroup.hpp>
 
@@ -138,14 +139,12 @@ ContentModel ContentModel::compile(XSComplexTypeDefinition& type) {
   const auto content = type.getContentType();
   if (content == XSComplexTypeDefinition::CONTENTTYPE_MIXED) throw Unsupported("mixed content");
   const Fragment whole = particle != nullptr && content == XSComplexTypeDefinition::CONTENTTYPE_ELEMENT ? b.particle(*particle) : b.nothing();
-  model.start_ = whole.in;
-  model.final_ = whole.out;
   // The empty moves' closure of each state, by a search from it.
   const std::size_t n = model.edges_.size();
-  model.closure_.assign(n, States());
+  std::vector<States> closure(n);
   std::vector<int> stack;
   for (std::size_t s = 0; s < n; ++s) {
-    States& reach = model.closure_[s];
+    States& reach = closure[s];
     reach.set(s);
     stack.assign(1, static_cast<int>(s));
     while (!stack.empty()) {
@@ -158,21 +157,59 @@ ContentModel ContentModel::compile(XSComplexTypeDefinition& type) {
         }
     }
   }
+  model.nfa_states_ = n;
+  std::vector<std::vector<Edge>> edges = std::move(model.edges_);
+  model.edges_.clear();
+  model.make_deterministic(edges, closure, whole.in, whole.out);
   return model;
 }
 
-const ContentModel::Symbol* ContentModel::next(States& at, std::string_view ns, std::string_view local) const {
-  States after;
-  const Symbol* matched = nullptr;
-  for (std::size_t s = at._Find_first(); s < kMaxStates; s = at._Find_next(s))
-    for (const Edge& e : edges_[s]) {
-      const Symbol& symbol = symbols_[e.symbol];
-      if (!symbol.matches(ns, local)) continue;
-      after |= closure_[e.to];
-      if (matched == nullptr) matched = &symbol;
+// The subset construction from the start state's closure. Moves are grouped by what the symbol
+// matches (its declaration or wildcard), so that the copies of one particle move together.
+void ContentModel::make_deterministic(const std::vector<std::vector<Edge>>& edges, const std::vector<States>& closure, int start, int final) {
+  std::vector<States> sets{closure[static_cast<std::size_t>(start)]};
+  std::unordered_map<States, State> numbers{{sets[0], 0}};
+  for (std::size_t d = 0; d < sets.size(); ++d) {
+    std::vector<const void*> labels;
+    std::vector<int> first_symbol;
+    std::vector<States> targets;
+    const States current = sets[d];
+    for (std::size_t s = current._Find_first(); s < kMaxStates; s = current._Find_next(s))
+      for (const Edge& e : edges[s]) {
+        const Symbol& symbol = symbols_[static_cast<std::size_t>(e.symbol)];
+        const void* label = symbol.element != nullptr ? static_cast<const void*>(symbol.element) : static_cast<const void*>(symbol.wildcard);
+        std::size_t k = static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());
+        if (k == labels.size()) {
+          labels.push_back(label);
+          first_symbol.push_back(e.symbol);
+          targets.emplace_back();
+        }
+        targets[k] |= closure[static_cast<std::size_t>(e.to)];
+      }
+    std::vector<Move> moves;
+    for (std::size_t k = 0; k < labels.size(); ++k) {
+      auto [it, added] = numbers.emplace(targets[k], static_cast<State>(sets.size()));
+      if (added) {
+        if (sets.size() >= kMaxDeterministicStates) throw Unsupported("a content model of more than " + std::to_string(kMaxDeterministicStates) + " states");
+        sets.push_back(targets[k]);
+      }
+      moves.push_back({first_symbol[k], it->second});
     }
-  at = after;
-  return matched;
+    moves_.push_back(std::move(moves));
+    accepting_.push_back(current.test(static_cast<std::size_t>(final)));
+  }
+}
+
+const ContentModel::Symbol* ContentModel::next(State& at, std::string_view ns, std::string_view local) const {
+  if (at == kRefused) return nullptr;
+  for (const Move& m : moves_[static_cast<std::size_t>(at)]) {
+    const Symbol& symbol = symbols_[static_cast<std::size_t>(m.symbol)];
+    if (!symbol.matches(ns, local)) continue;
+    at = m.to;
+    return &symbol;
+  }
+  at = kRefused;
+  return nullptr;
 }
 
 }  // namespace cimbus::detail

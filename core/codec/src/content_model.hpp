@@ -4,17 +4,19 @@
 // validates with and xsd2proto generates from, so there is one reading of the schemas. Part of
 // the planned decoder's validator (decisions/0034).
 //
-// An NFA whose active states are a bit set: a child moves every active state along the edges it
-// matches, and the element may end when the final state is active. The schemas are
-// deterministic (XSD's unique particle attribution), so a child matches one declaration.
+// Compiled as an NFA (occurrences unrolled), then made deterministic by the subset construction:
+// a child is one look along the moves of the current state. The schemas are deterministic (XSD's
+// unique particle attribution), so a child matches one declaration; the copies of one particle
+// that unrolling made move together.
 //
 //   const ContentModel model = ContentModel::compile(*type);   // throws ContentModel::Unsupported
-//   ContentModel::States at = model.start();
+//   ContentModel::State at = model.start();
 //   const ContentModel::Symbol* child = model.next(at, ns, local);  // nullptr: not allowed here
 //   bool complete = model.can_end(at);
 //
-// What it does not compile (xs:all, occurrences above kMostOccurs, more than kMaxStates states)
-// throws Unsupported: that type stays with Xerces-C.
+// What it does not compile (xs:all, occurrences above kMostOccurs, more than kMaxStates states in
+// the NFA or kMaxDeterministicStates after the construction) throws Unsupported: that type stays
+// with Xerces-C.
 //
 // Threading: immutable once compiled; next() and can_end() may run on any thread.
 
@@ -34,8 +36,11 @@ namespace cimbus::detail {
 class ContentModel {
  public:
   static constexpr std::size_t kMaxStates = 512;
+  static constexpr std::size_t kMaxDeterministicStates = 4096;
   static constexpr unsigned kMostOccurs = 64;
-  using States = std::bitset<kMaxStates>;
+  // A state of the deterministic model; kRefused once a child was not allowed.
+  using State = int;
+  static constexpr State kRefused = -1;
 
   struct Unsupported : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -57,28 +62,35 @@ class ContentModel {
 
   static ContentModel compile(xercesc::XSComplexTypeDefinition& type);  // Xerces-C's PSVI API is not const
 
-  States start() const { return closure_[start_]; }
-  // Moves `at` past the child {ns}local; the symbol it matched, or nullptr (and `at` empty) when
-  // no active state allows it.
-  const Symbol* next(States& at, std::string_view ns, std::string_view local) const;
-  bool can_end(const States& at) const { return at.test(final_); }
-  std::size_t state_count() const { return edges_.size(); }
+  State start() const { return 0; }
+  // Moves `at` past the child {ns}local; the symbol it matched, or nullptr (and `at` kRefused)
+  // when the state allows no such child.
+  const Symbol* next(State& at, std::string_view ns, std::string_view local) const;
+  bool can_end(State at) const { return at != kRefused && accepting_[static_cast<std::size_t>(at)]; }
+  std::size_t state_count() const { return nfa_states_; }  // of the NFA
 
  private:
+  using States = std::bitset<kMaxStates>;
   struct Edge {
     int symbol;
     int to;
+  };
+  struct Move {
+    int symbol;  // the first of the particle's copies
+    State to;
   };
   struct Fragment {
     int in, out;
   };
   class Builder;
 
+  void make_deterministic(const std::vector<std::vector<Edge>>& edges, const std::vector<States>& closure, int start, int final);
+
   std::vector<Symbol> symbols_;
-  std::vector<std::vector<Edge>> edges_;  // per state
-  std::vector<States> closure_;           // per state: the states its empty moves reach, itself included
-  int start_ = 0;
-  int final_ = 0;
+  std::vector<std::vector<Edge>> edges_;  // per NFA state, while compiling
+  std::vector<std::vector<Move>> moves_;  // per state
+  std::vector<bool> accepting_;           // per state
+  std::size_t nfa_states_ = 0;
 };
 
 }  // namespace cimbus::detail

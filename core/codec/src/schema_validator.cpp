@@ -1,6 +1,7 @@
 #include "schema_validator.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <xercesc/framework/psvi/XSAttributeDeclaration.hpp>
 #include <xercesc/framework/psvi/XSAttributeUse.hpp>
@@ -76,6 +77,7 @@ const SchemaValidator::Rules& SchemaValidator::rules_of(XSTypeDefinition* type) 
       r.attributes.push_back(std::move(a));
     }
   }
+  if (r.attributes.size() > 64 && r.unsupported.empty()) r.unsupported = "more than 64 attributes";  // validate() marks them in 64 bits
   if (XSWildcard* any = complex->getAttributeWildcard()) r.any_attribute = ContentModel::Symbol::of(*any);
   return r;
 }
@@ -86,17 +88,11 @@ XSElementDeclaration* SchemaValidator::global_element(std::string_view ns, std::
 
 SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const DecodeLimits& limits, Listener* listener) {
   using Kind = Verdict::Kind;
-  enum class Mode { validate, lax, skip };  // lax: undeclared under a lax wildcard, its children lax too
-  struct Level {
-    Mode mode = Mode::validate;
-    const Rules* rules = nullptr;
-    ContentModel::States at;
-    std::string text;  // simple content, as it comes
-    std::string name;
-  };
   if (xml.size() > limits.max_message_bytes)
     return Verdict{Kind::limit, "the document is " + std::to_string(xml.size()) + " bytes; the limit is " + std::to_string(limits.max_message_bytes), 0};
-  std::vector<Level> open;
+  // Levels kept from document to document, each with its text's capacity: open[0, depth).
+  std::vector<Level>& open = levels_;
+  std::size_t depth = 0;
   XmlTokenizer t(xml, limits);
   auto verdict = [&](Kind kind, std::string reason) { return Verdict{kind, std::move(reason), t.tag_begin()}; };
   // An element validated against its declaration: its rules and attributes checked.
@@ -106,24 +102,24 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
     level.rules = &rules_of(d->getTypeDefinition());
     if (!level.rules->unsupported.empty()) return verdict(Kind::left_to_xerces, level.rules->unsupported);
     if (level.rules->content) level.at = level.rules->content->start();
-    std::vector<bool> seen(level.rules->attributes.size());
+    std::uint64_t seen = 0;  // by the index of the use (rules_of allows 64)
     for (const XmlAttribute& a : t.attributes()) {
       if (a.name.ns == kSchemaInstance) return verdict(Kind::left_to_xerces, "an xsi: attribute");
       const auto& uses = level.rules->attributes;
       const auto use = std::find_if(uses.begin(), uses.end(), [&](const Attribute& u) { return u.local == a.name.local && u.ns == a.name.ns; });
       if (use != uses.end()) {
-        seen[static_cast<std::size_t>(use - uses.begin())] = true;
+        seen |= std::uint64_t{1} << (use - uses.begin());
         if (std::string why = use->check->refusal(a.value); !why.empty()) return verdict(Kind::invalid, "attribute " + clark(a.name.ns, a.name.local) + ": " + why);
         continue;
       }
       if (!level.rules->any_attribute || !level.rules->any_attribute->matches(a.name.ns, a.name.local))
-        return verdict(Kind::invalid, "attribute " + clark(a.name.ns, a.name.local) + " is not declared for '" + level.name + "'");
+        return verdict(Kind::invalid, "attribute " + clark(a.name.ns, a.name.local) + " is not declared for '" + std::string(level.name) + "'");
       if (level.rules->any_attribute->wildcard->getProcessContents() != XSWildcard::PC_SKIP)
         return verdict(Kind::left_to_xerces, "an attribute under a lax or strict attribute wildcard");
     }
-    for (std::size_t i = 0; i < seen.size(); ++i)
-      if (level.rules->attributes[i].required && !seen[i])
-        return verdict(Kind::invalid, "'" + level.name + "' lacks its attribute " + level.rules->attributes[i].local);
+    for (std::size_t i = 0; i < level.rules->attributes.size(); ++i)
+      if (level.rules->attributes[i].required && (seen >> i & 1) == 0)
+        return verdict(Kind::invalid, "'" + std::string(level.name) + "' lacks its attribute " + level.rules->attributes[i].local);
     return std::nullopt;
   };
   for (XmlTokenizer::Event e; (e = t.next()) != XmlTokenizer::Event::done;) {
@@ -134,33 +130,38 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
                                                                            : Kind::not_well_formed,
                        t.fault(), t.fault_offset()};
       case XmlTokenizer::Event::text: {
-        if (open.empty()) break;
-        Level& level = open.back();
+        if (depth == 0) break;
+        Level& level = open[depth - 1];
         if (listener != nullptr) listener->text(t.text());
         if (level.mode != Mode::validate) break;
         if (level.rules->text != nullptr) level.text += t.text();
-        else if (!only_space(t.text())) return verdict(Kind::invalid, "text in '" + level.name + "', whose content is elements only");
+        else if (!only_space(t.text())) return verdict(Kind::invalid, "text in '" + std::string(level.name) + "', whose content is elements only");
         break;
       }
       case XmlTokenizer::Event::start: {
         const std::string_view ns = t.element().ns, local = t.element().local;
-        Level level;
-        level.name = std::string(local);
+        if (depth == open.size()) open.emplace_back();
+        Level& level = open[depth];
+        level.mode = Mode::validate;
+        level.rules = nullptr;
+        level.at = ContentModel::kRefused;
+        level.text.clear();
+        level.name = local;
         XSElementDeclaration* declaration = nullptr;
-        if (open.empty()) {
+        if (depth == 0) {
           declaration = global_element(ns, local);
           if (declaration == nullptr) return verdict(Kind::invalid, "no declaration for the root " + clark(ns, local));
         } else {
-          Level& parent = open.back();
+          Level& parent = open[depth - 1];
           if (parent.mode == Mode::skip) {
             level.mode = Mode::skip;
           } else if (parent.mode == Mode::lax) {
             declaration = global_element(ns, local);
             if (declaration == nullptr) level.mode = Mode::lax;
           } else {
-            if (!parent.rules->content) return verdict(Kind::invalid, "an element in '" + parent.name + "', whose content is text");
+            if (!parent.rules->content) return verdict(Kind::invalid, "an element in '" + std::string(parent.name) + "', whose content is text");
             const ContentModel::Symbol* s = parent.rules->content->next(parent.at, ns, local);
-            if (s == nullptr) return verdict(Kind::invalid, clark(ns, local) + " is not allowed there in '" + parent.name + "'");
+            if (s == nullptr) return verdict(Kind::invalid, clark(ns, local) + " is not allowed there in '" + std::string(parent.name) + "'");
             declaration = s->element;
             if (s->wildcard != nullptr) {
               const auto how = s->wildcard->getProcessContents();
@@ -177,19 +178,18 @@ SchemaValidator::Verdict SchemaValidator::validate(std::string_view xml, const D
           for (const XmlAttribute& a : t.attributes())
             if (a.name.ns == kSchemaInstance) return verdict(Kind::left_to_xerces, "an xsi: attribute");
         }
-        open.push_back(std::move(level));
+        ++depth;
         if (listener != nullptr)
           if (const std::string_view left = listener->start(t); !left.empty()) return verdict(Kind::left_to_xerces, std::string(left));
         break;
       }
       case XmlTokenizer::Event::end: {
-        Level level = std::move(open.back());
-        open.pop_back();
+        const Level& level = open[--depth];
         if (level.mode == Mode::validate) {
           if (level.rules->content && !level.rules->content->can_end(level.at))
-            return verdict(Kind::invalid, "'" + level.name + "' ends before its content is complete");
+            return verdict(Kind::invalid, "'" + std::string(level.name) + "' ends before its content is complete");
           if (level.rules->text != nullptr)
-            if (std::string why = level.rules->text->refusal(level.text); !why.empty()) return verdict(Kind::invalid, "'" + level.name + "': " + why);
+            if (std::string why = level.rules->text->refusal(level.text); !why.empty()) return verdict(Kind::invalid, "'" + std::string(level.name) + "': " + why);
         }
         if (listener != nullptr)
           if (const std::string_view left = listener->end(t); !left.empty()) return verdict(Kind::left_to_xerces, std::string(left));

@@ -15,7 +15,7 @@
 // Threading: one document at a time (types are compiled on first use).
 
 #include <cstddef>
-#include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,10 +76,20 @@ class SchemaValidator {
   xercesc::XSElementDeclaration* global_element(std::string_view ns, std::string_view local) const;
   const SimpleTypeCheck* check_of(xercesc::XSSimpleTypeDefinition* type, std::string& unsupported);
 
+  enum class Mode { validate, lax, skip };  // lax: undeclared under a lax wildcard, its children lax too
+  struct Level {
+    Mode mode = Mode::validate;
+    const Rules* rules = nullptr;
+    ContentModel::State at = ContentModel::kRefused;
+    std::string text;       // simple content, as it comes
+    std::string_view name;  // a view of the document
+  };
+
   xercesc::XSModel& model_;
-  std::map<xercesc::XSTypeDefinition*, std::unique_ptr<Rules>> rules_;
-  std::map<xercesc::XSSimpleTypeDefinition*, std::unique_ptr<SimpleTypeCheck>> checks_;
-  std::map<xercesc::XSSimpleTypeDefinition*, std::string> unchecked_;
+  std::unordered_map<xercesc::XSTypeDefinition*, std::unique_ptr<Rules>> rules_;
+  std::unordered_map<xercesc::XSSimpleTypeDefinition*, std::unique_ptr<SimpleTypeCheck>> checks_;
+  std::unordered_map<xercesc::XSSimpleTypeDefinition*, std::string> unchecked_;
+  std::vector<Level> levels_;  // the open elements of validate(), kept for the next document
 };
 
 }  // namespace cimbus::detail

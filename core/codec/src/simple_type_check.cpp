@@ -37,6 +37,18 @@ std::string collapsed(std::string_view text) {
 }
 
 // [+-]?[0-9]+
+// True when collapsing would not change `text`: no space at either end, no two in a row, and no
+// tab, line feed or carriage return.
+bool is_collapsed(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.front() == ' ' || text.back() == ' ') return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\t' || c == '\n' || c == '\r' || (c == ' ' && text[i + 1] == ' ')) return false;
+  }
+  return true;
+}
+
 bool is_integer(std::string_view s) {
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
   return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
@@ -228,8 +240,11 @@ SimpleTypeCheck SimpleTypeCheck::compile(XSSimpleTypeDefinition& type) {
 }
 
 std::string SimpleTypeCheck::refusal(std::string_view text) const {
-  std::string value = collapse_ ? collapsed(text) : std::string(text);
-  auto refuse = [&](const char* what) { return "'" + value.substr(0, 64) + "' is not " + what + " (" + name_ + ")"; };
+  // Most values are collapsed already: checked in place, copied only to collapse them.
+  std::string collapsed_text;
+  std::string_view value = text;
+  if (collapse_ && !is_collapsed(text)) value = collapsed_text = collapsed(text);
+  auto refuse = [&](const char* what) { return "'" + std::string(value.substr(0, 64)) + "' is not " + what + " (" + name_ + ")"; };
   switch (builtin_) {
     case Builtin::string: break;
     case Builtin::boolean:

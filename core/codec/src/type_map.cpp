@@ -78,7 +78,17 @@ const FieldMap* TypeMap::attribute(const XMLCh* ns, const XMLCh* local) const {
 }
 
 const FieldMap* TypeMap::element(std::string_view ns, std::string_view local, std::size_t& hint) const {
-  const std::size_t n = elements.size();
+  if (hint < elements.size()) {
+    const FieldMap& f = elements[hint];
+    if (f.kind == FieldMap::Kind::element && f.name == local && f.ns == ns) return &f;
+  }
+  const auto named = by_local.find(local);
+  if (named == by_local.end()) return nullptr;
+  if (elements[named->second].ns == ns) {
+    hint = named->second;
+    return &elements[named->second];
+  }
+  const std::size_t n = elements.size();  // the same local name in another namespace
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (hint + k) % n;
     const FieldMap& f = elements[i];
@@ -131,9 +141,11 @@ const TypeMap& TypeMapCache::get(const google::protobuf::Descriptor* descriptor)
   for (FieldMap& f : others) map.elements.push_back(std::move(f));
   auto by_number = [](const FieldMap& a, const FieldMap& b) { return a.field->number() < b.field->number(); };
   std::stable_sort(map.elements.begin(), map.elements.end(), by_number);
-  for (FieldMap& f : map.elements) {
+  for (std::size_t i = 0; i < map.elements.size(); ++i) {
+    const FieldMap& f = map.elements[i];
     if (f.kind == FieldMap::Kind::text && map.text == nullptr) map.text = &f;
     if (f.kind == FieldMap::Kind::any && map.any == nullptr) map.any = &f;
+    if (f.kind == FieldMap::Kind::element) map.by_local.emplace(f.name, i);  // the first of a name stays
   }
   return map;
 }

@@ -46,6 +46,9 @@ struct TypeMap {
   std::vector<FieldMap> attributes;
   const FieldMap* text = nullptr;    // simpleContent value
   const FieldMap* any = nullptr;     // first wildcard: where unmatched children go
+  // Element fields by local name (the first, when two namespaces share one): CIM types have
+  // dozens of optional children, and a scan from the hint passes all those a document lacks.
+  std::unordered_map<std::string_view, std::size_t> by_local;
 
   // The element field named (ns, local), or nullptr. `hint` is where the search starts and, on a
   // match, becomes the index after it: children arrive in sequence order, so the next one is

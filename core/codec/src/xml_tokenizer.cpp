@@ -28,10 +28,12 @@ constexpr bool is_name_char(char32_t c) {
 
 // The ASCII part of both, as a table: most names are ASCII, and the ranges above cost a dozen
 // comparisons a character. 1: NameChar, 2: NameStartChar as well.
+// 3: a byte the table does not decide (':' and every byte of a non-ASCII character).
 struct AsciiNames {
-  unsigned char kind[128] = {};
+  unsigned char kind[256] = {};
   constexpr AsciiNames() {
-    for (int c = 0; c < 128; ++c) kind[c] = is_name_start(static_cast<char32_t>(c)) ? 2 : is_name_char(static_cast<char32_t>(c)) ? 1 : 0;
+    for (int c = 0; c < 256; ++c)
+      kind[c] = c >= 128 || c == ':' ? 3 : is_name_start(static_cast<char32_t>(c)) ? 2 : is_name_char(static_cast<char32_t>(c)) ? 1 : 0;
   }
 };
 constexpr AsciiNames kAsciiNames;
@@ -101,6 +103,7 @@ void XmlTokenizer::skip_space() {
 XmlTokenizer::Event XmlTokenizer::next() {
   if (fault_kind_ != Fault::none) return Event::fault;
   if (unbind_to_ != kNone) {  // the last end event's bindings, kept while it was looked at
+    if (bindings_.size() != unbind_to_) ++bindings_version_;
     bindings_.resize(unbind_to_);
     unbind_to_ = kNone;
   }
@@ -241,11 +244,13 @@ bool XmlTokenizer::name(std::string_view& out) {
     const char c = doc_[pos_];
     std::size_t length = 1;
     char32_t code = static_cast<unsigned char>(c);
-    if (code < 0x80 && c != ':') {
-      const unsigned char kind = kAsciiNames.kind[code];
+    const unsigned char kind = kAsciiNames.kind[code];
+    if (kind != 3) {
       if (kind == 0 || (first && kind != 2)) break;
       first = false;
       ++pos_;
+      // The rest of an ASCII run, in a tight loop: a name is mostly such a run.
+      for (unsigned char k; pos_ < doc_.size() && (k = kAsciiNames.kind[static_cast<unsigned char>(doc_[pos_])]) != 0 && k != 3;) ++pos_;
       continue;
     }
     if (code >= 0x80) {
@@ -326,13 +331,24 @@ bool XmlTokenizer::attribute_value(std::string& out) {
 }
 
 const std::string* XmlTokenizer::bound(std::string_view prefix) const {
-  const long i = innermost(prefix);
-  return i < 0 ? nullptr : &bindings_[static_cast<std::size_t>(i)].ns;
+  // Siblings and children mostly use the prefix the element before used: the last answer is kept
+  // until a binding comes or goes.
+  if (last_bound_version_ == bindings_version_ && last_bound_prefix_ == prefix) return last_bound_;
+  const std::string* found = nullptr;
+  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it)
+    if (it->prefix == prefix) {
+      found = &it->ns;
+      break;
+    }
+  last_bound_version_ = bindings_version_;
+  last_bound_prefix_ = prefix;
+  last_bound_ = found;
+  return found;
 }
 
 long XmlTokenizer::innermost(std::string_view prefix) const {
-  for (std::size_t i = bindings_.size(); i-- > 0;)
-    if (bindings_[i].prefix == prefix) return static_cast<long>(i);
+  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it)
+    if (it->prefix == prefix) return static_cast<long>(bindings_.rend() - it) - 1;
   return -1;
 }
 
@@ -403,6 +419,7 @@ XmlTokenizer::Event XmlTokenizer::start_tag() {
       if (value == kXmlNamespace || value == kXmlnsNamespace)
         return fail(Fault::malformed, start, "the namespace '" + value + "' cannot be the default");
       bindings_.push_back({"", value});
+      ++bindings_version_;
     } else if (a.substr(0, 6) == "xmlns:") {
       const std::string_view prefix = a.substr(6);
       if (prefix.empty() || prefix.find(':') != std::string_view::npos)
@@ -413,10 +430,12 @@ XmlTokenizer::Event XmlTokenizer::start_tag() {
         return fail(Fault::malformed, start, "the prefix 'xml' and its namespace go only with each other");
       if (value == kXmlnsNamespace) return fail(Fault::malformed, start, "the xmlns namespace cannot be bound");
       bindings_.push_back({std::string(prefix), value});
+      ++bindings_version_;
     }
   }
-  open_.push_back({qname, mark});
+  open_.push_back({qname, mark, {}});
   if (!resolve(qname, false, element_)) return Event::fault;
+  open_.back().name = element_;
   attributes_.clear();
   for (std::size_t i = 0; i < attribute_qnames_.size(); ++i) {
     const std::string_view a = attribute_qnames_[i];
@@ -437,13 +456,21 @@ XmlTokenizer::Event XmlTokenizer::end_tag() {
   const std::size_t start = tag_begin_ = pos_;
   pos_ += 2;
   std::string_view qname;
-  if (!name(qname)) return Event::fault;
+  // Most end tags name the open element exactly, followed by '>': matched without a scan.
+  const std::string_view expected = open_.back().qname;
+  const std::size_t after = pos_ + expected.size();
+  if (after < doc_.size() && (doc_[after] == '>' || is_space(doc_[after])) && doc_.compare(pos_, expected.size(), expected) == 0) {
+    qname = doc_.substr(pos_, expected.size());
+    pos_ = after;
+  } else if (!name(qname)) {
+    return Event::fault;
+  }
   skip_space();
   if (at_end() || doc_[pos_] != '>') return fail(Fault::malformed, start, "an end tag does not end");
   ++pos_;
   if (qname != open_.back().qname)
     return fail(Fault::malformed, start, "'</" + std::string(qname) + ">' ends element '" + std::string(open_.back().qname) + "'");
-  resolve(qname, false, element_);  // bound: it resolved at the start tag, in the same scope
+  element_ = open_.back().name;  // resolved at the start tag, in the same scope
   unbind_to_ = open_.back().bindings_mark;  // at the next call: element_ views them until then
   open_.pop_back();
   if (open_.empty()) root_closed_ = true;

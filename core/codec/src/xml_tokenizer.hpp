@@ -22,6 +22,7 @@
 // Threading: an object per document, used by one thread.
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -85,6 +86,7 @@ class XmlTokenizer {
   struct Open {
     std::string_view qname;
     std::size_t bindings_mark;
+    XmlName name;  // as resolved at the start tag: the end tag names it again
   };
 
   Event fail(Fault kind, std::size_t at, std::string reason);
@@ -122,6 +124,10 @@ class XmlTokenizer {
   std::string text_buffer_;
   std::string_view text_;
   std::deque<Binding> bindings_;  // a deque: views of earlier bindings stay valid as it grows
+  std::uint64_t bindings_version_ = 0;  // changes whenever a binding comes or goes
+  mutable std::uint64_t last_bound_version_ = ~std::uint64_t{0};  // bound()'s last answer
+  mutable std::string_view last_bound_prefix_;
+  mutable const std::string* last_bound_ = nullptr;
   static constexpr std::size_t kNone = ~std::size_t{0};
   std::size_t unbind_to_ = kNone;  // bindings_ size to return to at the next call
   std::vector<Open> open_;
