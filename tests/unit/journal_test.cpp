@@ -4,6 +4,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "test_files.hpp"
 
@@ -71,6 +72,55 @@ TEST(Journal, OldRowsAndTheirNamesAreForgotten) {
   EXPECT_EQ(s.journal().size(), 1u);
   EXPECT_TRUE(s.journal().find("ticket-old", 10).empty());
   EXPECT_EQ(s.journal().find("ticket-new", 10).size(), 1u);
+}
+
+// A store made before the lighter journal layout (decisions/0035) keeps its tables: the
+// AUTOINCREMENT key, the index on `at`, and names in a table with an index of its own. The same
+// statements write, find and forget in it.
+TEST(Journal, AStoreMadeBeforeKeepsItsJournalTablesAndTheSameStatementsServeThem) {
+  const std::string path = fresh_file("layout-before");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const char* before =
+        "CREATE TABLE message_journal (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, instance TEXT NOT NULL, direction TEXT NOT NULL, "
+        "kind TEXT NOT NULL, noun TEXT NOT NULL, verb TEXT NOT NULL, message_id TEXT NOT NULL, correlation_id TEXT NOT NULL, subjects TEXT NOT NULL, "
+        "refs TEXT NOT NULL, result TEXT NOT NULL, codes TEXT NOT NULL, peer TEXT NOT NULL, body BLOB);"
+        "CREATE INDEX message_journal_by_at ON message_journal (at);"
+        "CREATE TABLE message_journal_names (name TEXT NOT NULL, entry INTEGER NOT NULL);"
+        "CREATE INDEX message_journal_names_by_name ON message_journal_names (name);";
+    ASSERT_EQ(sqlite3_exec(db, before, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  store::Store s(path, "oms-1");
+  store::Transaction tx = s.begin();
+  auto old = entry("in", "create", "m-old", "", {"ticket-old"}, {}, 1000);
+  auto recent = entry("in", "create", "m-new", "", {"ticket-new"}, {"customer-1"}, 5000);
+  s.journal().add(tx, old);
+  s.journal().add(tx, recent);
+  EXPECT_EQ(s.journal().find("customer-1", 10).size(), 1u);
+  EXPECT_EQ(s.journal().forget_before(tx, 2000, 100), 1u);
+  tx.commit();
+  EXPECT_TRUE(s.journal().find("ticket-old", 10).empty());
+  EXPECT_EQ(s.journal().find("ticket-new", 10).size(), 1u);
+}
+
+// Forgetting reads the oldest rows by id, at most `limit` of them, and removes those older than
+// the time given: rows come in time order, so no index on `at` is needed.
+TEST(Journal, ForgettingReadsOnlyTheOldestRowsById) {
+  store::Store s(fresh_file("forget-by-id"), "oms-1");
+  store::Transaction tx = s.begin();
+  for (std::int64_t at : {1000, 1100, 1200, 9000, 9100}) {
+    auto e = entry("in", "create", "m-" + std::to_string(at), "", {"t-" + std::to_string(at)}, {}, at);
+    s.journal().add(tx, e);
+  }
+  EXPECT_EQ(s.journal().forget_before(tx, 2000, 2), 2u) << "two at a time";
+  EXPECT_EQ(s.journal().forget_before(tx, 2000, 2), 1u) << "the third old row; the next is recent";
+  EXPECT_EQ(s.journal().forget_before(tx, 2000, 2), 0u);
+  tx.commit();
+  EXPECT_EQ(s.journal().size(), 2u);
+  EXPECT_TRUE(s.journal().find("t-1200", 10).empty());
+  EXPECT_EQ(s.journal().find("t-9000", 10).size(), 1u);
 }
 
 TEST(MessageNames, PayloadObjectsAreSubjectsAndWhatTheyNameReferences) {
