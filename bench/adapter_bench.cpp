@@ -59,18 +59,19 @@ struct Figures {
   double load_p50_ms = 0, load_p99_ms = 0;  // during the throughput phase
   double peak_rss_mib = 0;    // the responder's
   double cpu_us_per_request = 0;  // the responder's CPU time (user + system) per request, all phases
+  double system_us_per_request = 0;  // the system (kernel) part of it: syscalls, fsync, sockets
   long missing = 0;           // requests without a reply (must be 0)
 };
 
-// User plus system CPU seconds a process has used so far.
-double cpu_seconds(pid_t pid) {
+// User plus system CPU seconds a process has used so far; with `system_only`, the system part.
+double cpu_seconds(pid_t pid, bool system_only = false) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
   std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
   std::string field;
   double ticks = 0;
   for (int i = 3; fields >> field && i <= 15; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    if ((i == 14 && !system_only) || i == 15) ticks += std::stod(field);  // utime, stime
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
@@ -83,7 +84,7 @@ double peak_rss_mib(pid_t pid) {
 
 Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const RunOptions& o, const char* name) {
   Figures f;
-  const double cpu_before = cpu_seconds(responder);
+  const double cpu_before = cpu_seconds(responder), system_before = cpu_seconds(responder, true);
   driver.run(o.warmup, o.window, false, name);
   auto [loaded, seconds] = driver.run(o.requests, o.window, true, (std::string(name) + " throughput").c_str());
   f.throughput = static_cast<double>(loaded.size()) / seconds;
@@ -97,6 +98,7 @@ Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const RunOpt
   f.missing += o.sequential - static_cast<long>(one_by_one.size());
   f.peak_rss_mib = peak_rss_mib(responder);
   f.cpu_us_per_request = (cpu_seconds(responder) - cpu_before) * 1e6 / (o.warmup + o.requests + o.sequential);
+  f.system_us_per_request = (cpu_seconds(responder, true) - system_before) * 1e6 / (o.warmup + o.requests + o.sequential);
   return f;
 }
 
@@ -145,11 +147,11 @@ int main(int argc, char** argv) {
     }
     adapter = measure_adapter({}, 1, "cimbus adapter");
 
-    std::printf("\n| responder | throughput (req/s) | p50 ms | p99 ms | p50 ms loaded | p99 ms loaded | peak RSS (MiB) | CPU µs/request | no reply |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("\n| responder | throughput (req/s) | p50 ms | p99 ms | p50 ms loaded | p99 ms loaded | peak RSS (MiB) | CPU µs/request | of which system | no reply |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     for (auto [name, f] : {std::pair<const char*, const Figures&>{"raw Proton relay (baseline)", relay}, {"cimbus adapter", adapter}})
-      std::printf("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.0f | %ld |\n", name, f.throughput, f.p50_ms, f.p99_ms,
-                  f.load_p50_ms, f.load_p99_ms, f.peak_rss_mib, f.cpu_us_per_request, f.missing);
+      std::printf("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.0f | %.0f | %ld |\n", name, f.throughput, f.p50_ms, f.p99_ms,
+                  f.load_p50_ms, f.load_p99_ms, f.peak_rss_mib, f.cpu_us_per_request, f.system_us_per_request, f.missing);
     const double throughput_ratio = adapter.throughput / relay.throughput;
     const double p99_ratio = adapter.p99_ms / relay.p99_ms;
     using cimbus::bench::format;

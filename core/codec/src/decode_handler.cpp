@@ -58,12 +58,9 @@ void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const SchemaR
   elements_ = 0;
   text_.clear();
   wrapper_ns16_.clear();
-  wrapper_.reset();
-  root_path_.clear();
+  facts_ = ParseFacts{};
   found_message_ = false;
   well_formed_ = true;
-  saw_verb_ = false;
-  saw_noun_ = false;
   unmapped_path_.clear();
 }
 
@@ -177,7 +174,7 @@ void DecodeHandler::begin_message(const XMLCh* uri, const XMLCh* local, const XM
   (void)attrs;
   const std::string ns = utf8(uri);
   const std::string name = utf8(local);
-  root_path_ = "/" + name;
+  facts_.root_path = "/" + name;
   root_name_ = name;
   std::optional<Envelope::Archetype> generic;
   if (ns == kMessageNamespace) generic = archetype_of_element(name);
@@ -195,7 +192,7 @@ void DecodeHandler::begin_message(const XMLCh* uri, const XMLCh* local, const XM
     if (validating() && !grammars_->declares(ns))
       throw ParseStop{ParseStop::Why::needs_wrapper_grammar, {}, ns, *wrapper};
     archetype = wrapper->archetype;
-    wrapper_ = wrapper;
+    facts_.wrapper = wrapper;
     wrapper_ns16_ = std::u16string(reinterpret_cast<const char16_t*>(uri));
     out_->mutable_wrapper()->set_namespace_(ns);
     out_->mutable_wrapper()->set_name(name);
@@ -227,17 +224,9 @@ void DecodeHandler::begin_child(Frame& parent, const XMLCh* uri, const XMLCh* lo
     return;
   }
 
-  Role role = Role::none;
-  if (parent.role == Role::root) {
-    const std::string& n = field->name;
-    role = n == "Header" ? Role::header : n == "Request" ? Role::request : n == "Reply" ? Role::reply
-         : n == "Payload" ? Role::payload : Role::none;
-  } else if (parent.role == Role::header) {
-    if (field->name == "Verb") role = Role::verb;
-    if (field->name == "Noun") role = Role::noun;
-  }
-  if (role == Role::verb) saw_verb_ = true;
-  if (role == Role::noun) saw_noun_ = true;
+  const Role role = part_of_child(parent.role, field->name);
+  if (role == Role::verb) facts_.saw_verb = true;
+  if (role == Role::noun) facts_.saw_noun = true;
 
   const auto* reflection = parent.type->reflection;
   if (field->is_message) {

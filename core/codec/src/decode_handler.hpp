@@ -27,6 +27,8 @@
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/validation_policy.hpp"
 #include "cimbus/codec/wrapper_name.hpp"
+#include "envelope_checks.hpp"
+#include "message_part.hpp"
 #include "namespace_scope.hpp"
 #include "subtree_capture.hpp"
 #include "type_map.hpp"
@@ -73,13 +75,11 @@ class DecodeHandler : public xercesc::DefaultHandler {
   bool well_formed() const { return well_formed_; }
   // The namespace of the SOAP Envelope around the message; empty when there was none.
   const std::string& soap_namespace() const { return soap_namespace_; }
-  bool saw_verb() const { return saw_verb_; }
-  bool saw_noun() const { return saw_noun_; }
-  const std::string& root_path() const { return root_path_; }
-  const std::optional<WrapperName>& wrapper() const { return wrapper_; }
+  // What the envelope checks need (envelope_checks.hpp): the root's path, the wrapper, Verb and Noun seen.
+  const ParseFacts& facts() const { return facts_; }
 
  private:
-  enum class Role { none, soap_envelope, soap_header, soap_body, root, header, request, reply, payload, verb, noun, object };
+  using Role = MessagePart;
 
   struct Frame {
     Role role = Role::none;
@@ -129,14 +129,11 @@ class DecodeHandler : public xercesc::DefaultHandler {
   std::size_t elements_ = 0;
   std::string text_;               // character content of the current scalar
   std::u16string wrapper_ns16_;    // typed wrapper namespace, read as the message namespace
-  std::optional<WrapperName> wrapper_;
-  std::string root_path_;
+  ParseFacts facts_;
   std::string root_name_;          // what the root frame's name points to
   bool found_message_ = false;
   bool well_formed_ = true;
   std::string soap_namespace_;
-  bool saw_verb_ = false;
-  bool saw_noun_ = false;
   std::string unmapped_path_;      // first element skipped although validation was on
 };
 

@@ -22,10 +22,7 @@ void EnvelopeBuilder::reset(Envelope* out, const SchemaRegistry* registry) {
   object_arena_.Reset();
   object_sink_ = nullptr;
   wrapper_ns_.clear();
-  wrapper_.reset();
-  root_path_.clear();
-  saw_verb_ = false;
-  saw_noun_ = false;
+  facts_ = ParseFacts{};
   text_.clear();
   soap_namespace_.clear();
   skip_depth_ = 0;
@@ -74,12 +71,12 @@ std::string_view EnvelopeBuilder::begin_message(const XmlTokenizer& t) {
     std::optional<WrapperName> wrapper = ns == kMessageNamespace ? std::nullopt : WrapperName::parse(name);
     if (!wrapper || !wrapper->namespace_fits(ns)) return "a root that is no IEC 61968-100 message";
     archetype = wrapper->archetype;
-    wrapper_ = wrapper;
+    facts_.wrapper = wrapper;
     wrapper_ns_ = std::string(ns);
     out_->mutable_wrapper()->set_namespace_(std::string(ns));
     out_->mutable_wrapper()->set_name(std::string(name));
   }
-  root_path_ = "/" + std::string(name);
+  facts_.root_path = "/" + std::string(name);
   found_message_ = true;
   out_->set_archetype(archetype);
   msg::MessageType* message = out_->mutable_message();
@@ -99,17 +96,9 @@ std::string_view EnvelopeBuilder::begin_child(Frame& parent, const XmlTokenizer&
     if (begun == kNoType) capture_.start(t);
     return begun == kNoType ? std::string_view() : begun;
   }
-  Role role = Role::none;
-  if (parent.role == Role::root) {
-    const std::string& n = field->name;
-    role = n == "Header" ? Role::header : n == "Request" ? Role::request : n == "Reply" ? Role::reply
-         : n == "Payload" ? Role::payload : Role::none;
-  } else if (parent.role == Role::header) {
-    if (field->name == "Verb") role = Role::verb;
-    if (field->name == "Noun") role = Role::noun;
-  }
-  if (role == Role::verb) saw_verb_ = true;
-  if (role == Role::noun) saw_noun_ = true;
+  const Role role = part_of_child(parent.role, field->name);
+  if (role == Role::verb) facts_.saw_verb = true;
+  if (role == Role::noun) facts_.saw_noun = true;
   if (!field->is_message) {
     frames_.push_back(Frame{role, parent.message, nullptr, field});
     text_.clear();

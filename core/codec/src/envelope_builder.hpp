@@ -19,6 +19,8 @@
 
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/wrapper_name.hpp"
+#include "envelope_checks.hpp"
+#include "message_part.hpp"
 #include "cimbus/envelope.pb.h"
 #include "schema_validator.hpp"
 #include "token_capture.hpp"
@@ -37,17 +39,15 @@ class EnvelopeBuilder : public SchemaValidator::Listener {
   void text(std::string_view text) override;
   std::string_view end(const XmlTokenizer& t) override;
 
-  // After a valid walk: what the envelope checks need (envelope_checks.hpp).
+  // After a valid walk.
   bool found_message() const { return found_message_; }
   // The namespace of the SOAP Envelope around the message; empty when there was none.
   const std::string& soap_namespace() const { return soap_namespace_; }
-  bool saw_verb() const { return saw_verb_; }
-  bool saw_noun() const { return saw_noun_; }
-  const std::string& root_path() const { return root_path_; }
-  const std::optional<WrapperName>& wrapper() const { return wrapper_; }
+  // What the envelope checks need (envelope_checks.hpp): the root's path, the wrapper, Verb and Noun seen.
+  const ParseFacts& facts() const { return facts_; }
 
  private:
-  enum class Role { none, soap_envelope, soap_body, root, header, request, reply, payload, verb, noun, object };
+  using Role = MessagePart;
   struct Frame {
     Role role = Role::none;
     google::protobuf::Message* message = nullptr;  // message being filled, or the owner of `field`
@@ -76,13 +76,10 @@ class EnvelopeBuilder : public SchemaValidator::Listener {
   google::protobuf::Message* object_ = nullptr;
   google::protobuf::RepeatedPtrField<google::protobuf::Any>* object_sink_ = nullptr;
   std::string wrapper_ns_;  // a typed wrapper's namespace, read as the message namespace
-  std::optional<WrapperName> wrapper_;
-  std::string root_path_;
+  ParseFacts facts_;
   std::string soap_namespace_;
   std::size_t skip_depth_ = 0;  // inside a SOAP Header block, which is no part of the message
   bool found_message_ = false;
-  bool saw_verb_ = false;
-  bool saw_noun_ = false;
 };
 
 }  // namespace cimbus::detail

@@ -62,8 +62,7 @@ struct XmlCodec::Impl {
       return false;
     }
     result.soap_namespace = builder.soap_namespace();
-    detail::ParseFacts facts{builder.saw_verb(), builder.saw_noun(), builder.wrapper(), builder.root_path()};
-    detail::check_envelope(result, facts, options.policy, options.limits);
+    detail::check_envelope(result, builder.facts(), options.policy, options.limits);
     bool errors = false;
     for (const Diagnostic& d : result.diagnostics) errors |= d.is_error();
     result.status = errors ? DecodeResult::Status::rejected : DecodeResult::Status::accepted;
@@ -76,7 +75,7 @@ struct XmlCodec::Impl {
     d.level = Level::fatal;
     d.reason = std::move(reason);
     d.detail = std::move(detail);
-    d.path = handler.root_path();
+    d.path = handler.facts().root_path;
     result.diagnostics.push_back(std::move(d));
   }
 
@@ -164,8 +163,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
   if (!i.handler.found_message() || !i.handler.well_formed()) return result;  // unreadable
   i.handler.check_nothing_dropped();
 
-  detail::ParseFacts facts{i.handler.saw_verb(), i.handler.saw_noun(), i.handler.wrapper(), i.handler.root_path()};
-  detail::check_envelope(result, facts, i.options.policy, i.options.limits);
+  detail::check_envelope(result, i.handler.facts(), i.options.policy, i.options.limits);
   bool errors = false;
   for (const Diagnostic& d : result.diagnostics) errors |= d.is_error();
   result.status = errors ? DecodeResult::Status::rejected : DecodeResult::Status::accepted;
