@@ -72,6 +72,7 @@ void seed(Corpus& corpus, XmlCodec& codec, const fs::path& file) {
   const std::string name = file.stem().string();
   corpus.add("xml_decoder", name, xml);
   corpus.add("schema_validator", name, xml);
+  corpus.add("decoder_differential", name, xml);
   corpus.add("operation_set", name, xml);
   DecodeResult read = codec.decode(xml);
   const bool soap = !read.soap_namespace.empty();

@@ -17,9 +17,9 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include "cimbus/codec/payload_object.hpp"
 #include "cimbus/codec/schema_registry.hpp"
 #include "cimbus/codec/xml_codec.hpp"
+#include "decode_result_text.hpp"
 #include "element_spans.hpp"
 #include "envelope_builder.hpp"
 #include "grammar_set.hpp"
@@ -40,19 +40,6 @@ std::vector<std::string> corpus() {
   if (fs::is_directory(instances))
     for (const auto& entry : fs::recursive_directory_iterator(instances))
       if (entry.path().extension() == ".xml") out.push_back(test::read_file(entry.path().string()));
-  return out;
-}
-
-// Typed objects unpacked, so that two packings of equal objects compare equal.
-std::string readable(const DecodeResult& r) {
-  std::string out = std::string(to_string(r.status)) + " soap=" + r.soap_namespace + "\n";
-  for (const Diagnostic& d : r.diagnostics) out += d.code + " " + d.path + ": " + d.reason + " | " + d.detail + "\n";
-  Envelope e = r.envelope;
-  e.clear_payload_objects();
-  e.clear_request_objects();
-  out += e.ShortDebugString() + "\n";
-  for (const auto& any : r.envelope.payload_objects()) out += "payload " + unpack_object(any)->ShortDebugString() + "\n";
-  for (const auto& any : r.envelope.request_objects()) out += "request " + unpack_object(any)->ShortDebugString() + "\n";
   return out;
 }
 
@@ -84,7 +71,7 @@ class DecoderDifferential : public ::testing::Test {
     const DecodeResult theirs = fresh ? XmlCodec(CodecOptions{policy, {}, true}).decode(xml) : reference.decode(xml);
     ++compared_;
     fast_built_ += built_fast(xml) ? 1 : 0;
-    const std::string a = readable(mine), b = readable(theirs);
+    const std::string a = test::describe(mine), b = test::describe(theirs);
     if (a != b && differ_.size() < 5) differ_.push_back(what + "\nfast:      " + a + "reference: " + b + "document: " + xml.substr(0, 1500));
     else if (a != b) differ_.push_back(what);
   }
