@@ -7,12 +7,12 @@
 // (generic RequestMessage) and a ~3 KB CreateTroubleTickets (typed wrapper). Families:
 //   xerces_sax2_validate  the baseline: SAX2, schema validation with the same cached grammar
 //                         pool (payload schemas included), no-op handlers, nothing built
-//   cimbus_decode         XmlCodec::decode: validate, build the Envelope and the typed payload
+//   cimbus_decode         XmlCodec::decode: validate, build the Envelope and the typed payload (the fast path, decisions/0035)
 //                         object (generated type), envelope checks
 //   cimbus_encode         XmlCodec::encode of the decoded Envelope
-//   cimbus_tokenize       the planned decoder's tokenizer alone (decisions/0034): well-formedness
+//   cimbus_tokenize       the decoder's tokenizer alone (decisions/0034): well-formedness
 //                         and namespaces, nothing validated or built
-//   cimbus_validate       the planned decoder's validator (decisions/0034): a verdict against the
+//   cimbus_validate       the decoder's validator (decisions/0034): a verdict against the
 //                         same grammars, nothing built
 //   protobuf_serialize    the decoded typed payload object to protobuf binary
 //   protobuf_parse        protobuf binary back into the typed payload object
@@ -149,7 +149,7 @@ void cimbus_decode(benchmark::State& state, const Case& c) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * xml.size()));
 }
 
-// The planned decoder's ground floor alone (decisions/0034): well-formedness and namespaces, no
+// The decoder's ground floor alone (decisions/0034): well-formedness and namespaces, no
 // validation and nothing built. What it costs bounds what the generated validator may add.
 void cimbus_tokenize(benchmark::State& state, const Case& c) {
   const std::string& xml = message_for(c);
@@ -170,7 +170,7 @@ void cimbus_tokenize(benchmark::State& state, const Case& c) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * xml.size()));
 }
 
-// The planned decoder's validator (decisions/0034): the tokenizer, content models, simple types
+// The decoder's validator (decisions/0034): the tokenizer, content models, simple types
 // and attributes against the same grammars, a verdict and nothing built.
 void cimbus_validate(benchmark::State& state, const Case& c) {
   const std::string& xml = message_for(c);

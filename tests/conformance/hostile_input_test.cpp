@@ -1,5 +1,5 @@
 // Hostile and broken input: each gets a precise error in bounded time and memory, and the codec
-// keeps working afterwards. The planned decoder's validator (decisions/0034) judges each too: a
+// keeps working afterwards. The decoder's validator (decisions/0034) judges each too: a
 // DOCTYPE or a limit refused, anything else as Xerces-C validating judges it.
 
 #include <gtest/gtest.h>

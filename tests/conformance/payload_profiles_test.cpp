@@ -139,7 +139,7 @@ TEST_P(RandomInstances, RoundTripValidatesAndComparesEqual) {
   const Profile& p = *found;
   XmlCodec codec;  // strict: the project's XSDs validate every decoded message
   XmlCodec reference(CodecOptions{ValidationPolicy::strict, {}, true});
-  // The planned decoder's validator (decisions/0034) on the same documents, and on a mutant of
+  // The decoder's validator (decisions/0034) on the same documents, and on a mutant of
   // each (an element removed or repeated) against Xerces-C validating with the same grammars.
   const auto grammars = SchemaRegistry::builtin()->grammars();
   detail::SchemaValidator validator(grammars->model());

@@ -1,4 +1,4 @@
-// The planned decoder's validator (decisions/0034) against Xerces-C validating with the same
+// The decoder's validator (decisions/0034) against Xerces-C validating with the same
 // grammars: whatever the bytes, both give the same verdict, valid or not. Not compared: what the
 // validator leaves to Xerces-C, the decode limits, and DTDs (which the codec refuses before any
 // validation, and which a bare Xerces-C would expand).

@@ -1,5 +1,5 @@
 #pragma once
-// Where each element of a document lies, read with the planned decoder's tokenizer: for tests
+// Where each element of a document lies, read with the decoder's tokenizer: for tests
 // that cut, repeat or swap whole elements (the validator's differential tests).
 
 #include <cstddef>

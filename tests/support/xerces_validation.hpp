@@ -1,6 +1,6 @@
 #pragma once
 // Xerces-C validating a document against a grammar pool, as the codec's reference does and as the
-// codec bench's baseline does: the verdict the planned decoder's validator (decisions/0034) must
+// codec bench's baseline does: the verdict the decoder's validator (decisions/0034) must
 // give too. Errors and fatal errors alike make a document invalid.
 //
 //   XercesValidation xerces(grammars->pool());

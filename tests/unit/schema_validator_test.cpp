@@ -1,4 +1,4 @@
-// The planned decoder's validator (SchemaValidator) and its parts, compiled from the registry's
+// The decoder's validator (SchemaValidator) and its parts, compiled from the registry's
 // XSModel (decisions/0034), against Xerces-C validating with the same grammars:
 // content models (every complex type compiles; a sequence's optional and repeated parts; every
 // valid test message walks through its types' models; elements removed, repeated or swapped are

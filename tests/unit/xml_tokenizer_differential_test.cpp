@@ -1,4 +1,4 @@
-// The tokenizer of the planned decoder against Xerces-C, set up as HardenedReader sets it up
+// The tokenizer of the decoder against Xerces-C, set up as HardenedReader sets it up
 // (namespaces, no DTD loaded, DOCTYPE refused), on well-formedness alone: the same documents must
 // be accepted and refused by both. Inputs: every test message, the reference instances, the
 // tokenizer's own fault cases, and mutants of the messages (bytes deleted, inserted, replaced,

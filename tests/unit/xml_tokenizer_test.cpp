@@ -1,4 +1,4 @@
-// The pull tokenizer of the planned decoder (decisions/0034): names resolved to namespaces,
+// The pull tokenizer of the decoder (decisions/0034): names resolved to namespaces,
 // text and attribute values as XML 1.0 defines them, and every well-formedness fault stopped at
 // once with its kind. Its verdicts against Xerces-C's come with the differential test.
 

@@ -2,7 +2,7 @@
 // The content model of a complex type (sequences, choices, occurrences, element declarations and
 // wildcards), compiled from the XSModel of the registry's grammars: the XSModel Xerces-C itself
 // validates with and xsd2proto generates from, so there is one reading of the schemas. Part of
-// the planned decoder's validator (decisions/0034).
+// the decoder's validator (decisions/0034).
 //
 // Compiled as an NFA (occurrences unrolled), then made deterministic by the subset construction:
 // a child is one look along the moves of the current state. The schemas are deterministic (XSD's

@@ -25,8 +25,8 @@ class GrammarSet {
   GrammarSet& operator=(const GrammarSet&) = delete;
 
   xercesc::XMLGrammarPool* pool() const { return pool_.get(); }
-  // The pool's schema components (the XSModel Xerces-C validates with), which the planned
-  // decoder's validator compiles (decisions/0034). Made by the pool on first use, then kept.
+  // The pool's schema components (the XSModel Xerces-C validates with), which the decoder's
+  // validator compiles (decisions/0034). Made once, on the first call, then kept.
   xercesc::XSModel& model() const;
   bool declares(std::string_view target_namespace) const;
   std::uint64_t generation() const { return generation_; }

@@ -1,7 +1,7 @@
 #pragma once
 // The checks of a simple type, compiled from the registry's XSModel: the lexical form of the
 // built-in datatype it derives from, after the white space it collapses, then its facets
-// (enumeration, the mRID pattern, lengths, integer bounds). Part of the planned decoder's
+// (enumeration, the mRID pattern, lengths, integer bounds). Part of the decoder's
 // validator (decisions/0034); what it cannot check throws Unsupported, and that type stays with
 // Xerces-C.
 //

@@ -1,7 +1,7 @@
 #pragma once
 // A pull tokenizer for untrusted XML 1.0 in UTF-8, with namespaces: the ground floor of the
-// decoder that decisions/0034 plans (a validator generated from the schemas, Xerces-C as its
-// reference). It checks well-formedness as it goes and stops at the first fault, with the byte
+// decoder's fast path (decisions/0034, 0035: a validator compiled from the schemas, Xerces-C as
+// its reference). It checks well-formedness as it goes and stops at the first fault, with the byte
 // offset and a reason; nothing is transcoded, and names and most text are views of the input.
 //
 //   XmlTokenizer t(xml, limits);

@@ -1,10 +1,13 @@
 #pragma once
 // XML <-> typed message for IEC 61968-100 envelopes, driven by the generated descriptors.
 //
-// decode: one Xerces-C SAX2 pass validates the bytes against the registry's cached grammars and
-// builds the Envelope; then the envelope rules that a schema cannot express are checked (Header
-// fields, verb against archetype and wrapper, Compressed payload). SOAP 1.1/1.2 envelopes are
-// unwrapped. encode: schema order, correct namespaces, output that validates.
+// decode: cimbus's validator, compiled from the registry's grammars, checks the bytes and builds
+// the Envelope on the same walk; a document it does not call valid is decoded by one Xerces-C
+// SAX2 pass against the same grammars, which gives the diagnostics (decisions/0035;
+// CodecOptions::reference_decoder for Xerces-C alone). Then the envelope rules that a schema
+// cannot express are checked (Header fields, verb against archetype and wrapper, Compressed
+// payload). SOAP 1.1/1.2 envelopes are unwrapped. encode: schema order, correct namespaces,
+// output that validates.
 //
 // Threading: an XmlCodec is not thread-safe; give each thread its own. They may share one
 // SchemaRegistry.
