@@ -1,6 +1,8 @@
 #include "cimbus/store/sqlite_engine.hpp"
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -58,11 +60,16 @@ class SqlitePrepared final : public Connection::Prepared {
                            nullptr) != SQLITE_OK)
       fail(db, sql);
     parameters_ = sqlite3_bind_parameter_count(statement_);
+    kept_.resize(static_cast<std::size_t>(parameters_));
   }
   ~SqlitePrepared() override { sqlite3_finalize(statement_); }
 
+  // Text and blobs are copied into buffers the statement keeps, and bound from there as static:
+  // SQLite's own copy (SQLITE_TRANSIENT) frees and allocates its buffer at every bind, a few
+  // hundred malloc and free per message.
   void bind_text(int index, std::string_view text) override {
-    check(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+    const std::string& kept = keep(index, text);
+    check(sqlite3_bind_text(statement_, index, kept.data(), static_cast<int>(kept.size()), SQLITE_STATIC));
     note_bound(index);
   }
   void bind_number(int index, std::int64_t number) override {
@@ -70,7 +77,8 @@ class SqlitePrepared final : public Connection::Prepared {
     note_bound(index);
   }
   void bind_blob(int index, std::string_view bytes) override {
-    check(sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT));
+    const std::string& kept = keep(index, bytes);
+    check(sqlite3_bind_blob(statement_, index, kept.data(), static_cast<int>(kept.size()), SQLITE_STATIC));
     note_bound(index);
   }
   void bind_null(int index) override {
@@ -115,6 +123,14 @@ class SqlitePrepared final : public Connection::Prepared {
   }
 
  private:
+  // The buffer of parameter `index`, holding `value` now; a huge one is not kept past its use.
+  const std::string& keep(int index, std::string_view value) {
+    if (index < 1 || index > parameters_) check(sqlite3_bind_null(statement_, index));  // SQLite says why
+    std::string& buffer = kept_[static_cast<std::size_t>(index - 1)];
+    if (buffer.capacity() > kKeptBytes && value.size() <= kKeptBytes) std::string().swap(buffer);
+    buffer.assign(value.data(), value.size());
+    return buffer;
+  }
   void note_bound(int index) {
     if (index >= 1 && index <= 64) bound_ |= std::uint64_t{1} << (index - 1);
   }
@@ -133,9 +149,11 @@ class SqlitePrepared final : public Connection::Prepared {
   void check(int rc) const {
     if (rc != SQLITE_OK) fail(db_, std::string("bind in ") + sqlite3_sql(statement_));
   }
+  static constexpr std::size_t kKeptBytes = 1 << 20;
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
   int parameters_ = 0;
+  std::vector<std::string> kept_;  // per parameter: what it is bound to (see bind_text)
   std::uint64_t bound_ = 0;  // parameters 1..64 bound since the last reset
   bool stepped_ = false;     // since the last reset
   bool returns_row_id_ = false;  // see returning_id_cut
@@ -155,6 +173,9 @@ class SqliteConnection final : public Connection {
       sqlite3_close(db_);
       throw std::runtime_error(path + ": " + message);
     }
+    // More of SQLite's small allocations (cursors, records, expressions) from the connection's
+    // own slots than its default 100: each message opens a dozen tables and indexes.
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 500);
     sqlite3_busy_timeout(db_, static_cast<int>(how.lock_wait.count()));
     // The tables of a system of record may declare foreign keys; SQLite checks them only when
     // asked, and a deferred one at commit (which the runtime blames on the message: decisions/0019).
