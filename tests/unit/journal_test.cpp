@@ -78,7 +78,7 @@ TEST(Journal, OldRowsAndTheirNamesAreForgotten) {
 // AUTOINCREMENT key, the index on `at`, and names in a table with an index of its own. The same
 // statements write, find and forget in it.
 TEST(Journal, AStoreMadeBeforeKeepsItsJournalTablesAndTheSameStatementsServeThem) {
-  const std::string path = fresh_file("layout-before");
+  const std::string path = test::fresh_store_file("journal", "layout_before");  // a SQLite file on either engine's run
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -108,7 +108,7 @@ TEST(Journal, AStoreMadeBeforeKeepsItsJournalTablesAndTheSameStatementsServeThem
 // Forgetting reads the oldest rows by id, at most `limit` of them, and removes those older than
 // the time given: rows come in time order, so no index on `at` is needed.
 TEST(Journal, ForgettingReadsOnlyTheOldestRowsById) {
-  store::Store s(fresh_file("forget-by-id"), "oms-1");
+  store::Store s(fresh_file("forget_by_id"), "oms-1");
   store::Transaction tx = s.begin();
   for (std::int64_t at : {1000, 1100, 1200, 9000, 9100}) {
     auto e = entry("in", "create", "m-" + std::to_string(at), "", {"t-" + std::to_string(at)}, {}, at);
