@@ -1,5 +1,7 @@
 #include "cimbus/codec/xml_codec.hpp"
 
+#include <algorithm>
+
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/sax/SAXException.hpp>
 #include <xercesc/util/OutOfMemoryException.hpp>
@@ -21,6 +23,14 @@
 namespace cimbus {
 
 using detail::ParseStop;
+
+namespace {
+
+bool has_error(const Diagnostics& diagnostics) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.is_error(); });
+}
+
+}  // namespace
 
 const char* to_string(DecodeResult::Status status) {
   switch (status) {
@@ -62,11 +72,14 @@ struct XmlCodec::Impl {
       return false;
     }
     result.soap_namespace = builder.soap_namespace();
-    detail::check_envelope(result, builder.facts(), options.policy, options.limits);
-    bool errors = false;
-    for (const Diagnostic& d : result.diagnostics) errors |= d.is_error();
-    result.status = errors ? DecodeResult::Status::rejected : DecodeResult::Status::accepted;
+    judge(result, builder.facts());
     return true;
+  }
+
+  // The envelope rules a schema cannot express, then the result's status.
+  void judge(DecodeResult& result, const detail::ParseFacts& facts) const {
+    detail::check_envelope(result, facts, options.policy, options.limits);
+    result.status = has_error(result.diagnostics) ? DecodeResult::Status::rejected : DecodeResult::Status::accepted;
   }
 
   void fail(DecodeResult& result, std::string_view code, std::string reason, std::string detail = {}) {
@@ -153,20 +166,15 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
     }
     break;
   }
-  bool found_errors = false;
-  for (const Diagnostic& d : result.diagnostics) found_errors |= d.is_error();
   // A parse that found errors may leave a stand-in grammar in the reader for a namespace it
   // could not find (an xsi:type naming a type of no loaded schema), and the next parse would
   // take that namespace as found and accept the same document: a fresh reader after any error.
-  if (found_errors) i.reader.reset();
+  if (has_error(result.diagnostics)) i.reader.reset();
   result.soap_namespace = i.handler.soap_namespace();
   if (!i.handler.found_message() || !i.handler.well_formed()) return result;  // unreadable
   i.handler.check_nothing_dropped();
 
-  detail::check_envelope(result, i.handler.facts(), i.options.policy, i.options.limits);
-  bool errors = false;
-  for (const Diagnostic& d : result.diagnostics) errors |= d.is_error();
-  result.status = errors ? DecodeResult::Status::rejected : DecodeResult::Status::accepted;
+  i.judge(result, i.handler.facts());
   return result;
 }
 
