@@ -40,7 +40,6 @@ NEXT = {"waitingToBeScheduled": "scheduled", "scheduled": "dispatched", "dispatc
         "onSite": "completed", "completed": "closed"}
 
 
-
 def post_until_answered(url, body, headers, timeout):
     """(HTTP status, body) of the first answer below 500 to POST `body`, sent again every half
     second (the same body and headers: the same MessageID or Idempotency-Key) while the adapter is

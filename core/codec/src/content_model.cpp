@@ -158,15 +158,14 @@ ContentModel ContentModel::compile(XSComplexTypeDefinition& type) {
     }
   }
   model.nfa_states_ = n;
-  std::vector<std::vector<Edge>> edges = std::move(model.edges_);
-  model.edges_.clear();
-  model.make_deterministic(edges, closure, whole.in, whole.out);
+  model.make_deterministic(closure, whole.in, whole.out);
+  std::vector<std::vector<Edge>>().swap(model.edges_);  // the NFA's edges serve only the construction
   return model;
 }
 
 // The subset construction from the start state's closure. Moves are grouped by what the symbol
 // matches (its declaration or wildcard), so that the copies of one particle move together.
-void ContentModel::make_deterministic(const std::vector<std::vector<Edge>>& edges, const std::vector<States>& closure, int start, int final) {
+void ContentModel::make_deterministic(const std::vector<States>& closure, int start, int final) {
   std::vector<States> sets{closure[static_cast<std::size_t>(start)]};
   std::unordered_map<States, State> numbers{{sets[0], 0}};
   for (std::size_t d = 0; d < sets.size(); ++d) {
@@ -175,7 +174,7 @@ void ContentModel::make_deterministic(const std::vector<std::vector<Edge>>& edge
     std::vector<States> targets;
     const States current = sets[d];
     for (std::size_t s = current._Find_first(); s < kMaxStates; s = current._Find_next(s))
-      for (const Edge& e : edges[s]) {
+      for (const Edge& e : edges_[s]) {
         const Symbol& symbol = symbols_[static_cast<std::size_t>(e.symbol)];
         const void* label = symbol.element != nullptr ? static_cast<const void*>(symbol.element) : static_cast<const void*>(symbol.wildcard);
         std::size_t k = static_cast<std::size_t>(std::find(labels.begin(), labels.end(), label) - labels.begin());

@@ -84,10 +84,10 @@ class ContentModel {
   };
   class Builder;
 
-  void make_deterministic(const std::vector<std::vector<Edge>>& edges, const std::vector<States>& closure, int start, int final);
+  void make_deterministic(const std::vector<States>& closure, int start, int final);
 
   std::vector<Symbol> symbols_;
-  std::vector<std::vector<Edge>> edges_;  // per NFA state, while compiling
+  std::vector<std::vector<Edge>> edges_;  // per NFA state, while compiling (then dropped)
   std::vector<std::vector<Move>> moves_;  // per state
   std::vector<bool> accepting_;           // per state
   std::size_t nfa_states_ = 0;

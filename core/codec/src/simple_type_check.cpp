@@ -36,7 +36,6 @@ std::string collapsed(std::string_view text) {
   return out;
 }
 
-// [+-]?[0-9]+
 // True when collapsing would not change `text`: no space at either end, no two in a row, and no
 // tab, line feed or carriage return.
 bool is_collapsed(std::string_view text) {
@@ -49,6 +48,7 @@ bool is_collapsed(std::string_view text) {
   return true;
 }
 
+// [+-]?[0-9]+
 bool is_integer(std::string_view s) {
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
   return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);

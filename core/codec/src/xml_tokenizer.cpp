@@ -334,16 +334,11 @@ const std::string* XmlTokenizer::bound(std::string_view prefix) const {
   // Siblings and children mostly use the prefix the element before used: the last answer is kept
   // until a binding comes or goes.
   if (last_bound_version_ == bindings_version_ && last_bound_prefix_ == prefix) return last_bound_;
-  const std::string* found = nullptr;
-  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it)
-    if (it->prefix == prefix) {
-      found = &it->ns;
-      break;
-    }
+  const long i = innermost(prefix);
   last_bound_version_ = bindings_version_;
   last_bound_prefix_ = prefix;
-  last_bound_ = found;
-  return found;
+  last_bound_ = i < 0 ? nullptr : &bindings_[static_cast<std::size_t>(i)].ns;
+  return last_bound_;
 }
 
 long XmlTokenizer::innermost(std::string_view prefix) const {
