@@ -44,7 +44,6 @@ void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const SchemaR
   grammars_ = grammars;
   policy_ = policy;
   frames_.clear();
-  soap_namespace_.clear();
   namespace_ids_.clear();
   scope_.clear();
   capture_.reset();
@@ -59,7 +58,6 @@ void DecodeHandler::reset(Envelope* out, Diagnostics* diagnostics, const SchemaR
   text_.clear();
   wrapper_ns16_.clear();
   facts_ = ParseFacts{};
-  found_message_ = false;
   well_formed_ = true;
   unmapped_path_.clear();
 }
@@ -132,7 +130,7 @@ void DecodeHandler::startElement(const XMLCh* uri, const XMLCh* local, const XML
   if (frames_.empty()) {
     if ((same(uri, kSoap11Namespace16) || same(uri, kSoap12Namespace16)) && XMLString::equals(local, u"Envelope")) {
       frames_.push_back(Frame{Role::soap_envelope, nullptr, nullptr, nullptr, "Envelope"});
-      soap_namespace_ = utf8(uri);
+      facts_.soap_namespace = utf8(uri);
       return;
     }
     begin_message(uri, local, qname, attrs);
@@ -148,7 +146,7 @@ void DecodeHandler::startElement(const XMLCh* uri, const XMLCh* local, const XML
       }
       return;
     case Role::soap_body:
-      if (found_message_) {
+      if (facts_.found_message) {
         add(code_string(code::kSchemaInvalid), Level::fatal, "the SOAP Body holds more than one element");
         skip_depth_ = 1;
         return;
@@ -197,7 +195,7 @@ void DecodeHandler::begin_message(const XMLCh* uri, const XMLCh* local, const XM
     out_->mutable_wrapper()->set_namespace_(ns);
     out_->mutable_wrapper()->set_name(name);
   }
-  found_message_ = true;
+  facts_.found_message = true;
   out_->set_archetype(archetype);
   msg::MessageType* message = out_->mutable_message();
   frames_.push_back(Frame{Role::root, message, &types_.get(message->GetDescriptor()), nullptr, root_name_});

@@ -71,11 +71,9 @@ class DecodeHandler : public xercesc::DefaultHandler {
   // After the parse. An element that validated but mapped to no field would be lost silently;
   // this turns it into an error (it means the generated model and the schemas disagree).
   void check_nothing_dropped();
-  bool found_message() const { return found_message_; }
   bool well_formed() const { return well_formed_; }
-  // The namespace of the SOAP Envelope around the message; empty when there was none.
-  const std::string& soap_namespace() const { return soap_namespace_; }
-  // What the envelope checks need (envelope_checks.hpp): the root's path, the wrapper, Verb and Noun seen.
+  // What the parse found of the message's shape (envelope_checks.hpp): the message, its SOAP
+  // envelope, the root's path, the wrapper, Verb and Noun seen.
   const ParseFacts& facts() const { return facts_; }
 
  private:
@@ -131,9 +129,7 @@ class DecodeHandler : public xercesc::DefaultHandler {
   std::u16string wrapper_ns16_;    // typed wrapper namespace, read as the message namespace
   ParseFacts facts_;
   std::string root_name_;          // what the root frame's name points to
-  bool found_message_ = false;
   bool well_formed_ = true;
-  std::string soap_namespace_;
   std::string unmapped_path_;      // first element skipped although validation was on
 };
 

@@ -24,9 +24,7 @@ void EnvelopeBuilder::reset(Envelope* out, const SchemaRegistry* registry) {
   wrapper_ns_.clear();
   facts_ = ParseFacts{};
   text_.clear();
-  soap_namespace_.clear();
   skip_depth_ = 0;
-  found_message_ = false;
 }
 
 std::string_view EnvelopeBuilder::start(const XmlTokenizer& t) {
@@ -42,7 +40,7 @@ std::string_view EnvelopeBuilder::start(const XmlTokenizer& t) {
   if (frames_.empty()) {
     if ((ns == kSoap11Namespace || ns == kSoap12Namespace) && local == "Envelope") {
       frames_.push_back(Frame{Role::soap_envelope, nullptr, nullptr, nullptr});
-      soap_namespace_ = std::string(ns);
+      facts_.soap_namespace = std::string(ns);
       return {};
     }
     return begin_message(t);
@@ -54,7 +52,7 @@ std::string_view EnvelopeBuilder::start(const XmlTokenizer& t) {
       else skip_depth_ = 1;  // SOAP Header blocks are not part of the 61968-100 message
       return {};
     case Role::soap_body:
-      if (found_message_) return "a SOAP Body with more than one element";
+      if (facts_.found_message) return "a SOAP Body with more than one element";
       return begin_message(t);
     default:
       if (top.type == nullptr) return "element content in a simple-typed element";
@@ -77,7 +75,7 @@ std::string_view EnvelopeBuilder::begin_message(const XmlTokenizer& t) {
     out_->mutable_wrapper()->set_name(std::string(name));
   }
   facts_.root_path = "/" + std::string(name);
-  found_message_ = true;
+  facts_.found_message = true;
   out_->set_archetype(archetype);
   msg::MessageType* message = out_->mutable_message();
   frames_.push_back(Frame{Role::root, message, &types_.get(message->GetDescriptor()), nullptr});

@@ -39,11 +39,8 @@ class EnvelopeBuilder : public SchemaValidator::Listener {
   void text(std::string_view text) override;
   std::string_view end(const XmlTokenizer& t) override;
 
-  // After a valid walk.
-  bool found_message() const { return found_message_; }
-  // The namespace of the SOAP Envelope around the message; empty when there was none.
-  const std::string& soap_namespace() const { return soap_namespace_; }
-  // What the envelope checks need (envelope_checks.hpp): the root's path, the wrapper, Verb and Noun seen.
+  // After a valid walk: what it found of the message's shape (envelope_checks.hpp): the
+  // message, its SOAP envelope, the root's path, the wrapper, Verb and Noun seen.
   const ParseFacts& facts() const { return facts_; }
 
  private:
@@ -77,9 +74,7 @@ class EnvelopeBuilder : public SchemaValidator::Listener {
   google::protobuf::RepeatedPtrField<google::protobuf::Any>* object_sink_ = nullptr;
   std::string wrapper_ns_;  // a typed wrapper's namespace, read as the message namespace
   ParseFacts facts_;
-  std::string soap_namespace_;
   std::size_t skip_depth_ = 0;  // inside a SOAP Header block, which is no part of the message
-  bool found_message_ = false;
 };
 
 }  // namespace cimbus::detail

@@ -14,7 +14,10 @@
 
 namespace cimbus::detail {
 
+// What a decoder found of the message's shape, whichever decoder read it.
 struct ParseFacts {
+  bool found_message = false;  // a 61968-100 message element (the root, or in a SOAP Body)
+  std::string soap_namespace;  // of the SOAP Envelope around the message; empty when none
   bool saw_verb = false;  // a Verb element was present, valid or not
   bool saw_noun = false;
   std::optional<WrapperName> wrapper;

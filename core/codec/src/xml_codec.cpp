@@ -67,11 +67,11 @@ struct XmlCodec::Impl {
     ensure_grammars();
     if (!validator) validator = std::make_unique<detail::SchemaValidator>(grammars->model());
     builder.reset(&result.envelope, registry.get());
-    if (validator->validate(xml, options.limits, &builder).kind != detail::SchemaValidator::Verdict::Kind::valid || !builder.found_message()) {
+    if (validator->validate(xml, options.limits, &builder).kind != detail::SchemaValidator::Verdict::Kind::valid || !builder.facts().found_message) {
       result.envelope.Clear();
       return false;
     }
-    result.soap_namespace = builder.soap_namespace();
+    result.soap_namespace = builder.facts().soap_namespace;
     judge(result, builder.facts());
     return true;
   }
@@ -148,7 +148,7 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
           return result;
         case ParseStop::Why::too_many_diagnostics:
           i.fail(result, code::kSchemaInvalid, stop.reason);
-          result.status = i.handler.found_message() ? DecodeResult::Status::rejected : DecodeResult::Status::unreadable;
+          result.status = i.handler.facts().found_message ? DecodeResult::Status::rejected : DecodeResult::Status::unreadable;
           return result;
       }
     } catch (const xercesc::OutOfMemoryException&) {
@@ -170,8 +170,8 @@ DecodeResult XmlCodec::decode(std::string_view xml) {
   // could not find (an xsi:type naming a type of no loaded schema), and the next parse would
   // take that namespace as found and accept the same document: a fresh reader after any error.
   if (has_error(result.diagnostics)) i.reader.reset();
-  result.soap_namespace = i.handler.soap_namespace();
-  if (!i.handler.found_message() || !i.handler.well_formed()) return result;  // unreadable
+  result.soap_namespace = i.handler.facts().soap_namespace;
+  if (!i.handler.facts().found_message || !i.handler.well_formed()) return result;  // unreadable
   i.handler.check_nothing_dropped();
 
   i.judge(result, i.handler.facts());
