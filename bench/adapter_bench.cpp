@@ -60,6 +60,8 @@ struct Figures {
   double peak_rss_mib = 0;    // the responder's
   double cpu_us_per_request = 0;  // the responder's CPU time (user + system) per request, all phases
   double system_us_per_request = 0;  // the system (kernel) part of it: syscalls, fsync, sockets
+  double broker_us_per_request = 0;  // the broker's CPU time per request, same phases
+  double driver_us_per_request = 0;  // this load driver's
   long missing = 0;           // requests without a reply (must be 0)
 };
 
@@ -82,9 +84,10 @@ double peak_rss_mib(pid_t pid) {
   return 0;
 }
 
-Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const RunOptions& o, const char* name) {
+Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, pid_t broker, const RunOptions& o, const char* name) {
   Figures f;
   const double cpu_before = cpu_seconds(responder), system_before = cpu_seconds(responder, true);
+  const double broker_before = broker > 0 ? cpu_seconds(broker) : 0, driver_before = cpu_seconds(getpid());
   driver.run(o.warmup, o.window, false, name);
   auto [loaded, seconds] = driver.run(o.requests, o.window, true, (std::string(name) + " throughput").c_str());
   f.throughput = static_cast<double>(loaded.size()) / seconds;
@@ -99,6 +102,8 @@ Figures measure(cimbus::bench::AmqpDriver& driver, pid_t responder, const RunOpt
   f.peak_rss_mib = peak_rss_mib(responder);
   f.cpu_us_per_request = (cpu_seconds(responder) - cpu_before) * 1e6 / (o.warmup + o.requests + o.sequential);
   f.system_us_per_request = (cpu_seconds(responder, true) - system_before) * 1e6 / (o.warmup + o.requests + o.sequential);
+  if (broker > 0) f.broker_us_per_request = (cpu_seconds(broker) - broker_before) * 1e6 / (o.warmup + o.requests + o.sequential);
+  f.driver_us_per_request = (cpu_seconds(getpid()) - driver_before) * 1e6 / (o.warmup + o.requests + o.sequential);
   return f;
 }
 
@@ -130,7 +135,7 @@ int main(int argc, char** argv) {
       prefix.push_back(CIMBUS_TEST_RESPONDER);
       prefix.push_back(cimbus::harness::write_config(options, o.work_dir));
       cimbus::harness::AdapterProcess p(prefix, std::chrono::seconds(60) * slowness);
-      Figures f = measure(driver, p.pid(), o, name);
+      Figures f = measure(driver, p.pid(), static_cast<pid_t>(broker.pid), o, name);
       p.stop(std::chrono::seconds(30) * slowness);
       return f;
     };
@@ -142,7 +147,7 @@ int main(int argc, char** argv) {
     }
     {
       cimbus::harness::AdapterProcess p({CIMBUS_PROTON_RELAY, broker.url, broker.user, broker.password, "oms.requests"});
-      relay = measure(driver, p.pid(), o, "proton relay");
+      relay = measure(driver, p.pid(), static_cast<pid_t>(broker.pid), o, "proton relay");
       p.stop();
     }
     adapter = measure_adapter({}, 1, "cimbus adapter");
@@ -152,6 +157,17 @@ int main(int argc, char** argv) {
     for (auto [name, f] : {std::pair<const char*, const Figures&>{"raw Proton relay (baseline)", relay}, {"cimbus adapter", adapter}})
       std::printf("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.0f | %.0f | %ld |\n", name, f.throughput, f.p50_ms, f.p99_ms,
                   f.load_p50_ms, f.load_p99_ms, f.peak_rss_mib, f.cpu_us_per_request, f.system_us_per_request, f.missing);
+    // Where the machine's CPU goes per request. When the broker and the driver share the machine's
+    // cores with the responder, throughput is bound by this sum, not by the responder alone.
+    std::printf("\n| CPU per request, µs | responder | broker | load driver | all three |\n|---|---|---|---|---|\n");
+    for (auto [name, f] : {std::pair<const char*, const Figures&>{"raw Proton relay (baseline)", relay}, {"cimbus adapter", adapter}})
+      std::printf("| %s | %.0f | %.0f | %.0f | %.0f |\n", name, f.cpu_us_per_request, f.broker_us_per_request, f.driver_us_per_request,
+                  f.cpu_us_per_request + f.broker_us_per_request + f.driver_us_per_request);
+    const double all_relay = relay.cpu_us_per_request + relay.broker_us_per_request + relay.driver_us_per_request;
+    const double all_adapter = adapter.cpu_us_per_request + adapter.broker_us_per_request + adapter.driver_us_per_request;
+    if (all_adapter > 0)
+      std::printf("\nIf the %ld cores are the limit, the throughput ratio is about the ratio of all three: %.2f.\n", sysconf(_SC_NPROCESSORS_ONLN),
+                  all_relay / all_adapter);
     const double throughput_ratio = adapter.throughput / relay.throughput;
     const double p99_ratio = adapter.p99_ms / relay.p99_ms;
     using cimbus::bench::format;

@@ -32,7 +32,7 @@ LIBRARIES = [
     ("SQLite", "libsqlite3"),
     ("protobuf", "libprotobuf"),
     ("Qpid Proton", "libqpid-proton"),
-    ("C and C++ runtime (malloc, strings)", ("libc.so", "libstdc++", "libm.so", "ld-linux")),
+    ("C and C++ runtime (malloc, strings)", ("libc.so", "libstdc++", "libm.so", "ld-linux", "libtcmalloc")),
     ("OpenSSL, zlib", ("libssl", "libcrypto", "libz.so")),
     ("cimbus", "cimbus_test_responder"),
 ]

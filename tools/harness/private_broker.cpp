@@ -15,7 +15,9 @@ PrivateBroker private_broker(const std::string& dir) {
     const auto eq = line.find('=');
     if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
   }
-  return {"amqp://127.0.0.1:" + values["BROKER_AMQP_PORT"], values["BROKER_USER"], values["BROKER_PASSWORD"], dir};
+  const std::string pid = values["BROKER_PID"];
+  return {"amqp://127.0.0.1:" + values["BROKER_AMQP_PORT"], values["BROKER_USER"], values["BROKER_PASSWORD"], dir,
+          pid.empty() ? 0L : std::stol(pid)};
 }
 
 PrivateBroker private_broker_from_environment() {

@@ -13,6 +13,7 @@ struct PrivateBroker {
   std::string user;
   std::string password;
   std::string dir;        // for scripts/broker restart --dir
+  long pid = 0;           // the broker's (beam.smp), for its CPU time in benchmarks; 0 when not recorded
 };
 
 // Throws std::runtime_error when no broker runs in `dir`.
