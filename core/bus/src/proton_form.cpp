@@ -2,11 +2,10 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <map>
 #include <optional>
 #include <string_view>
 
-#include <proton/codec/map.hpp>
+#include <proton/codec/decoder.hpp>
 #include <proton/message_id.hpp>
 #include <proton/binary.hpp>
 #include <proton/scalar.hpp>
@@ -131,31 +130,39 @@ namespace {
 
 // application-properties as strings; what is not a simple value is noted in m.unreadable (AMQP
 // allows only simple values there, but peers send lists and maps, and keys that are no strings).
-// Read from the section's value: Proton's property_map (string -> scalar) throws on the first
-// list at any use, even empty().
+// Read from the section's value, pair by pair as they come: Proton's property_map (string ->
+// scalar) throws on the first list at any use, even empty(), and a std::map of proton::values
+// compares and copies values a few thousand instructions each.
 void read_properties(const proton::message& p, AmqpMessage& m) {
-  std::map<proton::value, proton::value> properties;
   try {
     const proton::value section = p.properties().value();
     if (section.empty()) return;
-    proton::get(section, properties);
-  } catch (const std::exception& e) {
-    m.unreadable = std::string("the application-properties cannot be read: ") + e.what();
-    return;
-  }
-  for (const auto& [key, value] : properties) {
-    if (key.type() != proton::STRING) {
-      m.unreadable = "an application property's name is a " + proton::type_name(key.type()) + ", not a string";
-      continue;
-    }
-    const std::string name = proton::get<std::string>(key);
-    if (value.type() == proton::STRING) {
-      m.properties[name] = proton::get<std::string>(value);
-    } else {
+    proton::codec::decoder d(section);
+    proton::codec::start map;
+    d >> map;
+    if (map.type != proton::MAP) throw proton::conversion_error("a " + proton::type_name(map.type) + ", not a map");
+    for (std::size_t pair = 0; pair < map.size / 2; ++pair) {
+      if (d.next_type() != proton::STRING) {
+        proton::value key, value;
+        d >> key >> value;
+        m.unreadable = "an application property's name is a " + proton::type_name(key.type()) + ", not a string";
+        continue;
+      }
+      std::string name;
+      d >> name;
+      if (d.next_type() == proton::STRING) {
+        d >> m.properties[name];
+        continue;
+      }
+      proton::value value;
+      d >> value;
       m.properties[name] = value_text(value);
       if (!proton::type_id_is_scalar(value.type()) && !proton::type_id_is_null(value.type()))
         m.unreadable = "the application property '" + name + "' is a " + proton::type_name(value.type()) + "; AMQP allows only simple values";
     }
+    d >> proton::codec::finish();
+  } catch (const std::exception& e) {
+    m.unreadable = std::string("the application-properties cannot be read: ") + e.what();
   }
 }
 
