@@ -60,6 +60,24 @@ TEST(Journal, FindsByIdsSubjectsAndReferencesWithTheRepliesOldestFirst) {
   EXPECT_EQ(reader.find("ticket-1", 100).size(), 2u) << "a read-only connection of its own sees the committed rows";
 }
 
+TEST(Journal, ARowNamingMoreObjectsThanOneInsertTakesIsFoundByEachOfThem) {
+  store::Store s(fresh_file("many_names"), "oms-1");
+  std::vector<std::string> tickets;
+  for (int i = 1; i <= 19; ++i) tickets.push_back("ticket-" + std::to_string(i));  // the names go in by eights
+  {
+    store::Transaction tx = s.begin();
+    auto get_reply = entry("out", "reply", "r-1", "m-1", tickets, {"ticket-3", "customer-9", "customer-9"}, 1000);
+    s.journal().add(tx, get_reply);
+    tx.commit();
+  }
+  for (const std::string& name : {std::string("ticket-1"), std::string("ticket-8"), std::string("ticket-9"), std::string("ticket-19"),
+                                  std::string("customer-9")})
+    EXPECT_EQ(s.journal().find(name, 100).size(), 1u) << name;
+  const auto row = s.journal().find("ticket-3", 100);
+  ASSERT_EQ(row.size(), 1u) << "a name both a subject and a reference is kept once";
+  EXPECT_EQ(row[0].subjects, tickets);
+}
+
 TEST(Journal, OldRowsAndTheirNamesAreForgotten) {
   store::Store s(fresh_file("forget"), "oms-1");
   store::Transaction tx = s.begin();

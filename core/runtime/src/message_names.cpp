@@ -6,29 +6,29 @@ namespace cimbus::adapter::detail {
 
 namespace {
 
-std::string_view local_name(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+// A start tag's local name: up to white space, '/' or the end, after its prefix's colon. One pass:
+// this runs for every tag of every message in and out.
+std::string_view local_name_of(std::string_view tag) {
+  std::size_t i = 0, local = 0;
+  for (; i < tag.size(); ++i) {
+    const char c = tag[i];
+    if (static_cast<unsigned char>(c) <= ' ' || c == '/') break;  // XML's white space is all below '!'
+    if (c == ':') local = i + 1;
+  }
+  return tag.substr(local, i - local);
 }
 
-// Where a tag's name ends: at white space or '/' (find_first_of tries each of them on every byte).
-std::size_t name_end(std::string_view tag) {
-  std::size_t i = 0;
-  while (i < tag.size() && tag[i] != ' ' && tag[i] != '/' && tag[i] != '\n' && tag[i] != '\t' && tag[i] != '\r') ++i;
-  return i;
-}
-
-std::string trimmed(std::string_view text) {
+std::string_view trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
   const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
+  return text.substr(first, last - first + 1);
 }
 
-void add_once(std::vector<std::string>& to, std::string name, std::size_t max_names) {
+void add_once(std::vector<std::string>& to, std::string_view name, std::size_t max_names) {
   if (name.empty() || name.size() > 128 || to.size() >= max_names) return;
-  if (name.find_first_of(" \t\r\n<&") != std::string::npos) return;
-  if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(std::move(name));
+  if (name.find_first_of(" \t\r\n<&") != std::string_view::npos) return;
+  if (std::find(to.begin(), to.end(), name) == to.end()) to.emplace_back(name);
 }
 
 }  // namespace
@@ -60,7 +60,7 @@ MessageNames scan_names(std::string_view xml, std::size_t max_bytes, std::size_t
       continue;
     }
     const bool empty = tag.back() == '/';
-    const std::string_view name = local_name(tag.substr(0, name_end(tag)));
+    const std::string_view name = local_name_of(tag);
     const long depth = static_cast<long>(open.size());
     if (!empty) {
       const std::string_view parent = open.empty() ? std::string_view() : open.back();
@@ -76,7 +76,7 @@ MessageNames scan_names(std::string_view xml, std::size_t max_bytes, std::size_t
       else if (name == "Result" && parent == "Reply") out.result = text();
       else if (name == "MessageID" && parent == "Header") out.message_id = text();
       else if (name == "CorrelationID" && parent == "Header") out.correlation_id = text();
-      else if (name == "code" && parent == "Error") out.codes += (out.codes.empty() ? "" : " ") + text();
+      else if (name == "code" && parent == "Error") out.codes.append(out.codes.empty() ? "" : " ").append(text());
       open.push_back(name);
     }
   }

@@ -1,6 +1,6 @@
 #include "cimbus/store/journal.hpp"
 
-#include <set>
+#include <algorithm>
 #include <sstream>
 
 #include "cimbus/store/store_location.hpp"
@@ -68,14 +68,15 @@ void Journal::add(Transaction& tx, JournalEntry& e) {
   if (e.body) insert.bind_blob(14, *e.body);
   else insert.bind_null(14);
   e.id = insert.returned_id();
-  Statement name = Statement::cached(*connection_, "INSERT INTO message_journal_names (name, entry) VALUES (?, ?)");
-  std::set<std::string> named;
-  for (const auto* names : {&e.subjects, &e.references})
-    for (const std::string& n : *names) {
-      if (!named.insert(n).second) continue;
-      name.bind(1, n).bind(2, e.id).run();
-      name.reset();
-    }
+  std::vector<const std::string*> names;
+  for (const auto* of : {&e.subjects, &e.references})
+    for (const std::string& n : *of)
+      if (std::none_of(names.begin(), names.end(), [&](const std::string* seen) { return *seen == n; })) names.push_back(&n);
+  Statement insert_name = Statement::cached(*connection_, "INSERT INTO message_journal_names (name, entry) VALUES (?, ?)");
+  for (const std::string* name : names) {
+    insert_name.bind(1, *name).bind(2, e.id).run();
+    insert_name.reset();
+  }
 }
 
 std::vector<JournalEntry> Journal::find(const std::string& id, std::size_t limit) {
