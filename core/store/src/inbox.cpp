@@ -1,6 +1,6 @@
 #include "cimbus/store/inbox.hpp"
 
-#include <stdexcept>
+#include <algorithm>
 
 #include "cimbus/codec/timestamp.hpp"
 #include "stored_bytes.hpp"
@@ -8,27 +8,38 @@
 
 namespace cimbus::store {
 
+// One look, then one write: an INSERT for a MessageID never seen (most messages), an UPDATE of
+// the attempts for one seen before. One writer per store at a time (the advisory lock or SQLite's
+// own), so nothing comes between the look and the write.
 Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id, bool delivered_before) {
   (void)tx;
-  Statement::cached(*connection_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', 0, ?) "
-                 "ON CONFLICT(message_id) DO NOTHING")
-      .bind(1, message_id)
-      .bind(2, epoch_ms())
-      .run();
-  Statement::cached(*connection_, "UPDATE inbox SET attempts = CASE WHEN attempts + 1 > ?1 THEN attempts + 1 ELSE ?1 END WHERE message_id = ?2")
-      .bind(1, static_cast<std::int64_t>(delivered_before ? 2 : 1))
+  const int at_least = delivered_before ? 2 : 1;  // the broker says it delivered this before
+  Entry e;
+  {
+    Statement row = Statement::cached(*connection_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
+    row.bind(1, message_id);
+    if (!row.step()) {
+      row.reset();
+      Statement::cached(*connection_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', ?, ?)")
+          .bind(1, message_id)
+          .bind(2, static_cast<std::int64_t>(at_least))
+          .bind(3, epoch_ms())
+          .run();
+      e.state = State::fresh;
+      e.attempts = at_least;
+      return e;
+    }
+    const std::string state = row.text(0);
+    e.state = state == "handled" ? State::handled : state == "dead" ? State::dead : State::fresh;
+    e.attempts = std::max(static_cast<int>(row.number(1)) + 1, at_least);
+    e.reply_target = row.text(2);
+    if (!row.is_null(3)) e.reply = parse_stored(row.blob(3));
+    e.reason = row.text(4);
+  }
+  Statement::cached(*connection_, "UPDATE inbox SET attempts = ? WHERE message_id = ?")
+      .bind(1, static_cast<std::int64_t>(e.attempts))
       .bind(2, message_id)
       .run();
-  Statement row = Statement::cached(*connection_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
-  row.bind(1, message_id);
-  if (!row.step()) throw std::runtime_error("inbox: " + message_id + " vanished");
-  Entry e;
-  const std::string state = row.text(0);
-  e.state = state == "handled" ? State::handled : state == "dead" ? State::dead : State::fresh;
-  e.attempts = static_cast<int>(row.number(1));
-  e.reply_target = row.text(2);
-  if (!row.is_null(3)) e.reply = parse_stored(row.blob(3));
-  e.reason = row.text(4);
   return e;
 }
 
