@@ -27,12 +27,14 @@ STEPS = [
     ("Proton: AMQP framing and I/O", [r"^pn_connection_driver_read_done", r"^pn_connection_driver_write_done", r"^pn_transport_process",
                                        r"^pn_transport_pending"]),
 ]
+RUNTIME = "C and C++ runtime (malloc, strings)"
+ALLOCATOR = re.compile(r"^(malloc|free|calloc|realloc|operator new|operator delete|tc_)")
 LIBRARIES = [
     ("Xerces-C", "libxerces-c"),
     ("SQLite", "libsqlite3"),
     ("protobuf", "libprotobuf"),
     ("Qpid Proton", "libqpid-proton"),
-    ("C and C++ runtime (malloc, strings)", ("libc.so", "libstdc++", "libm.so", "ld-linux", "libtcmalloc")),
+    (RUNTIME, ("libc.so", "libstdc++", "libm.so", "ld-linux", "libtcmalloc")),
     ("OpenSSL, zlib", ("libssl", "libcrypto", "libz.so")),
     ("cimbus", "cimbus_test_responder"),
 ]
@@ -85,6 +87,9 @@ def main():
         if not obj:
             continue  # a per-source-file part of a function counted on its own line
         name = next((n for n, keys in LIBRARIES if any(k in obj for k in ((keys,) if isinstance(keys, str) else keys))), "other")
+        if obj == "???" and ALLOCATOR.match(function):
+            name = RUNTIME  # tcmalloc's symbols come without their object's name
+
         by_library[name] += cost
     rows = [(n, by_library[n]) for n, _ in LIBRARIES if by_library[n]] + [("other", by_library["other"])]
     rows.append(("the whole process", total))
