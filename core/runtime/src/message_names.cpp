@@ -27,7 +27,8 @@ std::string_view trimmed(std::string_view text) {
 
 void add_once(std::vector<std::string>& to, std::string_view name, std::size_t max_names) {
   if (name.empty() || name.size() > 128 || to.size() >= max_names) return;
-  if (name.find_first_of(" \t\r\n<&") != std::string_view::npos) return;
+  for (const char c : name)
+    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '&') return;  // no name, or not one value
   if (std::find(to.begin(), to.end(), name) == to.end()) to.emplace_back(name);
 }
 
@@ -41,7 +42,7 @@ MessageNames scan_names(std::string_view xml, std::size_t max_bytes, std::size_t
   long payload = -1, request = -1;     // depth of Payload and Request, while open
   std::size_t at = 0;
   while ((at = xml.find('<', at)) != std::string_view::npos) {
-    if (xml.compare(at, 4, "<!--") == 0) {
+    if (at + 1 < xml.size() && xml[at + 1] == '!' && xml.compare(at, 4, "<!--") == 0) {
       const std::size_t end = xml.find("-->", at);
       if (end == std::string_view::npos) break;
       at = end + 3;
