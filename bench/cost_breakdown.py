@@ -7,7 +7,8 @@ stable on a shared, noisy machine where times are not.
 
 Prints two tables, each in instructions per request and as a share of the whole process:
   - by step (inclusive: a step's own work and all it calls): decode, the handler, encode, the
-    store's commit, Proton's AMQP work, the outbox pump;
+    store's commit, Proton's AMQP work, and the main thread's start and stop (loading schemas and
+    grammars, once a process), then the whole process without it: the cost of serving;
   - by library (self: the instructions executed in each library's own code).
 """
 import collections
@@ -24,6 +25,7 @@ STEPS = [
     ("inbox (attempt counted, reply remembered)", [r"^cimbus::store::Inbox::(take|finish)\("]),
     ("message journal (a row per message in and out)", [r"^cimbus::adapter::detail::JournalWriter::(sent|taken_in)\("]),
     ("store commit (SQLite, fsync excluded)", [r"^cimbus::store::Transaction::commit\(\)"]),
+    ("start and stop (the main thread: schemas, grammars, store, broker)", [r"^main$"]),
     ("Proton: AMQP framing and I/O", [r"^pn_connection_driver_read_done", r"^pn_connection_driver_write_done", r"^pn_transport_process",
                                        r"^pn_transport_pending"]),
 ]
@@ -79,6 +81,8 @@ def main():
             cost += sum(c for c, function, obj in inclusive if obj and re.search(pattern, function))
         steps.append((name, cost))
     steps.append(("the whole process", total))
+    start_and_stop = next(cost for name, cost in steps if name.startswith("start and stop"))
+    steps.append(("the whole process but start and stop: per request served", total - start_and_stop))
     table("By step (inclusive), over %d requests" % requests, steps, total, requests)
 
     total, own = annotate(profile, False)
