@@ -162,25 +162,18 @@ class SqlitePrepared final : public Connection::Prepared {
   std::int64_t row_id_ = 0;
 };
 
-// Process-wide settings, only possible before SQLite initializes (if something initialized it
-// earlier, its defaults stay, which only cost more):
-// - no memory statistics: SQLite keeps them under a mutex taken at every one of its allocations
-//   (hundreds per message), and cimbus reads none;
-// - each message's savepoint keeps the pages it changes in a statement journal, in memory up to
-//   256 KiB and written in pieces of that size (held in memory by temp_store, it was written in
-//   1 KiB pieces, each a malloc); a larger one goes to a temporary file.
-void configure_sqlite() {
+// SQLite keeps memory statistics by default, under a process-wide mutex taken at every one of
+// its allocations (hundreds per message); cimbus reads none of them. Only possible before SQLite
+// initializes: if something initialized it earlier, it keeps them, and only costs more.
+void leave_out_sqlite_memory_statistics() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 256 * 1024);
-  });
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(const std::string& path, OpenOptions how) : path_(path) {
-    configure_sqlite();
+    leave_out_sqlite_memory_statistics();
     const int flags = (how.mode == OpenOptions::read_only ? SQLITE_OPEN_READONLY
                        : how.mode == OpenOptions::read_write ? SQLITE_OPEN_READWRITE
                                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -207,6 +200,11 @@ class SqliteConnection final : public Connection {
     execute("PRAGMA wal_autocheckpoint = 8192");  // pages: 32 MiB
     execute("PRAGMA journal_size_limit = 67108864");
     execute("PRAGMA cache_size = -8192");  // KiB: 8 MiB
+    // Each message's savepoint keeps the pages it changes in a statement journal; in a temporary
+    // file that is a write per page, in memory it is a copy (the savepoint lives for one handler).
+    // A statement journal spilled to a temporary file (SQLITE_CONFIG_STMTJRNL_SPILL) failed with
+    // "database or disk is full" on a disk with room (decisions/0036).
+    execute("PRAGMA temp_store = MEMORY");
   }
 
   ~SqliteConnection() override {
