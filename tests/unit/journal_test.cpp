@@ -60,10 +60,10 @@ TEST(Journal, FindsByIdsSubjectsAndReferencesWithTheRepliesOldestFirst) {
   EXPECT_EQ(reader.find("ticket-1", 100).size(), 2u) << "a read-only connection of its own sees the committed rows";
 }
 
-TEST(Journal, ARowNamingMoreObjectsThanOneInsertTakesIsFoundByEachOfThem) {
+TEST(Journal, ARowNamingManyObjectsIsFoundByEachOfThemAndKeepsEachNameOnce) {
   store::Store s(fresh_file("many_names"), "oms-1");
   std::vector<std::string> tickets;
-  for (int i = 1; i <= 19; ++i) tickets.push_back("ticket-" + std::to_string(i));  // the names go in by eights
+  for (int i = 1; i <= 19; ++i) tickets.push_back("ticket-" + std::to_string(i));
   {
     store::Transaction tx = s.begin();
     auto get_reply = entry("out", "reply", "r-1", "m-1", tickets, {"ticket-3", "customer-9", "customer-9"}, 1000);

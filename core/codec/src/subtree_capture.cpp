@@ -15,7 +15,11 @@ std::u16string_view prefix_of(const XMLCh* qname) {
   return colon == std::u16string_view::npos ? std::u16string_view() : q.substr(0, colon);
 }
 
-std::string utf8_of(std::u16string_view text) { return utf8(reinterpret_cast<const XMLCh*>(std::u16string(text).c_str())); }
+std::string utf8_of(std::u16string_view text) {
+  std::string out;
+  append_utf8(out, reinterpret_cast<const XMLCh*>(text.data()), text.size());
+  return out;
+}
 
 bool is_xsi_type(const XMLCh* uri, const XMLCh* local) {
   return xercesc::XMLString::equals(uri, xercesc::SchemaSymbols::fgURI_XSI) &&
