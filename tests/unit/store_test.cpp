@@ -159,6 +159,89 @@ TEST(SqliteStore, ARelaxedTransactionCommitsLikeAnyOtherAndFullDurabilityComesBa
   EXPECT_EQ(store.inbox().take(tx, "counted").attempts, 2);
 }
 
+// What another process sees of the file at `path`: a connection of its own, through SQLite's
+// default VFS, reading the WAL with its own descriptor. The first column of the first row of `sql`.
+std::int64_t number_elsewhere(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::int64_t number = -1;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+    number = sqlite3_column_int64(statement, 0);
+  else
+    ADD_FAILURE() << path << ": " << sqlite3_errmsg(db) << " in " << sql;
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return number;
+}
+
+void add_blobs(Connection& c, int count, int first) {
+  for (int i = 0; i < count; ++i) {
+    Statement insert = Statement::cached(c, "INSERT INTO blobs (n, bytes) VALUES (?, ?)");
+    insert.bind(1, std::int64_t{first + i}).bind(2, std::string(2000 + (first + i) % 97, static_cast<char>('a' + i % 26))).run();
+  }
+}
+
+// A commit's WAL frames are written at once (wal_write_combining.hpp): megabytes of them, in
+// pieces SQLite's unix VFS writes whole, all readable by another process right after the commit
+// and after the store is opened again.
+TEST(SqliteStore, AMegabytesLargeCommitIsWholeForAnotherProcessAndAfterReopening) {
+  const std::string path = fresh_file("large-commit");
+  {
+    Store store(path);
+    store.connection().execute("CREATE TABLE blobs (n INTEGER PRIMARY KEY, bytes BLOB)");
+    Transaction tx = store.begin();
+    add_blobs(store.connection(), 3000, 0);  // about 6 MB of pages
+    tx.commit();
+    EXPECT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), 3000);
+    EXPECT_EQ(number_elsewhere(path, "SELECT SUM(LENGTH(bytes)) FROM blobs"), 3000 * 2000 + number_elsewhere(path, "SELECT SUM(n % 97) FROM blobs"));
+  }
+  EXPECT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), 3000);
+  Store again(path);
+  Statement check(again.connection(), "PRAGMA quick_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.text(0), "ok");
+}
+
+// Commits that sync the WAL and relaxed ones that do not, in turn: each is visible to another
+// process as soon as it returns, since a relaxed commit writes its frames as it goes.
+TEST(SqliteStore, EveryCommitFullOrRelaxedIsVisibleToAnotherProcessAtOnce) {
+  const std::string path = fresh_file("full-and-relaxed");
+  Store store(path);
+  store.connection().execute("CREATE TABLE blobs (n INTEGER PRIMARY KEY, bytes BLOB)");
+  for (int round = 0; round < 12; ++round) {
+    Transaction tx = store.begin(round % 3 == 2 ? Durability::relaxed : Durability::full);
+    add_blobs(store.connection(), 40, round * 40);
+    tx.commit();
+    ASSERT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), (round + 1) * 40) << "after round " << round;
+  }
+}
+
+// A transaction larger than the page cache writes frames before its commit; rolled back, they
+// are never part of the store, and the next commit, written over them, is whole.
+TEST(SqliteStore, FramesOfARolledBackTransactionNeverReachTheStore) {
+  const std::string path = fresh_file("rolled-back-frames");
+  Store store(path);
+  Connection& c = store.connection();
+  c.execute("CREATE TABLE blobs (n INTEGER PRIMARY KEY, bytes BLOB)");
+  c.execute("PRAGMA cache_size = 20");  // pages: the transaction below spills
+  {
+    Transaction tx = store.begin();
+    add_blobs(c, 2000, 0);
+    Statement count(c, "SELECT COUNT(*) FROM blobs");  // read back, through the WAL
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.number(0), 2000);
+  }  // rolled back
+  Transaction tx = store.begin();
+  add_blobs(c, 30, 5000);
+  tx.commit();
+  EXPECT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), 30);
+  EXPECT_EQ(number_elsewhere(path, "SELECT MIN(n) FROM blobs"), 5000);
+  Statement check(c, "PRAGMA quick_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.text(0), "ok");
+}
+
 // A kept statement keeps its bindings' buffers between runs (no clear_bindings), yet a parameter
 // not bound again is NULL, as on a fresh statement.
 TEST(SqliteStore, AKeptStatementRunAgainSeesOnlyItsNewBindings) {
