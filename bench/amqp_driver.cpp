@@ -46,9 +46,10 @@ std::vector<Envelope> change_requests(const std::string& example, int count, con
     e.clear_wrapper();
     e.set_archetype(Envelope::REQUEST_MESSAGE);
     e.mutable_message()->mutable_header()->set_verb(msg::HeaderType_Verb::change);
-    e.mutable_message()->mutable_header()->set_message_id(new_uuid());
+    // Random IDs, as systems other than cimbus may send: the pessimistic case for the store's indexes.
+    e.mutable_message()->mutable_header()->set_message_id(new_random_uuid());
     if (!reply_address.empty()) e.mutable_message()->mutable_header()->set_reply_address(reply_address);
-    tickets.mutable_trouble_ticket(0)->set_m_rid(new_uuid());
+    tickets.mutable_trouble_ticket(0)->set_m_rid(new_random_uuid());
     e.mutable_payload_objects(0)->PackFrom(tickets);
     out.push_back(std::move(e));
   }

@@ -20,7 +20,7 @@ Envelope request(const std::string& message_id, const std::string& correlation_i
   return e;
 }
 
-const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+const std::regex kUuid("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
 TEST(ReplyBuilder, CorrelationIdIsTheRequestsCorrelationIdWhenPresent) {
   Envelope reply = make_reply(request("m-1", "c-1"), msg::ReplyType_Result::OK);

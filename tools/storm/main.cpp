@@ -356,7 +356,7 @@ int main(int argc, char** argv) {
     }
     if (static_cast<int>(o.oms_hosts.size()) > o.oms_instances) throw std::invalid_argument("more --oms-host than --oms-instances");
     if (!o.oms_hosts.empty()) {
-      o.endpoint_token = cimbus::new_uuid();
+      o.endpoint_token = cimbus::new_random_uuid();  // a secret: all random, no time in it
       ::setenv("CIMBUS_STORM_ENDPOINT_TOKEN", o.endpoint_token.c_str(), 1);  // the processes inherit it
     }
   } catch (const std::invalid_argument& e) {

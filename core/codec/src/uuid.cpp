@@ -4,6 +4,8 @@
 #include <sys/random.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -47,16 +49,16 @@ class RandomBytes {
   unsigned generation_ = 0;
 };
 
-}  // namespace
-
-std::string new_uuid() {
+RandomBytes& random_bytes() {
   static std::once_flag at_fork;
   std::call_once(at_fork, [] { pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); }); });
   thread_local RandomBytes random;
-  unsigned char id[16];
-  random.take(id, sizeof id);
-  id[6] = static_cast<unsigned char>((id[6] & 0x0f) | 0x40);  // version 4
-  id[8] = static_cast<unsigned char>((id[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  return random;
+}
+
+std::string text_of(unsigned char (&id)[16], unsigned version) {
+  id[6] = static_cast<unsigned char>((id[6] & 0x0f) | (version << 4));
+  id[8] = static_cast<unsigned char>((id[8] & 0x3f) | 0x80);  // RFC 9562 variant
   static const char digits[] = "0123456789abcdef";
   std::string text;
   text.reserve(36);
@@ -66,6 +68,28 @@ std::string new_uuid() {
     text += digits[id[i] & 0x0f];
   }
   return text;
+}
+
+}  // namespace
+
+std::string new_uuid() {
+  unsigned char id[16];
+  random_bytes().take(id + 6, sizeof id - 6);
+  // 48 bits of Unix milliseconds, then (RFC 9562's method 3) 12 bits of the millisecond's
+  // fraction in place of random ones: IDs sort by when they were made, to a quarter of a microsecond.
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count());
+  const auto fraction = static_cast<std::uint64_t>((std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count() % 1000000) * 4096 / 1000000);
+  for (int i = 0; i < 6; ++i) id[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  id[6] = static_cast<unsigned char>(fraction >> 8);
+  id[7] = static_cast<unsigned char>(fraction & 0xff);
+  return text_of(id, 7);
+}
+
+std::string new_random_uuid() {
+  unsigned char id[16];
+  random_bytes().take(id, sizeof id);
+  return text_of(id, 4);
 }
 
 }  // namespace cimbus
