@@ -204,7 +204,8 @@ TEST(SqliteStore, AMegabytesLargeCommitIsWholeForAnotherProcessAndAfterReopening
 }
 
 // Commits that sync the WAL and relaxed ones that do not, in turn: each is visible to another
-// process as soon as it returns, since a relaxed commit writes its frames as it goes.
+// process as soon as it returns, since a relaxed commit writes its frames as it goes; and so is
+// what a checkpoint copies into the database file.
 TEST(SqliteStore, EveryCommitFullOrRelaxedIsVisibleToAnotherProcessAtOnce) {
   const std::string path = fresh_file("full-and-relaxed");
   Store store(path);
@@ -215,6 +216,11 @@ TEST(SqliteStore, EveryCommitFullOrRelaxedIsVisibleToAnotherProcessAtOnce) {
     tx.commit();
     ASSERT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), (round + 1) * 40) << "after round " << round;
   }
+  // Checkpointed: the pages are read from the database file itself, the WAL emptied.
+  store.connection().checkpoint();
+  EXPECT_EQ(std::filesystem::file_size(path + "-wal"), 0u);
+  EXPECT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), 12 * 40);
+  EXPECT_EQ(number_elsewhere(path, "SELECT SUM(LENGTH(bytes)) FROM blobs"), 12 * 40 * 2000 + number_elsewhere(path, "SELECT SUM(n % 97) FROM blobs"));
 }
 
 // A transaction larger than the page cache writes frames before its commit; rolled back, they
