@@ -223,6 +223,39 @@ TEST(SqliteStore, EveryCommitFullOrRelaxedIsVisibleToAnotherProcessAtOnce) {
   EXPECT_EQ(number_elsewhere(path, "SELECT SUM(LENGTH(bytes)) FROM blobs"), 12 * 40 * 2000 + number_elsewhere(path, "SELECT SUM(n % 97) FROM blobs"));
 }
 
+// A reader of the store's own engine, read-only (what the storm, `cimbus trace` and the journal
+// reader open), reads what a writer commits while the writer goes on.
+TEST(SqliteStore, AReadOnlyConnectionReadsEachCommitOfAWriterThatGoesOn) {
+  const std::string path = fresh_file("read-only-reader");
+  Store store(path);
+  store.connection().execute("CREATE TABLE blobs (n INTEGER PRIMARY KEY, bytes BLOB)");
+  auto reader = open_sqlite(path, {OpenOptions::read_only, std::chrono::milliseconds(3000)});
+  for (int round = 0; round < 6; ++round) {
+    Transaction tx = store.begin(round % 2 == 1 ? Durability::relaxed : Durability::full);
+    add_blobs(store.connection(), 40, round * 40);
+    tx.commit();
+    Statement count(*reader, "SELECT COUNT(*) FROM blobs");
+    ASSERT_TRUE(count.step());
+    EXPECT_EQ(count.number(0), (round + 1) * 40) << "after round " << round;
+  }
+}
+
+// A connection that never syncs (the storm's own state files: synchronous OFF) still has each
+// commit in the WAL file when another process can see it.
+TEST(SqliteStore, ACommitThatNeverSyncsIsVisibleToAnotherProcessAtOnce) {
+  const std::string path = fresh_file("never-synced");
+  Store store(path);
+  Connection& c = store.connection();
+  c.execute("CREATE TABLE blobs (n INTEGER PRIMARY KEY, bytes BLOB)");
+  c.execute("PRAGMA synchronous = OFF");
+  for (int round = 0; round < 5; ++round) {
+    c.execute("BEGIN");
+    add_blobs(c, 30, round * 30);
+    c.execute("COMMIT");
+    ASSERT_EQ(number_elsewhere(path, "SELECT COUNT(*) FROM blobs"), (round + 1) * 30) << "after round " << round;
+  }
+}
+
 // A transaction larger than the page cache writes frames before its commit; rolled back, they
 // are never part of the store, and the next commit, written over them, is whole.
 TEST(SqliteStore, FramesOfARolledBackTransactionNeverReachTheStore) {

@@ -4,9 +4,9 @@
 #include <sys/random.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>

@@ -179,6 +179,7 @@ class SqliteConnection final : public Connection {
                        : how.mode == OpenOptions::read_write ? SQLITE_OPEN_READWRITE
                                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                       SQLITE_OPEN_NOMUTEX;
+    // A transaction's WAL frames written in few system calls (wal_write_combining.hpp).
     if (sqlite3_open_v2(path.c_str(), &db_, flags, detail::wal_write_combining_vfs()) != SQLITE_OK) {
       const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
@@ -196,9 +197,6 @@ class SqliteConnection final : public Connection {
     // power cut, which is what lets the adapter accept the delivery right after commit.
     execute("PRAGMA journal_mode = WAL");
     execute("PRAGMA synchronous = FULL");
-    // Each commit syncs the WAL, so its frames can be written at once (wal_write_combining.hpp).
-    combines_ = true;
-    detail::combine_wal_writes(db_, true);
     // Inbox and outbox pages are rewritten by every batch: a larger WAL between checkpoints and a
     // larger page cache write and read each page fewer times (measured: bench/adapter_bench.cpp).
     execute("PRAGMA wal_autocheckpoint = 8192");  // pages: 32 MiB
@@ -241,15 +239,7 @@ class SqliteConnection final : public Connection {
 
   void begin(Durability durability) override {
     relaxed_ = durability == Durability::relaxed;
-    if (relaxed_) {
-      // A commit that does not sync gives the WAL no call at which to write what it holds back.
-      if (const int rc = combines_ ? detail::combine_wal_writes(db_, false) : SQLITE_OK; rc != SQLITE_OK) {
-        detail::combine_wal_writes(db_, true);
-        relaxed_ = false;
-        throw StoreError(path_ + ": writing the WAL: " + sqlite3_errstr(rc), blame_of(rc));
-      }
-      execute("PRAGMA synchronous = NORMAL");
-    }
+    if (relaxed_) execute("PRAGMA synchronous = NORMAL");
     try {
       execute_often("BEGIN IMMEDIATE");
     } catch (...) {
@@ -347,17 +337,12 @@ class SqliteConnection final : public Connection {
 
   // Back to the connection's default, full durability.
   void back_to_full() noexcept {
-    if (relaxed_) {
-      sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
-      if (combines_) detail::combine_wal_writes(db_, true);
-    }
+    if (relaxed_) sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
     relaxed_ = false;
   }
-
   std::string path_;
   sqlite3* db_ = nullptr;
   bool relaxed_ = false;
-  bool combines_ = false;  // the WAL combines its writes while commits are FULL
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "wal_write_combining.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cstring>
 #include <mutex>
@@ -13,6 +15,9 @@ constexpr const char* kVfsName = "cimbus-wal-combining";
 // Written at once when a transaction's frames reach this: a large batch makes a few writes, and
 // the buffer a WAL keeps stays small beside the adapter's memory target.
 constexpr std::size_t kMostPending = 1 << 20;
+// A WAL frame's header, which SQLite writes on its own before the frame's page. Bytes 4 to 7 are
+// the database's size in pages after a commit in a transaction's last frame, and zero in others.
+constexpr int kFrameHeaderBytes = 24;
 // SQLite's unix VFS keeps only the low 17 bits of a write's length (seekAndWrite: nBuf &= 0x1ffff),
 // and answers SQLITE_FULL when a length of 128 KiB or more comes out short: pieces stay below it.
 constexpr std::size_t kMostWritten = 124 * 1024;
@@ -27,9 +32,8 @@ struct Pending {
 struct CombiningFile {
   sqlite3_file base;                // first: SQLite sees this
   sqlite3_file* real;               // the platform's file, right after this struct
-  CombiningFile* database;          // a WAL: its main database's file (closed after it)
   Pending* pending;                 // a WAL: what it holds back; else null
-  bool combine;                     // a main database: whether its WAL holds writes back
+  sqlite3_int64 commit_page_at;     // a WAL: where the page of the commit frame just written goes (-1: none)
 };
 static_assert(sizeof(CombiningFile) % 8 == 0, "the platform's file follows it, aligned");
 
@@ -37,7 +41,11 @@ sqlite3_vfs* platform(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->
 CombiningFile* of(sqlite3_file* file) { return reinterpret_cast<CombiningFile*>(file); }
 const sqlite3_io_methods& real_methods(sqlite3_file* file) { return *of(file)->real->pMethods; }
 
-bool combines(const CombiningFile& f) { return f.pending != nullptr && f.database != nullptr && f.database->combine; }
+bool is_commit_frame_header(const void* data, int amount) {
+  if (amount != kFrameHeaderBytes) return false;
+  const auto* b = static_cast<const unsigned char*>(data);
+  return (b[4] | b[5] | b[6] | b[7]) != 0;
+}
 
 // Writes what `f` holds back. Emptied whatever the outcome: after a failed write the transaction
 // fails, and SQLite writes its frames again.
@@ -68,13 +76,18 @@ int combining_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 o
 }
 
 // A write that continues (or rewrites part of) the run held back joins it; any other first
-// writes the run.
+// writes the run. A commit frame's header writes the run with itself at once, and the commit
+// frame's page goes straight after it: when SQLite makes the commit visible to readers, with or
+// without a sync, every byte of it is in the file, and a failed write fails the commit.
 int combining_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   CombiningFile& f = *of(file);
-  if (!combines(f)) {
+  if (f.pending == nullptr) return real_methods(file).xWrite(f.real, data, amount, offset);
+  if (offset == f.commit_page_at) {
+    f.commit_page_at = -1;
     if (const int rc = write_pending(f); rc != SQLITE_OK) return rc;
     return real_methods(file).xWrite(f.real, data, amount, offset);
   }
+  f.commit_page_at = -1;
   Pending& p = *f.pending;
   const auto* bytes = static_cast<const char*>(data);
   const auto held = static_cast<sqlite3_int64>(p.bytes.size());
@@ -88,6 +101,10 @@ int combining_write(sqlite3_file* file, const void* data, int amount, sqlite3_in
     if (const int rc = write_pending(f); rc != SQLITE_OK) return rc;
     p.at = offset;
     p.bytes.assign(bytes, bytes + amount);
+  }
+  if (is_commit_frame_header(data, amount)) {
+    f.commit_page_at = offset + amount;
+    return write_pending(f);
   }
   return p.bytes.size() >= kMostPending ? write_pending(f) : SQLITE_OK;
 }
@@ -161,25 +178,18 @@ const sqlite3_io_methods kMethods = {
     combining_unfetch,
 };
 
-bool is_ours(const sqlite3_file* file) { return file != nullptr && file->pMethods == &kMethods; }
-
 int combining_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   auto* f = of(file);
-  std::memset(f, 0, sizeof(CombiningFile));
+  std::memset(f, 0, static_cast<std::size_t>(vfs->szOsFile));  // the platform's file too: its pMethods is read on failure
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(CombiningFile));
+  f->commit_page_at = -1;
   const int rc = platform(vfs)->xOpen(platform(vfs), name, f->real, flags, out_flags);
   if (rc != SQLITE_OK) {
     if (f->real->pMethods != nullptr) f->real->pMethods->xClose(f->real);
     f->base.pMethods = nullptr;  // SQLite closes nothing
     return rc;
   }
-  if ((flags & SQLITE_OPEN_WAL) != 0 && name != nullptr) {
-    sqlite3_file* database = sqlite3_database_file_object(name);
-    if (is_ours(database)) {
-      f->database = of(database);
-      f->pending = new Pending;
-    }
-  }
+  if ((flags & SQLITE_OPEN_WAL) != 0) f->pending = new Pending;
   f->base.pMethods = &kMethods;
   return SQLITE_OK;
 }
@@ -245,16 +255,6 @@ const char* wal_write_combining_vfs() {
     if (sqlite3_vfs_register(&vfs, 0) == SQLITE_OK) name = kVfsName;
   });
   return name;
-}
-
-int combine_wal_writes(sqlite3* db, bool on) {
-  sqlite3_file* database = nullptr;
-  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &database) != SQLITE_OK || !is_ours(database)) return SQLITE_OK;
-  of(database)->combine = on;
-  if (on) return SQLITE_OK;
-  sqlite3_file* wal = nullptr;
-  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK || !is_ours(wal)) return SQLITE_OK;
-  return write_pending(*of(wal));
 }
 
 }  // namespace cimbus::store::detail
