@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <limits>
 
 #include "xerces_text.hpp"
@@ -94,16 +95,20 @@ int days_in(long year, int month) {
 }
 
 // -?yyyy-mm-dd: the year at least four digits, no leading zero beyond four, not 0000. Returns
-// where the date ends, or npos.
+// where the date ends, or npos. Xerces-C reads the year into a 32-bit int, wrapping past its
+// range (XMLDateTime::parseInt), and judges year zero and February 29th by that value: so does
+// this check, which must give Xerces-C's verdict (decisions/0034).
 std::size_t date_part(std::string_view s) {
   std::size_t i = 0;
-  if (i < s.size() && s[i] == '-') ++i;
+  const bool negative = i < s.size() && s[i] == '-';
+  if (negative) ++i;
   const std::size_t year_start = i;
   while (i < s.size() && is_digit(s[i])) ++i;
   const std::size_t year_digits = i - year_start;
-  if (year_digits < 4 || (year_digits > 4 && s[year_start] == '0') || year_digits > 9) return std::string_view::npos;
-  long year = 0;
-  for (std::size_t k = year_start; k < i; ++k) year = year * 10 + (s[k] - '0');
+  if (year_digits < 4 || (year_digits > 4 && s[year_start] == '0')) return std::string_view::npos;
+  std::uint32_t wrapped = 0;
+  for (std::size_t k = year_start; k < i; ++k) wrapped = wrapped * 10u + static_cast<std::uint32_t>(s[k] - '0');
+  const auto year = static_cast<std::int32_t>(negative ? 0u - wrapped : wrapped);
   if (year == 0) return std::string_view::npos;
   if (i >= s.size() || s[i] != '-' || !digits_at(s, i + 1, 2) || i + 3 >= s.size() || s[i + 3] != '-' || !digits_at(s, i + 4, 2))
     return std::string_view::npos;
