@@ -205,7 +205,8 @@ class SqliteConnection final : public Connection {
     // Each message's savepoint keeps the pages it changes in a statement journal; in a temporary
     // file that is a write per page, in memory it is a copy (the savepoint lives for one handler).
     // A statement journal spilled to a temporary file (SQLITE_CONFIG_STMTJRNL_SPILL) failed with
-    // "database or disk is full" on a disk with room (decisions/0036).
+    // "database or disk is full" on a disk with room (decisions/0036): it writes its 256 KiB pieces
+    // whole, and the unix VFS writes less than 128 KiB at once (decisions/0037).
     execute("PRAGMA temp_store = MEMORY");
   }
 

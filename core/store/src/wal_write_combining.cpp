@@ -82,9 +82,8 @@ int combining_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 o
 int combining_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   CombiningFile& f = *of(file);
   if (f.pending == nullptr) return real_methods(file).xWrite(f.real, data, amount, offset);
-  if (offset == f.commit_page_at) {
+  if (offset == f.commit_page_at) {  // nothing is held: its header wrote the run
     f.commit_page_at = -1;
-    if (const int rc = write_pending(f); rc != SQLITE_OK) return rc;
     return real_methods(file).xWrite(f.real, data, amount, offset);
   }
   f.commit_page_at = -1;
