@@ -192,6 +192,41 @@ TEST_F(AdapterRuntime, RequestGetsOneCorrelatedReplyWithThePayload) {
   cis.stop();
 }
 
+// The responder's journal has the request and its reply, each listing the ticket; the ticket is
+// indexed once, by the request's row, and finds both (decisions/0038).
+TEST_F(AdapterRuntime, ARequestAndItsReplyAreJournaledAndFoundByTheTicketIndexedOnce) {
+  Adapter cis(options("cis"));
+  cis.start();
+  ASSERT_TRUE(cis.wait_ready(30s));
+  const TroubleTickets tickets = ticket("journaled");
+  const std::string mrid = tickets.trouble_ticket(0).m_rid();
+  Envelope create = request(V::change, tickets);  // a change: no created event, whose row would name the ticket too
+  create.mutable_message()->mutable_header()->set_message_id(new_uuid());
+  const std::string id = create.message().header().message_id();
+  auto replies = cis.request(create, 30s);
+  ASSERT_EQ(replies.wait_for(60s), std::future_status::ready);
+  ASSERT_EQ(replies.get().last().message().reply().result(), msg::ReplyType_Result::OK);
+  store::JournalReader journal(oms_options_.config.store());
+  const auto rows = journal.find(mrid, 10);
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& in = rows[0].direction == "in" ? rows[0] : rows[1];
+  const auto& out = rows[0].direction == "in" ? rows[1] : rows[0];
+  EXPECT_EQ(in.kind, "request");
+  EXPECT_EQ(in.message_id, id);
+  EXPECT_EQ(in.result, "ok");
+  EXPECT_EQ(out.kind, "reply");
+  EXPECT_EQ(out.correlation_id, id);
+  for (const auto* row : {&in, &out})
+    EXPECT_NE(std::find(row->subjects.begin(), row->subjects.end(), mrid), row->subjects.end()) << row->direction;
+  store::Store store(oms_options_.config.store());
+  store::Statement indexed(store.connection(), "SELECT COUNT(*) FROM message_journal_names WHERE name = ?");
+  indexed.bind(1, mrid);
+  ASSERT_TRUE(indexed.step());
+  EXPECT_EQ(indexed.number(0), 1) << "the request's row indexes the ticket; the reply is found as its answer";
+  EXPECT_EQ(journal.find(id, 10).size(), 2u) << "by the request's MessageID: the request, and the reply by its CorrelationID";
+  cis.stop();
+}
+
 TEST_F(AdapterRuntime, TheSameMessageIdDeliveredTwiceIsExecutedOnceAndAnsweredTwiceAlike) {
   RawClient raw(broker_, test_name());
   ASSERT_TRUE(raw.bus.wait_ready(30s));

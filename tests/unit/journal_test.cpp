@@ -9,6 +9,7 @@
 #include "test_files.hpp"
 
 #include "cimbus/codec/timestamp.hpp"
+#include "cimbus/store/statement.hpp"
 #include "cimbus/store/store.hpp"
 #include "message_names.hpp"
 
@@ -58,6 +59,36 @@ TEST(Journal, FindsByIdsSubjectsAndReferencesWithTheRepliesOldestFirst) {
   EXPECT_TRUE(s.journal().find("nothing", 100).empty());
   store::JournalReader reader(path);
   EXPECT_EQ(reader.find("ticket-1", 100).size(), 2u) << "a read-only connection of its own sees the committed rows";
+}
+
+// A reply leaves the names its request's row indexes to that row (the runtime writes both in one
+// transaction): each shared name is indexed once, and still finds both rows.
+TEST(Journal, AReplyLeavesTheNamesItsRequestIndexesToItsRequestsRow) {
+  const std::string path = fresh_file("indexed_by_request");
+  store::Store s(path, "oms-1");
+  {
+    store::Transaction tx = s.begin();
+    auto reply = entry("out", "reply", "r-1", "m-1", {"ticket-1"}, {"customer-9", "crew-4"}, 1000);
+    const std::vector<std::string> request_names{"ticket-1", "customer-9"};
+    reply.indexed_by_request.assign(request_names.begin(), request_names.end());
+    auto create = entry("in", "create", "m-1", "", {"ticket-1"}, {"customer-9"}, 1000);
+    s.journal().add(tx, reply);
+    s.journal().add(tx, create);
+    tx.commit();
+  }
+  for (const std::string& name : {std::string("ticket-1"), std::string("customer-9")}) {
+    const auto rows = s.journal().find(name, 10);
+    ASSERT_EQ(rows.size(), 2u) << name << ": the request by its name, the reply as its answer";
+    EXPECT_EQ(rows[0].message_id, "r-1");
+    EXPECT_EQ(rows[1].message_id, "m-1");
+  }
+  const auto only_in_reply = s.journal().find("crew-4", 10);
+  ASSERT_EQ(only_in_reply.size(), 1u) << "a name the request does not have is the reply's to index";
+  EXPECT_EQ(only_in_reply[0].subjects, std::vector<std::string>{"ticket-1"}) << "the row still lists every name it has";
+  EXPECT_EQ(only_in_reply[0].references, (std::vector<std::string>{"customer-9", "crew-4"}));
+  store::Statement names(s.connection(), "SELECT COUNT(*) FROM message_journal_names");
+  ASSERT_TRUE(names.step());
+  EXPECT_EQ(names.number(0), 3) << "ticket-1 and customer-9 once (the request's), crew-4 (the reply's)";
 }
 
 TEST(Journal, ARowNamingManyObjectsIsFoundByEachOfThemAndKeepsEachNameOnce) {

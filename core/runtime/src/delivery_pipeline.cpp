@@ -60,6 +60,7 @@ struct DeliveryPipeline::Item {
   const char* result = "ok";     // for the metrics (metrics.hpp): ok, failed, duplicate, retried, ...
   std::chrono::steady_clock::duration took{};  // in process(): its handler and bookkeeping
   std::int64_t taken_at_ms = 0;  // when the batch took it (ms since the epoch), for the journal
+  mutable std::optional<MessageNames> names;  // what it names, read once (names_of) for its journal row and its reply's
 
   // Whether the message goes through the inbox: it has a key, it could be read, and it is for
   // this system (not one the broker routed nowhere).
@@ -228,8 +229,16 @@ void DeliveryPipeline::note_in_journal(store::Transaction& tx, const Item& item)
   for (const auto& d : item.decoded.diagnostics)
     if (d.is_error()) in.codes += (in.codes.empty() ? "" : " ") + d.code;
   in.body = &item.delivery.message.body;
+  in.names = names_of(item);
   in.at_ms = item.taken_at_ms;
   journal_.taken_in(tx, in);
+}
+
+// What the message names, read once (nullptr when no journal is kept).
+const MessageNames* DeliveryPipeline::names_of(const Item& item) {
+  if (!journal_.on()) return nullptr;
+  if (!item.names) item.names = scan_names(item.delivery.message.body);
+  return &*item.names;
 }
 
 // Sent back from the dead-letter queue by `cimbus dead redrive`.
@@ -1106,7 +1115,11 @@ void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const st
     if (reply) outbox_.add(tx, target, *reply);
     return;
   }
-  outbox_.finish(tx, item.key, target, std::move(reply));
+  // The request's own row follows in this transaction (note_in_journal), unless it is forwarded.
+  std::optional<JournalWriter::Answering> answering;
+  if (!item.forwarded)
+    if (const MessageNames* names = names_of(item)) answering.emplace(JournalWriter::Answering{item.key, *names});
+  outbox_.finish(tx, item.key, target, std::move(reply), answering ? &*answering : nullptr);
 }
 
 // A replay gets the reply its MessageID got before, at its own reply destination and correlated

@@ -145,6 +145,7 @@ class DeliveryPipeline {
   bool run_parked(store::Transaction& tx, const store::ObjectOrder::Parked& parked);
   void measure(const Item& item);
   void note_in_journal(store::Transaction& tx, const Item& item);
+  const MessageNames* names_of(const Item& item);
   static LogIds ids_of(const Item& item);
   static bool is_redriven(const Item& item);
   static const msg::HeaderType& h_of(const Item& item);

@@ -38,7 +38,7 @@ void JournalWriter::taken_in(store::Transaction& tx, const TakenIn& in) {
   e.codes = in.codes;
   e.peer = in.source;
   if (in.body != nullptr) {
-    MessageNames names = scan_names(*in.body);
+    MessageNames names = in.names != nullptr ? *in.names : scan_names(*in.body);
     e.subjects = std::move(names.subjects);
     e.references = std::move(names.references);
     if (!names.result.empty()) e.result += " (" + names.result + ")";
@@ -49,7 +49,7 @@ void JournalWriter::taken_in(store::Transaction& tx, const TakenIn& in) {
 }
 
 void JournalWriter::sent(store::Transaction& tx, const std::string& target, const store::StoredMessage& message, bool dead_letter,
-                         const MessageNames* read) {
+                         const MessageNames* read, const Answering* answering) {
   if (!on_) return;
   store::JournalEntry e;
   e.at_ms = epoch_ms();
@@ -67,6 +67,11 @@ void JournalWriter::sent(store::Transaction& tx, const std::string& target, cons
   if (message.body().find("FaultMessage") != std::string::npos && names.result.empty()) e.kind = dead_letter ? e.kind : "fault";
   e.subjects = std::move(names.subjects);
   e.references = std::move(names.references);
+  if (answering != nullptr && !dead_letter && e.correlation_id == answering->message_id) {
+    // find() reaches this row through its CorrelationID from the request's row, which indexes these.
+    for (const auto* of : {&answering->names.subjects, &answering->names.references})
+      e.indexed_by_request.insert(e.indexed_by_request.end(), of->begin(), of->end());
+  }
   e.result = dead_letter ? "dead_letter: " + stored_property(message, "x-cimbus-reason") : names.result.empty() ? "queued" : names.result;
   e.codes = names.codes;
   if (bodies_) e.body = message.body();

@@ -22,16 +22,16 @@ void OutboxPump::add(store::Transaction& tx, const std::string& target, store::S
 }
 
 void OutboxPump::add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id,
-                           store::StoredMessage reply) {
+                           store::StoredMessage reply, const JournalWriter::Answering* answering) {
   const std::int64_t id = store_.outbox().add_reply(tx, target, message_id);
-  if (journal_ != nullptr) journal_->sent(tx, target, reply, false);
+  if (journal_ != nullptr) journal_->sent(tx, target, reply, false, nullptr, answering);
   if (!backlog_) fresh_.push_back({id, target, std::move(reply)});
 }
 
 void OutboxPump::finish(store::Transaction& tx, const std::string& message_id, const std::string& target,
-                        std::optional<store::StoredMessage> reply) {
+                        std::optional<store::StoredMessage> reply, const JournalWriter::Answering* answering) {
   store_.inbox().finish(tx, message_id, target, reply);
-  if (reply) add_reply(tx, target, message_id, std::move(*reply));
+  if (reply) add_reply(tx, target, message_id, std::move(*reply), answering);
 }
 
 void OutboxPump::take_outcomes(const std::vector<Outcome>& outcomes) {

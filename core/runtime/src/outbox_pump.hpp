@@ -55,11 +55,13 @@ class OutboxPump {
   void add(store::Transaction& tx, const std::string& target, const bus::AmqpMessage& message, const MessageNames* names = nullptr);
   void add(store::Transaction& tx, const std::string& target, store::StoredMessage message, const MessageNames* names = nullptr);
   // A row that sends the reply the inbox keeps for `message_id` (stored once); `reply` is the
-  // inbox's copy, kept in memory to send it after the commit.
-  void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id, store::StoredMessage reply);
+  // inbox's copy, kept in memory to send it after the commit. `answering`: see JournalWriter::sent.
+  void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id, store::StoredMessage reply,
+                 const JournalWriter::Answering* answering = nullptr);
   // `message_id` is handled: the inbox notes it with its final reply, if any, which a replay gets
   // again and which is sent to `target` from there (add_reply).
-  void finish(store::Transaction& tx, const std::string& message_id, const std::string& target, std::optional<store::StoredMessage> reply);
+  void finish(store::Transaction& tx, const std::string& message_id, const std::string& target, std::optional<store::StoredMessage> reply,
+              const JournalWriter::Answering* answering = nullptr);
 
   // Rows added since mark() are forgotten by forget_since() when their savepoint rolls back.
   std::size_t mark() const { return fresh_.size(); }

@@ -1,6 +1,7 @@
 #include "cimbus/store/inbox.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "cimbus/codec/timestamp.hpp"
 #include "stored_bytes.hpp"
@@ -8,27 +9,27 @@
 
 namespace cimbus::store {
 
-// One look, then one write: an INSERT for a MessageID never seen (most messages), an UPDATE of
-// the attempts for one seen before. One writer per store at a time (the advisory lock or SQLite's
-// own), so nothing comes between the look and the write.
+// One statement for a MessageID never seen (most messages): an INSERT that does nothing for one
+// seen before, which is then read and its attempts updated. One writer per store at a time (the
+// advisory lock or SQLite's own), so nothing comes between the look and the write.
 Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id, bool delivered_before) {
   (void)tx;
   const int at_least = delivered_before ? 2 : 1;  // the broker says it delivered this before
   Entry e;
+  Statement::cached(*connection_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', ?, ?) ON CONFLICT (message_id) DO NOTHING")
+      .bind(1, message_id)
+      .bind(2, static_cast<std::int64_t>(at_least))
+      .bind(3, epoch_ms())
+      .run();
+  if (connection_->changes() == 1) {
+    e.state = State::fresh;
+    e.attempts = at_least;
+    return e;
+  }
   {
     Statement row = Statement::cached(*connection_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
     row.bind(1, message_id);
-    if (!row.step()) {
-      row.reset();
-      Statement::cached(*connection_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', ?, ?)")
-          .bind(1, message_id)
-          .bind(2, static_cast<std::int64_t>(at_least))
-          .bind(3, epoch_ms())
-          .run();
-      e.state = State::fresh;
-      e.attempts = at_least;
-      return e;
-    }
+    if (!row.step()) throw std::runtime_error("inbox: " + message_id + " neither added nor found");
     const std::string state = row.text(0);
     e.state = state == "handled" ? State::handled : state == "dead" ? State::dead : State::fresh;
     e.attempts = std::max(static_cast<int>(row.number(1)) + 1, at_least);

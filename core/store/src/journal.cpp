@@ -69,9 +69,13 @@ void Journal::add(Transaction& tx, JournalEntry& e) {
   else insert.bind_null(14);
   e.id = insert.returned_id();
   std::vector<const std::string*> names;
+  const auto to_index = [&](const std::string& n) {
+    return std::none_of(names.begin(), names.end(), [&](const std::string* seen) { return *seen == n; }) &&
+           std::find(e.indexed_by_request.begin(), e.indexed_by_request.end(), n) == e.indexed_by_request.end();
+  };
   for (const auto* of : {&e.subjects, &e.references})
     for (const std::string& n : *of)
-      if (std::none_of(names.begin(), names.end(), [&](const std::string* seen) { return *seen == n; })) names.push_back(&n);
+      if (to_index(n)) names.push_back(&n);
   Statement insert_name = Statement::cached(*connection_, "INSERT INTO message_journal_names (name, entry) VALUES (?, ?)");
   for (const std::string* name : names) {
     insert_name.bind(1, *name).bind(2, e.id).run();

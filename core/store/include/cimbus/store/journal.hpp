@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cimbus/store/connection.hpp"
@@ -36,6 +37,10 @@ struct JournalEntry {
   std::string codes;           // the IEC 61968-100 codes it carries or was answered with, space-separated
   std::string peer;            // in: its Source (or queue); out: where it goes
   std::optional<std::string> body;  // the message itself, when the journal keeps bodies
+  // Names of the subjects and references that another row of the transaction indexes for this
+  // one: the request this row answers (find() reaches a reply from its request's row). Views of
+  // the caller's strings, which outlive add().
+  std::vector<std::string_view> indexed_by_request;
 };
 
 // How many rows the journal holds of one kind of message, for one instance.
@@ -46,6 +51,7 @@ struct JournalCount {
 
 class Journal {
  public:
+  // The row, and its names (each once, less `indexed_by_request`) for find().
   void add(Transaction& tx, JournalEntry& entry);
   // Rows whose MessageID or CorrelationID is `id`, or that name it as a subject or reference,
   // with the rows that answer them (CorrelationID = their MessageID); oldest first, at most `limit`.
