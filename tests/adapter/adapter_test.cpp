@@ -388,6 +388,31 @@ TEST_F(AdapterRuntime, APoisonMessageIsDeadLetteredWithItsReasonAndTheRequesterG
 // A message whose changes fail only when its batch commits (a deferred foreign key of the system
 // of record): the batch's other messages are tried again alone and commit; the culprit is given
 // up after max_attempts, counted in memory, and the adapter never pauses as if its store failed.
+// The reply is encoded in the handler's savepoint (decisions/0038): a reply that cannot be encoded
+// fails the handler, whose writes are rolled back, and the message goes the way of a poison one.
+TEST_F(AdapterRuntime, AReplyThatCannotBeEncodedUndoesTheHandlersWritesAndEndsInTheDeadLetterQueue) {
+  RawClient raw(broker_, test_name());
+  Inbox dead;
+  raw.collect(profile_.consume_address("oms.dead"), dead);
+  bus::AmqpMessage m = encoded(request(V::create, ticket("unencodable")), raw.queue);
+  ASSERT_EQ(raw.send(profile_.publish_address("req.TroubleTickets.create"), m), bus::Outcome::accepted);
+  auto replies = raw.inbox.wait(1, [&](const bus::AmqpMessage& r) { return r.correlation_id == m.message_id; });
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_NE(replies[0].body.find("<Result>FAILED</Result>"), std::string::npos) << replies[0].body;
+  EXPECT_NE(replies[0].body.find("3 attempts failed"), std::string::npos) << replies[0].body;
+  auto dead_letters = dead.wait(1, [&](const bus::AmqpMessage& d) { return d.message_id == m.message_id; });
+  ASSERT_EQ(dead_letters.size(), 1u);
+  EXPECT_NE(dead_letters[0].properties["x-cimbus-reason"].find("XML 1.0 cannot carry"), std::string::npos)
+      << dead_letters[0].properties["x-cimbus-reason"];
+  EXPECT_EQ(executions(m.message_id), 0) << "the handler's writes were rolled back with its savepoint";
+  EXPECT_EQ(raw.inbox.wait(2, [&](const bus::AmqpMessage& r) { return r.correlation_id == m.message_id; }, 2s).size(), 1u)
+      << "no reply of the failed attempts was sent";
+  bus::AmqpMessage next = encoded(request(V::create, ticket("the next one")), raw.queue);
+  ASSERT_EQ(raw.send(profile_.publish_address("req.TroubleTickets.create"), next), bus::Outcome::accepted);
+  EXPECT_EQ(raw.inbox.wait(1, [&](const bus::AmqpMessage& r) { return r.correlation_id == next.message_id; }).size(), 1u);
+  EXPECT_EQ(executions(next.message_id), 1);
+}
+
 TEST_F(AdapterRuntime, AMessageThatFailsOnlyAtCommitIsGivenUpAloneAndTakesNoOtherWithIt) {
   RawClient raw(broker_, test_name());
   Inbox dead;

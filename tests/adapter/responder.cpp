@@ -7,7 +7,8 @@
 // A ticket whose comment contains "poison" makes the handler throw (a bug in the system of
 // record); "refuse" makes it refuse the request with 2.22 (a business rule); "uncommittable"
 // makes it write a row whose deferred foreign key fails only when the batch commits (a system of
-// record with constraints checked at commit). The inbox refuses to record a MessageID that
+// record with constraints checked at commit); "unencodable" makes it answer, after its writes,
+// with a text XML 1.0 cannot carry (a system of record returning a control character). The inbox refuses to record a MessageID that
 // starts with "unrecordable-" (a damaged page its row would reach: the attempt cannot be counted).
 
 #include <iostream>
@@ -53,6 +54,8 @@ void transaction(Context& c) {
         .run();
     c.add_reply_id(t.m_rid());
   }
+  for (auto& t : *tickets->mutable_trouble_ticket())
+    if (t.comment().find("unencodable") != std::string::npos) t.set_comment(t.comment() + '\x01');
   c.add_payload(*tickets);
   if (c.verb() == cimbus::msg::HeaderType_Verb::create) {
     Envelope event;

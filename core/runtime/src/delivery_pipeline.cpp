@@ -1052,34 +1052,59 @@ Envelope DeliveryPipeline::initial_reply(const Item& item, bool answer) const {
   return reply;
 }
 
+// A message's answer, encoded: a get's pages but the last, then its final answer (none: the
+// message is only noted as handled).
+struct DeliveryPipeline::Answer {
+  std::string target;
+  std::vector<AmqpMessage> pages;
+  std::optional<store::StoredMessage> last;
+};
+
 void DeliveryPipeline::answer_with(store::Transaction& tx, Item& item, Envelope reply, bool answer) {
-  const Envelope& message = item.decoded.envelope;
-  const std::string target = item.target;
-  std::vector<Envelope> pages;
-  if (answer && !target.empty()) {
-    std::size_t page_size = static_cast<std::size_t>(options_.config.page_size());
-    if (auto asked = request_option(message, "pageSize")) page_size = static_cast<std::size_t>(std::max(0L, std::atol(asked->c_str())));
-    if (message.message().header().verb() == msg::HeaderType_Verb::get) pages = split_into_pages(reply, page_size);
-    else pages.push_back(std::move(reply));
-  }
-  for (std::size_t i = 0; i + 1 < pages.size(); ++i) enqueue(tx, target, pages[i], &item.delivery.message);
-  finish(tx, item, target, pages.empty() ? nullptr : &pages.back());
+  Answer prepared = prepare_answer(item, std::move(reply), answer);
+  write_answer(tx, item, prepared);
 }
 
-// Runs a handler in a savepoint; its reply (when `answer`), events and requests are queued.
+DeliveryPipeline::Answer DeliveryPipeline::prepare_answer(const Item& item, Envelope reply, bool answer) {
+  const Envelope& message = item.decoded.envelope;
+  Answer prepared;
+  prepared.target = item.target;
+  if (!answer || prepared.target.empty()) return prepared;
+  std::vector<Envelope> pages;
+  std::size_t page_size = static_cast<std::size_t>(options_.config.page_size());
+  if (auto asked = request_option(message, "pageSize")) page_size = static_cast<std::size_t>(std::max(0L, std::atol(asked->c_str())));
+  if (message.message().header().verb() == msg::HeaderType_Verb::get) pages = split_into_pages(reply, page_size);
+  else pages.push_back(std::move(reply));
+  for (std::size_t i = 0; i + 1 < pages.size(); ++i) {
+    prepared.pages.push_back(bus::to_amqp_message(pages[i], codec_.encode(pages[i])));
+    bus::correlate(prepared.pages.back(), bus::reply_correlation(item.delivery.message));
+  }
+  if (!pages.empty()) prepared.last = encoded_reply(item, pages.back());
+  return prepared;
+}
+
+void DeliveryPipeline::write_answer(store::Transaction& tx, const Item& item, Answer& prepared) {
+  for (const AmqpMessage& page : prepared.pages) outbox_.add(tx, prepared.target, page);
+  finish(tx, item, prepared.target, std::move(prepared.last));
+}
+
+// Runs a handler in a savepoint, which holds only what the handler wrote: its reply (when
+// `answer`), events and requests are encoded in it (an EncodeError is the handler's failure),
+// and written after it. A failure of those writes fails the batch (decisions/0019), which only
+// the store or a damaged page can cause; a savepoint around them would copy every page they
+// touch into its statement journal.
 void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTable::Handler& handler, bool answer) {
   const Envelope& message = item.decoded.envelope;
   const std::size_t outbox_mark = outbox_.mark();
+  Answer prepared;
+  std::vector<Outgoing> outgoing;
   try {
     store::Savepoint savepoint(tx);
     Context context(message, tx, initial_reply(item, answer));
     handler(context);
-    answer_with(tx, item, std::move(context.reply()), answer);
-    send_outgoing(tx, context);
+    prepared = prepare_answer(item, std::move(context.reply()), answer);
+    outgoing = prepare_outgoing(context);
     savepoint.release();
-    last_error_.erase(item.key);
-    item.result = "ok";
-    log_.count([](AdapterStats& s) { ++s.handled; });
   } catch (const Rejection& r) {
     // Rolled back; the refusal itself is the answer, and final.
     outbox_.forget_since(outbox_mark);
@@ -1088,6 +1113,7 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     answer_failed(tx, item, errors, answer);
     item.result = "failed";
     log_.count([](AdapterStats& s) { ++s.failed; });
+    return;
   } catch (const std::exception& e) {
     if (store::is_store_failure(e)) throw;  // not this message's fault: the adapter waits for the store
     // Rolled back; the delivery comes again, up to max_attempts.
@@ -1099,18 +1125,30 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
     item.outcome = Outcome::released;
     item.result = "retried";
     log_.count([](AdapterStats& s) { ++s.retried; });
+    return;
   }
+  write_answer(tx, item, prepared);
+  write_outgoing(tx, outgoing);
+  last_error_.erase(item.key);
+  item.result = "ok";
+  log_.count([](AdapterStats& s) { ++s.handled; });
+}
+
+store::StoredMessage DeliveryPipeline::encoded_reply(const Item& item, const Envelope& answer) {
+  AmqpMessage m = bus::to_amqp_message(answer, codec_.encode(answer));
+  bus::correlate(m, bus::reply_correlation(item.delivery.message));
+  return bus::to_stored(m);
 }
 
 // The message is done: its final answer, if any, is kept in the inbox for a replay to get it
 // again, and the outbox sends it from there (a reply is stored once).
 void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer) {
   std::optional<store::StoredMessage> reply;
-  if (answer != nullptr && !target.empty()) {
-    AmqpMessage m = bus::to_amqp_message(*answer, codec_.encode(*answer));
-    bus::correlate(m, bus::reply_correlation(item.delivery.message));
-    reply = bus::to_stored(m);
-  }
+  if (answer != nullptr && !target.empty()) reply = encoded_reply(item, *answer);
+  finish(tx, item, target, std::move(reply));
+}
+
+void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, std::optional<store::StoredMessage> reply) {
   if (!item.counted) {
     if (reply) outbox_.add(tx, target, *reply);
     return;
@@ -1145,25 +1183,51 @@ void DeliveryPipeline::enqueue(store::Transaction& tx, const std::string& target
   outbox_.add(tx, target, m);
 }
 
+// An event or request a handler made, encoded.
+struct DeliveryPipeline::Outgoing {
+  msg::HeaderType header;
+  bool is_request = false;
+  std::int64_t deadline_ms = 0;  // a request's, ms since the epoch
+  std::string target;
+  AmqpMessage message;
+  std::optional<MessageNames> names;  // what it names, read once for its order number and its journal row (when either is kept)
+};
+
 void DeliveryPipeline::send_outgoing(store::Transaction& tx, Context& context) {
+  std::vector<Outgoing> outgoing = prepare_outgoing(context);
+  write_outgoing(tx, outgoing);
+}
+
+std::vector<DeliveryPipeline::Outgoing> DeliveryPipeline::prepare_outgoing(Context& context) {
+  std::vector<Outgoing> prepared;
   for (Context::Outgoing& out : context.outgoing()) {
     msg::HeaderType* h = out.envelope.mutable_message()->mutable_header();
     if (h->source().empty()) h->set_source(options_.config.system());
     if (h->timestamp().empty()) h->set_timestamp(now_timestamp());
     if (h->context().empty() && !options_.config.context().empty()) h->set_context(options_.config.context());
     if (!out.envelope.has_archetype() && !out.envelope.has_wrapper()) out.envelope.set_archetype(archetype_for(h->verb()));
+    Outgoing o;
+    o.is_request = out.is_request;
     if (out.is_request) {
       h->set_reply_address(reply_address_);
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
-      requests_.sent(tx, h->message_id(), h->noun(), to_literal(h->verb()), epoch_ms() + deadline.count());
+      o.deadline_ms = epoch_ms() + deadline.count();
     }
-    AmqpMessage m = bus::to_amqp_message(out.envelope, codec_.encode(out.envelope));
-    // What it names, read once for its order number and its journal row (when either is kept).
-    std::optional<MessageNames> names;
-    if (options_.config.order_wait_ms() >= 0 || !options_.config.journal().off()) names = scan_names(m.body);
-    if (names) number_for_order(tx, m, *h, out.is_request, *names);
-    outbox_.add(tx, options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb())), m,
-                names ? &*names : nullptr);
+    o.message = bus::to_amqp_message(out.envelope, codec_.encode(out.envelope));
+    if (options_.config.order_wait_ms() >= 0 || !options_.config.journal().off()) o.names = scan_names(o.message.body);
+    o.target = options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb()));
+    o.header = *h;
+    prepared.push_back(std::move(o));
+  }
+  return prepared;
+}
+
+void DeliveryPipeline::write_outgoing(store::Transaction& tx, std::vector<Outgoing>& outgoing) {
+  for (Outgoing& o : outgoing) {
+    const msg::HeaderType& h = o.header;
+    if (o.is_request) requests_.sent(tx, h.message_id(), h.noun(), to_literal(h.verb()), o.deadline_ms);
+    if (o.names) number_for_order(tx, o.message, h, o.is_request, *o.names);
+    outbox_.add(tx, o.target, o.message, o.names ? &*o.names : nullptr);
   }
 }
 

@@ -91,6 +91,10 @@ class DeliveryPipeline {
   // The events and requests a handler made: their headers completed, their rows in the outbox,
   // requests in the correlation store.
   void send_outgoing(store::Transaction& tx, Context& context);
+  // The same in two steps: encoded (an EncodeError is the handler's), then written.
+  struct Outgoing;
+  std::vector<Outgoing> prepare_outgoing(Context& context);
+  void write_outgoing(store::Transaction& tx, std::vector<Outgoing>& outgoing);
 
   // Requests whose deadline passed: each gets a 4.1 reply, which the reply handler of its noun
   // sees as it would a real one.
@@ -171,12 +175,19 @@ class DeliveryPipeline {
   static Diagnostics warnings_of(const Item& item);
   // `reply` as the message's answer (when `answer`): a get's in pages, then finish().
   void answer_with(store::Transaction& tx, Item& item, Envelope reply, bool answer);
+  // The same in two steps: encoded (an EncodeError is the handler's), then written.
+  struct Answer;
+  Answer prepare_answer(const Item& item, Envelope reply, bool answer);
+  void write_answer(store::Transaction& tx, const Item& item, Answer& prepared);
   void finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge);
   void acknowledge_async(store::Transaction& tx, const Item& item);
   void answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer);
   void give_up(store::Transaction& tx, Item& item);
   void dead_letter(store::Transaction& tx, Item& item, const char* kind, const std::string& reason);
   void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
+  void finish(store::Transaction& tx, const Item& item, const std::string& target, std::optional<store::StoredMessage> reply);
+  // `answer` encoded as a reply to the item's delivery, for its inbox entry and the outbox.
+  store::StoredMessage encoded_reply(const Item& item, const Envelope& answer);
   // `answering`: the delivery it answers, whose transport ids correlate it (reply_correlation.hpp).
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering = nullptr);
   void answer_replay(store::Transaction& tx, Item& item);
