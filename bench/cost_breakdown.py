@@ -22,7 +22,7 @@ STEPS = [
     ("decode (XML to typed objects, validated)", [r"^cimbus::XmlCodec::decode\("]),
     ("encode (typed objects to XML)", [r"^cimbus::XmlCodec::encode(\[abi:cxx11\])?\(cimbus::Envelope const&"]),
     ("handler (the responder's transaction)", [r"^\(anonymous namespace\)::transaction\(cimbus::adapter::Context&\)"]),
-    ("inbox (attempt counted, reply remembered)", [r"^cimbus::store::Inbox::(take|finish)\("]),
+    ("inbox (attempt counted, reply remembered)", [r"^cimbus::store::Inbox::(take|look|add|finish)\("]),
     ("message journal (a row per message in and out)", [r"^cimbus::adapter::detail::JournalWriter::(sent|taken_in)\("]),
     ("store commit (SQLite, fsync excluded)", [r"^cimbus::store::Transaction::commit\(\)"]),
     ("start and stop (the main thread: schemas, grammars, store, broker)", [r"^main$"]),

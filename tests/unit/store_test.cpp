@@ -108,6 +108,48 @@ TEST(Store, AHandledMessageIsAnsweredAgainFromTheInbox) {
   EXPECT_EQ(store.outbox().size(), 0u);
 }
 
+// The pipeline's way (decisions/0038): a MessageID never seen gets its row once, complete.
+TEST(Store, AMessageIdLookedUpFirstHasNoRowUntilItIsWrittenCompleteWithItsOutcome) {
+  const std::string path = fresh_store("look_then_add");
+  const StoredMessage stored_reply = reply_message();
+  {
+    Store store(path);
+    Transaction tx = store.begin();
+    Inbox::Entry handled = store.inbox().look(tx, "m-handled");
+    EXPECT_FALSE(handled.stored);
+    EXPECT_EQ(handled.state, Inbox::State::fresh);
+    EXPECT_EQ(handled.attempts, 1);
+    EXPECT_EQ(store.inbox().size(), 0u) << "looking writes nothing";
+    handled.state = Inbox::State::handled;
+    store.inbox().add(tx, "m-handled", handled, "/amq/queue/reply.cis-1", stored_reply);
+    Inbox::Entry retried = store.inbox().look(tx, "m-retried", /*delivered_before=*/true);
+    EXPECT_EQ(retried.attempts, 2);
+    store.inbox().add(tx, "m-retried", retried);
+    Inbox::Entry dead = store.inbox().look(tx, "m-dead");
+    dead.state = Inbox::State::dead;
+    dead.reason = "3 attempts failed";
+    store.inbox().add(tx, "m-dead", dead);
+    tx.commit();
+  }
+  Store store(path);  // as after a restart
+  Transaction tx = store.begin();
+  const Inbox::Entry handled = store.inbox().look(tx, "m-handled");
+  EXPECT_TRUE(handled.stored);
+  EXPECT_EQ(handled.state, Inbox::State::handled);
+  EXPECT_EQ(handled.attempts, 2);
+  EXPECT_EQ(handled.reply_target, "/amq/queue/reply.cis-1");
+  ASSERT_TRUE(handled.reply);
+  EXPECT_EQ(bus::from_stored(*handled.reply).body, bus::from_stored(stored_reply).body);
+  const Inbox::Entry retried = store.inbox().take(tx, "m-retried");
+  EXPECT_EQ(retried.state, Inbox::State::fresh);
+  EXPECT_EQ(retried.attempts, 3);
+  const Inbox::Entry dead = store.inbox().look(tx, "m-dead");
+  EXPECT_EQ(dead.state, Inbox::State::dead);
+  EXPECT_EQ(dead.reason, "3 attempts failed");
+  tx.commit();
+  EXPECT_EQ(store.inbox().size(), 3u);
+}
+
 TEST(Store, ASavepointUndoesOneMessageAndKeepsTheRest) {
   Store store(fresh_store("savepoint"));
   {

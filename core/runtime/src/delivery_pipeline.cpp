@@ -184,12 +184,13 @@ void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
         const bool first_in_batch = seen.insert(item->key).second;
         // Not counted yet, or counted before the first one in this batch left its outcome.
         if (!item->counted || !first_in_batch) {
-          item->entry = store_.inbox().take(tx, item->key, !item->first_delivery());
+          item->entry = store_.inbox().look(tx, item->key, !item->first_delivery());
           item->counted = true;
         }
       }
       const auto started = std::chrono::steady_clock::now();
       process(tx, *item);
+      if (!item->entry.stored) keep_attempt(tx, *item);
       item->took = std::chrono::steady_clock::now() - started;
       if (!item->forwarded) note_in_journal(tx, *item);
     }
@@ -209,6 +210,13 @@ void DeliveryPipeline::commit_group(Group& group, std::set<std::string>& seen) {
     failed_commits_.erase(failure_key(*item));
     if (!item->forwarded) measure(*item);
   }
+}
+
+// A message look() found new and that nothing finished (retried, forwarded, parked): its row,
+// with this attempt counted.
+void DeliveryPipeline::keep_attempt(store::Transaction& tx, Item& item) {
+  store_.inbox().add(tx, item.key, item.entry);
+  item.entry.stored = true;
 }
 
 // The message in the journal, with its result, in the transaction that took it.
@@ -890,7 +898,15 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {diagnostic(code::kTransactionFailed, reason)}, reply_options_);
   const std::string target = item.target;
   if (item.answers() && !target.empty()) enqueue(tx, target, reply, &item.delivery.message);
-  store_.inbox().give_up(tx, item.key, reason);
+  if (item.entry.stored) {
+    store_.inbox().give_up(tx, item.key, reason);
+  } else {
+    store::Inbox::Entry dead = item.entry;
+    dead.state = store::Inbox::State::dead;
+    dead.reason = reason;
+    store_.inbox().add(tx, item.key, dead);
+    item.entry.stored = true;
+  }
   dead_letter(tx, item, "max_attempts", reason);
   last_error_.erase(item.key);
   item.result = "dead";
@@ -1083,7 +1099,7 @@ DeliveryPipeline::Answer DeliveryPipeline::prepare_answer(const Item& item, Enve
   return prepared;
 }
 
-void DeliveryPipeline::write_answer(store::Transaction& tx, const Item& item, Answer& prepared) {
+void DeliveryPipeline::write_answer(store::Transaction& tx, Item& item, Answer& prepared) {
   for (const AmqpMessage& page : prepared.pages) outbox_.add(tx, prepared.target, page);
   finish(tx, item, prepared.target, std::move(prepared.last));
 }
@@ -1142,13 +1158,13 @@ store::StoredMessage DeliveryPipeline::encoded_reply(const Item& item, const Env
 
 // The message is done: its final answer, if any, is kept in the inbox for a replay to get it
 // again, and the outbox sends it from there (a reply is stored once).
-void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer) {
+void DeliveryPipeline::finish(store::Transaction& tx, Item& item, const std::string& target, const Envelope* answer) {
   std::optional<store::StoredMessage> reply;
   if (answer != nullptr && !target.empty()) reply = encoded_reply(item, *answer);
   finish(tx, item, target, std::move(reply));
 }
 
-void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const std::string& target, std::optional<store::StoredMessage> reply) {
+void DeliveryPipeline::finish(store::Transaction& tx, Item& item, const std::string& target, std::optional<store::StoredMessage> reply) {
   if (!item.counted) {
     if (reply) outbox_.add(tx, target, *reply);
     return;
@@ -1157,7 +1173,7 @@ void DeliveryPipeline::finish(store::Transaction& tx, const Item& item, const st
   std::optional<JournalWriter::Answering> answering;
   if (!item.forwarded)
     if (const MessageNames* names = names_of(item)) answering.emplace(JournalWriter::Answering{item.key, *names});
-  outbox_.finish(tx, item.key, target, std::move(reply), answering ? &*answering : nullptr);
+  outbox_.finish(tx, item.key, target, std::move(reply), answering ? &*answering : nullptr, &item.entry);
 }
 
 // A replay gets the reply its MessageID got before, at its own reply destination and correlated

@@ -149,6 +149,7 @@ class DeliveryPipeline {
   bool run_parked(store::Transaction& tx, const store::ObjectOrder::Parked& parked);
   void measure(const Item& item);
   void note_in_journal(store::Transaction& tx, const Item& item);
+  void keep_attempt(store::Transaction& tx, Item& item);
   const MessageNames* names_of(const Item& item);
   static LogIds ids_of(const Item& item);
   static bool is_redriven(const Item& item);
@@ -178,14 +179,14 @@ class DeliveryPipeline {
   // The same in two steps: encoded (an EncodeError is the handler's), then written.
   struct Answer;
   Answer prepare_answer(const Item& item, Envelope reply, bool answer);
-  void write_answer(store::Transaction& tx, const Item& item, Answer& prepared);
+  void write_answer(store::Transaction& tx, Item& item, Answer& prepared);
   void finish_without_handler(store::Transaction& tx, Item& item, bool acknowledge);
   void acknowledge_async(store::Transaction& tx, const Item& item);
   void answer_failed(store::Transaction& tx, Item& item, const Diagnostics& errors, bool answer);
   void give_up(store::Transaction& tx, Item& item);
   void dead_letter(store::Transaction& tx, Item& item, const char* kind, const std::string& reason);
-  void finish(store::Transaction& tx, const Item& item, const std::string& target, const Envelope* answer);
-  void finish(store::Transaction& tx, const Item& item, const std::string& target, std::optional<store::StoredMessage> reply);
+  void finish(store::Transaction& tx, Item& item, const std::string& target, const Envelope* answer);
+  void finish(store::Transaction& tx, Item& item, const std::string& target, std::optional<store::StoredMessage> reply);
   // `answer` encoded as a reply to the item's delivery, for its inbox entry and the outbox.
   store::StoredMessage encoded_reply(const Item& item, const Envelope& answer);
   // `answering`: the delivery it answers, whose transport ids correlate it (reply_correlation.hpp).

@@ -59,9 +59,10 @@ class OutboxPump {
   void add_reply(store::Transaction& tx, const std::string& target, const std::string& message_id, store::StoredMessage reply,
                  const JournalWriter::Answering* answering = nullptr);
   // `message_id` is handled: the inbox notes it with its final reply, if any, which a replay gets
-  // again and which is sent to `target` from there (add_reply).
+  // again and which is sent to `target` from there (add_reply). `entry`: its inbox entry, when
+  // look() found it new (Inbox::Entry::stored false): its row is written here, complete.
   void finish(store::Transaction& tx, const std::string& message_id, const std::string& target, std::optional<store::StoredMessage> reply,
-              const JournalWriter::Answering* answering = nullptr);
+              const JournalWriter::Answering* answering = nullptr, store::Inbox::Entry* entry = nullptr);
 
   // Rows added since mark() are forgotten by forget_since() when their savepoint rolls back.
   std::size_t mark() const { return fresh_.size(); }

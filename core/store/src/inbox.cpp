@@ -13,23 +13,57 @@ namespace cimbus::store {
 // seen before, which is then read and its attempts updated. One writer per store at a time (the
 // advisory lock or SQLite's own), so nothing comes between the look and the write.
 Inbox::Entry Inbox::take(Transaction& tx, const std::string& message_id, bool delivered_before) {
-  (void)tx;
   const int at_least = delivered_before ? 2 : 1;  // the broker says it delivered this before
-  Entry e;
   Statement::cached(*connection_, "INSERT INTO inbox (message_id, state, attempts, first_seen) VALUES (?, 'fresh', ?, ?) ON CONFLICT (message_id) DO NOTHING")
       .bind(1, message_id)
       .bind(2, static_cast<std::int64_t>(at_least))
       .bind(3, epoch_ms())
       .run();
   if (connection_->changes() == 1) {
-    e.state = State::fresh;
+    Entry e;
     e.attempts = at_least;
     return e;
   }
+  std::optional<Entry> e = seen(tx, message_id, at_least);
+  if (!e) throw std::runtime_error("inbox: " + message_id + " neither added nor found");
+  return *e;
+}
+
+Inbox::Entry Inbox::look(Transaction& tx, const std::string& message_id, bool delivered_before) {
+  const int at_least = delivered_before ? 2 : 1;
+  if (std::optional<Entry> e = seen(tx, message_id, at_least)) return *e;
+  Entry e;
+  e.attempts = at_least;
+  e.stored = false;
+  return e;
+}
+
+void Inbox::add(Transaction& tx, const std::string& message_id, const Entry& entry, const std::string& reply_target,
+                const std::optional<StoredMessage>& reply) {
+  (void)tx;
+  Statement insert = Statement::cached(*connection_,
+                                       "INSERT INTO inbox (message_id, state, attempts, first_seen, reason, reply_target, reply) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, message_id)
+      .bind(2, std::string(entry.state == State::handled ? "handled" : entry.state == State::dead ? "dead" : "fresh"))
+      .bind(3, static_cast<std::int64_t>(entry.attempts))
+      .bind(4, epoch_ms());
+  if (entry.reason.empty()) insert.bind_null(5);
+  else insert.bind(5, entry.reason);
+  if (reply_target.empty() && entry.state != State::handled) insert.bind_null(6);
+  else insert.bind(6, reply_target);
+  if (reply) insert.bind_blob(7, reply->SerializeAsString());
+  else insert.bind_null(7);
+  insert.run();
+}
+
+// A MessageID seen before: its row read, and this attempt counted. Nothing for one never seen.
+std::optional<Inbox::Entry> Inbox::seen(Transaction& tx, const std::string& message_id, int at_least) {
+  (void)tx;
+  Entry e;
   {
     Statement row = Statement::cached(*connection_, "SELECT state, attempts, reply_target, reply, reason FROM inbox WHERE message_id = ?");
     row.bind(1, message_id);
-    if (!row.step()) throw std::runtime_error("inbox: " + message_id + " neither added nor found");
+    if (!row.step()) return std::nullopt;
     const std::string state = row.text(0);
     e.state = state == "handled" ? State::handled : state == "dead" ? State::dead : State::fresh;
     e.attempts = std::max(static_cast<int>(row.number(1)) + 1, at_least);

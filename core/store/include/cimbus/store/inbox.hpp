@@ -25,12 +25,20 @@ class Inbox {
     std::string reply_target;          // handled: where its reply went
     std::optional<StoredMessage> reply;  // handled: the reply, to send again to a replay
     std::string reason;                // dead: why
+    bool stored = true;                // false: seen first by look(), no row yet (add() writes it)
   };
 
   // Records one more attempt at `message_id` (a first sight creates the entry). `delivered_before`:
   // the broker says an earlier delivery existed, so this is at least the second attempt even when
   // the first left no trace (the process ended before recording it).
   Entry take(Transaction& tx, const std::string& message_id, bool delivered_before = false);
+  // The same, except that a MessageID never seen gets no row yet (Entry::stored false): the
+  // caller writes it once, complete, with add() in the same transaction. A row written fresh and
+  // then updated with a reply of kilobytes moves to a page of its own; written once, it does not.
+  Entry look(Transaction& tx, const std::string& message_id, bool delivered_before = false);
+  // The row of an entry look() found new: its state, attempts, reason, and the reply (handled).
+  void add(Transaction& tx, const std::string& message_id, const Entry& entry, const std::string& reply_target = {},
+           const std::optional<StoredMessage>& reply = std::nullopt);
   // The message is handled: a later delivery with the same MessageID gets `reply` again.
   void finish(Transaction& tx, const std::string& message_id, const std::string& reply_target,
               const std::optional<StoredMessage>& reply);
@@ -49,6 +57,7 @@ class Inbox {
  private:
   friend class Store;
   explicit Inbox(Connection* connection) : connection_(connection) {}
+  std::optional<Entry> seen(Transaction& tx, const std::string& message_id, int at_least);
   Connection* connection_;
 };
 
