@@ -3,6 +3,7 @@
 // size of its phases (a throughput phase with `window` requests in flight, then a latency phase
 // one request at a time, each after `warmup` requests).
 
+#include <filesystem>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -20,8 +21,10 @@ struct RunOptions {
   // --broker-dir (required), --work-dir, --requests, --sequential, --window, --warmup, with the
   // values already set as defaults.
   void add_to(CLI::App& app, const std::string& window_help = "Requests in flight in the throughput phase") {
-    app.add_option("--broker-dir", broker_dir, "The private broker (scripts/broker start --dir)")->required();
-    app.add_option("--work-dir", work_dir, "Where the adapters' configurations and stores go")->capture_default_str();
+    // Made absolute: the configurations written there name their neighbours by path.
+    const auto absolute = [](std::string dir) { return std::filesystem::absolute(dir).string(); };
+    app.add_option("--broker-dir", broker_dir, "The private broker (scripts/broker start --dir)")->required()->transform(absolute);
+    app.add_option("--work-dir", work_dir, "Where the adapters' configurations and stores go")->capture_default_str()->transform(absolute);
     app.add_option("--requests", requests, "Requests in the throughput phase")->capture_default_str();
     app.add_option("--sequential", sequential, "Requests one at a time in the latency phase")->capture_default_str();
     app.add_option("--window", window, window_help)->capture_default_str();
