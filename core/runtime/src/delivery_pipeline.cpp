@@ -388,7 +388,10 @@ void DeliveryPipeline::forward(Item& item, const SystemCall& call, bool answer) 
   fc.message = item.decoded.envelope;
   fc.reply = initial_reply(item, answer);
   if (!item.key.empty()) in_flight_keys_[item.key] = fc.number;
-  in_flight_.emplace(fc.number, std::make_unique<InFlight>(InFlight{item, answer, {}}));
+  auto flight = std::make_unique<InFlight>(InFlight{item, answer, {}});
+  // Its inbox row is written with the batch (keep_attempt), which commits before the call starts.
+  flight->item.entry.stored = true;
+  in_flight_.emplace(fc.number, std::move(flight));
   to_forward_.push_back(std::move(fc));
 }
 
