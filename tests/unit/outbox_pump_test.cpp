@@ -199,6 +199,27 @@ TEST_F(OutboxPumpTest, ARejectedOrRefusedRowMovesToTheDeadLetterQueueWithItsReas
   EXPECT_EQ(store_.outbox().size(), 0u);
 }
 
+// A reply row whose reply the inbox lost (the store changed behind the adapter) once stopped the
+// adapter, which found the store failed and tried again every two seconds, for ever.
+TEST_F(OutboxPumpTest, AReplyRowWhoseReplyTheInboxLostGoesToTheDeadLetterQueueWithItsReason) {
+  {
+    store::Transaction tx = store_.begin();
+    store_.outbox().add_reply(tx, "/queue/q", "gone");  // no inbox row holds its reply
+    tx.commit();
+  }
+  auto pump = make_pump();
+  add_rows(*pump, 0, 1);
+  ASSERT_NO_THROW(pump->send());
+  ASSERT_EQ(sender_.handed.size(), 2u);
+  EXPECT_EQ(sender_.handed[0].target, kDeadLetters);
+  EXPECT_EQ(sender_.handed[0].message.properties.at("x-cimbus-target"), "/queue/q");
+  EXPECT_NE(sender_.handed[0].message.properties.at("x-cimbus-reason").find("the reply to gone is missing from the inbox"), std::string::npos);
+  EXPECT_EQ(sender_.handed[1].message.message_id, "m0") << "the rows after it go as they were";
+  EXPECT_EQ(log_.stats().dead, 1u);
+  settle(*pump, [](const std::string&) { return bus::Outcome::accepted; });
+  EXPECT_EQ(store_.outbox().size(), 0u);
+}
+
 TEST_F(OutboxPumpTest, ADeadLetterTheBrokerRefusesStaysInTheOutboxAndIsTriedAgain) {
   auto pump = make_pump();
   pump->send();

@@ -155,6 +155,19 @@ void OutboxPump::measure(const Sent& sent, const char* result) {
 
 void OutboxPump::hand_over(store::Outbox::Row row, std::vector<bus::Send>& sends) {
   cursor_ = std::max(cursor_, row.id);
+  if (!row.missing_reply.empty()) {
+    // Never sendable as it was, and not a reason to stop: what is left of it goes to the
+    // dead-letter queue with why (removed from the outbox once the broker takes it there).
+    const std::string why = "the reply to " + row.missing_reply + " is missing from the inbox (the store was changed behind the adapter)";
+    log_.log().error("outbox message " + std::to_string(row.id) + " goes to the dead-letter queue: " + why);
+    bus::AmqpMessage stub;
+    stub.properties["x-cimbus-reason"] = why;
+    stub.properties["x-cimbus-target"] = row.target;
+    row.message = bus::to_stored(stub);
+    row.target = dead_letter_target_;
+    log_.metrics().dead_letter("missing_reply");
+    log_.count([](AdapterStats& s) { ++s.dead; });
+  }
   in_flight_[row.id] = Sent{bus::stored_property(row.message, "Noun"), bus::stored_property(row.message, "Verb"), row.target == dead_letter_target_};
   auto done = [this, id = row.id, target = row.target](bus::Outcome o) {
     on_outcome_({id, o, o == bus::Outcome::refused ? bus_.refusal_of(target) : std::string()});

@@ -24,15 +24,15 @@ std::int64_t Outbox::add_reply(Transaction& tx, const std::string& target, const
 
 std::vector<Outbox::Row> Outbox::pending(std::size_t limit, std::int64_t after_id) {
   Statement rows = Statement::cached(*connection_,
-                 "SELECT o.id, o.target, COALESCE(o.message, i.reply) FROM outbox o LEFT JOIN inbox i ON i.message_id = o.reply_of "
+                 "SELECT o.id, o.target, COALESCE(o.message, i.reply), o.reply_of FROM outbox o LEFT JOIN inbox i ON i.message_id = o.reply_of "
                  "WHERE o.owner = ? AND o.id > ? ORDER BY o.id LIMIT ?");
   rows.bind(1, *owner_);
   rows.bind(2, after_id);
   rows.bind(3, static_cast<std::int64_t>(limit));
   std::vector<Row> out;
   while (rows.step()) {
-    if (rows.is_null(2)) throw std::runtime_error("outbox row " + std::to_string(rows.number(0)) + ": its reply is missing from the inbox");
-    out.push_back(Row{rows.number(0), rows.text(1), parse_stored(rows.blob(2))});
+    if (rows.is_null(2)) out.push_back(Row{rows.number(0), rows.text(1), StoredMessage(), rows.is_null(3) ? std::string("?") : rows.text(3)});
+    else out.push_back(Row{rows.number(0), rows.text(1), parse_stored(rows.blob(2)), {}});
   }
   return out;
 }

@@ -21,6 +21,9 @@ class Outbox {
     std::int64_t id = 0;
     std::string target;
     StoredMessage message;
+    // A reply row whose reply the inbox no longer holds (the store changed behind the adapter's
+    // back): the MessageID it answers; `message` is empty. It can never be sent as it was.
+    std::string missing_reply;
   };
 
   // Returns the new row's id (ids grow: rows are sent in id order).
