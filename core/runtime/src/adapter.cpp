@@ -103,18 +103,11 @@ class Adapter::Impl {
       sender = web_sender_.get();
     }
     outbox_ = std::make_unique<OutboxPump>(*store_, *sender, log_, [this](OutboxPump::Outcome o) {
-      bool wake;
       {
         sync::Lock lock(mutex_);
-        // An accepted row only waits for its removal, which the next batch's transaction makes, or
-        // the worker's next turn (within a second): it wakes the worker only when many wait or the
-        // adapter drains. A lone request so costs one transaction, not two. Any other outcome (a
-        // refusal, a release) wakes it.
-        wake = o.outcome != bus::Outcome::accepted || stopping_ || send_outcomes_.size() + 1 >= kAcceptedToWake;
         send_outcomes_.push_back(o);
-        outcomes_wake_ = outcomes_wake_ || wake;
       }
-      if (wake) changed_.notify_all();
+      changed_.notify_all();
     }, options_.profile.dead_letter_address(options_.naming.queues_of(options_.config.system())));
     journal_ = std::make_unique<JournalWriter>(options_, *store_);
     outbox_->keep_journal(journal_.get());
@@ -452,13 +445,13 @@ class Adapter::Impl {
         sync::Lock lock(mutex_);
         // Once stopping is noticed, only outcomes (or the drain deadline) wake the worker.
         lock.wait_until(changed_, wake_time(), [this]() CIMBUS_REQUIRES(mutex_) {
-          return !deliveries_.empty() || outcomes_wake_ || !call_outcomes_.empty() || !jobs_.empty() || (stopping_ && !stop_noticed_);
+          return !deliveries_.empty() || !send_outcomes_.empty() || !call_outcomes_.empty() || !jobs_.empty() ||
+                 (stopping_ && !stop_noticed_);
         });
         const std::size_t n = std::min(deliveries_.size(), static_cast<std::size_t>(options_.config.batch()));
         for (std::size_t i = 0; i < n; ++i) batch.push_back(std::move(deliveries_[i]));
         deliveries_.erase(deliveries_.begin(), deliveries_.begin() + static_cast<long>(n));
         outcomes.swap(send_outcomes_);
-        outcomes_wake_ = false;
         call_outcomes.swap(call_outcomes_);
         jobs.swap(jobs_);
         stopping = stopping_;
@@ -642,8 +635,6 @@ class Adapter::Impl {
   std::condition_variable changed_;
   std::deque<Delivery> deliveries_ CIMBUS_GUARDED_BY(mutex_);
   std::vector<OutboxPump::Outcome> send_outcomes_ CIMBUS_GUARDED_BY(mutex_);
-  bool outcomes_wake_ CIMBUS_GUARDED_BY(mutex_) = false;  // send_outcomes_ holds one that wakes the worker
-  static constexpr std::size_t kAcceptedToWake = 64;      // accepted outcomes that wake it (a quarter of OutboxPump::kMaxUnsettledSends)
   std::vector<CallOutcome> call_outcomes_ CIMBUS_GUARDED_BY(mutex_);
   std::deque<Job> jobs_ CIMBUS_GUARDED_BY(mutex_);
   bool stopping_ CIMBUS_GUARDED_BY(mutex_) = false;
