@@ -1094,11 +1094,8 @@ DeliveryPipeline::Answer DeliveryPipeline::prepare_answer(const Item& item, Enve
   if (auto asked = request_option(message, "pageSize")) page_size = static_cast<std::size_t>(std::max(0L, std::atol(asked->c_str())));
   if (message.message().header().verb() == msg::HeaderType_Verb::get) pages = split_into_pages(reply, page_size);
   else pages.push_back(std::move(reply));
-  for (std::size_t i = 0; i + 1 < pages.size(); ++i) {
-    prepared.pages.push_back(bus::to_amqp_message(pages[i], codec_.encode(pages[i])));
-    bus::correlate(prepared.pages.back(), bus::reply_correlation(item.delivery.message));
-  }
-  if (!pages.empty()) prepared.last = encoded_reply(item, pages.back());
+  for (std::size_t i = 0; i + 1 < pages.size(); ++i) prepared.pages.push_back(encoded(pages[i], &item.delivery.message));
+  if (!pages.empty()) prepared.last = bus::to_stored(encoded(pages.back(), &item.delivery.message));
   return prepared;
 }
 
@@ -1153,17 +1150,11 @@ void DeliveryPipeline::run(store::Transaction& tx, Item& item, const HandlerTabl
   log_.count([](AdapterStats& s) { ++s.handled; });
 }
 
-store::StoredMessage DeliveryPipeline::encoded_reply(const Item& item, const Envelope& answer) {
-  AmqpMessage m = bus::to_amqp_message(answer, codec_.encode(answer));
-  bus::correlate(m, bus::reply_correlation(item.delivery.message));
-  return bus::to_stored(m);
-}
-
 // The message is done: its final answer, if any, is kept in the inbox for a replay to get it
 // again, and the outbox sends it from there (a reply is stored once).
 void DeliveryPipeline::finish(store::Transaction& tx, Item& item, const std::string& target, const Envelope* answer) {
   std::optional<store::StoredMessage> reply;
-  if (answer != nullptr && !target.empty()) reply = encoded_reply(item, *answer);
+  if (answer != nullptr && !target.empty()) reply = bus::to_stored(encoded(*answer, &item.delivery.message));
   finish(tx, item, target, std::move(reply));
 }
 
@@ -1197,9 +1188,13 @@ void DeliveryPipeline::answer_replay(store::Transaction& tx, Item& item) {
 
 // Encodes `envelope` and puts it in the outbox for `target`.
 void DeliveryPipeline::enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering) {
+  outbox_.add(tx, target, encoded(envelope, answering));
+}
+
+bus::AmqpMessage DeliveryPipeline::encoded(const Envelope& envelope, const bus::AmqpMessage* answering) {
   AmqpMessage m = bus::to_amqp_message(envelope, codec_.encode(envelope));
   if (answering != nullptr) bus::correlate(m, bus::reply_correlation(*answering));
-  outbox_.add(tx, target, m);
+  return m;
 }
 
 // An event or request a handler made, encoded.
@@ -1232,7 +1227,7 @@ std::vector<DeliveryPipeline::Outgoing> DeliveryPipeline::prepare_outgoing(Conte
       auto deadline = out.deadline.count() > 0 ? out.deadline : std::chrono::milliseconds(options_.config.request_timeout_ms());
       o.deadline_ms = epoch_ms() + deadline.count();
     }
-    o.message = bus::to_amqp_message(out.envelope, codec_.encode(out.envelope));
+    o.message = encoded(out.envelope, nullptr);
     if (options_.config.order_wait_ms() >= 0 || !options_.config.journal().off()) o.names = scan_names(o.message.body);
     o.target = options_.profile.publish_address(options_.naming.routing_key(routed_noun(out.envelope), h->verb()));
     o.header = *h;

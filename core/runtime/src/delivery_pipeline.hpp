@@ -187,8 +187,9 @@ class DeliveryPipeline {
   void dead_letter(store::Transaction& tx, Item& item, const char* kind, const std::string& reason);
   void finish(store::Transaction& tx, Item& item, const std::string& target, const Envelope* answer);
   void finish(store::Transaction& tx, Item& item, const std::string& target, std::optional<store::StoredMessage> reply);
-  // `answer` encoded as a reply to the item's delivery, for its inbox entry and the outbox.
-  store::StoredMessage encoded_reply(const Item& item, const Envelope& answer);
+  // `envelope` encoded as an AMQP message; `answering`: the delivery it answers, whose transport
+  // ids correlate it (reply_correlation.hpp).
+  bus::AmqpMessage encoded(const Envelope& envelope, const bus::AmqpMessage* answering);
   // `answering`: the delivery it answers, whose transport ids correlate it (reply_correlation.hpp).
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering = nullptr);
   void answer_replay(store::Transaction& tx, Item& item);
