@@ -120,15 +120,14 @@ TEST(Store, AMessageIdLookedUpFirstHasNoRowUntilItIsWrittenCompleteWithItsOutcom
     EXPECT_EQ(handled.state, Inbox::State::fresh);
     EXPECT_EQ(handled.attempts, 1);
     EXPECT_EQ(store.inbox().size(), 0u) << "looking writes nothing";
-    handled.state = Inbox::State::handled;
-    store.inbox().add(tx, "m-handled", handled, "/amq/queue/reply.cis-1", stored_reply);
+    store.inbox().finish(tx, "m-handled", "/amq/queue/reply.cis-1", stored_reply, &handled);
+    EXPECT_TRUE(handled.stored);
     Inbox::Entry retried = store.inbox().look(tx, "m-retried", /*delivered_before=*/true);
     EXPECT_EQ(retried.attempts, 2);
     store.inbox().add(tx, "m-retried", retried);
     Inbox::Entry dead = store.inbox().look(tx, "m-dead");
-    dead.state = Inbox::State::dead;
-    dead.reason = "3 attempts failed";
-    store.inbox().add(tx, "m-dead", dead);
+    store.inbox().give_up(tx, "m-dead", "3 attempts failed", &dead);
+    EXPECT_TRUE(dead.stored);
     tx.commit();
   }
   Store store(path);  // as after a restart

@@ -901,15 +901,7 @@ void DeliveryPipeline::give_up(store::Transaction& tx, Item& item) {
   Envelope reply = make_reply(item.decoded.envelope, msg::ReplyType_Result::FAILED, {diagnostic(code::kTransactionFailed, reason)}, reply_options_);
   const std::string target = item.target;
   if (item.answers() && !target.empty()) enqueue(tx, target, reply, &item.delivery.message);
-  if (item.entry.stored) {
-    store_.inbox().give_up(tx, item.key, reason);
-  } else {
-    store::Inbox::Entry dead = item.entry;
-    dead.state = store::Inbox::State::dead;
-    dead.reason = reason;
-    store_.inbox().add(tx, item.key, dead);
-    item.entry.stored = true;
-  }
+  store_.inbox().give_up(tx, item.key, reason, &item.entry);
   dead_letter(tx, item, "max_attempts", reason);
   last_error_.erase(item.key);
   item.result = "dead";

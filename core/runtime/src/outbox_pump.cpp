@@ -31,14 +31,7 @@ void OutboxPump::add_reply(store::Transaction& tx, const std::string& target, co
 void OutboxPump::finish(store::Transaction& tx, const std::string& message_id, const std::string& target,
                         std::optional<store::StoredMessage> reply, const JournalWriter::Answering* answering,
                         store::Inbox::Entry* entry) {
-  if (entry != nullptr && !entry->stored) {
-    store::Inbox::Entry handled = *entry;
-    handled.state = store::Inbox::State::handled;
-    store_.inbox().add(tx, message_id, handled, target, reply);
-    entry->stored = true;
-  } else {
-    store_.inbox().finish(tx, message_id, target, reply);
-  }
+  store_.inbox().finish(tx, message_id, target, reply, entry);
   if (reply) add_reply(tx, target, message_id, std::move(*reply), answering);
 }
 

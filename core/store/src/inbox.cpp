@@ -79,8 +79,14 @@ std::optional<Inbox::Entry> Inbox::seen(Transaction& tx, const std::string& mess
 }
 
 void Inbox::finish(Transaction& tx, const std::string& message_id, const std::string& reply_target,
-                   const std::optional<StoredMessage>& reply) {
-  (void)tx;
+                   const std::optional<StoredMessage>& reply, Entry* entry) {
+  if (entry != nullptr && !entry->stored) {
+    Entry handled = *entry;
+    handled.state = State::handled;
+    add(tx, message_id, handled, reply_target, reply);
+    entry->stored = true;
+    return;
+  }
   Statement update = Statement::cached(*connection_, "UPDATE inbox SET state = 'handled', reply_target = ?, reply = ? WHERE message_id = ?");
   update.bind(1, reply_target);
   if (reply) update.bind_blob(2, reply->SerializeAsString());
@@ -88,8 +94,15 @@ void Inbox::finish(Transaction& tx, const std::string& message_id, const std::st
   update.bind(3, message_id).run();
 }
 
-void Inbox::give_up(Transaction& tx, const std::string& message_id, const std::string& reason) {
-  (void)tx;
+void Inbox::give_up(Transaction& tx, const std::string& message_id, const std::string& reason, Entry* entry) {
+  if (entry != nullptr && !entry->stored) {
+    Entry dead = *entry;
+    dead.state = State::dead;
+    dead.reason = reason;
+    add(tx, message_id, dead);
+    entry->stored = true;
+    return;
+  }
   Statement::cached(*connection_, "UPDATE inbox SET state = 'dead', reason = ? WHERE message_id = ?").bind(1, reason).bind(2, message_id).run();
 }
 

@@ -40,10 +40,12 @@ class Inbox {
   void add(Transaction& tx, const std::string& message_id, const Entry& entry, const std::string& reply_target = {},
            const std::optional<StoredMessage>& reply = std::nullopt);
   // The message is handled: a later delivery with the same MessageID gets `reply` again.
+  // `entry`: the one look() gave, when the caller has it; a row not yet written (Entry::stored
+  // false) is written here, complete, and the entry is then stored.
   void finish(Transaction& tx, const std::string& message_id, const std::string& reply_target,
-              const std::optional<StoredMessage>& reply);
-  // The message will never be handled (dead-lettered after too many attempts).
-  void give_up(Transaction& tx, const std::string& message_id, const std::string& reason);
+              const std::optional<StoredMessage>& reply, Entry* entry = nullptr);
+  // The message will never be handled (dead-lettered after too many attempts). `entry`: as finish().
+  void give_up(Transaction& tx, const std::string& message_id, const std::string& reason, Entry* entry = nullptr);
   // A message given up is tried again (sent back from the dead-letter queue after a fix: `cimbus
   // dead redrive`): its entry is fresh again, at its first attempt. False when it was not dead.
   bool revive(Transaction& tx, const std::string& message_id);
