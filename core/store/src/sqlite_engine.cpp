@@ -341,6 +341,7 @@ class SqliteConnection final : public Connection {
     if (relaxed_) sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
     relaxed_ = false;
   }
+
   std::string path_;
   sqlite3* db_ = nullptr;
   bool relaxed_ = false;
