@@ -3,16 +3,20 @@
 the same schemas (SCHEMA imports them all). Prints "<case> <seconds per message>" for each
 NAME=FILE argument.
 
-    lxml_peer.py SCHEMA NAME=FILE...
+On a shared machine a burst of another process's work can slow one measurement: the cases are
+measured in ROUNDS interleaved rounds (each case once a round), and the median of a case's rounds
+is its figure, as scripts/bench takes the median of cimbus's interleaved repetitions.
+
+    lxml_peer.py [--rounds N] SCHEMA NAME=FILE...
 """
+import statistics
 import sys
 import time
 
 from lxml import etree
 
 
-def seconds_per_message(schema, data, min_seconds=0.5):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+def seconds_per_message(schema, parser, data, min_seconds):
     runs, start = 0, time.perf_counter()
     while True:
         if not schema.validate(etree.fromstring(data, parser)):
@@ -24,12 +28,23 @@ def seconds_per_message(schema, data, min_seconds=0.5):
 
 
 def main():
-    schema = etree.XMLSchema(etree.parse(sys.argv[1]))
-    for arg in sys.argv[2:]:
+    args = sys.argv[1:]
+    rounds = 1
+    if args[:1] == ["--rounds"]:
+        rounds, args = int(args[1]), args[2:]
+    schema = etree.XMLSchema(etree.parse(args[0]))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    cases = []
+    for arg in args[1:]:
         name, path = arg.split("=", 1)
         with open(path, "rb") as f:
-            data = f.read()
-        print(name, "%.9f" % seconds_per_message(schema, data), flush=True)
+            cases.append((name, f.read()))
+    times = {name: [] for name, _ in cases}
+    for _ in range(rounds):
+        for name, data in cases:
+            times[name].append(seconds_per_message(schema, parser, data, 0.5 / rounds if rounds > 1 else 0.5))
+    for name, _ in cases:
+        print(name, "%.9f" % statistics.median(times[name]), flush=True)
 
 
 if __name__ == "__main__":
