@@ -1,5 +1,7 @@
 #include "ratio_report.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace cimbus::bench {
@@ -65,7 +67,12 @@ double RatioReport::max_ratio(const std::string& name) const {
 bool RatioReport::print_table() const {
   bool ok = true;
   std::printf("\n%-40s %10s %12s %10s %10s %8s\n", "benchmark", "bytes", "msg/s", "MB/s", "ratio", "target");
-  for (const std::string& name : order_) {
+  std::vector<std::string> order;
+  for (const std::string& name : preferred_order_)
+    if (figures_.count(name)) order.push_back(name);
+  for (const std::string& name : order_)
+    if (std::find(order.begin(), order.end(), name) == order.end()) order.push_back(name);
+  for (const std::string& name : order) {
     const Figure& f = figures_.at(name);
     if (!f.error.empty()) {
       std::printf("%-40s failed: %s\n", name.c_str(), f.error.c_str());

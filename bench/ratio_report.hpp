@@ -31,6 +31,10 @@ class RatioReport : public benchmark::ConsoleReporter {
   void add(const std::string& name, double seconds_per_message, double bytes_per_message);
   void add_error(const std::string& name, const std::string& error);
 
+  // The table's order: these names first, as given (with random interleaving, the runs come in
+  // no fixed order), then the others as they came.
+  void order_as(std::vector<std::string> names) { preferred_order_ = std::move(names); }
+
   // Prints the table to stdout. Returns false when a benchmark failed or a baseline is missing.
   bool print_table() const;
 
@@ -48,7 +52,8 @@ class RatioReport : public benchmark::ConsoleReporter {
 
   std::string baseline_family_;
   std::vector<Target> targets_;
-  std::vector<std::string> order_;
+  std::vector<std::string> order_;  // as the runs came
+  std::vector<std::string> preferred_order_;
   std::map<std::string, Figure> figures_;
 };
 
