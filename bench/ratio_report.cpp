@@ -21,12 +21,15 @@ RatioReport::RatioReport(std::string baseline_family, std::vector<Target> target
 
 void RatioReport::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
-  // With --benchmark_repetitions, the median of the repetitions is the figure; otherwise the one run.
-  bool has_median = false;
-  for (const Run& run : runs) has_median |= run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+  // With --benchmark_repetitions, the figure is the repetitions' "min" when the benchmark computes
+  // it, else their median; otherwise the one run.
+  std::string aggregate;
+  for (const Run& run : runs)
+    if (run.run_type == Run::RT_Aggregate && (run.aggregate_name == "min" || (run.aggregate_name == "median" && aggregate.empty())))
+      aggregate = run.aggregate_name;
   for (const Run& run : runs) {
-    if (has_median ? !(run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")
-                   : run.run_type != Run::RT_Iteration)
+    if (aggregate.empty() ? run.run_type != Run::RT_Iteration
+                          : !(run.run_type == Run::RT_Aggregate && run.aggregate_name == aggregate))
       continue;
     const std::string name = run.run_name.str();
     if (!figures_.count(name)) order_.push_back(name);

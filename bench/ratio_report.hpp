@@ -5,7 +5,8 @@
 // Benchmarks are named "<family>/<case>"; the baseline family is named in the constructor. A
 // ratio is time per message of the benchmark divided by that of the baseline on the same case,
 // measured in the same run, so that a shared, noisy machine affects both alike. Times are CPU
-// time per message; with --benchmark_repetitions=N, the median of the N runs.
+// time per message; with --benchmark_repetitions=N, the fastest of the N runs when the benchmark
+// computes a "min" statistic, else their median.
 
 #include <map>
 #include <string>
