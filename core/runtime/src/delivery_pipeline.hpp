@@ -190,7 +190,7 @@ class DeliveryPipeline {
   // `envelope` encoded as an AMQP message; `answering`: the delivery it answers, whose transport
   // ids correlate it (reply_correlation.hpp).
   bus::AmqpMessage encoded(const Envelope& envelope, const bus::AmqpMessage* answering);
-  // `answering`: the delivery it answers, whose transport ids correlate it (reply_correlation.hpp).
+  // `envelope` encoded (encoded()) into the outbox for `target`.
   void enqueue(store::Transaction& tx, const std::string& target, const Envelope& envelope, const bus::AmqpMessage* answering = nullptr);
   void answer_replay(store::Transaction& tx, Item& item);
   // Sets item.target and item.misdirected, once per delivery.
